@@ -1,0 +1,29 @@
+# Two commands on a fresh machine:  `make play`  and  `make test`.
+# Each creates .venv on first use and installs the pinned dependencies of requirements.txt.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: play test bench check clean
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+play: $(STAMP)
+	$(PY) main.py $(ARGS)
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+check: $(STAMP)
+	$(PY) main.py check
+
+bench: $(STAMP)
+	$(PY) -m pytest -q bench --benchmark-only
+	$(PY) bench/campaigns.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .benchmarks

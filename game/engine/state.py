@@ -1,0 +1,40 @@
+"""The game state: immutable, complete, and small enough to keep one per season."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """Something chance or the rules did this season: a draw or an event."""
+
+    kind: Literal["draw", "event"]
+    name: str
+    value: float
+    message: str = ""
+    scripted: bool = False
+
+
+@dataclass(frozen=True)
+class GameState:
+    """Everything about a game after ``turn`` seasons have been played.
+
+    Tuples follow the order of :class:`~game.engine.model.Model`'s names. ``prev_values`` are the
+    last-season values this season was computed from (after events' effects); the random state
+    is ``(seed, counter)``.
+    """
+
+    turn: int
+    season: str
+    values: tuple[float, ...]
+    levers: tuple[float, ...]
+    draws: tuple[float, ...]
+    events: tuple[float, ...]
+    prev_values: tuple[float, ...]
+    seed: int
+    counter: int
+    fired: tuple[str, ...] = ()
+    log: tuple[LogEntry, ...] = ()
+    ending: str | None = None

@@ -1,0 +1,194 @@
+"""The season step: a pure function of (model, state, levers) returning the next state.
+
+Order within a season: season facts; random draws (scripted ones first), each logged; events,
+whose effects adjust last season's values; every variable, in dependency order; the checks
+(finite numbers, declared bounds); the endings. Any failure raises :class:`RuleError` naming the
+rule, the season and the values, and no new state is made.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Mapping, Sequence
+
+from game.engine import rng
+from game.engine.errors import RuleError
+from game.engine.model import Env, Fn, Input, Model
+from game.engine.state import GameState, LogEntry
+from game.rules.models import Draw
+
+_MATH_ERRORS = (ArithmeticError, ValueError, TypeError)
+
+
+def initial_state(model: Model, seed: int) -> GameState:
+    """The state before the first season: declared initial values, and every other variable as
+    its formula gives it at the default levers with no draws or events."""
+    scenario = model.scenario
+    before = scenario.start.plus(-1)
+    L = model.lever_defaults
+    D = tuple(_resting_value(d) for d in model.draw_specs)
+    E = tuple(0.0 for _ in model.events)
+    O = [model.initial.get(i, 0.0) for i in range(len(model.variables))]
+    V = list(O)
+    env: Env = [L, model.P, D, E, V, O, L, model.facts(before, -1)]
+    label = f"the start ({before})"
+    for index in model.order:
+        if index in model.initial:
+            continue
+        name = model.variables[index]
+        V[index] = _evaluate(model.variable_fn[name], env, f"variables.{name}", label, model.inputs[name])
+    values = tuple(V)
+    _check(model, values, env, label)
+    return GameState(0, str(before), values, L, D, E, values, seed, 0)
+
+
+def step(model: Model, state: GameState, levers: Mapping[str, float]) -> GameState:
+    """Play one season from ``state`` with ``levers`` (every lever of the model, by id)."""
+    turn = state.turn
+    season = model.scenario.season_at(turn)
+    label = str(season)
+    L = model.levers_tuple(levers)
+    F = model.facts(season, turn)
+    seed, counter = state.seed, state.counter
+    log: list[LogEntry] = []
+
+    # Draws.
+    draws: list[float] = []
+    for name, spec in zip(model.draws, model.draw_specs):
+        scripted = model.scenario.scripted_draws.get((turn, name))
+        if scripted is not None:
+            draws.append(scripted)
+            log.append(LogEntry("draw", name, scripted, scripted=True))
+        elif spec.seasons is not None and season.name not in spec.seasons:
+            draws.append(_resting_value(spec))
+        else:
+            value, counter = _draw(spec, seed, counter)
+            draws.append(value)
+            log.append(LogEntry("draw", name, value))
+    D = tuple(draws)
+
+    # Events: conditions and effects see last season's values.
+    O = list(state.values)
+    E = [0.0] * len(model.events)
+    env: Env = [L, model.P, D, E, O, O, state.levers, F]
+    fired = set(state.fired)
+    effects: list[tuple[int, float]] = []
+    for slot, ev in enumerate(model.compiled_events):
+        if ev.event.once and ev.id in fired:
+            continue
+        if ev.season_turn is not None and ev.season_turn != turn:
+            continue
+        where = f"events.{ev.id}"
+        if not _evaluate(ev.condition, env, f"{where}.condition", label):
+            continue
+        chance = _evaluate(ev.chance, env, f"{where}.chance", label)
+        if not 0.0 <= chance <= 1.0:
+            raise RuleError(f"{where}.chance", label, f"a chance must lie between 0 and 1, found {chance:.6g}")
+        if chance < 1.0:
+            if chance <= 0.0:
+                continue
+            u = rng.uniform(seed, counter)
+            counter += 1
+            if u >= chance:
+                continue
+        E[slot] = 1.0
+        if ev.event.once:
+            fired.add(ev.id)
+        for index, fn in ev.effects:
+            effects.append((index, _evaluate(fn, env, f"{where}.effects.{model.variables[index]}", label)))
+        log.append(LogEntry("event", ev.id, 1.0, ev.event.message))
+    for index, value in effects:
+        O[index] = value
+    prev_values = tuple(O) if effects else state.values
+
+    # Variables.
+    args = (L, model.P, D, E, prev_values, state.levers, F)
+    try:
+        V = model.season_fn(*args)
+    except _MATH_ERRORS:
+        _find_failure(model, args, label)
+        raise  # pragma: no cover - _find_failure always raises
+    env = [L, model.P, D, E, V, prev_values, state.levers, F]
+    values = tuple(V)
+    _check(model, values, env, label)
+
+    # Endings.
+    last = turn == model.scenario.seasons - 1
+    ending = None
+    for end in model.compiled_endings:
+        if end.ending.when == "end" and not last:
+            continue
+        if _evaluate(end.condition, env, f"endings.{end.id}", label):
+            ending = end.id
+            break
+    return GameState(
+        turn + 1, label, values, L, D, tuple(E), prev_values, seed, counter,
+        tuple(sorted(fired)), tuple(log), ending,
+    )
+
+
+def _resting_value(d: Draw) -> float:
+    """A draw's value in seasons it is not drawn: its default, else its centre."""
+    for value in (d.default, d.mean, d.mode):
+        if value is not None:
+            return float(value)
+    return (d.min + d.max) / 2.0
+
+
+def _draw(d: Draw, seed: int, counter: int) -> tuple[float, int]:
+    """One value of draw ``d`` from the generator; returns it and the advanced counter."""
+    if d.distribution == "normal":
+        assert d.mean is not None and d.sd is not None
+        value = rng.normal(seed, counter, d.mean, d.sd)
+        counter += 2
+    elif d.distribution == "triangular":
+        assert d.mode is not None
+        value = rng.triangular(rng.uniform(seed, counter), d.min, d.mode, d.max)
+        counter += 1
+    else:
+        value = d.min + (d.max - d.min) * rng.uniform(seed, counter)
+        counter += 1
+    return min(max(value, d.min), d.max), counter
+
+
+def _evaluate(fn: Fn, env: Env, rule: str, season: str, inputs: Sequence[Input] = ()) -> float:
+    try:
+        value = fn(*env)
+    except ZeroDivisionError:
+        raise RuleError(rule, season, "division by zero", _input_values(env, inputs)) from None
+    except OverflowError:
+        raise RuleError(rule, season, "a number grew too large (overflow)", _input_values(env, inputs)) from None
+    except (ValueError, TypeError) as err:
+        raise RuleError(rule, season, f"invalid arithmetic ({err})", _input_values(env, inputs)) from None
+    if not math.isfinite(value):
+        raise RuleError(rule, season, f"the result is {value} (not a finite number)", _input_values(env, inputs))
+    return value
+
+
+def _input_values(env: Env, inputs: Sequence[Input]) -> dict[str, float]:
+    return {i.label: env[i.env][i.slot] for i in inputs}
+
+
+def _find_failure(model: Model, args: tuple[Sequence[float], ...], season: str) -> None:
+    """Re-run the season one variable at a time to name the rule that failed."""
+    L, P, D, E, O, OL, F = args
+    V = [0.0] * len(model.variables)
+    env: Env = [L, P, D, E, V, O, OL, F]
+    for index in model.order:
+        name = model.variables[index]
+        V[index] = _evaluate(model.variable_fn[name], env, f"variables.{name}", season, model.inputs[name])
+    raise RuleError("variables", season, "a formula failed")  # pragma: no cover
+
+
+def _check(model: Model, values: tuple[float, ...], env: Env, season: str) -> None:
+    if not math.isfinite(sum(values)):
+        for index in model.order:
+            if not math.isfinite(values[index]):
+                name = model.variables[index]
+                raise RuleError(f"variables.{name}", season, f"the result is {values[index]} (not a finite number)", _input_values(env, model.inputs[name]))
+    for index, lo, hi in model.bounds:
+        value = values[index]
+        if not lo <= value <= hi:
+            name = model.variables[index]
+            details = _input_values(env, model.inputs[name])
+            raise RuleError(f"variables.{name}", season, f"value {value:.6g} is outside its declared bounds {lo:g}..{hi:g}", details)

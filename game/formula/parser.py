@@ -1,0 +1,265 @@
+"""Parse a modder's formula into a validated expression tree.
+
+The language is a closed subset of Python expressions: numbers, names, arithmetic, comparisons,
+boolean operators, conditional expressions, and calls of a fixed set of functions. Source text is
+parsed with :mod:`ast` and every node is checked against a whitelist; nothing is ever evaluated
+here. Errors carry the line and column inside the formula.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from dataclasses import dataclass
+
+from game.formula.functions import FUNCTIONS, PREV
+
+MAX_LENGTH = 2000
+MAX_DEPTH = 64
+MAX_EXPONENT = 16.0
+
+_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Mod: "%", ast.Pow: "**"}
+_UNARY = (ast.USub, ast.UAdd, ast.Not)
+_COMPARE = (ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq)
+
+# What a forbidden construct is called in an error message, by node type.
+_FORBIDDEN = {
+    ast.Attribute: "attribute access ('.')",
+    ast.Subscript: "subscripts ('[...]')",
+    ast.Lambda: "lambda",
+    ast.ListComp: "comprehensions",
+    ast.SetComp: "comprehensions",
+    ast.DictComp: "comprehensions",
+    ast.GeneratorExp: "comprehensions",
+    ast.JoinedStr: "strings",
+    ast.FormattedValue: "strings",
+    ast.NamedExpr: "assignment (':=')",
+    ast.List: "lists",
+    ast.Tuple: "tuples",
+    ast.Set: "sets",
+    ast.Dict: "dictionaries",
+    ast.Starred: "'*' unpacking",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield",
+    ast.Slice: "slices",
+}
+
+
+class FormulaError(ValueError):
+    """A formula that is not in the language. ``line`` is 1-based, ``col`` 0-based, both inside
+    the formula text."""
+
+    def __init__(self, message: str, line: int = 1, col: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A validated formula: its text, its tree, and the names it reads."""
+
+    source: str
+    tree: ast.expr
+    names: tuple[str, ...]
+    prev_names: tuple[str, ...]
+    exponent_names: tuple[str, ...]
+
+    def name_position(self, name: str) -> tuple[int, int]:
+        """Line and column (inside the formula) of the first use of ``name``."""
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Name) and node.id == name:
+                return node.lineno, node.col_offset
+        return 1, 0
+
+
+def parse(source: str) -> Formula:
+    """Validate ``source`` against the whitelist and return its :class:`Formula`.
+
+    Raises :class:`FormulaError` naming the first construct that is not allowed.
+    """
+    if not isinstance(source, str):
+        raise FormulaError(f"a formula must be text, found {type(source).__name__}")
+    if len(source) > MAX_LENGTH:
+        raise FormulaError(f"formula is {len(source):,} characters long; the limit is {MAX_LENGTH:,}")
+    if not source.strip():
+        raise FormulaError("formula is empty")
+    _check_bracket_depth(source)
+    # Brackets are balanced (checked above), so wrapping the text in one more pair changes nothing
+    # but lets a formula span lines and start with spaces, as TOML multi-line strings do.
+    try:
+        tree = ast.parse("(" + source + "\n)", mode="eval")
+    except SyntaxError as err:
+        line = err.lineno or 1
+        col = max((err.offset or 1) - 1 - (line == 1), 0)
+        lines = source.split("\n")
+        if line > len(lines):  # the error is at the end of the text, in the closing wrapper
+            line, col = len(lines), len(lines[-1])
+        raise FormulaError(f"not a valid formula: {err.msg}", line, col) from None
+    except (ValueError, RecursionError, MemoryError) as err:
+        raise FormulaError(f"not a valid formula: {err}") from None
+    for node in ast.walk(tree):
+        if getattr(node, "lineno", 0) == 1 and hasattr(node, "col_offset"):
+            node.col_offset -= 1  # type: ignore[attr-defined]
+    _check_depth(tree.body)
+    names: list[str] = []
+    prev_names: list[str] = []
+    exponent_names: list[str] = []
+    _validate(tree.body, names, prev_names, exponent_names)
+    return Formula(source, tree.body, tuple(names), tuple(prev_names), tuple(exponent_names))
+
+
+def _check_bracket_depth(source: str) -> None:
+    depth = 0
+    line, col = 1, 0
+    for ch in source:
+        if ch == "\n":
+            line, col = line + 1, 0
+            continue
+        if ch in "([{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise FormulaError(f"formula is nested more than {MAX_DEPTH} brackets deep", line, col)
+        elif ch in ")]}":
+            depth -= 1
+            if depth < 0:
+                raise FormulaError(f"unmatched '{ch}'", line, col)
+        col += 1
+    if depth > 0:
+        raise FormulaError("a bracket is opened and never closed", line, col)
+
+
+def _check_depth(root: ast.AST) -> None:
+    stack: list[tuple[ast.AST, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise FormulaError(f"formula is nested more than {MAX_DEPTH} levels deep", *_where(node))
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
+def _where(node: ast.AST) -> tuple[int, int]:
+    return getattr(node, "lineno", 1), getattr(node, "col_offset", 0)
+
+
+def _validate(node: ast.AST, names: list[str], prev: list[str], exps: list[str]) -> None:
+    where = _where(node)
+    if isinstance(node, ast.Constant):
+        _check_constant(node)
+    elif isinstance(node, ast.Name):
+        if not isinstance(node.ctx, ast.Load):
+            raise FormulaError("assignment is not allowed in a formula", *where)
+        if node.id.startswith("_"):
+            raise FormulaError(f"names may not start with '_': '{node.id}'", *where)
+        if node.id in FUNCTIONS or node.id == PREV:
+            raise FormulaError(f"'{node.id}' is a function: call it as {node.id}(...)", *where)
+        if node.id not in names:
+            names.append(node.id)
+    elif isinstance(node, ast.BinOp):
+        if type(node.op) not in _BINARY:
+            raise FormulaError(f"operator '{_op_text(node.op)}' is not allowed in a formula", *where)
+        _validate(node.left, names, prev, exps)
+        if isinstance(node.op, ast.Pow):
+            _check_exponent(node.right, exps)
+        _validate(node.right, names, prev, exps)
+    elif isinstance(node, ast.UnaryOp):
+        if not isinstance(node.op, _UNARY):
+            raise FormulaError(f"operator '{_op_text(node.op)}' is not allowed in a formula", *where)
+        _validate(node.operand, names, prev, exps)
+    elif isinstance(node, ast.BoolOp):
+        for value in node.values:
+            _validate(value, names, prev, exps)
+    elif isinstance(node, ast.Compare):
+        for op in node.ops:
+            if not isinstance(op, _COMPARE):
+                raise FormulaError(f"comparison '{_op_text(op)}' is not allowed in a formula", *where)
+        _validate(node.left, names, prev, exps)
+        for comparator in node.comparators:
+            _validate(comparator, names, prev, exps)
+    elif isinstance(node, ast.IfExp):
+        _validate(node.test, names, prev, exps)
+        _validate(node.body, names, prev, exps)
+        _validate(node.orelse, names, prev, exps)
+    elif isinstance(node, ast.Call):
+        _validate_call(node, names, prev, exps)
+    else:
+        what = _FORBIDDEN.get(type(node), type(node).__name__)
+        raise FormulaError(f"{what} not allowed in a formula", *where)
+
+
+def _validate_call(node: ast.Call, names: list[str], prev: list[str], exps: list[str]) -> None:
+    where = _where(node)
+    if not isinstance(node.func, ast.Name):
+        raise FormulaError("only the built-in functions can be called (e.g. min, max, clamp)", *where)
+    fname = node.func.id
+    if node.keywords or any(isinstance(arg, ast.Starred) for arg in node.args):
+        raise FormulaError(f"{fname}() takes plain positional arguments only", *where)
+    if fname == PREV:
+        if len(node.args) != 1 or not isinstance(node.args[0], ast.Name):
+            raise FormulaError("prev() takes exactly one name: prev(variable)", *where)
+        name = node.args[0].id
+        if name not in prev:
+            prev.append(name)
+        return
+    spec = FUNCTIONS.get(fname)
+    if spec is None:
+        from game.formula.suggest import did_you_mean
+
+        known = sorted([*FUNCTIONS, PREV])
+        raise FormulaError(
+            f"unknown function '{fname}'{did_you_mean(fname, known)}; the functions are {', '.join(known)}",
+            *where,
+        )
+    count = len(node.args)
+    if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
+        raise FormulaError(f"{fname}() takes {spec.arity_text}, found {count}", *where)
+    for arg in node.args:
+        _validate(arg, names, prev, exps)
+
+
+def _check_constant(node: ast.Constant) -> None:
+    value = node.value
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        try:
+            as_float = float(value)
+        except OverflowError:
+            raise FormulaError("number is too large", *_where(node)) from None
+        if not math.isfinite(as_float):
+            raise FormulaError("number is too large", *_where(node))
+        return
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise FormulaError("number is too large (not finite)", *_where(node))
+        return
+    what = "strings" if isinstance(value, (str, bytes)) else f"the constant {value!r}"
+    raise FormulaError(f"{what} not allowed in a formula", *_where(node))
+
+
+def _check_exponent(node: ast.expr, exps: list[str]) -> None:
+    """An exponent is a number or a parameter's name, at most MAX_EXPONENT in size."""
+    inner = node.operand if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)) else node
+    if isinstance(inner, ast.Constant) and isinstance(inner.value, (int, float)) and not isinstance(inner.value, bool):
+        try:
+            size = abs(float(inner.value))
+        except OverflowError:
+            size = math.inf
+        if size > MAX_EXPONENT:
+            raise FormulaError(f"exponent {inner.value} is too large; at most {MAX_EXPONENT:g}", *_where(node))
+        return
+    if isinstance(inner, ast.Name):
+        if inner.id not in exps:
+            exps.append(inner.id)
+        return
+    raise FormulaError("an exponent must be a number or a parameter's name (e.g. x ** 2, x ** elasticity)", *_where(node))
+
+
+def _op_text(op: ast.AST) -> str:
+    return {
+        ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>", ast.BitOr: "|",
+        ast.BitAnd: "&", ast.BitXor: "^", ast.Invert: "~", ast.Is: "is", ast.IsNot: "is not",
+        ast.In: "in", ast.NotIn: "not in",
+    }.get(type(op), type(op).__name__)

@@ -1,0 +1,264 @@
+"""Reading one TOML file into validated models, with every problem located.
+
+Missing and unreadable files, bad encodings and TOML syntax errors become :class:`Problem` s;
+pydantic's errors are translated into the project's words (what was expected, what was found,
+"did you mean"), and placed at the line and column of the offending key or value.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path as FsPath
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from game.formula import did_you_mean
+from game.rules.locate import Locations, Path, locate
+from game.rules.problems import Problem
+
+M = TypeVar("M", bound=BaseModel)
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+
+
+@dataclass
+class Document:
+    """A parsed TOML file: its name for messages, its data and the positions of its keys."""
+
+    file: str
+    data: dict[str, Any]
+    locations: Locations
+    text: str
+
+    def problem(self, path: Path, message: str, *, value: bool = False, severity: str = "error") -> Problem:
+        line, col = self.locations.find(path, value=value)
+        return Problem(self.file, line, col, f"{key_path(path)}: {message}" if path else message, severity)  # type: ignore[arg-type]
+
+
+def display_name(path: FsPath) -> str:
+    """The file's name as messages show it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(FsPath.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_document(path: FsPath, problems: list[Problem]) -> Document | None:
+    """Read and parse ``path``; on failure add a located problem and return None."""
+    name = display_name(path)
+    try:
+        if not path.exists():
+            problems.append(Problem(name, 1, 1, "file not found"))
+            return None
+        if path.is_dir():
+            problems.append(Problem(name, 1, 1, "is a folder, expected a .toml file"))
+            return None
+        raw = path.read_bytes()
+    except OSError as err:
+        problems.append(Problem(name, 1, 1, f"cannot read the file: {err.strerror or err}"))
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        problems.append(Problem(name, 1, 1, f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        problems.append(Problem(name, line, col, "not UTF-8 text: TOML files must be saved as UTF-8"))
+        return None
+    return parse_document(name, text, problems)
+
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_TOML_END = re.compile(r"\s*\(at end of document\)$")
+
+
+def parse_document(name: str, text: str, problems: list[Problem]) -> Document | None:
+    """Parse TOML ``text``; a syntax error becomes a located problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        message = str(err)
+        match = _TOML_POSITION.search(message)
+        if match:
+            line, col = int(match.group(1)), int(match.group(2))
+            message = message[: match.start()]
+        else:
+            line = text.count("\n") + 1
+            col = len(text) - (text.rfind("\n") + 1) + 1
+            message = _TOML_END.sub("", message)
+        problems.append(Problem(name, line, col, f"TOML syntax error: {message[:1].lower()}{message[1:]}"))
+        return None
+    except RecursionError:
+        problems.append(Problem(name, 1, 1, "TOML syntax error: the document is nested too deeply"))
+        return None
+    return Document(name, data, locate(text), text)
+
+
+def key_path(path: Path) -> str:
+    """``("variables", "harvest", "formula")`` -> ``variables.harvest.formula``;
+    ``("history", "season", 2)`` -> ``history.season[2]``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            text = part if re.fullmatch(r"[A-Za-z0-9_-]+", part) else f'"{part}"'
+            out += f".{text}" if out else text
+    return out
+
+
+def validate(model: type[M], doc: Document, data: Any, problems: list[Problem], at: Path = ()) -> M | None:
+    """Validate ``data`` (found at key path ``at`` of ``doc``) as ``model``."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        problems.extend(translate(err, model, doc, data, at))
+        return None
+
+
+# --- pydantic errors in our words ------------------------------------------------------------
+
+_EXPECTED = {
+    "float_type": "a number", "float_parsing": "a number", "int_type": "a whole number",
+    "int_from_float": "a whole number", "string_type": "text in quotes", "bool_type": "true or false",
+    "list_type": "a list [...]", "tuple_type": "a list [...]", "dict_type": "a table",
+    "model_type": "a table", "model_attributes_type": "a table", "none_required": "nothing",
+    "finite_number": "a finite number",
+}
+
+
+def translate(err: ValidationError, model: type[BaseModel], doc: Document, data: Any, at: Path) -> list[Problem]:
+    """Turn pydantic's errors into located problems, merging the alternatives of a union."""
+    grouped: dict[Path, list[dict[str, Any]]] = {}
+    for e in err.errors(include_url=False):
+        loc = _real_loc(data, tuple(e["loc"]))
+        grouped.setdefault(loc, []).append(e)
+    out: list[Problem] = []
+    for loc, errors in grouped.items():
+        full = at + loc
+        kinds = [e["type"] for e in errors]
+        if all(k in _EXPECTED for k in kinds):
+            expected = " or ".join(dict.fromkeys(_EXPECTED[k] for k in kinds))
+            out.append(doc.problem(full, f"expected {expected}, found {describe(errors[0]['input'])}", value=True))
+            continue
+        for e in errors:
+            out.append(_one(e, loc, full, model, doc))
+    return out
+
+
+def _one(e: dict[str, Any], loc: Path, full: Path, model: type[BaseModel], doc: Document) -> Problem:
+    kind, ctx = e["type"], e.get("ctx") or {}
+    if kind == "missing":
+        key = loc[-1] if loc else "?"
+        return doc.problem(full[:-1], f"missing required key '{key}'")
+    if kind == "extra_forbidden":
+        known = _known_keys(model, loc[:-1])
+        hint = did_you_mean(str(loc[-1]), known)
+        listing = f" (expected one of: {', '.join(known)})" if known and not hint else ""
+        return doc.problem(full, f"unknown key '{loc[-1]}'{hint}{listing}")
+    if kind == "literal_error":
+        expected = ctx.get("expected", "")
+        choices = re.findall(r"'([^']*)'", expected)
+        found = e["input"]
+        hint = did_you_mean(found, choices) if isinstance(found, str) else ""
+        return doc.problem(full, f"expected {expected}, found {describe(found)}{hint}", value=True)
+    if kind == "string_pattern_mismatch":
+        what = "a season like '1927-autumn'" if "winter" in ctx.get("pattern", "") else f"text matching {ctx.get('pattern')}"
+        if "a-z" in ctx.get("pattern", ""):
+            what = "an id of lower-case letters, digits, '-' and '_', starting with a letter"
+        return doc.problem(full, f"expected {what}, found {describe(e['input'])}", value=True)
+    if kind in ("too_short", "string_too_short"):
+        return doc.problem(full, "must not be empty", value=True)
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        sign = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}[kind]
+        bound = next(iter(ctx.values()), "?")
+        return doc.problem(full, f"expected a value {sign} {bound}, found {describe(e['input'])}", value=True)
+    if kind in ("too_long", "tuple_too_long"):
+        return doc.problem(full, f"too many items: {e['msg']}", value=True)
+    if kind == "value_error":
+        message = str(e.get("msg", "")).removeprefix("Value error, ")
+        return doc.problem(full, message, value=True)
+    return doc.problem(full, f"{e['msg']}, found {describe(e.get('input'))}", value=True)
+
+
+def _real_loc(data: Any, loc: Path) -> Path:
+    """Drop the parts of pydantic's ``loc`` that name union members rather than keys."""
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and not _is_tag(part):
+            out.append(part)  # a missing or unknown key
+            node = None
+        # else: a union member's tag such as 'str', 'float' or 'function-after[...]'
+    return tuple(out)
+
+
+def _is_tag(part: str) -> bool:
+    return part in ("str", "float", "int", "bool", "list", "dict", "none") or "[" in part or part[:1].isupper()
+
+
+def _known_keys(model: type[BaseModel], loc: Path) -> list[str]:
+    """The keys allowed at ``loc`` inside ``model``: walks fields, dicts, lists and optionals."""
+    annotation: Any = model
+    for part in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(str(part))
+            if field is None:
+                return []
+            annotation = field.annotation
+        elif typing.get_origin(annotation) is dict:
+            annotation = typing.get_args(annotation)[1]
+        elif typing.get_origin(annotation) in (list, tuple):
+            annotation = typing.get_args(annotation)[0]
+        else:
+            return []
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return list(annotation.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``X | None`` -> X; ``Annotated[X, ...]`` -> X."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [a for a in typing.get_args(annotation) if a is not type(None)]
+            models = [a for a in members if isinstance(a, type) and issubclass(a, BaseModel)]
+            annotation = models[0] if models else members[0]
+        else:
+            return annotation
+
+
+def describe(value: Any) -> str:
+    """A found value as a message shows it: its kind and, when short, the value itself."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f'text "{shown}"'
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return type(value).__name__

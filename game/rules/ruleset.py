@@ -1,0 +1,434 @@
+"""Loading a rule set: read every file, merge, check every cross-reference, sort the model.
+
+A rule set either loads whole or not at all: :func:`load_ruleset` returns a valid, immutable
+:class:`Ruleset` or raises :class:`LoadError` carrying every problem found, each located.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import keyword
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any, Iterable, Mapping
+
+from game.formula import FUNCTIONS, MAX_EXPONENT, PREV, Formula, FormulaError, did_you_mean, parse
+from game.rules.locate import Path
+from game.rules.models import (
+    DEFINITION_TABLES, FORMAT_VERSION, Citation, Draw, Ending, Event, Indicator, Lever, Manifest,
+    Mechanism, Parameter, RuleFile, Variable, Work,
+)
+from game.rules.problems import LoadError, Problem
+from game.rules.reading import Document, read_document, validate
+from game.rules.season import Season
+
+MANIFEST_FILE = "ruleset.toml"
+
+# Names every formula can read: facts about the season being played.
+SEASON_FACTS = ("year", "season_of_year", "is_winter", "is_spring", "is_summer", "is_autumn", "turn")
+RESERVED = frozenset((*SEASON_FACTS, *FUNCTIONS, PREV, "true", "false", "inf", "nan"))
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a definition stands: its document and key path, to place later problems."""
+
+    doc: Document
+    path: Path
+
+    def problem(self, message: str, sub: Path = (), *, value: bool = False, severity: str = "error") -> Problem:
+        return self.doc.problem(self.path + sub, message, value=value, severity=severity)
+
+    def formula_problem(self, sub: Path, err: FormulaError, prefix: str = "") -> Problem:
+        line, col = self.doc.locations.inside(self.path + sub, err.line, err.col)
+        from game.rules.reading import key_path
+
+        return Problem(self.doc.file, line, col, f"{key_path(self.path + sub)}: {prefix}{err.message}")
+
+    @property
+    def where(self) -> str:
+        line, col = self.doc.locations.find(self.path)
+        return f"{self.doc.file}:{line}:{col}"
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    """A whole, valid rule set. Dicts keep declaration order (file-name order, then file order)."""
+
+    id: str
+    name: str
+    description: str
+    folder: str
+    content_hash: str
+    works: Mapping[str, Work]
+    mechanisms: Mapping[str, Mechanism]
+    parameters: Mapping[str, Parameter]
+    levers: Mapping[str, Lever]
+    variables: Mapping[str, Variable]
+    draws: Mapping[str, Draw]
+    events: Mapping[str, Event]
+    endings: Mapping[str, Ending]
+    indicators: tuple[Indicator, ...]
+    formulas: Mapping[tuple[str, ...], Formula]
+    order: tuple[str, ...]
+    depends_on: Mapping[str, tuple[str, ...]]
+    origins: Mapping[tuple[str, str], Origin] = field(repr=False, compare=False)
+
+    def formula(self, *key: str) -> Formula:
+        return self.formulas[key]
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def load_ruleset(folder: FsPath) -> Ruleset:
+    """Load and check the rule set in ``folder``; raise :class:`LoadError` with every problem."""
+    problems: list[Problem] = []
+    folder_name = str(folder)
+    if not folder.is_dir():
+        raise LoadError([Problem(folder_name, 1, 1, "rule set folder not found")])
+    files = sorted(folder.glob("*.toml"))
+    if not files:
+        raise LoadError([Problem(folder_name, 1, 1, "no .toml files in the rule set folder")])
+    docs: list[tuple[Document, RuleFile]] = []
+    digest = hashlib.sha256()
+    for path in files:
+        doc = read_document(path, problems)
+        if doc is None:
+            continue
+        digest.update(path.name.encode() + b"\0" + doc.text.encode() + b"\0")
+        parsed = validate(RuleFile, doc, doc.data, problems)
+        if parsed is not None:
+            docs.append((doc, parsed))
+    if problems:
+        raise LoadError(problems)
+    ruleset = _assemble(folder, docs, digest.hexdigest(), problems)
+    if any(p.severity == "error" for p in problems) or ruleset is None:
+        raise LoadError(problems)
+    return ruleset
+
+
+def ruleset_warnings(ruleset: Ruleset) -> list[Problem]:
+    """Problems that do not stop a rule set from loading (unused mechanisms, for instance)."""
+    problems: list[Problem] = []
+    used: set[str] = set()
+    for table in ("variables", "events", "endings", "levers"):
+        for definition in getattr(ruleset, table).values():
+            used.update(definition.mechanisms)
+    for mech_id in ruleset.mechanisms:
+        if mech_id not in used:
+            problems.append(
+                ruleset.origins[("mechanisms", mech_id)].problem(
+                    f"mechanism '{mech_id}' is declared but no rule names it", severity="warning"
+                )
+            )
+    return problems
+
+
+def _assemble(folder: FsPath, docs: list[tuple[Document, RuleFile]], content_hash: str, problems: list[Problem]) -> Ruleset | None:
+    merged: dict[str, dict[str, Any]] = {table: {} for table in DEFINITION_TABLES}
+    origins: dict[tuple[str, str], Origin] = {}
+    indicators: list[tuple[Indicator, Origin]] = []
+    manifests: list[tuple[Manifest, Origin]] = []
+    for doc, rule_file in docs:
+        if rule_file.ruleset is not None:
+            manifests.append((rule_file.ruleset, Origin(doc, ("ruleset",))))
+        for table in DEFINITION_TABLES:
+            for ident, definition in getattr(rule_file, table).items():
+                origin = Origin(doc, (table, ident))
+                if ident in merged[table]:
+                    problems.append(origin.problem(f"duplicate id '{ident}': already defined at {origins[(table, ident)].where}"))
+                    continue
+                merged[table][ident] = definition
+                origins[(table, ident)] = origin
+        for index, indicator in enumerate(rule_file.indicators):
+            indicators.append((indicator, Origin(doc, ("indicators", index))))
+
+    manifest = _check_manifest(folder, docs, manifests, problems)
+    checker = _Checker(merged, origins, problems)
+    checker.check_all(indicators)
+    if manifest is None or any(p.severity == "error" for p in problems):
+        return None
+    return Ruleset(
+        id=manifest.id, name=manifest.name, description=manifest.description, folder=str(folder),
+        content_hash=content_hash, works=merged["works"], mechanisms=merged["mechanisms"],
+        parameters=merged["parameters"], levers=merged["levers"], variables=merged["variables"],
+        draws=merged["draws"], events=merged["events"], endings=merged["endings"],
+        indicators=tuple(i for i, _ in indicators), formulas=checker.formulas, order=checker.order,
+        depends_on=checker.depends_on, origins=origins,
+    )
+
+
+def _check_manifest(folder: FsPath, docs: list[tuple[Document, RuleFile]], manifests: list[tuple[Manifest, Origin]], problems: list[Problem]) -> Manifest | None:
+    if not manifests:
+        name = str(folder / MANIFEST_FILE)
+        problems.append(Problem(name, 1, 1, "missing the manifest: a [ruleset] table with id, name and format_version"))
+        return None
+    manifest, origin = manifests[0]
+    for _, other in manifests[1:]:
+        problems.append(other.problem(f"a second [ruleset] manifest; the first is at {origin.where}"))
+    if manifest.format_version != FORMAT_VERSION:
+        problems.append(origin.problem(
+            f"format_version {manifest.format_version} is not supported; this version of the game reads format_version {FORMAT_VERSION}",
+            ("format_version",), value=True))
+    if manifest.id != folder.name:
+        problems.append(origin.problem(f"id '{manifest.id}' must equal the folder name '{folder.name}'", ("id",), value=True))
+    return manifest
+
+
+class _Checker:
+    """The second pass: names, references, bounds and the dependency order."""
+
+    def __init__(self, merged: dict[str, dict[str, Any]], origins: dict[tuple[str, str], Origin], problems: list[Problem]) -> None:
+        self.m = merged
+        self.origins = origins
+        self.problems = problems
+        self.formulas: dict[tuple[str, ...], Formula] = {}
+        self.order: tuple[str, ...] = ()
+        self.depends_on: dict[str, tuple[str, ...]] = {}
+
+    @classmethod
+    def for_ruleset(cls, ruleset: Ruleset, origins: dict[tuple[str, str], Origin], problems: list[Problem]) -> "_Checker":
+        """A checker over a loaded rule set, for definitions that come from elsewhere (a scenario)."""
+        merged = {table: dict(getattr(ruleset, table)) for table in DEFINITION_TABLES}
+        checker = cls(merged, {**ruleset.origins, **origins}, problems)
+        checker.names = {n: t for t in ("parameters", "levers", "variables", "draws", "events") for n in merged[t]}
+        return checker
+
+    def err(self, table: str, ident: str, message: str, sub: Path = (), value: bool = True) -> None:
+        self.problems.append(self.origins[(table, ident)].problem(message, sub, value=value))
+
+    def check_all(self, indicators: list[tuple[Indicator, Origin]]) -> None:
+        self.check_names()
+        self.check_citations()
+        self.check_mechanism_refs()
+        self.check_parameters()
+        self.check_levers()
+        self.check_draws()
+        self.check_variables()
+        for ident, event in self.m["events"].items():
+            check_event(self, ident, event)
+        self.check_endings()
+        for indicator, origin in indicators:
+            if indicator.variable not in self.m["variables"]:
+                hint = did_you_mean(indicator.variable, self.m["variables"])
+                self.problems.append(origin.problem(f"unknown variable '{indicator.variable}'{hint}", ("variable",), value=True))
+            try:
+                format(1234.5678, indicator.format)
+            except (ValueError, TypeError):
+                self.problems.append(origin.problem(f"'{indicator.format}' is not a number format (try '.1f', ',.0f' or '.0%')", ("format",), value=True))
+
+    # -- names -------------------------------------------------------------------------------
+    def check_names(self) -> None:
+        seen: dict[str, str] = {}
+        for table in ("parameters", "levers", "variables", "draws", "events"):
+            for ident in self.m[table]:
+                if not ident.isidentifier() or keyword.iskeyword(ident) or ident.startswith("_") or not ident.isascii():
+                    self.err(table, ident, f"'{ident}' cannot be used in formulas: use letters, digits and '_', starting with a letter", value=False)
+                elif ident in RESERVED:
+                    self.err(table, ident, f"'{ident}' is a reserved name (season facts and functions: {', '.join(sorted(RESERVED))})", value=False)
+                elif ident in seen:
+                    other = self.origins[(seen[ident], ident)].where
+                    self.err(table, ident, f"'{ident}' is already a name in {seen[ident]} (at {other}); formulas need one meaning per name", value=False)
+                else:
+                    seen[ident] = table
+        self.names = seen
+
+    def check_citations(self) -> None:
+        works = self.m["works"]
+        for (table, ident), origin in self.origins.items():
+            definition = self.m[table][ident]
+            cites: list[tuple[Path, Citation]] = []
+            if isinstance(getattr(definition, "source", None), Citation):
+                cites.append((("source",), definition.source))
+            if isinstance(definition, Mechanism):
+                cites.extend((("sources", i), c) for i, c in enumerate(definition.sources))
+            for sub, cite in cites:
+                if cite.work not in works:
+                    hint = did_you_mean(cite.work, works)
+                    known = f" (declared works: {', '.join(works) or 'none — add [works.<id>] to ruleset.toml'})" if not hint else ""
+                    self.problems.append(origin.problem(f"unknown work '{cite.work}'{hint}{known}", sub + ("work",), value=True))
+
+    def check_mechanism_refs(self) -> None:
+        mechanisms = self.m["mechanisms"]
+        for table in ("levers", "variables", "events", "endings"):
+            for ident, definition in self.m[table].items():
+                for index, mech in enumerate(definition.mechanisms):
+                    if mech not in mechanisms:
+                        self.err(table, ident, f"unknown mechanism '{mech}'{did_you_mean(mech, mechanisms)}", ("mechanisms", index))
+
+    # -- numbers -----------------------------------------------------------------------------
+    def check_parameters(self) -> None:
+        for ident, p in self.m["parameters"].items():
+            check_range(self, "parameters", ident, p.value, p.min, p.max, ("value",))
+
+    def check_levers(self) -> None:
+        for ident, lever in self.m["levers"].items():
+            if lever.min > lever.max:
+                self.err("levers", ident, f"min {lever.min:g} is above max {lever.max:g}", ("min",))
+                continue
+            if not lever.min <= lever.default <= lever.max:
+                self.err("levers", ident, f"default {lever.default:g} is outside {lever.min:g}..{lever.max:g}", ("default",))
+            elif not on_step(lever.default, lever.min, lever.step):
+                self.err("levers", ident, f"default {lever.default:g} is not min plus a whole number of steps of {lever.step:g}", ("default",))
+            if lever.choices is not None:
+                count = round((lever.max - lever.min) / lever.step) + 1
+                if len(lever.choices) != count:
+                    self.err("levers", ident, f"{len(lever.choices)} choices for {count} possible values ({lever.min:g} to {lever.max:g} in steps of {lever.step:g})", ("choices",))
+
+    def check_draws(self) -> None:
+        for ident, d in self.m["draws"].items():
+            if d.min > d.max:
+                self.err("draws", ident, f"min {d.min:g} is above max {d.max:g}", ("min",))
+                continue
+            needs = {"normal": ("mean", "sd"), "triangular": ("mode",), "uniform": ()}[d.distribution]
+            for key in needs:
+                if getattr(d, key) is None:
+                    self.err("draws", ident, f"a {d.distribution} draw needs '{key}'", value=False)
+            for key in ("mean", "mode", "default"):
+                value = getattr(d, key)
+                if value is not None and not d.min <= value <= d.max:
+                    self.err("draws", ident, f"{key} {value:g} is outside min..max ({d.min:g}..{d.max:g})", (key,))
+            if d.seasons is not None and d.default is None:
+                self.err("draws", ident, "a draw limited to some seasons needs a 'default' for the others", ("seasons",))
+
+    # -- formulas ----------------------------------------------------------------------------
+    def parse(self, table: str, ident: str, sub: tuple[str, ...], text: str | float) -> Formula | None:
+        source = repr(float(text)) if isinstance(text, (int, float)) and not isinstance(text, bool) else text
+        try:
+            formula = parse(source)  # type: ignore[arg-type]
+        except FormulaError as err:
+            self.problems.append(self.origins[(table, ident)].formula_problem(sub, err))
+            return None
+        self.formulas[(table, ident, *sub)] = formula
+        return formula
+
+    def check_refs(self, table: str, ident: str, sub: tuple[str, ...], formula: Formula, allowed: Iterable[str], context: str) -> bool:
+        """Every name and prev() of ``formula`` must be allowed here; exponents must be parameters."""
+        origin = self.origins[(table, ident)]
+        allowed_set = set(allowed)
+        ok = True
+        for name in formula.names:
+            if name in allowed_set:
+                continue
+            ok = False
+            if name in self.m["variables"] and context == "event":
+                message = f"'{name}' is this season's value, not yet known when events fire: write prev({name})"
+            elif name in self.names:
+                message = f"'{name}' ({self.names[name]}) cannot be used in {context} formulas"
+            else:
+                message = f"unknown name '{name}'{did_you_mean(name, [*allowed_set])}"
+            self.problems.append(origin.formula_problem(sub, FormulaError(message, *formula.name_position(name))))
+        for name in formula.prev_names:
+            if name in self.m["levers"] or (name in self.m["variables"] and self.m["variables"][name].initial is not None):
+                continue
+            ok = False
+            if name in self.m["variables"]:
+                message = f"prev({name}) needs an initial value: add 'initial = ...' to variables.{name}"
+            else:
+                known = [*self.m["variables"], *self.m["levers"]]
+                message = f"prev() takes a variable or lever; '{name}' is not one{did_you_mean(name, known)}"
+            self.problems.append(origin.formula_problem(sub, FormulaError(message, *formula.name_position(name))))
+        for name in formula.exponent_names:
+            param = self.m["parameters"].get(name)
+            if param is None:
+                ok = False
+                self.problems.append(origin.formula_problem(sub, FormulaError(f"the exponent '{name}' must be a parameter (a number fixed at load)", *formula.name_position(name))))
+            elif abs(param.value) > MAX_EXPONENT:
+                ok = False
+                self.problems.append(origin.formula_problem(sub, FormulaError(f"exponent parameter '{name}' = {param.value:g} is too large; at most {MAX_EXPONENT:g}", *formula.name_position(name))))
+        return ok
+
+    def check_variables(self) -> None:
+        variables = self.m["variables"]
+        names = [*SEASON_FACTS, *self.m["parameters"], *self.m["levers"], *variables, *self.m["draws"], *self.m["events"]]
+        deps: dict[str, tuple[str, ...]] = {}
+        for ident, v in variables.items():
+            if v.min > v.max:
+                self.err("variables", ident, f"min {v.min:g} is above max {v.max:g}", ("min",))
+            if v.initial is not None:
+                check_range(self, "variables", ident, v.initial, v.min, v.max, ("initial",))
+            formula = self.parse("variables", ident, ("formula",), v.formula)
+            if formula is None:
+                continue
+            self.check_refs("variables", ident, ("formula",), formula, names, "variable")
+            deps[ident] = tuple(n for n in formula.names if n in variables)
+        self.depends_on = deps
+        self.order = self.sort(deps)
+
+    def sort(self, deps: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+        """Variables in an order where each comes after those it reads this season."""
+        order: list[str] = []
+        state: dict[str, int] = {}  # 1 visiting, 2 done
+        for root in deps:
+            if state.get(root):
+                continue
+            stack: list[tuple[str, int]] = [(root, 0)]
+            path: list[str] = []
+            while stack:
+                node, i = stack.pop()
+                if i == 0:
+                    if state.get(node) == 2:
+                        continue
+                    state[node] = 1
+                    path.append(node)
+                children = deps.get(node, ())
+                if i < len(children):
+                    stack.append((node, i + 1))
+                    child = children[i]
+                    if state.get(child) == 1:
+                        cycle = path[path.index(child):] + [child]
+                        self.err("variables", child, "same-season cycle: " + " -> ".join(cycle) + "; break it with prev()", ("formula",))
+                        return ()
+                    if state.get(child) != 2:
+                        stack.append((child, 0))
+                else:
+                    state[node] = 2
+                    path.pop()
+                    order.append(node)
+        return tuple(order)
+
+    def check_endings(self) -> None:
+        names = [*SEASON_FACTS, *self.m["parameters"], *self.m["levers"], *self.m["variables"], *self.m["draws"], *self.m["events"]]
+        for ident, ending in self.m["endings"].items():
+            formula = self.parse("endings", ident, ("condition",), ending.condition)
+            if formula is not None:
+                self.check_refs("endings", ident, ("condition",), formula, names, "ending")
+
+
+def event_names(m: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """What an event's formulas may read: no this-season variables, no event flags."""
+    return [*SEASON_FACTS, *m["parameters"], *m["levers"], *m["draws"]]
+
+
+def check_event(checker: _Checker, ident: str, event: Event, table: str = "events") -> None:
+    """Check an event's season, condition, chance and effects (rule-set or scenario event)."""
+    names = event_names(checker.m)
+    for sub, text in (("condition",), event.condition), (("chance",), event.chance):
+        formula = checker.parse(table, ident, sub, text)
+        if formula is not None:
+            checker.check_refs(table, ident, sub, formula, names, "event")
+    for target, text in event.effects.items():
+        if target not in checker.m["variables"]:
+            checker.err(table, ident, f"an effect must name a variable; '{target}' is not one{did_you_mean(target, checker.m['variables'])}", ("effects", target), value=False)
+            continue
+        formula = checker.parse(table, ident, ("effects", target), text)
+        if formula is not None:
+            checker.check_refs(table, ident, ("effects", target), formula, names, "event")
+    if event.season is not None:
+        try:
+            Season.parse(event.season)
+        except ValueError as err:
+            checker.err(table, ident, str(err), ("season",))
+
+
+def check_range(checker: _Checker, table: str, ident: str, value: float, lo: float | None, hi: float | None, sub: Path) -> None:
+    if lo is not None and value < lo or hi is not None and value > hi:
+        bounds = f"{'-inf' if lo is None else f'{lo:g}'}..{'inf' if hi is None else f'{hi:g}'}"
+        checker.err(table, ident, f"{value:g} is outside the declared bounds {bounds}", sub)
+
+
+def on_step(value: float, start: float, step: float) -> bool:
+    """Is ``value`` ``start`` plus a whole number of ``step`` s (to a millionth of a step)?"""
+    steps = (value - start) / step
+    return abs(steps - round(steps)) < 1e-6

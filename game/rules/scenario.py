@@ -1,0 +1,263 @@
+"""Scenarios and policies: loading, checking against their rule set, resolving lever values."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path as FsPath
+from typing import Mapping
+
+from game.formula import MAX_EXPONENT, Formula, did_you_mean
+from game.rules.locate import Path
+from game.rules.models import Event, Lever, Policy, ScenarioFile
+from game.rules.problems import LoadError, Problem
+from game.rules.reading import Document, display_name, read_document, validate
+from game.rules.ruleset import Origin, Ruleset, _Checker, check_event, load_ruleset, on_step
+from game.rules.season import Season
+
+SCENARIO_FOLDER = "scenarios"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A scenario resolved against its rule set: everything the engine needs to start a game."""
+
+    id: str
+    title: str
+    summary: str
+    objectives: tuple[str, ...]
+    debrief_questions: tuple[str, ...]
+    start: Season
+    seasons: int
+    seed: int | None
+    ruleset: Ruleset
+    file: str
+    content_hash: str
+    initial: Mapping[str, float]
+    parameters: Mapping[str, float]
+    levers: Mapping[str, Lever]
+    locked: frozenset[str]
+    scripted_draws: Mapping[tuple[int, str], float]
+    events: Mapping[str, Event]
+    formulas: Mapping[tuple[str, ...], Formula]
+    history: tuple[Mapping[str, float], ...] | None
+
+    def season_at(self, turn: int) -> Season:
+        """The season played at ``turn`` (0 = the first)."""
+        return self.start.plus(turn)
+
+
+def scenario_path(ref: str, rules_root: FsPath) -> FsPath:
+    """A scenario given as an id (``hammurabi-reign``) or a path to a ``.toml`` file."""
+    candidate = FsPath(ref)
+    if ref.endswith(".toml") or "/" in ref or candidate.exists():
+        return candidate
+    return rules_root / SCENARIO_FOLDER / f"{ref}.toml"
+
+
+def available_scenarios(rules_root: FsPath) -> list[str]:
+    return sorted(p.stem for p in (rules_root / SCENARIO_FOLDER).glob("*.toml"))
+
+
+def load_scenario(ref: str, rules_root: FsPath) -> Scenario:
+    """Load scenario ``ref`` (id or path) and its rule set; raise :class:`LoadError` with every
+    problem of both."""
+    path = scenario_path(ref, rules_root)
+    if not path.exists() and not ref.endswith(".toml") and "/" not in ref:
+        known = available_scenarios(rules_root)
+        raise LoadError([Problem(ref, 1, 1, f"no scenario '{ref}'{did_you_mean(ref, known)} (scenarios: {', '.join(known) or 'none'})")])
+    problems: list[Problem] = []
+    doc = read_document(path, problems)
+    if doc is None:
+        raise LoadError(problems)
+    parsed = validate(ScenarioFile, doc, doc.data, problems)
+    if parsed is None:
+        raise LoadError(problems)
+    ruleset_folder = rules_root / parsed.scenario.ruleset
+    if not (ruleset_folder / "ruleset.toml").exists() and not any(ruleset_folder.glob("*.toml")):
+        known = sorted(p.name for p in rules_root.iterdir() if p.is_dir() and (p / "ruleset.toml").exists()) if rules_root.is_dir() else []
+        hint = did_you_mean(parsed.scenario.ruleset, known)
+        problems.append(doc.problem(("scenario", "ruleset"), f"no rule set '{parsed.scenario.ruleset}' in {display_name(rules_root)}{hint} (rule sets: {', '.join(known) or 'none'})", value=True))
+        raise LoadError(problems)
+    ruleset = load_ruleset(ruleset_folder)
+    scenario = _resolve(doc, parsed, ruleset, problems)
+    if scenario is None or any(p.severity == "error" for p in problems):
+        raise LoadError(problems)
+    return scenario
+
+
+def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Problem]) -> Scenario | None:
+    meta = f.scenario
+    start = Season.parse(meta.start)
+    last = start.plus(meta.seasons - 1)
+
+    def where(path: Path, message: str) -> None:
+        problems.append(doc.problem(path, message, value=True))
+
+    def turn_of(path: Path, text: str) -> int | None:
+        season = Season.parse(text)
+        if not start <= season <= last:
+            where(path, f"season {season} is outside this scenario ({start} to {last})")
+            return None
+        return season.minus(start)
+
+    initial = {k: v.initial for k, v in ruleset.variables.items() if v.initial is not None}
+    for name, value in f.initial.items():
+        var = ruleset.variables.get(name)
+        if var is None:
+            where(("initial", name), f"unknown variable '{name}'{did_you_mean(name, ruleset.variables)}")
+        elif not var.min <= value <= var.max:
+            where(("initial", name), f"{value:g} is outside the bounds of {name} ({var.min:g}..{var.max:g})")
+        else:
+            initial[name] = value
+
+    parameters = {k: p.value for k, p in ruleset.parameters.items()}
+    exponents = {n for formula in ruleset.formulas.values() for n in formula.exponent_names}
+    for name, value in f.parameters.items():
+        param = ruleset.parameters.get(name)
+        if param is None:
+            where(("parameters", name), f"unknown parameter '{name}'{did_you_mean(name, ruleset.parameters)}")
+        elif (param.min is not None and value < param.min) or (param.max is not None and value > param.max):
+            where(("parameters", name), f"{value:g} is outside the range the rule set allows for {name} ({param.min if param.min is not None else '-inf'}..{param.max if param.max is not None else 'inf'})")
+        elif name in exponents and abs(value) > MAX_EXPONENT:
+            where(("parameters", name), f"{name} is used as an exponent; at most {MAX_EXPONENT:g}")
+        else:
+            parameters[name] = value
+
+    levers = dict(ruleset.levers)
+    locked: set[str] = set()
+    for name, setting in f.levers.items():
+        lever = ruleset.levers.get(name)
+        if lever is None:
+            where(("levers", name), f"unknown lever '{name}'{did_you_mean(name, ruleset.levers)}")
+            continue
+        lo = lever.min if setting.min is None else setting.min
+        hi = lever.max if setting.max is None else setting.max
+        default = lever.default if setting.default is None else setting.default
+        ok = True
+        for key, bound in (("min", setting.min), ("max", setting.max)):
+            if bound is not None and not lever.min <= bound <= lever.max:
+                where(("levers", name, key), f"{key} {bound:g} is outside the rule set's range for {name} ({lever.min:g}..{lever.max:g})")
+                ok = False
+            elif bound is not None and not on_step(bound, lever.min, lever.step):
+                where(("levers", name, key), f"{key} {bound:g} is not on a step of {name} ({lever.min:g} + n × {lever.step:g})")
+                ok = False
+        if ok and lo > hi:
+            where(("levers", name), f"min {lo:g} is above max {hi:g}")
+            ok = False
+        if ok and not (lo <= default <= hi and on_step(default, lever.min, lever.step)):
+            where(("levers", name, "default"), f"default {default:g} must lie in {lo:g}..{hi:g} on a step of {lever.step:g}")
+            ok = False
+        if ok:
+            levers[name] = lever.model_copy(update={"min": lo, "max": hi, "default": default})
+            if setting.locked:
+                locked.add(name)
+
+    scripted: dict[tuple[int, str], float] = {}
+    for index, sd in enumerate(f.scripted_draws):
+        path: Path = ("scripted_draws", index)
+        draw = ruleset.draws.get(sd.draw)
+        if draw is None:
+            where(path + ("draw",), f"unknown draw '{sd.draw}'{did_you_mean(sd.draw, ruleset.draws)}")
+            continue
+        if not draw.min <= sd.value <= draw.max:
+            where(path + ("value",), f"{sd.value:g} is outside the range of draw {sd.draw} ({draw.min:g}..{draw.max:g})")
+        turn = turn_of(path + ("season",), sd.season)
+        if turn is not None:
+            if (turn, sd.draw) in scripted:
+                where(path, f"draw {sd.draw} is already scripted for {sd.season}")
+            scripted[(turn, sd.draw)] = sd.value
+
+    events = dict(ruleset.events)
+    formulas: dict[tuple[str, ...], Formula] = {}
+    if f.events:
+        origins = {("scenario_events", ident): Origin(doc, ("events", ident)) for ident in f.events}
+        checker = _Checker.for_ruleset(ruleset, origins, problems)
+        for ident, event in f.events.items():
+            if ident in checker.names or ident in ruleset.events:
+                where(("events", ident), f"event id '{ident}' is already a name in the rule set")
+                continue
+            check_event(checker, ident, event, table="scenario_events")
+            events[ident] = event
+            if event.season is not None:
+                turn_of(("events", ident, "season"), event.season)
+        formulas = {("events", *key[1:]): formula for key, formula in checker.formulas.items()}
+
+    history = None
+    if f.history is not None:
+        history = resolve_policy(f.history, doc, ("history",), levers, locked, start, meta.seasons, problems)
+
+    if problems:
+        return None
+    return Scenario(
+        id=meta.id, title=meta.title, summary=meta.summary, objectives=tuple(meta.objectives),
+        debrief_questions=tuple(meta.debrief_questions), start=start, seasons=meta.seasons, seed=meta.seed,
+        ruleset=ruleset, file=doc.file, content_hash=hashlib.sha256(doc.text.encode()).hexdigest(),
+        initial=initial, parameters=parameters, levers=levers, locked=frozenset(locked),
+        scripted_draws=scripted, events=events, formulas=formulas, history=history,
+    )
+
+
+def resolve_policy(
+    policy: Policy, doc: Document, at: Path, levers: Mapping[str, Lever], locked: frozenset[str] | set[str],
+    start: Season, seasons: int, problems: list[Problem],
+) -> tuple[Mapping[str, float], ...] | None:
+    """Lever values for every turn: each lever's default, then ``[levers]``, then each
+    ``[[season]]`` from its season on. Values are checked against the scenario's bounds."""
+    before = len(problems)
+
+    def check(path: Path, name: str, value: float) -> bool:
+        lever = levers.get(name)
+        if lever is None:
+            problems.append(doc.problem(path, f"unknown lever '{name}'{did_you_mean(name, levers)}", value=False))
+            return False
+        if name in locked and value != lever.default:
+            problems.append(doc.problem(path, f"lever {name} is locked at {lever.default:g} in this scenario", value=True))
+            return False
+        if not lever.min <= value <= lever.max:
+            problems.append(doc.problem(path, f"{value:g} is outside {name}'s bounds {lever.min:g}..{lever.max:g}", value=True))
+            return False
+        return True
+
+    base = {name: lever.default for name, lever in levers.items()}
+    for name, value in policy.levers.items():
+        if check(at + ("levers", name), name, value):
+            base[name] = value
+    changes: dict[int, dict[str, float]] = {}
+    previous = -1
+    for index, entry in enumerate(policy.season):
+        path = at + ("season", index)
+        season = Season.parse(entry.season)
+        turn = season.minus(start)
+        if not 0 <= turn < seasons:
+            problems.append(doc.problem(path + ("season",), f"season {season} is outside this scenario ({start} to {start.plus(seasons - 1)})", value=True))
+            continue
+        if turn <= previous:
+            problems.append(doc.problem(path + ("season",), f"seasons must come in order; {season} does not follow the one before", value=True))
+        previous = max(previous, turn)
+        for name, value in entry.levers.items():
+            if check(path + (name,), name, value):
+                changes.setdefault(turn, {})[name] = value
+    if len(problems) > before:
+        return None
+    out: list[Mapping[str, float]] = []
+    current = dict(base)
+    for turn in range(seasons):
+        current.update(changes.get(turn, {}))
+        out.append(dict(current))
+    return tuple(out)
+
+
+def load_policy(path: FsPath, scenario: Scenario) -> tuple[Mapping[str, float], ...]:
+    """Read a policy file for ``scenario``; raise :class:`LoadError` with every problem."""
+    problems: list[Problem] = []
+    doc = read_document(path, problems)
+    if doc is None:
+        raise LoadError(problems)
+    policy = validate(Policy, doc, doc.data, problems)
+    if policy is None:
+        raise LoadError(problems)
+    resolved = resolve_policy(policy, doc, (), scenario.levers, scenario.locked, scenario.start, scenario.seasons, problems)
+    if resolved is None:
+        raise LoadError(problems)
+    return resolved

@@ -1,0 +1,153 @@
+"""One game in progress: the history of states, the levers being set, ending a season, undo.
+
+Front ends (text mode, window, command line) read the session and change it only through these
+methods. A rejected lever value or a failing season leaves the session exactly as it was.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Mapping
+
+from game.engine import GameState, Model, initial_state, step
+from game.engine.explain import Explanation, explain
+from game.formula import did_you_mean
+from game.rules.models import Ending, Lever
+from game.rules.ruleset import on_step
+from game.rules.scenario import Scenario
+from game.rules.season import Season
+
+
+class LeverRejected(ValueError):
+    """A lever value the session refused; the message says why and what is allowed."""
+
+
+class GameOver(RuntimeError):
+    """The game has ended; no more seasons can be played."""
+
+
+@dataclass(frozen=True)
+class EndingReached:
+    id: str | None
+    ending: Ending | None
+    season: str
+
+
+class Session:
+    """A game of ``scenario`` from ``seed``."""
+
+    def __init__(self, scenario: Scenario, seed: int, model: Model | None = None) -> None:
+        self.scenario = scenario
+        self.seed = seed
+        self.model = model or Model(scenario)
+        self.history: list[GameState] = [initial_state(self.model, seed)]
+        self.levers: dict[str, float] = {name: lever.default for name, lever in scenario.levers.items()}
+
+    # -- reading -----------------------------------------------------------------------------
+    @property
+    def state(self) -> GameState:
+        return self.history[-1]
+
+    @property
+    def turn(self) -> int:
+        """Seasons played so far."""
+        return self.state.turn
+
+    @property
+    def next_season(self) -> Season:
+        """The season the player is setting levers for."""
+        return self.scenario.season_at(self.turn)
+
+    @property
+    def is_over(self) -> bool:
+        return self.state.ending is not None or self.turn >= self.scenario.seasons
+
+    @property
+    def ending(self) -> EndingReached | None:
+        """The ending, once the game is over (``id`` None: the scenario ran out with none)."""
+        if not self.is_over:
+            return None
+        ident = self.state.ending
+        return EndingReached(ident, self.scenario.ruleset.endings.get(ident) if ident else None, self.state.season)
+
+    def value(self, name: str, turn: int | None = None) -> float:
+        state = self.history[self.turn if turn is None else turn]
+        return state.values[self.model.index[name]]
+
+    def values(self, turn: int | None = None) -> dict[str, float]:
+        state = self.history[self.turn if turn is None else turn]
+        return dict(zip(self.model.variables, state.values))
+
+    def levers_played(self, turn: int) -> dict[str, float]:
+        """The lever values of the season that produced ``history[turn]``."""
+        return dict(zip(self.model.levers, self.history[turn].levers))
+
+    def explain(self, name: str, turn: int | None = None, depth: int = 3) -> Explanation:
+        """Why variable ``name`` moved in the season that produced ``history[turn]``."""
+        if name not in self.model.index:
+            raise KeyError(f"unknown variable '{name}'{did_you_mean(name, self.model.variables)}")
+        return explain(self.model, self.history, self.turn if turn is None else turn, name, depth)
+
+    # -- acting ------------------------------------------------------------------------------
+    def set_lever(self, name: str, value: float) -> float:
+        """Set lever ``name`` for the coming season; returns the value set. Raises
+        :class:`LeverRejected` (and changes nothing) for an unknown or locked lever, or a value
+        outside its bounds or off its steps."""
+        lever = self.lever(name)
+        if name in self.scenario.locked:
+            raise LeverRejected(f"{lever.label} is locked at {_num(lever.default)} in this scenario")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise LeverRejected(f"{lever.label} needs a number between {_num(lever.min)} and {_num(lever.max)}")
+        if not lever.min <= value <= lever.max:
+            raise LeverRejected(f"{_num(value)} is outside the bounds of {lever.label}: {_num(lever.min)} to {_num(lever.max)}{_unit(lever)}")
+        base = self.scenario.ruleset.levers[name].min
+        if not on_step(value, base, lever.step):
+            low = base + math.floor((value - base) / lever.step) * lever.step
+            near = [v for v in (low, low + lever.step) if lever.min <= v <= lever.max]
+            raise LeverRejected(f"{lever.label} moves in steps of {_num(lever.step)}; try {' or '.join(_num(v) for v in near)}")
+        self.levers[name] = float(value)
+        return float(value)
+
+    def lever(self, name: str) -> Lever:
+        lever = self.scenario.levers.get(name)
+        if lever is None:
+            raise LeverRejected(f"unknown lever '{name}'{did_you_mean(name, self.scenario.levers)}")
+        return lever
+
+    def set_levers(self, values: Mapping[str, float]) -> None:
+        """Set several levers at once: all of them, or (if any is refused) none."""
+        saved = dict(self.levers)
+        try:
+            for name, value in values.items():
+                if name in self.scenario.locked and value == self.scenario.levers[name].default:
+                    continue
+                self.set_lever(name, value)
+        except LeverRejected:
+            self.levers = saved
+            raise
+
+    def end_season(self) -> GameState:
+        """Play the coming season with the current levers and return the new state. A
+        :class:`~game.engine.RuleError` leaves the session as it was."""
+        if self.is_over:
+            raise GameOver("the game is over")
+        new = step(self.model, self.state, self.levers)
+        self.history.append(new)
+        return new
+
+    def undo(self) -> bool:
+        """Take back the last season; its levers become the current ones. False at the start."""
+        if len(self.history) <= 1:
+            return False
+        undone = self.history.pop()
+        self.levers = dict(zip(self.model.levers, undone.levers))
+        return True
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def _unit(lever: Lever) -> str:
+    return f" {lever.unit}" if lever.unit else ""

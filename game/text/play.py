@@ -1,0 +1,283 @@
+"""The terminal front end: the whole game, keyboard only, in plain text a screen reader can follow.
+
+It reads lines from any text stream, so a game can be scripted by piping answers in. Each season:
+the indicators and their change, then one prompt per lever (Enter keeps the value), then the
+season report; at the end, the ending and its debrief.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from game.engine import RuleError
+from game.engine.explain import Cause, Explanation
+from game.report import cause_phrase, cite, format_value, indicators, label_of, rule_info, season_report
+from game.session import LeverRejected, Session
+
+HELP = """Commands at a lever prompt:
+  <number>     set this lever (a choice's name works too)
+  Enter        keep the value shown in [brackets]
+  ?            what this lever does, and its source
+  why NAME     why a number moved this season (e.g. why {example})
+  show         the indicators again
+  undo         take back the last season
+  help         this list
+  quit         leave the game"""
+
+
+class Quit(Exception):
+    """The player left (or the input ended)."""
+
+
+class TextGame:
+    """A text-mode game over ``session``, reading ``inp`` and writing ``out``."""
+
+    def __init__(self, session: Session, inp: TextIO, out: TextIO) -> None:
+        self.session = session
+        self.inp = inp
+        self.out = out
+        self.rs = session.scenario.ruleset
+
+    def say(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+
+    def ask(self, prompt: str) -> str:
+        self.out.write(prompt)
+        self.out.flush()
+        line = self.inp.readline()
+        if not line:
+            self.say()
+            raise Quit("input ended")
+        return line.strip()
+
+    # -- the game ----------------------------------------------------------------------------
+    def run(self) -> int:
+        self.intro()
+        try:
+            while not self.session.is_over:
+                self.show_status()
+                if not self.set_levers():
+                    continue  # undone: show the earlier season again
+                self.play_season()
+            self.show_ending()
+        except Quit as why:
+            self.say(f"Leaving the game ({why}). {self.session.turn} season(s) played.")
+        return 0
+
+    def intro(self) -> None:
+        sc = self.session.scenario
+        self.say(f"=== {sc.title} ===")
+        self.say(sc.summary.strip())
+        if sc.objectives:
+            self.say("You will learn to:")
+            for objective in sc.objectives:
+                self.say(f"  - {objective}")
+        self.say(f"{sc.seasons} seasons from {sc.start}; seed {self.session.seed}. Type 'help' at any prompt.")
+
+    def show_status(self) -> None:
+        s = self.session
+        self.say()
+        self.say(f"--- {s.next_season} (season {s.turn + 1} of {s.scenario.seasons}) ---")
+        width = max((len(i.label) for i in indicators(self.rs)), default=10)
+        for ind in indicators(self.rs):
+            now = s.value(ind.variable)
+            line = f"  {ind.label:<{width}}  {format_value(self.rs, ind.variable, now):>12}"
+            if s.turn >= 1:
+                before = s.value(ind.variable, s.turn - 1)
+                line += f"   {_signed(self, ind.variable, now - before)}"
+            self.say(line)
+
+    def set_levers(self) -> bool:
+        """Ask for each unlocked lever. False if the player undid a season instead."""
+        s = self.session
+        for name, lever in s.scenario.levers.items():
+            if name in s.scenario.locked:
+                continue
+            while True:
+                answer = self.ask(f"{lever.label} [{self.lever_text(name, s.levers[name])}] ({self.range_text(name)}): ")
+                result = self.handle(name, answer)
+                if result == "next":
+                    break
+                if result == "undo":
+                    return False
+        return True
+
+    def handle(self, lever_name: str, answer: str) -> str:
+        """Act on one answer at a lever prompt: 'next' (go on), 'again' (ask again), 'undo'."""
+        s = self.session
+        lower = answer.lower()
+        if answer == "":
+            return "next"
+        if lower in ("quit", "q", "exit"):
+            raise Quit("you quit")
+        if lower in ("help", "h"):
+            self.say(HELP.format(example=next(iter(s.model.variables), "x")))
+            return "again"
+        if answer == "?":
+            self.explain_lever(lever_name)
+            return "again"
+        if lower.startswith("why"):
+            self.why(answer[3:].strip())
+            return "again"
+        if lower == "show":
+            self.show_status()
+            return "again"
+        if lower == "undo":
+            if s.undo():
+                self.say(f"Season {s.next_season} taken back; its levers are restored.")
+                return "undo"
+            self.say("Nothing to undo: no season has been played yet.")
+            return "again"
+        try:
+            s.set_lever(lever_name, self.parse_value(lever_name, answer))
+        except LeverRejected as err:
+            self.say(f"  Not set: {err}.")
+            return "again"
+        except ValueError:
+            self.say(f"  '{answer}' is not a number. Type a value, Enter to keep it, ? to learn about this lever, or help.")
+            return "again"
+        return "next"
+
+    def parse_value(self, name: str, answer: str) -> float:
+        lever = self.session.scenario.levers[name]
+        if lever.choices:
+            base = self.rs.levers[name].min
+            for i, choice in enumerate(lever.choices):
+                if answer.lower() == choice.lower():
+                    return base + i * lever.step
+        return float(answer.replace(",", "").replace("_", ""))
+
+    def lever_text(self, name: str, value: float) -> str:
+        lever = self.session.scenario.levers[name]
+        if lever.choices:
+            index = round((value - self.rs.levers[name].min) / lever.step)
+            if 0 <= index < len(lever.choices):
+                return lever.choices[index]
+        return f"{value:g}"
+
+    def range_text(self, name: str) -> str:
+        lever = self.session.scenario.levers[name]
+        if lever.choices:
+            base = self.rs.levers[name].min
+            options = [c for i, c in enumerate(lever.choices) if lever.min <= base + i * lever.step <= lever.max]
+            return " / ".join(options)
+        unit = f" {lever.unit}" if lever.unit else ""
+        return f"{lever.min:g} to {lever.max:g}{unit}, step {lever.step:g}"
+
+    def explain_lever(self, name: str) -> None:
+        info = rule_info(self.rs, name)
+        lever = self.session.scenario.levers[name]
+        self.say(f"  {info.label}: {info.description.strip()}")
+        self.say(f"  Range {self.range_text(name)}; default {self.lever_text(name, lever.default)}.")
+        if info.mechanisms:
+            self.say(f"  Mechanisms: {'; '.join(info.mechanisms)}.")
+        if info.source:
+            self.say(f"  Source: {info.source}.")
+
+    def why(self, name: str) -> None:
+        s = self.session
+        if not name:
+            self.say("  Usage: why NAME, e.g. why " + next(iter(s.model.variables), "x"))
+            return
+        key = name.strip().replace(" ", "_")
+        if key not in s.model.index:
+            matches = [v for v in s.model.variables if label_of(self.rs, v).lower() == name.lower()]
+            if matches:
+                key = matches[0]
+            else:
+                try:
+                    s.explain(key)
+                except KeyError as err:
+                    self.say(f"  {err.args[0]}. Variables: {', '.join(s.model.variables)}.")
+                    return
+        self.say(self.explanation_text(s.explain(key)))
+
+    def explanation_text(self, e: Explanation) -> str:
+        info = rule_info(self.rs, e.variable)
+        lines = [f"  {info.label} ({e.season}): {self.fmt(e.variable, e.before)} -> {self.fmt(e.variable, e.after)}"
+                 f" ({_signed(self, e.variable, e.change)})."]
+        lines.append(f"  What it is: {info.description.strip()}")
+        if info.mechanisms or info.source:
+            lines.append(f"  Rule: {'; '.join(info.mechanisms) or '-'}. Source: {info.source or '-'}.")
+        if not e.causes:
+            lines.append("  Nothing that feeds it changed this season." if self.session.turn else "  No season has been played yet.")
+        else:
+            lines.append("  What moved it, largest first:")
+            lines.extend(self.cause_lines(e.variable, e.causes, "    "))
+        if e.other:
+            lines.append(f"    {_signed(self, e.variable, e.other)}  the inputs acting together")
+        return "\n".join(lines)
+
+    def cause_lines(self, parent: str, causes: tuple[Cause, ...], indent: str, depth: int = 2) -> list[str]:
+        lines: list[str] = []
+        for c in causes:
+            moved = f"{self.fmt(c.name, c.before)} -> {self.fmt(c.name, c.after)}" if c.kind != "event" else ("happened" if c.after else "ended")
+            lines.append(f"{indent}{_signed(self, parent, c.contribution)}  {cause_phrase(self.rs, c)} ({moved})")
+            if c.causes and depth > 1:
+                lines.extend(self.cause_lines(c.name, c.causes[:3], indent + "    ", depth - 1))
+        return lines
+
+    def fmt(self, name: str, value: float) -> str:
+        if name in self.rs.variables:
+            return format_value(self.rs, name, value)
+        return f"{value:,.4g}"
+
+    def play_season(self) -> None:
+        s = self.session
+        season = s.next_season
+        try:
+            s.end_season()
+        except RuleError as err:
+            self.say(f"The rules failed in {season}, so the season was not played: {err}.")
+            self.say("Change a lever and try again, or tell the rule set's author.")
+            return
+        self.show_report()
+
+    def show_report(self) -> None:
+        report = season_report(self.session)
+        self.say()
+        self.say(f"=== Season report: {report.season} ===")
+        for title, message in report.events:
+            self.say(f"Event - {title}: {message.strip()}")
+        for name, value, scripted in report.draws:
+            self.say(f"Chance - {rule_info(self.rs, name).label}: {value:.3g}{' (as history had it)' if scripted else ''}")
+        if not report.changes:
+            self.say("No indicator moved this season.")
+        for change in report.changes:
+            verb = "rose" if change.after > change.before else "fell"
+            self.say(f"* {change.label} {verb} from {self.fmt(change.name, change.before)} to {self.fmt(change.name, change.after)}.")
+            causes = change.explanation.causes
+            if causes:
+                main = "; ".join(f"{cause_phrase(self.rs, c)} ({_signed(self, change.name, c.contribution)})" for c in causes[:3])
+                self.say(f"  Mainly because of: {main}.")
+            info = rule_info(self.rs, change.name)
+            if info.mechanisms or info.source:
+                self.say(f"  Rule: {'; '.join(info.mechanisms)} - {info.source}.")
+        self.say("(Type 'why NAME' at the next prompt for the full chain of causes.)")
+
+    def show_ending(self) -> None:
+        ending = self.session.ending
+        self.say()
+        if ending is None or ending.ending is None:
+            self.say(f"=== The scenario ends after {self.session.scenario.seasons} seasons with no decisive outcome. ===")
+        else:
+            verdict = "The alliance holds." if ending.ending.alliance == "holds" else "The alliance breaks."
+            self.say(f"=== Ending: {ending.ending.title} ({ending.season}) - {verdict} ===")
+            self.say(ending.ending.debrief.strip())
+            titles = [self.rs.mechanisms[m].title for m in ending.ending.mechanisms if m in self.rs.mechanisms]
+            self.say(f"Mechanisms: {'; '.join(titles)}. Source: {cite(self.rs, ending.ending.source)}.")
+        questions = self.session.scenario.debrief_questions
+        if questions:
+            self.say("Questions to discuss:")
+            for i, q in enumerate(questions, 1):
+                self.say(f"  {i}. {q}")
+
+
+def _signed(game: TextGame, name: str, delta: float) -> str:
+    text = game.fmt(name, abs(delta))
+    return f"+{text}" if delta >= 0 else f"-{text}"
+
+
+def play_text(session: Session, inp: TextIO, out: TextIO) -> int:
+    """Play ``session`` in text mode to its end (or until the player quits)."""
+    return TextGame(session, inp, out).run()

@@ -1,0 +1,30 @@
+"""Smychka — the composition root: parse the command line, pick a front end, nothing else."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def run() -> int:
+    from game.cli import main
+
+    try:
+        return main()
+    except KeyboardInterrupt:
+        sys.stderr.write("\ninterrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as err:  # the last line of defence: no traceback reaches a player
+        if os.environ.get("SMYCHKA_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"smychka: internal error ({type(err).__name__}: {err}). Nothing was saved over.\n"
+            "Please report this; run with SMYCHKA_DEBUG=1 to see the details.\n"
+        )
+        return 70
+
+
+if __name__ == "__main__":
+    sys.exit(run())
