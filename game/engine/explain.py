@@ -41,6 +41,9 @@ class Explanation:
     after: float
     causes: tuple[Cause, ...]
     other: float
+    # In the first season, a starting value set by the scenario (not computed by the rule) makes
+    # the rule's own value at last season's inputs differ from ``before``: that gap, separately.
+    start_gap: float = 0.0
 
     @property
     def change(self) -> float:
@@ -60,8 +63,11 @@ def explain(model: Model, history: Sequence[GameState], turn: int, name: str, de
     base = _env(model, before, older)
     causes = _causes(model, name, cur, base, depth, top)
     b, a = before.values[index], after.values[index]
-    other = (a - b) - sum(c.contribution for c in causes)
-    return Explanation(name, after.season, b, a, causes, other if abs(other) > 1e-9 * max(1.0, abs(a)) else 0.0)
+    f_base = _safe(model.variable_fn[name], base)
+    gap = b - f_base if turn == 1 and index in model.initial and math.isfinite(f_base) else 0.0
+    other = (a - b) + gap - sum(c.contribution for c in causes)
+    tiny = 1e-9 * max(1.0, abs(a), abs(b))
+    return Explanation(name, after.season, b, a, causes, other if abs(other) > tiny else 0.0, -gap if abs(gap) > tiny else 0.0)
 
 
 def _env(model: Model, state: GameState, previous: GameState) -> Env:

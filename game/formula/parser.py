@@ -68,11 +68,13 @@ class Formula:
     exponent_names: tuple[str, ...]
 
     def name_position(self, name: str) -> tuple[int, int]:
-        """Line and column (inside the formula) of the first use of ``name``."""
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Name) and node.id == name:
-                return node.lineno, node.col_offset
-        return 1, 0
+        """Line and column (inside the formula) of the first use of ``name`` in the text."""
+        found = [
+            (node.lineno, node.col_offset)
+            for node in ast.walk(self.tree)
+            if isinstance(node, ast.Name) and node.id == name
+        ]
+        return min(found) if found else (1, 0)
 
 
 def parse(source: str) -> Formula:
@@ -86,23 +88,28 @@ def parse(source: str) -> Formula:
         raise FormulaError(f"formula is {len(source):,} characters long; the limit is {MAX_LENGTH:,}")
     if not source.strip():
         raise FormulaError("formula is empty")
-    _check_bracket_depth(source)
+    # Python reads "\r\n" and a lone "\r" as line breaks too; count lines the way it does.
+    text = source.replace("\r\n", "\n").replace("\r", "\n")
+    _check_bracket_depth(text)
     # Brackets are balanced (checked above), so wrapping the text in one more pair changes nothing
     # but lets a formula span lines and start with spaces, as TOML multi-line strings do.
+    wrapped = "(" + text + "\n)"
     try:
-        tree = ast.parse("(" + source + "\n)", mode="eval")
+        tree = ast.parse(wrapped, mode="eval")
     except SyntaxError as err:
         line = err.lineno or 1
         col = max((err.offset or 1) - 1 - (line == 1), 0)
-        lines = source.split("\n")
+        lines = text.split("\n")
         if line > len(lines):  # the error is at the end of the text, in the closing wrapper
             line, col = len(lines), len(lines[-1])
         raise FormulaError(f"not a valid formula: {err.msg}", line, col) from None
     except (ValueError, RecursionError, MemoryError) as err:
         raise FormulaError(f"not a valid formula: {err}") from None
-    for node in ast.walk(tree):
-        if getattr(node, "lineno", 0) == 1 and hasattr(node, "col_offset"):
-            node.col_offset -= 1  # type: ignore[attr-defined]
+    body = tree.body
+    if isinstance(body, ast.Tuple) and not body.elts and (body.lineno, body.col_offset) == (1, 0):
+        # The wrapping brackets themselves, with nothing between them but comments or a '\\'.
+        raise FormulaError("formula is empty (it holds only comments)")
+    _relocate(tree, wrapped)
     _check_depth(tree.body)
     names: list[str] = []
     prev_names: list[str] = []
@@ -131,13 +138,34 @@ def _check_bracket_depth(source: str) -> None:
         raise FormulaError("a bracket is opened and never closed", line, col)
 
 
+def _relocate(tree: ast.AST, wrapped: str) -> None:
+    """Turn the parser's positions in ``wrapped`` into positions in the formula text: columns
+    count characters, not UTF-8 bytes, and line 1 loses the wrapping '('."""
+    lines = None if wrapped.isascii() else [line.encode("utf-8") for line in wrapped.split("\n")]
+    for node in ast.walk(tree):
+        if "lineno" not in node._attributes:
+            continue
+        for line_attr, col_attr in (("lineno", "col_offset"), ("end_lineno", "end_col_offset")):
+            line, col = getattr(node, line_attr, None), getattr(node, col_attr, None)
+            if line is None or col is None:
+                continue
+            if lines is not None and 1 <= line <= len(lines):
+                col = len(lines[line - 1][:col].decode("utf-8", "replace"))
+            if line == 1:
+                col = max(col - 1, 0)  # a node can start at the wrapping '(' itself: 'x for x in y'
+            setattr(node, col_attr, col)
+
+
 def _check_depth(root: ast.AST) -> None:
-    stack: list[tuple[ast.AST, int]] = [(root, 1)]
+    # Operators and contexts have no position of their own: report the nearest node that has.
+    stack: list[tuple[ast.AST, int, tuple[int, int]]] = [(root, 1, _where(root))]
     while stack:
-        node, depth = stack.pop()
+        node, depth, where = stack.pop()
+        if hasattr(node, "lineno"):
+            where = _where(node)
         if depth > MAX_DEPTH:
-            raise FormulaError(f"formula is nested more than {MAX_DEPTH} levels deep", *_where(node))
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+            raise FormulaError(f"formula is nested more than {MAX_DEPTH} levels deep", *where)
+        stack.extend((child, depth + 1, where) for child in ast.iter_child_nodes(node))
 
 
 def _where(node: ast.AST) -> tuple[int, int]:
@@ -149,12 +177,7 @@ def _validate(node: ast.AST, names: list[str], prev: list[str], exps: list[str])
     if isinstance(node, ast.Constant):
         _check_constant(node)
     elif isinstance(node, ast.Name):
-        if not isinstance(node.ctx, ast.Load):
-            raise FormulaError("assignment is not allowed in a formula", *where)
-        if node.id.startswith("_"):
-            raise FormulaError(f"names may not start with '_': '{node.id}'", *where)
-        if node.id in FUNCTIONS or node.id == PREV:
-            raise FormulaError(f"'{node.id}' is a function: call it as {node.id}(...)", *where)
+        _check_name(node)
         if node.id not in names:
             names.append(node.id)
     elif isinstance(node, ast.BinOp):
@@ -178,15 +201,25 @@ def _validate(node: ast.AST, names: list[str], prev: list[str], exps: list[str])
         _validate(node.left, names, prev, exps)
         for comparator in node.comparators:
             _validate(comparator, names, prev, exps)
-    elif isinstance(node, ast.IfExp):
-        _validate(node.test, names, prev, exps)
+    elif isinstance(node, ast.IfExp):  # in the order of the text: BODY if TEST else ORELSE
         _validate(node.body, names, prev, exps)
+        _validate(node.test, names, prev, exps)
         _validate(node.orelse, names, prev, exps)
     elif isinstance(node, ast.Call):
         _validate_call(node, names, prev, exps)
     else:
         what = _FORBIDDEN.get(type(node), type(node).__name__)
         raise FormulaError(f"{what} not allowed in a formula", *where)
+
+
+def _check_name(node: ast.Name) -> None:
+    where = _where(node)
+    if not isinstance(node.ctx, ast.Load):
+        raise FormulaError("assignment is not allowed in a formula", *where)
+    if node.id.startswith("_"):
+        raise FormulaError(f"names may not start with '_': '{node.id}'", *where)
+    if node.id in FUNCTIONS or node.id == PREV:
+        raise FormulaError(f"'{node.id}' is a function: call it as {node.id}(...)", *where)
 
 
 def _validate_call(node: ast.Call, names: list[str], prev: list[str], exps: list[str]) -> None:
@@ -199,6 +232,7 @@ def _validate_call(node: ast.Call, names: list[str], prev: list[str], exps: list
     if fname == PREV:
         if len(node.args) != 1 or not isinstance(node.args[0], ast.Name):
             raise FormulaError("prev() takes exactly one name: prev(variable)", *where)
+        _check_name(node.args[0])
         name = node.args[0].id
         if name not in prev:
             prev.append(name)

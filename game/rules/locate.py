@@ -1,7 +1,7 @@
 """Where each key and value of a TOML document stands (line and column).
 
 :mod:`tomllib` parses TOML but forgets positions. This scanner reads text that ``tomllib`` has
-already accepted and records, for every key path (``("variables", "harvest", "formula")``,
+already accepted and records, for every key path (``("variables", "stock", "formula")``,
 ``("history", "season", 2, "season")``), where its key and its value begin, so that a problem
 found later — by pydantic or by a cross-reference check — can be reported as ``FILE:LINE:COL``.
 """

@@ -2,21 +2,32 @@
 
 Every model forbids unknown keys and does not coerce types: a string where a number belongs is
 an error, not a guess. Cross-references (names in formulas, mechanism ids, works) are checked in
-a second pass, :mod:`game.rules.validate`.
+a second pass, :mod:`game.rules.ruleset`.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import math
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from game.rules.season import SEASON_PATTERN
 
 FORMAT_VERSION = 1
 
+
+def _not_nan(value: float) -> float:
+    if math.isnan(value):
+        raise ValueError("expected a number or ±inf, found nan")
+    return value
+
+
 Text = Annotated[str, Field(min_length=1)]
-FormulaText = str | float  # a formula, or a plain number
+Number = Annotated[float, Field(allow_inf_nan=False)]  # a finite number
+Bound = Annotated[float, AfterValidator(_not_nan)]  # a number, inf or -inf (an open bound)
+FormulaText = str | Number  # a formula, or a plain number
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
 SeasonText = Annotated[str, Field(pattern=SEASON_PATTERN)]
 SeasonOfYear = Literal["winter", "spring", "summer", "autumn"]
 
@@ -36,11 +47,22 @@ class Citation(Strict):
     section: Text
     lines: tuple[Annotated[int, Field(ge=1)], Annotated[int, Field(ge=1)]] | None = None
 
-    @model_validator(mode="after")
-    def _ordered(self) -> "Citation":
-        if self.lines is not None and self.lines[0] > self.lines[1]:
-            raise ValueError(f"line range {self.lines[0]}-{self.lines[1]} runs backwards")
-        return self
+    @field_validator("lines", mode="before")
+    @classmethod
+    def _pair(cls, value: Any) -> Any:
+        # TOML gives a list; the strict tuple would refuse it.
+        if isinstance(value, list):
+            if len(value) != 2:
+                raise ValueError(f"expected two line numbers [first, last], found {len(value)}")
+            return tuple(value)
+        return value
+
+    @field_validator("lines")
+    @classmethod
+    def _ordered(cls, value: tuple[int, int] | None) -> tuple[int, int] | None:
+        if value is not None and value[0] > value[1]:
+            raise ValueError(f"line range {value[0]}-{value[1]} runs backwards")
+        return value
 
     def __str__(self) -> str:
         lines = f" (lines {self.lines[0]}–{self.lines[1]})" if self.lines else ""
@@ -55,7 +77,7 @@ class Work(Strict):
 
 
 class Manifest(Strict):
-    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
+    id: Id
     name: Text
     format_version: int
     description: str = ""
@@ -68,21 +90,21 @@ class Mechanism(Strict):
 
 
 class Parameter(Strict):
-    value: float
+    value: Number
     description: Text
     unit: str = ""
-    min: float | None = None
-    max: float | None = None
+    min: Bound | None = None
+    max: Bound | None = None
     source: Citation | None = None
 
 
 class Lever(Strict):
     label: Text
     unit: str = ""
-    min: float
-    max: float
-    step: Annotated[float, Field(gt=0)]
-    default: float
+    min: Number
+    max: Number
+    step: Annotated[Number, Field(gt=0)]
+    default: Number
     description: Text
     source: Citation
     choices: list[Text] | None = None
@@ -91,10 +113,10 @@ class Lever(Strict):
 
 class Variable(Strict):
     formula: FormulaText
-    initial: float | None = None
+    initial: Number | None = None
     unit: str = ""
-    min: float = float("-inf")
-    max: float = float("inf")
+    min: Bound = float("-inf")
+    max: Bound = float("inf")
     label: str | None = None
     description: Text
     mechanisms: Annotated[list[str], Field(min_length=1)]
@@ -103,13 +125,13 @@ class Variable(Strict):
 
 class Draw(Strict):
     distribution: Literal["normal", "uniform", "triangular"]
-    min: float
-    max: float
-    mean: float | None = None
-    sd: Annotated[float, Field(ge=0)] | None = None
-    mode: float | None = None
+    min: Number
+    max: Number
+    mean: Number | None = None
+    sd: Annotated[Number, Field(ge=0)] | None = None
+    mode: Number | None = None
     seasons: list[SeasonOfYear] | None = None
-    default: float | None = None
+    default: Number | None = None
     description: Text
     source: Citation | None = None
 
@@ -170,14 +192,9 @@ class PolicySeason(BaseModel):
     """``[[season]]``: from this season on, these lever values (any lever id as a key)."""
 
     model_config = ConfigDict(extra="allow", strict=True, frozen=True)
+    # Typed extras: each lever value is checked, and a wrong one is located at its own key.
+    __pydantic_extra__: dict[str, Number] = Field(init=False)  # type: ignore[assignment]
     season: SeasonText
-
-    @model_validator(mode="after")
-    def _numbers(self) -> "PolicySeason":
-        for key, value in (self.model_extra or {}).items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ValueError(f"lever '{key}': expected a number, found {_kind(value)}")
-        return self
 
     @property
     def levers(self) -> dict[str, float]:
@@ -187,7 +204,7 @@ class PolicySeason(BaseModel):
 class Policy(Strict):
     """Lever values for a whole game: ``[levers]`` every season, ``[[season]]`` from a season on."""
 
-    levers: dict[str, float] = {}
+    levers: dict[str, Number] = {}
     season: list[PolicySeason] = []
 
 
@@ -196,7 +213,7 @@ class ScenarioMeta(Strict):
     title: Text
     summary: Text
     objectives: list[Text] = []
-    ruleset: Text
+    ruleset: Id
     start: SeasonText
     seasons: Annotated[int, Field(ge=1, le=400)]
     seed: Annotated[int, Field(ge=0)] | None = None
@@ -205,27 +222,22 @@ class ScenarioMeta(Strict):
 
 class LeverSetting(Strict):
     locked: bool = False
-    min: float | None = None
-    max: float | None = None
-    default: float | None = None
+    min: Number | None = None
+    max: Number | None = None
+    default: Number | None = None
 
 
 class ScriptedDraw(Strict):
     season: SeasonText
     draw: Text
-    value: float
+    value: Number
 
 
 class ScenarioFile(Strict):
     scenario: ScenarioMeta
-    initial: dict[str, float] = {}
-    parameters: dict[str, float] = {}
+    initial: dict[str, Number] = {}
+    parameters: dict[str, Number] = {}
     levers: dict[str, LeverSetting] = {}
     scripted_draws: list[ScriptedDraw] = []
     events: dict[str, Event] = {}
     history: Policy | None = None
-
-
-def _kind(value: object) -> str:
-    names = {str: "text", bool: "true/false", int: "a whole number", float: "a number", list: "a list", dict: "a table"}
-    return names.get(type(value), type(value).__name__)

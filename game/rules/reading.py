@@ -7,6 +7,7 @@ pydantic's errors are translated into the project's words (what was expected, wh
 
 from __future__ import annotations
 
+import datetime
 import re
 import tomllib
 import types
@@ -69,10 +70,14 @@ def read_document(path: FsPath, problems: list[Problem]) -> Document | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
-        problems.append(Problem(name, line, col, "not UTF-8 text: TOML files must be saved as UTF-8"))
+        line_start = raw.rfind(b"\n", 0, err.start) + 1
+        # Columns count characters, as everywhere else: decode the (valid) start of the line.
+        col = len(raw[line_start: err.start].decode("utf-8")) + 1
+        byte = raw[err.start]
+        problems.append(Problem(name, line, col, f"not UTF-8 text (byte 0x{byte:02x}): TOML files must be saved as UTF-8"))
         return None
-    return parse_document(name, text, problems)
+    # Editors on Windows may start a UTF-8 file with a byte-order mark; it is not part of the text.
+    return parse_document(name, text.removeprefix("\ufeff"), problems)
 
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
@@ -102,7 +107,7 @@ def parse_document(name: str, text: str, problems: list[Problem]) -> Document | 
 
 
 def key_path(path: Path) -> str:
-    """``("variables", "harvest", "formula")`` -> ``variables.harvest.formula``;
+    """``("variables", "stock", "formula")`` -> ``variables.stock.formula``;
     ``("history", "season", 2)`` -> ``history.season[2]``."""
     out = ""
     for part in path:
@@ -170,18 +175,25 @@ def _one(e: dict[str, Any], loc: Path, full: Path, model: type[BaseModel], doc: 
         hint = did_you_mean(found, choices) if isinstance(found, str) else ""
         return doc.problem(full, f"expected {expected}, found {describe(found)}{hint}", value=True)
     if kind == "string_pattern_mismatch":
-        what = "a season like '1927-autumn'" if "winter" in ctx.get("pattern", "") else f"text matching {ctx.get('pattern')}"
-        if "a-z" in ctx.get("pattern", ""):
+        pattern = str(ctx.get("pattern", ""))
+        what = f"text matching {pattern}"
+        if "winter" in pattern:
+            what = "a season like '1927-autumn'"
+        elif pattern.startswith("^[a-z]["):
             what = "an id of lower-case letters, digits, '-' and '_', starting with a letter"
+        elif pattern.startswith("^[a-z0-9]["):
+            what = "an id of lower-case letters, digits, '-' and '_', starting with a letter or digit"
         return doc.problem(full, f"expected {what}, found {describe(e['input'])}", value=True)
-    if kind in ("too_short", "string_too_short"):
+    if kind == "string_too_short" or (kind == "too_short" and ctx.get("min_length", 1) <= 1):
         return doc.problem(full, "must not be empty", value=True)
+    if kind == "too_short":
+        return doc.problem(full, f"expected at least {ctx.get('min_length')} items, found {ctx.get('actual_length')}", value=True)
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         sign = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}[kind]
         bound = next(iter(ctx.values()), "?")
         return doc.problem(full, f"expected a value {sign} {bound}, found {describe(e['input'])}", value=True)
-    if kind in ("too_long", "tuple_too_long"):
-        return doc.problem(full, f"too many items: {e['msg']}", value=True)
+    if kind in ("too_long", "string_too_long"):
+        return doc.problem(full, f"expected at most {ctx.get('max_length')} items, found {ctx.get('actual_length')}", value=True)
     if kind == "value_error":
         message = str(e.get("msg", "")).removeprefix("Value error, ")
         return doc.problem(full, message, value=True)
@@ -261,4 +273,6 @@ def describe(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
+    if isinstance(value, (datetime.date, datetime.time)):
+        return f"the date/time {value.isoformat()}"
     return type(value).__name__

@@ -6,6 +6,7 @@ A rule set either loads whole or not at all: :func:`load_ruleset` returns a vali
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import keyword
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from game.rules.models import (
     Mechanism, Parameter, RuleFile, Variable, Work,
 )
 from game.rules.problems import LoadError, Problem
-from game.rules.reading import Document, read_document, validate
+from game.rules.reading import Document, display_name, read_document, validate
 from game.rules.season import Season
 
 MANIFEST_FILE = "ruleset.toml"
@@ -84,7 +85,7 @@ class Ruleset:
 def load_ruleset(folder: FsPath) -> Ruleset:
     """Load and check the rule set in ``folder``; raise :class:`LoadError` with every problem."""
     problems: list[Problem] = []
-    folder_name = str(folder)
+    folder_name = display_name(folder)
     if not folder.is_dir():
         raise LoadError([Problem(folder_name, 1, 1, "rule set folder not found")])
     files = sorted(folder.glob("*.toml"))
@@ -161,10 +162,14 @@ def _assemble(folder: FsPath, docs: list[tuple[Document, RuleFile]], content_has
 
 def _check_manifest(folder: FsPath, docs: list[tuple[Document, RuleFile]], manifests: list[tuple[Manifest, Origin]], problems: list[Problem]) -> Manifest | None:
     if not manifests:
-        name = str(folder / MANIFEST_FILE)
+        name = display_name(folder / MANIFEST_FILE)
         problems.append(Problem(name, 1, 1, "missing the manifest: a [ruleset] table with id, name and format_version"))
         return None
+    # The manifest belongs in ruleset.toml; any other [ruleset] table is a second one.
+    manifests = sorted(manifests, key=lambda m: FsPath(m[1].doc.file).name != MANIFEST_FILE)
     manifest, origin = manifests[0]
+    if FsPath(origin.doc.file).name != MANIFEST_FILE:
+        problems.append(origin.problem(f"the [ruleset] manifest belongs in {MANIFEST_FILE}, not in {FsPath(origin.doc.file).name}"))
     for _, other in manifests[1:]:
         problems.append(other.problem(f"a second [ruleset] manifest; the first is at {origin.where}"))
     if manifest.format_version != FORMAT_VERSION:
@@ -223,8 +228,9 @@ class _Checker:
         seen: dict[str, str] = {}
         for table in ("parameters", "levers", "variables", "draws", "events"):
             for ident in self.m[table]:
-                if not ident.isidentifier() or keyword.iskeyword(ident) or ident.startswith("_") or not ident.isascii():
-                    self.err(table, ident, f"'{ident}' cannot be used in formulas: use letters, digits and '_', starting with a letter", value=False)
+                problem = name_problem(ident)
+                if problem:
+                    self.err(table, ident, problem, value=False)
                 elif ident in RESERVED:
                     self.err(table, ident, f"'{ident}' is a reserved name (season facts and functions: {', '.join(sorted(RESERVED))})", value=False)
                 elif ident in seen:
@@ -235,31 +241,41 @@ class _Checker:
         self.names = seen
 
     def check_citations(self) -> None:
-        works = self.m["works"]
         for (table, ident), origin in self.origins.items():
-            definition = self.m[table][ident]
-            cites: list[tuple[Path, Citation]] = []
-            if isinstance(getattr(definition, "source", None), Citation):
-                cites.append((("source",), definition.source))
-            if isinstance(definition, Mechanism):
-                cites.extend((("sources", i), c) for i, c in enumerate(definition.sources))
-            for sub, cite in cites:
-                if cite.work not in works:
-                    hint = did_you_mean(cite.work, works)
-                    known = f" (declared works: {', '.join(works) or 'none — add [works.<id>] to ruleset.toml'})" if not hint else ""
-                    self.problems.append(origin.problem(f"unknown work '{cite.work}'{hint}{known}", sub + ("work",), value=True))
+            self.check_citations_of(origin, self.m[table][ident])
+
+    def check_citations_of(self, origin: Origin, definition: Any) -> None:
+        """The works cited by one definition must be declared."""
+        works = self.m["works"]
+        cites: list[tuple[Path, Citation]] = []
+        if isinstance(getattr(definition, "source", None), Citation):
+            cites.append((("source",), definition.source))
+        if isinstance(definition, Mechanism):
+            cites.extend((("sources", i), c) for i, c in enumerate(definition.sources))
+        for sub, cite in cites:
+            if cite.work not in works:
+                hint = did_you_mean(cite.work, works)
+                known = f" (declared works: {', '.join(works) or 'none — add [works.<id>] to ruleset.toml'})" if not hint else ""
+                self.problems.append(origin.problem(f"unknown work '{cite.work}'{hint}{known}", sub + ("work",), value=True))
 
     def check_mechanism_refs(self) -> None:
-        mechanisms = self.m["mechanisms"]
         for table in ("levers", "variables", "events", "endings"):
             for ident, definition in self.m[table].items():
-                for index, mech in enumerate(definition.mechanisms):
-                    if mech not in mechanisms:
-                        self.err(table, ident, f"unknown mechanism '{mech}'{did_you_mean(mech, mechanisms)}", ("mechanisms", index))
+                self.check_mechanisms_of(table, ident, definition)
+
+    def check_mechanisms_of(self, table: str, ident: str, definition: Any) -> None:
+        """The mechanism ids one definition names must be declared."""
+        mechanisms = self.m["mechanisms"]
+        for index, mech in enumerate(definition.mechanisms):
+            if mech not in mechanisms:
+                self.err(table, ident, f"unknown mechanism '{mech}'{did_you_mean(mech, mechanisms)}", ("mechanisms", index))
 
     # -- numbers -----------------------------------------------------------------------------
     def check_parameters(self) -> None:
         for ident, p in self.m["parameters"].items():
+            if p.min is not None and p.max is not None and p.min > p.max:
+                self.err("parameters", ident, f"min {p.min:g} is above max {p.max:g}", ("min",))
+                continue
             check_range(self, "parameters", ident, p.value, p.min, p.max, ("value",))
 
     def check_levers(self) -> None:
@@ -318,7 +334,7 @@ class _Checker:
                 message = f"'{name}' ({self.names[name]}) cannot be used in {context} formulas"
             else:
                 message = f"unknown name '{name}'{did_you_mean(name, [*allowed_set])}"
-            self.problems.append(origin.formula_problem(sub, FormulaError(message, *formula.name_position(name))))
+            self.problems.append(origin.formula_problem(sub, FormulaError(message, *use_position(formula, name, "bare"))))
         for name in formula.prev_names:
             if name in self.m["levers"] or (name in self.m["variables"] and self.m["variables"][name].initial is not None):
                 continue
@@ -328,15 +344,15 @@ class _Checker:
             else:
                 known = [*self.m["variables"], *self.m["levers"]]
                 message = f"prev() takes a variable or lever; '{name}' is not one{did_you_mean(name, known)}"
-            self.problems.append(origin.formula_problem(sub, FormulaError(message, *formula.name_position(name))))
+            self.problems.append(origin.formula_problem(sub, FormulaError(message, *use_position(formula, name, "prev"))))
         for name in formula.exponent_names:
             param = self.m["parameters"].get(name)
             if param is None:
                 ok = False
-                self.problems.append(origin.formula_problem(sub, FormulaError(f"the exponent '{name}' must be a parameter (a number fixed at load)", *formula.name_position(name))))
+                self.problems.append(origin.formula_problem(sub, FormulaError(f"the exponent '{name}' must be a parameter (a number fixed at load)", *use_position(formula, name, "exponent"))))
             elif abs(param.value) > MAX_EXPONENT:
                 ok = False
-                self.problems.append(origin.formula_problem(sub, FormulaError(f"exponent parameter '{name}' = {param.value:g} is too large; at most {MAX_EXPONENT:g}", *formula.name_position(name))))
+                self.problems.append(origin.formula_problem(sub, FormulaError(f"exponent parameter '{name}' = {param.value:g} is too large; at most {MAX_EXPONENT:g}", *use_position(formula, name, "exponent"))))
         return ok
 
     def check_variables(self) -> None:
@@ -378,7 +394,11 @@ class _Checker:
                     child = children[i]
                     if state.get(child) == 1:
                         cycle = path[path.index(child):] + [child]
-                        self.err("variables", child, "same-season cycle: " + " -> ".join(cycle) + "; break it with prev()", ("formula",))
+                        message = "same-season cycle: " + " -> ".join(cycle) + "; break it with prev()"
+                        # Point at the use, in the first variable's formula, of the next one.
+                        formula = self.formulas[("variables", child, "formula")]
+                        at = use_position(formula, cycle[1], "bare")
+                        self.problems.append(self.origins[("variables", child)].formula_problem(("formula",), FormulaError(message, *at)))
                         return ()
                     if state.get(child) != 2:
                         stack.append((child, 0))
@@ -394,6 +414,35 @@ class _Checker:
             formula = self.parse("endings", ident, ("condition",), ending.condition)
             if formula is not None:
                 self.check_refs("endings", ident, ("condition",), formula, names, "ending")
+
+
+def name_problem(ident: str) -> str:
+    """Why ``ident`` cannot be a name in formulas, or ``""``."""
+    if keyword.iskeyword(ident):
+        return f"'{ident}' is a word of the formula language and cannot be a name"
+    if not ident.isidentifier() or ident.startswith("_") or not ident.isascii():
+        return f"'{ident}' cannot be used in formulas: use letters, digits and '_', starting with a letter"
+    return ""
+
+
+def use_position(formula: Formula, name: str, kind: str) -> tuple[int, int]:
+    """Line and column (inside the formula) of the first use of ``name`` in the text, of one
+    ``kind``: ``"bare"`` (this season's value), ``"prev"`` (inside prev(...)) or ``"exponent"``."""
+    prev_args: set[int] = set()
+    exponents: set[int] = set()
+    for node in ast.walk(formula.tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == PREV:
+            prev_args.update(id(arg) for arg in node.args)
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            right = node.right.operand if isinstance(node.right, ast.UnaryOp) else node.right
+            exponents.add(id(right))
+    found = []
+    for node in ast.walk(formula.tree):
+        if isinstance(node, ast.Name) and node.id == name:
+            node_kind = "prev" if id(node) in prev_args else "exponent" if id(node) in exponents else "bare"
+            if node_kind == kind or (kind == "bare" and node_kind == "exponent"):
+                found.append((node.lineno, node.col_offset))
+    return min(found) if found else formula.name_position(name)
 
 
 def event_names(m: Mapping[str, Mapping[str, Any]]) -> list[str]:

@@ -12,7 +12,7 @@ from game.rules.locate import Path
 from game.rules.models import Event, Lever, Policy, ScenarioFile
 from game.rules.problems import LoadError, Problem
 from game.rules.reading import Document, display_name, read_document, validate
-from game.rules.ruleset import Origin, Ruleset, _Checker, check_event, load_ruleset, on_step
+from game.rules.ruleset import RESERVED, Origin, Ruleset, _Checker, check_event, load_ruleset, name_problem, on_step
 from game.rules.season import Season
 
 SCENARIO_FOLDER = "scenarios"
@@ -48,7 +48,7 @@ class Scenario:
 
 
 def scenario_path(ref: str, rules_root: FsPath) -> FsPath:
-    """A scenario given as an id (``hammurabi-reign``) or a path to a ``.toml`` file."""
+    """A scenario given as an id (``my-scenario``) or a path to a ``.toml`` file."""
     candidate = FsPath(ref)
     if ref.endswith(".toml") or "/" in ref or candidate.exists():
         return candidate
@@ -174,9 +174,18 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
         origins = {("scenario_events", ident): Origin(doc, ("events", ident)) for ident in f.events}
         checker = _Checker.for_ruleset(ruleset, origins, problems)
         for ident, event in f.events.items():
-            if ident in checker.names or ident in ruleset.events:
-                where(("events", ident), f"event id '{ident}' is already a name in the rule set")
+            origin = origins[("scenario_events", ident)]
+            if ident in checker.names:
+                table = checker.names[ident]
+                other = ruleset.origins[(table, ident)].where
+                problems.append(origin.problem(f"'{ident}' is already a name in the rule set's {table} (at {other}); give the event another id"))
                 continue
+            problem = name_problem(ident) or (f"'{ident}' is a reserved name" if ident in RESERVED else "")
+            if problem:
+                problems.append(origin.problem(problem))
+                continue
+            checker.check_citations_of(origin, event)
+            checker.check_mechanisms_of("scenario_events", ident, event)
             check_event(checker, ident, event, table="scenario_events")
             events[ident] = event
             if event.season is not None:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 SEASONS_OF_YEAR = ("winter", "spring", "summer", "autumn")
-_PATTERN = re.compile(r"^(\d{4})-(winter|spring|summer|autumn)$")
+_PATTERN = re.compile(r"^([0-9]{4})-(winter|spring|summer|autumn)$")
 SEASON_PATTERN = _PATTERN.pattern
 
 
@@ -20,7 +20,7 @@ class Season:
     @classmethod
     def parse(cls, text: str) -> "Season":
         """``"1927-autumn"`` -> Season(1927, 3). Raises ValueError with the expected form."""
-        match = _PATTERN.match(text) if isinstance(text, str) else None
+        match = _PATTERN.fullmatch(text) if isinstance(text, str) else None
         if not match:
             raise ValueError(f"expected a season like '1927-autumn' (YYYY-winter|spring|summer|autumn), found {text!r}")
         return cls(int(match.group(1)), SEASONS_OF_YEAR.index(match.group(2)))

@@ -48,6 +48,8 @@ class TextGame:
         if not line:
             self.say()
             raise Quit("input ended")
+        if not _is_terminal(self.inp):
+            self.say(line.rstrip("\n"))  # echo piped answers so a transcript reads like a session
         return line.strip()
 
     # -- the game ----------------------------------------------------------------------------
@@ -206,6 +208,8 @@ class TextGame:
             lines.extend(self.cause_lines(e.variable, e.causes, "    "))
         if e.other:
             lines.append(f"    {_signed(self, e.variable, e.other)}  the inputs acting together")
+        if e.start_gap:
+            lines.append(f"    {_signed(self, e.variable, e.start_gap)}  the scenario's starting value differs from what this rule computes")
         return "\n".join(lines)
 
     def cause_lines(self, parent: str, causes: tuple[Cause, ...], indent: str, depth: int = 2) -> list[str]:
@@ -271,6 +275,13 @@ class TextGame:
             self.say("Questions to discuss:")
             for i, q in enumerate(questions, 1):
                 self.say(f"  {i}. {q}")
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _signed(game: TextGame, name: str, delta: float) -> str:

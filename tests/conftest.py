@@ -1,0 +1,88 @@
+"""Shared test helpers: build small rule sets and scenarios on disk from Python dicts."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomli_w
+
+from game.rules.scenario import Scenario, load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = ROOT / "rules"
+
+CITE = {"work": "test", "section": "the test suite"}
+
+
+def variable(formula: str | float, **extra: Any) -> dict[str, Any]:
+    """A variable definition with the boilerplate filled in."""
+    return {"formula": formula, "description": "a test variable", "mechanisms": ["m"], "source": CITE, **extra}
+
+
+def lever(default: float = 0, lo: float = 0, hi: float = 10, step: float = 1, **extra: Any) -> dict[str, Any]:
+    return {"label": "A lever", "min": lo, "max": hi, "step": step, "default": default, "description": "a test lever", "source": CITE, **extra}
+
+
+def event(message: str = "it happened", **extra: Any) -> dict[str, Any]:
+    return {"title": "An event", "message": message, "mechanisms": ["m"], "source": CITE, **extra}
+
+
+def ending(condition: str, alliance: str = "holds", **extra: Any) -> dict[str, Any]:
+    return {"title": "An ending", "condition": condition, "alliance": alliance, "debrief": "what happened", "mechanisms": ["m"], "source": CITE, **extra}
+
+
+def build_scenario(
+    root: Path,
+    variables: dict[str, Any],
+    *,
+    levers: dict[str, Any] | None = None,
+    parameters: dict[str, Any] | None = None,
+    draws: dict[str, Any] | None = None,
+    events: dict[str, Any] | None = None,
+    endings: dict[str, Any] | None = None,
+    scenario: dict[str, Any] | None = None,
+    scenario_tables: dict[str, Any] | None = None,
+) -> Scenario:
+    """Write rule set ``t`` and scenario ``t-game`` under ``root`` and load the scenario."""
+    folder = root / "t"
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = {
+        "ruleset": {"id": "t", "name": "Test rules", "format_version": 1},
+        "works": {"test": {"title": "The test suite", "author": "Us"}},
+        "mechanisms": {"m": {"title": "A mechanism", "summary": "for tests", "sources": [CITE]}},
+    }
+    (folder / "ruleset.toml").write_text(tomli_w.dumps(manifest))
+    model: dict[str, Any] = {"variables": variables}
+    for key, value in (("levers", levers), ("parameters", parameters), ("draws", draws), ("events", events), ("endings", endings)):
+        if value:
+            model[key] = value
+    (folder / "model.toml").write_text(tomli_w.dumps(model))
+    meta = {"id": "t-game", "title": "Test game", "summary": "a test", "ruleset": "t", "start": "1927-summer", "seasons": 8, "seed": 7}
+    meta.update(scenario or {})
+    (root / "scenarios").mkdir(exist_ok=True)
+    (root / "scenarios" / "t-game.toml").write_text(tomli_w.dumps({"scenario": meta, **(scenario_tables or {})}))
+    return load_scenario("t-game", root)
+
+
+@pytest.fixture
+def rules_dir(tmp_path: Path) -> Path:
+    return tmp_path
+
+
+def run_main(*argv: str, stdin: str = "", cwd: Path = ROOT) -> tuple[int, str]:
+    """Run ``game.cli.main`` in-process with ``argv``; returns (status, output)."""
+    import io
+
+    from game.cli import main
+
+    out = io.StringIO()
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        status = main(list(argv), stdin=io.StringIO(stdin), stdout=out)
+    finally:
+        os.chdir(old)
+    return status, out.getvalue()

@@ -1,0 +1,225 @@
+"""The season step: order of evaluation, draws, events, endings, run-time errors, explanations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from game.engine import RuleError, initial_state, step
+from game.engine.model import Model
+from game.rules.problems import LoadError
+from game.session import Session
+from tests.conftest import build_scenario, ending, event, lever, variable
+
+
+def play(scenario, levers=None, seed=7, seasons=None):
+    session = Session(scenario, seed)
+    for _ in range(seasons or scenario.seasons):
+        if session.is_over:
+            break
+        if levers:
+            session.set_levers(levers)
+        session.end_season()
+    return session
+
+
+def test_stock_accumulates_flow_and_same_season_order_is_by_dependency(tmp_path: Path) -> None:
+    # Declared out of order on purpose: stock reads inflow, which reads the lever.
+    sc = build_scenario(tmp_path, {
+        "stock": variable("prev(stock) + inflow", initial=10),
+        "inflow": variable("rate * 2"),
+    }, levers={"rate": lever(default=3)})
+    s = play(sc, seasons=3)
+    assert [s.value("stock", t) for t in range(4)] == [10.0, 16.0, 22.0, 28.0]
+    assert s.value("inflow") == 6.0
+
+
+def test_variable_without_initial_starts_at_its_formula(tmp_path: Path) -> None:
+    sc = build_scenario(tmp_path, {"double": variable("rate * 2")}, levers={"rate": lever(default=4)})
+    assert Session(sc, 1).value("double") == 8.0
+
+
+def test_prev_of_lever_reads_last_seasons_setting(tmp_path: Path) -> None:
+    sc = build_scenario(tmp_path, {"echo": variable("prev(rate)")}, levers={"rate": lever(default=1)})
+    s = Session(sc, 1)
+    s.set_lever("rate", 5)
+    s.end_season()
+    assert s.value("echo") == 1.0
+    s.end_season()
+    assert s.value("echo") == 5.0
+
+
+def test_season_facts(tmp_path: Path) -> None:
+    sc = build_scenario(tmp_path, {
+        "y": variable("year"), "q": variable("season_of_year"), "summer": variable("is_summer"),
+        "autumn": variable("is_autumn"), "t": variable("turn"),
+    })
+    s = play(sc, seasons=2)
+    assert [s.value(n, 1) for n in ("y", "q", "summer", "autumn", "t")] == [1927.0, 2.0, 1.0, 0.0, 0.0]
+    assert [s.value(n, 2) for n in ("y", "q", "summer", "autumn", "t")] == [1927.0, 3.0, 0.0, 1.0, 1.0]
+
+
+def test_draws_are_seeded_logged_clipped_and_limited_to_their_seasons(tmp_path: Path) -> None:
+    draws = {
+        "weather": {"distribution": "normal", "mean": 1.0, "sd": 5.0, "min": 0.5, "max": 1.5,
+                    "seasons": ["summer"], "default": 1.0, "description": "weather"},
+        "noise": {"distribution": "uniform", "min": 0.0, "max": 1.0, "description": "noise"},
+    }
+    sc = build_scenario(tmp_path, {"w": variable("weather"), "n": variable("noise")}, draws=draws)
+    a, b, c = play(sc, seed=1), play(sc, seed=1), play(sc, seed=2)
+    weather = [a.value("w", t) for t in range(1, 9)]
+    assert all(0.5 <= w <= 1.5 for w in weather)
+    # Drawn only in summers (turns 1 and 5 from 1927-summer); the default elsewhere.
+    assert [w for i, w in enumerate(weather) if i % 4 != 0] == [1.0] * 6
+    assert [x.values for x in a.history] == [x.values for x in b.history]
+    assert [x.values for x in a.history] != [x.values for x in c.history]
+    first = a.history[1].log
+    assert [e.name for e in first] == ["weather", "noise"] and all(e.kind == "draw" for e in first)
+    assert [e.name for e in a.history[2].log] == ["noise"]
+
+
+def test_scripted_draw_replaces_chance_without_consuming_it(tmp_path: Path) -> None:
+    draws = {"noise": {"distribution": "uniform", "min": 0.0, "max": 1.0, "description": "noise"}}
+    free = build_scenario(tmp_path / "a", {"n": variable("noise")}, draws=draws)
+    scripted = build_scenario(tmp_path / "b", {"n": variable("noise")}, draws=draws, scenario_tables={
+        "scripted_draws": [{"season": "1927-autumn", "draw": "noise", "value": 0.25}]})
+    s1, s2 = play(free), play(scripted)
+    assert s2.value("n", 2) == 0.25 and s2.history[2].log[0].scripted
+    assert s2.value("n", 3) == s1.value("n", 2)  # the generator was not advanced by the scripted season
+
+
+def test_event_effects_change_last_seasons_stock_and_flag_is_visible(tmp_path: Path) -> None:
+    sc = build_scenario(tmp_path, {
+        "stock": variable("prev(stock) + 1", initial=100),
+        "hit": variable("flood"),
+    }, events={"flood": event("The river floods.", condition="prev(stock) > 101", effects={"stock": "prev(stock) / 2"}, once=True)})
+    s = play(sc, seasons=4)
+    assert [s.value("stock", t) for t in range(5)] == [100.0, 101.0, 102.0, 52.0, 53.0]
+    assert [s.value("hit", t) for t in range(1, 5)] == [0.0, 0.0, 1.0, 0.0]
+    assert s.history[3].log[-1].message == "The river floods."
+    assert s.history[4].fired == ("flood",)
+
+
+def test_scheduled_event_fires_only_in_its_season(tmp_path: Path) -> None:
+    sc = build_scenario(tmp_path, {"x": variable("strike")}, events={"strike": event(season="1928-winter")})
+    s = play(sc)
+    assert [s.value("x", t) for t in range(1, 9)] == [0, 0, 1, 0, 0, 0, 0, 0]
+
+
+def test_event_chance_uses_the_generator(tmp_path: Path) -> None:
+    sc = build_scenario(tmp_path, {"x": variable("rumour")}, events={"rumour": event(chance=0.5)})
+    fired = [sum(play(sc, seed=seed).value("x", t) for t in range(1, 9)) for seed in range(30)]
+    assert 0 < min(fired) or max(fired) < 8  # not all-or-nothing ...
+    assert 60 < sum(fired) < 180  # ... and about half of 240 seasons
+
+
+def test_endings_any_then_end(tmp_path: Path) -> None:
+    sc = build_scenario(tmp_path, {"n": variable("prev(n) + rate", initial=0)}, levers={"rate": lever(default=1)}, endings={
+        "boom": ending("n >= 5", "breaks"),
+        "steady": ending("n > 0", when="end"),
+    })
+    assert play(sc, {"rate": 1}).ending.id == "boom"
+    s = play(sc, {"rate": 0})
+    assert s.ending.id is None and s.is_over and s.turn == 8
+    quiet = build_scenario(tmp_path / "q", {"n": variable("prev(n) + rate", initial=0)}, levers={"rate": lever(default=0)},
+                           endings={"steady": ending("n >= 0", when="end")})
+    s = play(quiet)
+    assert s.ending.id == "steady" and s.ending.season == "1929-spring" and s.turn == 8
+
+
+@pytest.mark.parametrize("formula, problem, named", [
+    ("1 / (rate - 3)", "division by zero", {"rate": 3.0}),
+    ("exp((rate - 2) * 1000)", "overflow", {"rate": 3.0}),
+    ("log(3 - rate)", "invalid arithmetic", {"rate": 3.0}),
+    ("sqrt(2 - rate)", "invalid arithmetic", {"rate": 3.0}),
+    ("(2 - rate) ** 0.5", "invalid arithmetic", {"rate": 3.0}),
+    ("1e308 * (rate - 1) * 10", "not a finite number", {"rate": 3.0}),
+])
+def test_runtime_failures_name_rule_season_and_values_and_leave_state(tmp_path: Path, formula: str, problem: str, named: dict) -> None:
+    sc = build_scenario(tmp_path, {"fine": variable("rate"), "bad": variable(formula)}, levers={"rate": lever(default=1)})
+    s = Session(sc, 1)
+    s.end_season()
+    before = (list(s.history), dict(s.levers))
+    s.set_lever("rate", 3)
+    with pytest.raises(RuleError) as caught:
+        s.end_season()
+    err = caught.value
+    assert err.rule == "variables.bad" and err.season == "1927-autumn" and problem in err.problem
+    assert err.values == named
+    assert "variables.bad" in str(err) and "1927-autumn" in str(err) and "rate = 3" in str(err)
+    assert s.history == before[0] and s.turn == 1  # nothing was played
+    s.set_lever("rate", 1)
+    s.end_season()  # and the game goes on
+    assert s.turn == 2
+
+
+def test_value_outside_declared_bounds_is_an_error(tmp_path: Path) -> None:
+    sc = build_scenario(tmp_path, {"share": variable("rate / 5", min=0, max=1)}, levers={"rate": lever(default=1)})
+    s = Session(sc, 1)
+    s.set_lever("rate", 6)
+    with pytest.raises(RuleError, match=r"value 1\.2 is outside its declared bounds 0\.\.1"):
+        s.end_season()
+    assert s.turn == 0
+
+
+def test_starting_state_that_breaks_its_bounds_fails_with_a_rule_error(tmp_path: Path) -> None:
+    sc = build_scenario(tmp_path, {"share": variable("rate / 5", min=0, max=1)}, levers={"rate": lever(default=10)})
+    with pytest.raises(RuleError, match="start"):
+        Session(sc, 1)
+
+
+def test_event_chance_outside_zero_one_is_an_error(tmp_path: Path) -> None:
+    sc = build_scenario(tmp_path, {"x": variable(1)}, events={"odd": event(chance="rate")}, levers={"rate": lever(default=2)})
+    with pytest.raises(RuleError, match="chance must lie between 0 and 1"):
+        Session(sc, 1).end_season()
+
+
+def test_explanation_ranks_inputs_and_adds_up(tmp_path: Path) -> None:
+    sc = build_scenario(tmp_path, {
+        "income": variable("price * sold"),
+        "sold": variable("goods * 10 + 5"),
+        "stock": variable("prev(stock) + income", initial=0),
+    }, levers={"price": lever(default=2, hi=20), "goods": lever(default=1, hi=20)})
+    s = Session(sc, 1)
+    s.end_season()
+    s.set_levers({"price": 3, "goods": 4})
+    s.end_season()
+    e = s.explain("income")
+    assert (e.before, e.after) == (30.0, 135.0)
+    assert [c.name for c in e.causes] == ["sold", "price"]
+    # Symmetric split of price*sold: sold 15->45 at the mean price 2.5; price 2->3 at the mean 30.
+    assert [c.contribution for c in e.causes] == [75.0, 30.0]
+    assert e.other == 0.0
+    assert e.causes[0].causes[0].name == "goods" and e.causes[0].causes[0].kind == "lever"
+    total = sum(c.contribution for c in e.causes) + e.other
+    assert total == pytest.approx(e.change)
+    stock = s.explain("stock")
+    assert {c.name: c.kind for c in stock.causes} == {"income": "variable", "stock": "prev"}
+    assert sum(c.contribution for c in stock.causes) + stock.other == pytest.approx(stock.change)
+
+
+def test_explanation_of_first_season_separates_the_scenario_start(tmp_path: Path) -> None:
+    sc = build_scenario(tmp_path, {
+        "flow": variable("rate"),
+        "stock": variable("prev(stock) + flow", initial=100),
+    }, levers={"rate": lever(default=1)})
+    s = Session(sc, 1)
+    s.end_season()
+    e = s.explain("stock")
+    assert e.change == 1.0
+    assert sum(c.contribution for c in e.causes) + e.other + e.start_gap == pytest.approx(e.change)
+
+
+def test_same_compiled_model_serves_two_games(tmp_path: Path) -> None:
+    sc = build_scenario(tmp_path, {"n": variable("prev(n) + noise", initial=0)},
+                        draws={"noise": {"distribution": "uniform", "min": 0, "max": 1, "description": "d"}})
+    model = Model(sc)
+    a = step(model, initial_state(model, 5), {})
+    b = step(model, initial_state(model, 5), {})
+    assert a == b
+
+
+def test_same_season_cycle_is_rejected_when_loading(tmp_path: Path) -> None:
+    with pytest.raises(LoadError, match="same-season cycle: .*a -> b -> a|b -> a -> b"):
+        build_scenario(tmp_path, {"a": variable("b + 1"), "b": variable("a + 1")})
