@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--policy", metavar="history|PATH", help="lever values: 'history' (the scenario's own) or a policy TOML file")
     sim.add_argument("--seed", type=int, metavar="N")
     sim.add_argument("--out", type=Path, metavar="FILE", help="write the JSON here (default: standard output)")
+
+    schema = sub.add_parser("schema", help="write the JSON Schemas of rule, scenario and policy files (for editors)")
+    schema.add_argument("--out", type=Path, default=ROOT / "docs" / "schema", metavar="DIR")
     return parser
 
 
@@ -56,6 +59,8 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout:
         return cmd_check(args.paths, args.rules, out)
     if args.command == "simulate":
         return cmd_simulate(args, out)
+    if args.command == "schema":
+        return cmd_schema(args.out, out)
     return cmd_play(args, stdin or sys.stdin, out)
 
 
@@ -112,6 +117,20 @@ def _check_ruleset(folder: Path) -> list[Problem]:
     except LoadError as err:
         return err.problems
     return ruleset_warnings(ruleset)
+
+
+def cmd_schema(folder: Path, out: TextIO) -> int:
+    from game.rules.schema import SCHEMAS, schema_text
+
+    for name in SCHEMAS:
+        target = folder / f"{name}.schema.json"
+        try:
+            write_atomically(target, schema_text(name))
+        except OSError as err:
+            out.write(f"error: cannot write {target}: {err.strerror or err}\n")
+            return 1
+        out.write(f"wrote {target}\n")
+    return 0
 
 
 # --- simulate --------------------------------------------------------------------------------

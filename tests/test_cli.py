@@ -133,3 +133,12 @@ def test_internal_errors_do_not_show_a_traceback(tmp_path: Path) -> None:
     result = python("play", "--scenario", str(tmp_path) + "/", "--text")
     assert "Traceback" not in result.stdout + result.stderr
     assert result.returncode != 0
+
+
+def test_shipped_json_schemas_match_the_models() -> None:
+    from game.rules.schema import SCHEMAS, schema_text
+
+    for name in SCHEMAS:
+        shipped = (ROOT / "docs" / "schema" / f"{name}.schema.json").read_text()
+        assert shipped == schema_text(name), f"run `python main.py schema` to refresh docs/schema/{name}.schema.json"
+    assert "formula" in schema_text("ruleset-file") and "debrief_questions" in schema_text("scenario")

@@ -85,7 +85,7 @@ class Model:
         self.formulas: dict[str, Formula] = {v: rs.formula("variables", v, "formula") for v in self.variables}
         self.inputs: dict[str, tuple[Input, ...]] = {v: self.inputs_of(f) for v, f in self.formulas.items()}
         self.variable_fn: dict[str, Fn] = {v: self.function(f, f"variables.{v}") for v, f in self.formulas.items()}
-        self.season_fn = self._season_function()
+        self.season_fn: Callable[..., list[float]] = self._season_function()
         self.bounds: tuple[tuple[int, float, float], ...] = tuple(
             (self.index[name], var.min, var.max)
             for name, var in rs.variables.items()
@@ -122,7 +122,7 @@ class Model:
             out.append(Input(n, "prev", 5, self.index[n]) if n in self.index else Input(n, "prev_lever", 6, self.lever_index[n]))
         return tuple(out)
 
-    def _season_function(self) -> Fn:
+    def _season_function(self) -> Callable[..., list[float]]:
         body: list[ast.stmt] = []
         start = ast.Assign([load("V", ast.Store())], ast.BinOp(ast.List([ast.Constant(0.0)], ast.Load()), ast.Mult(), ast.Constant(len(self.variables))))
         start.lineno = 2

@@ -104,12 +104,12 @@ def step(model: Model, state: GameState, levers: Mapping[str, float]) -> GameSta
     # Variables.
     args = (L, model.P, D, E, prev_values, state.levers, F)
     try:
-        V = model.season_fn(*args)
+        V: list[float] = model.season_fn(*args)
     except _MATH_ERRORS:
         _find_failure(model, args, label)
         raise  # pragma: no cover - _find_failure always raises
     env = [L, model.P, D, E, V, prev_values, state.levers, F]
-    values = tuple(V)
+    values: tuple[float, ...] = tuple(V)
     _check(model, values, env, label)
 
     # Endings.
