@@ -20,6 +20,10 @@ _SEASON_FACT_TEXT = {
 }
 
 
+# How far down the causal chain the season report looks for where a change came from.
+REPORT_DEPTH = 8
+
+
 @dataclass(frozen=True)
 class RuleInfo:
     """What the rule set says about a name: its label, meaning, mechanisms and source."""
@@ -153,7 +157,8 @@ def season_report(session: Session, turn: int | None = None, most: int = 5) -> S
             after = session.value(indicator.variable, turn)
             if before == after:
                 continue
-            changes.append(Change(indicator.variable, indicator.label, before, after, session.explain(indicator.variable, turn)))
+            explanation = session.explain(indicator.variable, turn, depth=REPORT_DEPTH)
+            changes.append(Change(indicator.variable, indicator.label, before, after, explanation))
     changes.sort(key=lambda c: -c.relative)
     events = tuple(
         (rule_info(rs, e.name).label if e.name in rs.events else session.scenario.events[e.name].title, e.message)

@@ -61,7 +61,7 @@ def explain(model: Model, history: Sequence[GameState], turn: int, name: str, de
     older = history[turn - 2] if turn >= 2 else before
     cur = _env(model, after, before)
     base = _env(model, before, older)
-    causes = _causes(model, name, cur, base, depth, top)
+    causes = _causes(model, name, cur, base, depth, top, {})
     b, a = before.values[index], after.values[index]
     f_base = _safe(model.variable_fn[name], base)
     gap = b - f_base if turn == 1 and index in model.initial and math.isfinite(f_base) else 0.0
@@ -75,7 +75,15 @@ def _env(model: Model, state: GameState, previous: GameState) -> Env:
     return [state.levers, model.P, state.draws, state.events, state.values, state.prev_values, previous.levers, model.facts(season, state.turn - 1)]
 
 
-def _causes(model: Model, name: str, cur: Env, base: Env, depth: int, top: int) -> tuple[Cause, ...]:
+def _causes(model: Model, name: str, cur: Env, base: Env, depth: int, top: int, memo: dict[tuple[str, int], tuple[Cause, ...]]) -> tuple[Cause, ...]:
+    """The top causes of ``name``'s move; each variable is worked out once per depth."""
+    key = (name, depth)
+    if key not in memo:
+        memo[key] = _compute_causes(model, name, cur, base, depth, top, memo)
+    return memo[key]
+
+
+def _compute_causes(model: Model, name: str, cur: Env, base: Env, depth: int, top: int, memo: dict[tuple[str, int], tuple[Cause, ...]]) -> tuple[Cause, ...]:
     fn = model.variable_fn[name]
     f_cur = _safe(fn, cur)
     f_base = _safe(fn, base)
@@ -91,7 +99,7 @@ def _causes(model: Model, name: str, cur: Env, base: Env, depth: int, top: int) 
             continue
         sub: tuple[Cause, ...] = ()
         if inp.kind == "variable" and depth > 1:
-            sub = _causes(model, inp.name, cur, base, depth - 1, top)
+            sub = _causes(model, inp.name, cur, base, depth - 1, top, memo)
         found.append(Cause(inp.name, inp.kind, then, now, contribution, sub))
     found.sort(key=lambda c: -abs(c.contribution))
     return tuple(found[:top])

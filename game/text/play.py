@@ -221,6 +221,17 @@ class TextGame:
                 lines.extend(self.cause_lines(c.name, c.causes[:3], indent + "    ", depth - 1))
         return lines
 
+    def cause_summary(self, parent: str, cause: Cause) -> str:
+        """'grain after sowing (-500), driven by seed used (-500)'."""
+        text = f"{cause_phrase(self.rs, cause)} ({_signed(self, parent, cause.contribution)})"
+        # Follow a chain of pass-through steps down to where the change really came from.
+        owner, deeper = cause.name, cause
+        while deeper.causes and abs(deeper.causes[0].contribution) >= 0.6 * abs(deeper.after - deeper.before):
+            owner, deeper = deeper.name, deeper.causes[0]
+        if deeper is not cause:
+            text += f", driven by {cause_phrase(self.rs, deeper)} ({_signed(self, owner, deeper.contribution)})"
+        return text
+
     def fmt(self, name: str, value: float) -> str:
         if name in self.rs.variables:
             return format_value(self.rs, name, value)
@@ -252,7 +263,7 @@ class TextGame:
             self.say(f"* {change.label} {verb} from {self.fmt(change.name, change.before)} to {self.fmt(change.name, change.after)}.")
             causes = change.explanation.causes
             if causes:
-                main = "; ".join(f"{cause_phrase(self.rs, c)} ({_signed(self, change.name, c.contribution)})" for c in causes[:3])
+                main = "; ".join(self.cause_summary(change.name, c) for c in causes[:3])
                 self.say(f"  Mainly because of: {main}.")
             info = rule_info(self.rs, change.name)
             if info.mechanisms or info.source:
