@@ -23,6 +23,7 @@ Resolver = Callable[[str], ast.expr]
 _HELPERS: dict[str, Any] = {f"_f_{name}": spec.run for name, spec in FUNCTIONS.items()}
 _HELPERS["_f_pow"] = safe_pow
 _HELPERS["_float"] = float
+_HELPERS["_truth"] = lambda x: 1.0 if x else 0.0
 _HELPERS["__builtins__"] = {}
 
 
@@ -48,6 +49,10 @@ class _Rewriter(ast.NodeTransformer):
         if isinstance(node.op, ast.Pow):
             return _call("_f_pow", [left, right])
         return ast.BinOp(left, node.op, right)
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> ast.expr:
+        # 'a and b' gives 1 or 0 (not one of its operands, as in Python): a truth value.
+        return _call("_truth", [ast.BoolOp(node.op, [self.visit(v) for v in node.values])])
 
     def visit_Call(self, node: ast.Call) -> ast.expr:
         assert isinstance(node.func, ast.Name)

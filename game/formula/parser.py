@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from dataclasses import dataclass
 
 from game.formula.functions import FUNCTIONS, PREV
@@ -95,14 +96,26 @@ def parse(source: str) -> Formula:
     # but lets a formula span lines and start with spaces, as TOML multi-line strings do.
     wrapped = "(" + text + "\n)"
     try:
-        tree = ast.parse(wrapped, mode="eval")
+        # Python warns about some odd spellings ('1if', '\\d'); whether those are accepted must not
+        # depend on the warning filters in force, and the warnings must not leak to the player.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(wrapped, mode="eval")
     except SyntaxError as err:
         line = err.lineno or 1
-        col = max((err.offset or 1) - 1 - (line == 1), 0)
+        offset = (err.offset or 1) - 1
+        head = (err.text or "")[:offset]
+        if "\n" in head:  # after a '\\' continuation the offset counts from the logical line's start
+            offset = len(head) - head.rfind("\n") - 1
+        col = max(offset - (line == 1), 0)
         lines = text.split("\n")
         if line > len(lines):  # the error is at the end of the text, in the closing wrapper
             line, col = len(lines), len(lines[-1])
-        raise FormulaError(f"not a valid formula: {err.msg}", line, col) from None
+        col = min(col, len(lines[line - 1]))
+        message = err.msg
+        if "Maybe you meant '==' or ':='" in message:
+            message = "'=' assigns, and a formula cannot assign; write '==' to compare"
+        raise FormulaError(f"not a valid formula: {message}", line, col) from None
     except (ValueError, RecursionError, MemoryError) as err:
         raise FormulaError(f"not a valid formula: {err}") from None
     body = tree.body
@@ -282,7 +295,8 @@ def _check_exponent(node: ast.expr, exps: list[str]) -> None:
         except OverflowError:
             size = math.inf
         if size > MAX_EXPONENT:
-            raise FormulaError(f"exponent {inner.value} is too large; at most {MAX_EXPONENT:g}", *_where(node))
+            sign = "-" if inner is not node and isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) else ""
+            raise FormulaError(f"exponent {sign}{inner.value} is too large; at most {MAX_EXPONENT:g} either way", *_where(node))
         return
     if isinstance(inner, ast.Name):
         if inner.id not in exps:
