@@ -8,6 +8,7 @@ found later — by pydantic or by a cross-reference check — can be reported as
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
 
 Path = tuple[str | int, ...]
@@ -69,6 +70,10 @@ class _Scanner:
         self.line_start = 0
         self.out: dict[Path, Position] = {}
         self.aot_count: dict[Path, int] = {}
+        self.headers: set[Path] = set()
+        # The first key or [table] given twice: (path, first position, second position, whether
+        # the second is a [table] header).
+        self.duplicate: tuple[Path, Position, Position, bool] | None = None
 
     # -- low level ---------------------------------------------------------------------------
     @property
@@ -130,6 +135,9 @@ class _Scanner:
                 self.skip_ws()
                 self.advance()
                 table = self.resolve(keys)
+                if table in self.headers or (table in self.out and self._is_value(table)):
+                    self._duplicate(table, line, col, True)
+                self.headers.add(table)
                 for end in range(1, len(table) + 1):
                     self.mark(table[:end], line, col)
             else:
@@ -143,6 +151,14 @@ class _Scanner:
             if path in self.aot_count:
                 path = path + (self.aot_count[path],)
         return path
+
+    def _is_value(self, path: Path) -> bool:
+        pos = self.out[path]
+        return (pos.key_line, pos.key_col) != (pos.value_line, pos.value_col)
+
+    def _duplicate(self, path: Path, line: int, col: int, header: bool) -> None:
+        if self.duplicate is None:
+            self.duplicate = (path, self.out[path], Position(line, col, line, col), header)
 
     def mark(self, path: Path, line: int, col: int) -> None:
         self.out.setdefault(path, Position(line, col, line, col))
@@ -173,6 +189,8 @@ class _Scanner:
         self.advance()  # '='
         self.skip_ws()
         path = table + tuple(keys)
+        if path in self.out:
+            self._duplicate(path, key_line, key_col, False)
         for end in range(len(table) + 1, len(path)):
             self.mark(path[:end], key_line, key_col)
         self.value(path, key_line, key_col)
@@ -192,11 +210,14 @@ class _Scanner:
                 if self.peek() == "]" or self.peek() == "":
                     self.advance()
                     return
+                start = self.i
                 self.value(path + (index,), self.line, self.col)
                 index += 1
                 self.skip_ws(newlines=True)
                 if self.peek() == ",":
                     self.advance()
+                elif self.i == start:
+                    self.advance()  # not TOML; never loop on it
         elif ch == "{":
             self.out[path] = Position(key_line, key_col, line, col)
             self.advance()
@@ -228,13 +249,17 @@ class _Scanner:
         return text_line, text_col, exact
 
     def string_token(self) -> tuple[str, bool]:
-        """A quoted key: its text (escapes of basic strings are resolved by tomllib; keys with
-        escapes are rare, and only the raw text is kept here)."""
+        """A quoted key: its text, with the escapes of a basic string resolved."""
         quote = self.peek()
         self.advance()
         start = self.i
         exact = self.skip_string_body(quote, False)
         raw = self.text[start:self.i - 1]
+        if not exact:
+            try:
+                raw = tomllib.loads("k = " + self.text[start - 1:self.i])["k"]
+            except tomllib.TOMLDecodeError:
+                pass
         return raw, exact
 
     def skip_string_body(self, quote: str, triple: bool) -> bool:
@@ -258,3 +283,12 @@ class _Scanner:
 def locate(text: str) -> Locations:
     """Positions of every key path in ``text``, which must be TOML that tomllib accepted."""
     return Locations(_Scanner(text).run())
+
+
+def find_duplicate(text: str) -> tuple[Path, Position, Position, bool] | None:
+    """The first key or table that ``text`` defines twice: its path, where it was first defined,
+    where again, and whether the second time is a ``[table]`` header. ``text`` must be TOML that
+    tomllib read up to its end (a document tomllib rejected for a duplicate, cut where it stopped)."""
+    scanner = _Scanner(text)
+    scanner.run()
+    return scanner.duplicate

@@ -193,7 +193,7 @@ class PolicySeason(BaseModel):
 
     model_config = ConfigDict(extra="allow", strict=True, frozen=True)
     # Typed extras: each lever value is checked, and a wrong one is located at its own key.
-    __pydantic_extra__: dict[str, Number] = Field(init=False)  # type: ignore[assignment]
+    __pydantic_extra__: dict[str, Number] = Field(init=False)
     season: SeasonText
 
     @property

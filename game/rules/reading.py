@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from game.formula import did_you_mean
-from game.rules.locate import Locations, Path, locate
+from game.rules.locate import Locations, Path, find_duplicate, locate
 from game.rules.problems import Problem
 
 M = TypeVar("M", bound=BaseModel)
@@ -98,12 +98,35 @@ def parse_document(name: str, text: str, problems: list[Problem]) -> Document | 
             line = text.count("\n") + 1
             col = len(text) - (text.rfind("\n") + 1) + 1
             message = _TOML_END.sub("", message)
+        if message == "Illegal character '\\n'":
+            # tomllib's words for a one-line string whose closing quote is missing.
+            message = 'unterminated string: the closing quote is missing on this line (use """ for text over several lines)'
+        if message.startswith(("Cannot overwrite a value", "Cannot declare")):
+            duplicate = _duplicate(text, line, col)
+            if duplicate is not None:
+                line, col, message = duplicate
         problems.append(Problem(name, line, col, f"TOML syntax error: {message[:1].lower()}{message[1:]}"))
         return None
     except RecursionError:
         problems.append(Problem(name, 1, 1, "TOML syntax error: the document is nested too deeply"))
         return None
     return Document(name, data, locate(text), text)
+
+
+def _duplicate(text: str, line: int, col: int) -> tuple[int, int, str] | None:
+    """tomllib says only "cannot overwrite a value", just after it: say which key or table is
+    given twice, where, and where it was first given."""
+    lines = text.split("\n")
+    offset = sum(len(t) + 1 for t in lines[: line - 1]) + col - 1
+    try:
+        found = find_duplicate(text[:offset])
+    except (RecursionError, IndexError):
+        return None
+    if found is None:
+        return None
+    path, first, again, header = found
+    what = f"the table [{key_path(path)}] is declared twice" if header else f"{key_path(path)} is given twice"
+    return again.key_line, again.key_col, f"{what}; the first is at line {first.key_line}, column {first.key_col}"
 
 
 def key_path(path: Path) -> str:
@@ -142,9 +165,9 @@ _EXPECTED = {
 def translate(err: ValidationError, model: type[BaseModel], doc: Document, data: Any, at: Path) -> list[Problem]:
     """Turn pydantic's errors into located problems, merging the alternatives of a union."""
     grouped: dict[Path, list[dict[str, Any]]] = {}
-    for e in err.errors(include_url=False):
-        loc = _real_loc(data, tuple(e["loc"]))
-        grouped.setdefault(loc, []).append(e)
+    for detail in err.errors(include_url=False):
+        loc = _real_loc(data, tuple(detail["loc"]))
+        grouped.setdefault(loc, []).append(dict(detail))
     out: list[Problem] = []
     for loc, errors in grouped.items():
         full = at + loc
@@ -191,6 +214,8 @@ def _one(e: dict[str, Any], loc: Path, full: Path, model: type[BaseModel], doc: 
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         sign = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}[kind]
         bound = next(iter(ctx.values()), "?")
+        if isinstance(bound, float):
+            bound = f"{bound:g}"
         return doc.problem(full, f"expected a value {sign} {bound}, found {describe(e['input'])}", value=True)
     if kind in ("too_long", "string_too_long"):
         return doc.problem(full, f"expected at most {ctx.get('max_length')} items, found {ctx.get('actual_length')}", value=True)

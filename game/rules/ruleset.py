@@ -9,6 +9,8 @@ from __future__ import annotations
 import ast
 import hashlib
 import keyword
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any, Iterable, Mapping
@@ -50,6 +52,11 @@ class Origin:
     def where(self) -> str:
         line, col = self.doc.locations.find(self.path)
         return f"{self.doc.file}:{line}:{col}"
+
+    @property
+    def order(self) -> tuple[str, int, int]:
+        """Sorts definitions as the files are read: by file, then by place in it."""
+        return (self.doc.file, *self.doc.locations.find(self.path))
 
 
 @dataclass(frozen=True)
@@ -163,7 +170,10 @@ def _assemble(folder: FsPath, docs: list[tuple[Document, RuleFile]], content_has
 def _check_manifest(folder: FsPath, docs: list[tuple[Document, RuleFile]], manifests: list[tuple[Manifest, Origin]], problems: list[Problem]) -> Manifest | None:
     if not manifests:
         name = display_name(folder / MANIFEST_FILE)
-        problems.append(Problem(name, 1, 1, "missing the manifest: a [ruleset] table with id, name and format_version"))
+        if (folder / MANIFEST_FILE).exists():
+            problems.append(Problem(name, 1, 1, "missing the manifest: a [ruleset] table with id, name and format_version"))
+        else:
+            problems.append(Problem(name, 1, 1, f"file not found: a rule set needs a {MANIFEST_FILE} with the manifest, a [ruleset] table with id, name and format_version"))
         return None
     # The manifest belongs in ruleset.toml; any other [ruleset] table is a second one.
     manifests = sorted(manifests, key=lambda m: FsPath(m[1].doc.file).name != MANIFEST_FILE)
@@ -218,6 +228,11 @@ class _Checker:
             if indicator.variable not in self.m["variables"]:
                 hint = did_you_mean(indicator.variable, self.m["variables"])
                 self.problems.append(origin.problem(f"unknown variable '{indicator.variable}'{hint}", ("variable",), value=True))
+            if any(len(digits) > 2 for digits in re.findall(r"\d+", indicator.format)):
+                # A width or precision of 100 or more is no display format (and a huge one would
+                # make the check itself build a huge string).
+                self.problems.append(origin.problem(f"'{indicator.format}': width and precision must be below 100", ("format",), value=True))
+                continue
             try:
                 format(1234.5678, indicator.format)
             except (ValueError, TypeError):
@@ -225,7 +240,7 @@ class _Checker:
 
     # -- names -------------------------------------------------------------------------------
     def check_names(self) -> None:
-        seen: dict[str, str] = {}
+        tables_of: dict[str, list[str]] = {}
         for table in ("parameters", "levers", "variables", "draws", "events"):
             for ident in self.m[table]:
                 problem = name_problem(ident)
@@ -233,11 +248,16 @@ class _Checker:
                     self.err(table, ident, problem, value=False)
                 elif ident in RESERVED:
                     self.err(table, ident, f"'{ident}' is a reserved name (season facts and functions: {', '.join(sorted(RESERVED))})", value=False)
-                elif ident in seen:
-                    other = self.origins[(seen[ident], ident)].where
-                    self.err(table, ident, f"'{ident}' is already a name in {seen[ident]} (at {other}); formulas need one meaning per name", value=False)
                 else:
-                    seen[ident] = table
+                    tables_of.setdefault(ident, []).append(table)
+        seen: dict[str, str] = {}
+        for ident, tables in tables_of.items():
+            # The first definition in the files keeps the name; the later ones are the problem.
+            first, *later = sorted(tables, key=lambda t: self.origins[(t, ident)].order)
+            seen[ident] = first
+            for table in later:
+                other = self.origins[(first, ident)].where
+                self.err(table, ident, f"'{ident}' is already a name in {first} (at {other}); formulas need one meaning per name", value=False)
         self.names = seen
 
     def check_citations(self) -> None:
@@ -282,6 +302,9 @@ class _Checker:
         for ident, lever in self.m["levers"].items():
             if lever.min > lever.max:
                 self.err("levers", ident, f"min {lever.min:g} is above max {lever.max:g}", ("min",))
+                continue
+            if not math.isfinite((lever.max - lever.min) / lever.step):
+                self.err("levers", ident, f"step {lever.step:g} is too small for the range {lever.min:g}..{lever.max:g}", ("step",))
                 continue
             if not lever.min <= lever.default <= lever.max:
                 self.err("levers", ident, f"default {lever.default:g} is outside {lever.min:g}..{lever.max:g}", ("default",))
@@ -341,6 +364,8 @@ class _Checker:
             ok = False
             if name in self.m["variables"]:
                 message = f"prev({name}) needs an initial value: add 'initial = ...' to variables.{name}"
+            elif name in self.names:
+                message = f"prev() takes a variable or lever; '{name}' is in {self.names[name]}"
             else:
                 known = [*self.m["variables"], *self.m["levers"]]
                 message = f"prev() takes a variable or lever; '{name}' is not one{did_you_mean(name, known)}"
@@ -362,7 +387,7 @@ class _Checker:
         for ident, v in variables.items():
             if v.min > v.max:
                 self.err("variables", ident, f"min {v.min:g} is above max {v.max:g}", ("min",))
-            if v.initial is not None:
+            elif v.initial is not None:
                 check_range(self, "variables", ident, v.initial, v.min, v.max, ("initial",))
             formula = self.parse("variables", ident, ("formula",), v.formula)
             if formula is None:
@@ -480,4 +505,4 @@ def check_range(checker: _Checker, table: str, ident: str, value: float, lo: flo
 def on_step(value: float, start: float, step: float) -> bool:
     """Is ``value`` ``start`` plus a whole number of ``step`` s (to a millionth of a step)?"""
     steps = (value - start) / step
-    return abs(steps - round(steps)) < 1e-6
+    return math.isfinite(steps) and abs(steps - round(steps)) < 1e-6

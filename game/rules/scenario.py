@@ -91,8 +91,8 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
     start = Season.parse(meta.start)
     last = start.plus(meta.seasons - 1)
 
-    def where(path: Path, message: str) -> None:
-        problems.append(doc.problem(path, message, value=True))
+    def where(path: Path, message: str, value: bool = True) -> None:
+        problems.append(doc.problem(path, message, value=value))
 
     def turn_of(path: Path, text: str) -> int | None:
         season = Season.parse(text)
@@ -105,22 +105,21 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
     for name, value in f.initial.items():
         var = ruleset.variables.get(name)
         if var is None:
-            where(("initial", name), f"unknown variable '{name}'{did_you_mean(name, ruleset.variables)}")
+            where(("initial", name), f"unknown variable '{name}'{did_you_mean(name, ruleset.variables)}", value=False)
         elif not var.min <= value <= var.max:
             where(("initial", name), f"{value:g} is outside the bounds of {name} ({var.min:g}..{var.max:g})")
         else:
             initial[name] = value
 
     parameters = {k: p.value for k, p in ruleset.parameters.items()}
-    exponents = {n for formula in ruleset.formulas.values() for n in formula.exponent_names}
     for name, value in f.parameters.items():
         param = ruleset.parameters.get(name)
         if param is None:
-            where(("parameters", name), f"unknown parameter '{name}'{did_you_mean(name, ruleset.parameters)}")
+            where(("parameters", name), f"unknown parameter '{name}'{did_you_mean(name, ruleset.parameters)}", value=False)
         elif (param.min is not None and value < param.min) or (param.max is not None and value > param.max):
-            where(("parameters", name), f"{value:g} is outside the range the rule set allows for {name} ({param.min if param.min is not None else '-inf'}..{param.max if param.max is not None else 'inf'})")
-        elif name in exponents and abs(value) > MAX_EXPONENT:
-            where(("parameters", name), f"{name} is used as an exponent; at most {MAX_EXPONENT:g}")
+            low = "-inf" if param.min is None else f"{param.min:g}"
+            high = "inf" if param.max is None else f"{param.max:g}"
+            where(("parameters", name), f"{value:g} is outside the range the rule set allows for {name} ({low}..{high})")
         else:
             parameters[name] = value
 
@@ -129,7 +128,7 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
     for name, setting in f.levers.items():
         lever = ruleset.levers.get(name)
         if lever is None:
-            where(("levers", name), f"unknown lever '{name}'{did_you_mean(name, ruleset.levers)}")
+            where(("levers", name), f"unknown lever '{name}'{did_you_mean(name, ruleset.levers)}", value=False)
             continue
         lo = lever.min if setting.min is None else setting.min
         hi = lever.max if setting.max is None else setting.max
@@ -191,6 +190,12 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
             if event.season is not None:
                 turn_of(("events", ident, "season"), event.season)
         formulas = {("events", *key[1:]): formula for key, formula in checker.formulas.items()}
+
+    # An override must keep every exponent small, in the rule set's formulas and the scenario's.
+    exponents = {n for formula in (*ruleset.formulas.values(), *formulas.values()) for n in formula.exponent_names}
+    for name, value in f.parameters.items():
+        if name in exponents and name in ruleset.parameters and abs(value) > MAX_EXPONENT:
+            where(("parameters", name), f"{value:g} is too large: {name} is used as an exponent, at most {MAX_EXPONENT:g}")
 
     history = None
     if f.history is not None:

@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import BaseModel
+
 from game.rules.models import Policy, RuleFile, ScenarioFile
 
-SCHEMAS = {"ruleset-file": RuleFile, "scenario": ScenarioFile, "policy": Policy}
+SCHEMAS: dict[str, type[BaseModel]] = {"ruleset-file": RuleFile, "scenario": ScenarioFile, "policy": Policy}
 
 
 def schemas() -> dict[str, dict[str, Any]]:
