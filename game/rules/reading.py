@@ -151,6 +151,48 @@ def validate(model: type[M], doc: Document, data: Any, problems: list[Problem], 
         return None
 
 
+def validate_partially(model: type[M], doc: Document, data: Any, problems: list[Problem]) -> tuple[M | None, dict[str, set[str | int]]]:
+    """Validate ``data`` as ``model``; if that fails, report every problem and keep what is valid.
+
+    The entries that failed (``variables.x``, ``indicators[3]``, a whole top-level table) are
+    dropped and the rest is validated again, so that the second pass (cross-references) can still
+    check the valid part — all problems at once, not in batches. Returns the model of the valid
+    part (None if nothing usable is left) and, per top-level key, the entries dropped.
+    """
+    try:
+        return model.model_validate(data), {}
+    except ValidationError as err:
+        problems.extend(translate(err, model, doc, data, ()))
+        failed = [_real_loc(data, tuple(detail["loc"])) for detail in err.errors(include_url=False)]
+    if not isinstance(data, dict):
+        return None, {}
+    pruned = {key: (dict(value) if isinstance(value, dict) else list(value) if isinstance(value, list) else value) for key, value in data.items()}
+    dropped: dict[str, set[str | int]] = {}
+    for loc in failed:
+        if not loc or loc[0] not in pruned:
+            continue
+        top, container = str(loc[0]), pruned[loc[0]]
+        if len(loc) >= 2 and isinstance(container, dict) and loc[1] in container:
+            dropped.setdefault(top, set()).add(loc[1])
+        elif len(loc) >= 2 and isinstance(container, list) and isinstance(loc[1], int):
+            dropped.setdefault(top, set()).add(loc[1])
+        else:
+            dropped.setdefault(top, set()).add("*")
+    for top, keys in dropped.items():
+        container = pruned[top]
+        if "*" in keys:
+            del pruned[top]
+        elif isinstance(container, dict):
+            for key in keys:
+                container.pop(key, None)
+        elif isinstance(container, list):
+            pruned[top] = [item for index, item in enumerate(container) if index not in keys]
+    try:
+        return model.model_validate(pruned), dropped
+    except ValidationError:
+        return None, dropped
+
+
 # --- pydantic errors in our words ------------------------------------------------------------
 
 _EXPECTED = {

@@ -22,10 +22,11 @@ from game.rules.models import (
     Mechanism, Parameter, RuleFile, Variable, Work,
 )
 from game.rules.problems import LoadError, Problem
-from game.rules.reading import Document, display_name, read_document, validate
+from game.rules.reading import Document, display_name, read_document, validate, validate_partially
 from game.rules.season import Season
 
 MANIFEST_FILE = "ruleset.toml"
+MANIFEST_MARK = "[ruleset]"  # in the set of broken names: the manifest is present but invalid
 
 # Names every formula can read: facts about the season being played.
 SEASON_FACTS = ("year", "season_of_year", "is_winter", "is_spring", "is_summer", "is_autumn", "turn")
@@ -100,17 +101,27 @@ def load_ruleset(folder: FsPath) -> Ruleset:
         raise LoadError([Problem(folder_name, 1, 1, "no .toml files in the rule set folder")])
     docs: list[tuple[Document, RuleFile]] = []
     digest = hashlib.sha256()
+    broken: set[str] = set()
+    unreadable = unusable = False
     for path in files:
         doc = read_document(path, problems)
         if doc is None:
+            unreadable = True
             continue
         digest.update(path.name.encode() + b"\0" + doc.text.encode() + b"\0")
-        parsed = validate(RuleFile, doc, doc.data, problems)
+        parsed, dropped = validate_partially(RuleFile, doc, doc.data, problems)
         if parsed is not None:
             docs.append((doc, parsed))
-    if problems:
+        for table, keys in dropped.items():
+            if table == "ruleset":
+                broken.add(MANIFEST_MARK)
+            if table in DEFINITION_TABLES:
+                broken.update(k for k in keys if isinstance(k, str))
+        unusable = unusable or parsed is None
+    if unreadable or unusable:
+        # A file that cannot be read at all hides its names: cross-checks would only guess.
         raise LoadError(problems)
-    ruleset = _assemble(folder, docs, digest.hexdigest(), problems)
+    ruleset = _assemble(folder, docs, digest.hexdigest(), problems, broken)
     if any(p.severity == "error" for p in problems) or ruleset is None:
         raise LoadError(problems)
     return ruleset
@@ -133,7 +144,7 @@ def ruleset_warnings(ruleset: Ruleset) -> list[Problem]:
     return problems
 
 
-def _assemble(folder: FsPath, docs: list[tuple[Document, RuleFile]], content_hash: str, problems: list[Problem]) -> Ruleset | None:
+def _assemble(folder: FsPath, docs: list[tuple[Document, RuleFile]], content_hash: str, problems: list[Problem], broken: set[str]) -> Ruleset | None:
     merged: dict[str, dict[str, Any]] = {table: {} for table in DEFINITION_TABLES}
     origins: dict[tuple[str, str], Origin] = {}
     indicators: list[tuple[Indicator, Origin]] = []
@@ -152,8 +163,9 @@ def _assemble(folder: FsPath, docs: list[tuple[Document, RuleFile]], content_has
         for index, indicator in enumerate(rule_file.indicators):
             indicators.append((indicator, Origin(doc, ("indicators", index))))
 
-    manifest = _check_manifest(folder, docs, manifests, problems)
+    manifest = _check_manifest(folder, docs, manifests, problems, broken)
     checker = _Checker(merged, origins, problems)
+    checker.broken = broken
     checker.check_all(indicators)
     if manifest is None or any(p.severity == "error" for p in problems):
         return None
@@ -167,7 +179,9 @@ def _assemble(folder: FsPath, docs: list[tuple[Document, RuleFile]], content_has
     )
 
 
-def _check_manifest(folder: FsPath, docs: list[tuple[Document, RuleFile]], manifests: list[tuple[Manifest, Origin]], problems: list[Problem]) -> Manifest | None:
+def _check_manifest(folder: FsPath, docs: list[tuple[Document, RuleFile]], manifests: list[tuple[Manifest, Origin]], problems: list[Problem], broken: set[str]) -> Manifest | None:
+    if not manifests and MANIFEST_MARK in broken:
+        return None  # it is there, but invalid: already reported
     if not manifests:
         name = display_name(folder / MANIFEST_FILE)
         if (folder / MANIFEST_FILE).exists():
@@ -198,6 +212,9 @@ class _Checker:
         self.m = merged
         self.origins = origins
         self.problems = problems
+        # Names whose definitions failed validation (already reported): they exist, so a
+        # reference to them is not reported again as unknown.
+        self.broken: set[str] = set()
         self.formulas: dict[tuple[str, ...], Formula] = {}
         self.order: tuple[str, ...] = ()
         self.depends_on: dict[str, tuple[str, ...]] = {}
@@ -225,7 +242,7 @@ class _Checker:
             check_event(self, ident, event)
         self.check_endings()
         for indicator, origin in indicators:
-            if indicator.variable not in self.m["variables"]:
+            if indicator.variable not in self.m["variables"] and indicator.variable not in self.broken:
                 hint = did_you_mean(indicator.variable, self.m["variables"])
                 self.problems.append(origin.problem(f"unknown variable '{indicator.variable}'{hint}", ("variable",), value=True))
             if any(len(digits) > 2 for digits in re.findall(r"\d+", indicator.format)):
@@ -273,7 +290,7 @@ class _Checker:
         if isinstance(definition, Mechanism):
             cites.extend((("sources", i), c) for i, c in enumerate(definition.sources))
         for sub, cite in cites:
-            if cite.work not in works:
+            if cite.work not in works and cite.work not in self.broken:
                 hint = did_you_mean(cite.work, works)
                 known = f" (declared works: {', '.join(works) or 'none — add [works.<id>] to ruleset.toml'})" if not hint else ""
                 self.problems.append(origin.problem(f"unknown work '{cite.work}'{hint}{known}", sub + ("work",), value=True))
@@ -287,7 +304,7 @@ class _Checker:
         """The mechanism ids one definition names must be declared."""
         mechanisms = self.m["mechanisms"]
         for index, mech in enumerate(definition.mechanisms):
-            if mech not in mechanisms:
+            if mech not in mechanisms and mech not in self.broken:
                 self.err(table, ident, f"unknown mechanism '{mech}'{did_you_mean(mech, mechanisms)}", ("mechanisms", index))
 
     # -- numbers -----------------------------------------------------------------------------
@@ -310,6 +327,8 @@ class _Checker:
                 self.err("levers", ident, f"default {lever.default:g} is outside {lever.min:g}..{lever.max:g}", ("default",))
             elif not on_step(lever.default, lever.min, lever.step):
                 self.err("levers", ident, f"default {lever.default:g} is not min plus a whole number of steps of {lever.step:g}", ("default",))
+            if not on_step(lever.max, lever.min, lever.step):
+                self.err("levers", ident, f"max {lever.max:g} is not min plus a whole number of steps of {lever.step:g}: the slider could never reach it", ("max",))
             if lever.choices is not None:
                 count = round((lever.max - lever.min) / lever.step) + 1
                 if len(lever.choices) != count:
@@ -348,7 +367,7 @@ class _Checker:
         allowed_set = set(allowed)
         ok = True
         for name in formula.names:
-            if name in allowed_set:
+            if name in allowed_set or name in self.broken:
                 continue
             ok = False
             if name in self.m["variables"] and context == "event":
@@ -359,7 +378,7 @@ class _Checker:
                 message = f"unknown name '{name}'{did_you_mean(name, [*allowed_set])}"
             self.problems.append(origin.formula_problem(sub, FormulaError(message, *use_position(formula, name, "bare"))))
         for name in formula.prev_names:
-            if name in self.m["levers"] or (name in self.m["variables"] and self.m["variables"][name].initial is not None):
+            if name in self.broken or name in self.m["levers"] or (name in self.m["variables"] and self.m["variables"][name].initial is not None):
                 continue
             ok = False
             if name in self.m["variables"]:
@@ -483,7 +502,7 @@ def check_event(checker: _Checker, ident: str, event: Event, table: str = "event
         if formula is not None:
             checker.check_refs(table, ident, sub, formula, names, "event")
     for target, text in event.effects.items():
-        if target not in checker.m["variables"]:
+        if target not in checker.m["variables"] and target not in checker.broken:
             checker.err(table, ident, f"an effect must name a variable; '{target}' is not one{did_you_mean(target, checker.m['variables'])}", ("effects", target), value=False)
             continue
         formula = checker.parse(table, ident, ("effects", target), text)

@@ -11,7 +11,7 @@ from game.formula import MAX_EXPONENT, Formula, did_you_mean
 from game.rules.locate import Path
 from game.rules.models import Event, Lever, Policy, ScenarioFile
 from game.rules.problems import LoadError, Problem
-from game.rules.reading import Document, display_name, read_document, validate
+from game.rules.reading import Document, display_name, read_document, validate, validate_partially
 from game.rules.ruleset import RESERVED, Origin, Ruleset, _Checker, check_event, load_ruleset, name_problem, on_step
 from game.rules.season import Season
 
@@ -70,7 +70,7 @@ def load_scenario(ref: str, rules_root: FsPath) -> Scenario:
     doc = read_document(path, problems)
     if doc is None:
         raise LoadError(problems)
-    parsed = validate(ScenarioFile, doc, doc.data, problems)
+    parsed, _dropped = validate_partially(ScenarioFile, doc, doc.data, problems)
     if parsed is None:
         raise LoadError(problems)
     ruleset_folder = rules_root / parsed.scenario.ruleset
@@ -79,7 +79,10 @@ def load_scenario(ref: str, rules_root: FsPath) -> Scenario:
         hint = did_you_mean(parsed.scenario.ruleset, known)
         problems.append(doc.problem(("scenario", "ruleset"), f"no rule set '{parsed.scenario.ruleset}' in {display_name(rules_root)}{hint} (rule sets: {', '.join(known) or 'none'})", value=True))
         raise LoadError(problems)
-    ruleset = load_ruleset(ruleset_folder)
+    try:
+        ruleset = load_ruleset(ruleset_folder)
+    except LoadError as err:
+        raise LoadError(problems + err.problems) from None
     scenario = _resolve(doc, parsed, ruleset, problems)
     if scenario is None or any(p.severity == "error" for p in problems):
         raise LoadError(problems)
@@ -90,6 +93,9 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
     meta = f.scenario
     start = Season.parse(meta.start)
     last = start.plus(meta.seasons - 1)
+    stem = doc.file.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".toml")
+    if meta.id != stem:
+        problems.append(doc.problem(("scenario", "id"), f"id '{meta.id}' must equal the file name '{stem}' (players and instructors load scenarios by id)", value=True))
 
     def where(path: Path, message: str, value: bool = True) -> None:
         problems.append(doc.problem(path, message, value=value))
@@ -268,10 +274,10 @@ def load_policy(path: FsPath, scenario: Scenario) -> tuple[Mapping[str, float], 
     doc = read_document(path, problems)
     if doc is None:
         raise LoadError(problems)
-    policy = validate(Policy, doc, doc.data, problems)
+    policy, _dropped = validate_partially(Policy, doc, doc.data, problems)
     if policy is None:
         raise LoadError(problems)
     resolved = resolve_policy(policy, doc, (), scenario.levers, scenario.locked, scenario.start, scenario.seasons, problems)
-    if resolved is None:
+    if resolved is None or problems:
         raise LoadError(problems)
     return resolved

@@ -72,3 +72,59 @@ def test_the_mini_fixtures_are_valid() -> None:
     scenario = load_scenario("tests/fixtures/rules/scenarios/mini-game.toml", Path("tests/fixtures/rules"))
     assert scenario.file == "tests/fixtures/rules/scenarios/mini-game.toml"
     assert scenario.ruleset.folder == "tests/fixtures/rules/mini"
+
+
+def test_type_errors_do_not_hide_reference_errors(tmp_path) -> None:
+    """All problems at once: a wrongly typed entry is reported together with an unknown name in
+    another entry, and references to the broken entry are not reported again as unknown."""
+    from tests.conftest import build_scenario, variable
+    from game.rules.problems import LoadError
+    import pytest
+
+    with pytest.raises(LoadError) as caught:
+        build_scenario(tmp_path, {
+            "typed": variable("1", min="zero"),          # wrong type: reported
+            "uses_typed": variable("typed + 1"),          # refers to the broken entry: not reported
+            "typo": variable("uses_typd * 2"),            # unknown name: reported with a suggestion
+            "mech": variable("1", mechanisms=["nope"]),   # unknown mechanism: reported
+        })
+    messages = [p.message for p in caught.value.problems]
+    assert len(messages) == 3, messages
+    assert messages[0].startswith("variables.typed.min: expected a number, found text")
+    assert "unknown name 'uses_typd'; did you mean 'uses_typed'?" in messages[1]
+    assert "unknown mechanism 'nope'" in messages[2]
+
+
+def test_scenario_type_errors_and_reference_errors_come_together(tmp_path) -> None:
+    from tests.conftest import build_scenario, variable
+    from game.rules.problems import LoadError
+    import pytest
+
+    with pytest.raises(LoadError) as caught:
+        build_scenario(tmp_path, {"stock": variable("prev(stock)", initial=1)}, scenario_tables={
+            "initial": {"stock": "one", "stok": 2},
+            "parameters": {"nothing": 1},
+        })
+    messages = sorted(p.message for p in caught.value.problems)
+    assert len(messages) == 3, messages
+    assert any("initial.stock: expected a number" in m for m in messages)
+    assert any("unknown variable 'stok'; did you mean 'stock'?" in m for m in messages)
+    assert any("unknown parameter 'nothing'" in m for m in messages)
+
+
+def test_lever_max_off_its_steps_is_an_error(tmp_path) -> None:
+    from tests.conftest import build_scenario, lever, variable
+    from game.rules.problems import LoadError
+    import pytest
+
+    with pytest.raises(LoadError, match=r"levers.l.max: max 95 is not min plus a whole number of steps of 10"):
+        build_scenario(tmp_path, {"x": variable("l")}, levers={"l": lever(default=0, hi=95, step=10)})
+
+
+def test_scenario_id_must_match_its_file_name(tmp_path) -> None:
+    from tests.conftest import build_scenario, variable
+    from game.rules.problems import LoadError
+    import pytest
+
+    with pytest.raises(LoadError, match=r"scenario.id: id 'other' must equal the file name 't-game'"):
+        build_scenario(tmp_path, {"x": variable(1)}, scenario={"id": "other"})
