@@ -30,7 +30,8 @@ _HELPERS["__builtins__"] = {}
 def to_python(formula: Formula, resolve: Resolver, resolve_prev: Resolver) -> ast.expr:
     """A Python expression tree for ``formula`` with names replaced by ``resolve(name)`` and
     ``prev(name)`` by ``resolve_prev(name)``."""
-    return _Rewriter(resolve, resolve_prev).visit(copy.deepcopy(formula.tree))
+    rewritten: ast.expr = _Rewriter(resolve, resolve_prev).visit(copy.deepcopy(formula.tree))
+    return rewritten
 
 
 class _Rewriter(ast.NodeTransformer):
@@ -39,7 +40,9 @@ class _Rewriter(ast.NodeTransformer):
         self.resolve_prev = resolve_prev
 
     def visit_Constant(self, node: ast.Constant) -> ast.expr:
-        return ast.Constant(float(node.value))
+        value = node.value  # the parser admits only numbers and booleans
+        assert isinstance(value, (int, float))
+        return ast.Constant(float(value))
 
     def visit_Name(self, node: ast.Name) -> ast.expr:
         return self.resolve(node.id)
