@@ -7,6 +7,7 @@ season report; at the end, the ending and its debrief.
 
 from __future__ import annotations
 
+import textwrap
 from typing import TextIO
 
 from game.engine import RuleError
@@ -41,6 +42,11 @@ class TextGame:
     def say(self, text: str = "") -> None:
         self.out.write(text + "\n")
 
+    def say_wrapped(self, text: str, indent: str = "") -> None:
+        """A paragraph of prose, wrapped for an 88-column terminal."""
+        for paragraph in text.strip().split("\n\n"):
+            self.say(textwrap.fill(" ".join(paragraph.split()), width=88, initial_indent=indent, subsequent_indent=indent))
+
     def ask(self, prompt: str) -> str:
         self.out.write(prompt)
         self.out.flush()
@@ -69,11 +75,11 @@ class TextGame:
     def intro(self) -> None:
         sc = self.session.scenario
         self.say(f"=== {sc.title} ===")
-        self.say(sc.summary.strip())
+        self.say_wrapped(sc.summary)
         if sc.objectives:
             self.say("You will learn to:")
             for objective in sc.objectives:
-                self.say(f"  - {objective}")
+                self.say(textwrap.fill(objective, width=88, initial_indent="  - ", subsequent_indent="    "))
         self.say(f"{sc.seasons} seasons from {sc.start}; seed {self.session.seed}. Type 'help' at any prompt.")
 
     def show_status(self) -> None:
@@ -88,6 +94,11 @@ class TextGame:
                 before = s.value(ind.variable, s.turn - 1)
                 line += f"   {_signed(self, ind.variable, now - before)}"
             self.say(line)
+        settings = []
+        for name, lever in s.scenario.levers.items():
+            lock = " (locked)" if name in s.scenario.locked else ""
+            settings.append(f"{lever.label} {self.lever_text(name, s.levers[name])}{lock}")
+        self.say_wrapped("Your levers: " + "; ".join(settings) + ".", indent="  ")
 
     def set_levers(self) -> bool:
         """Ask for each unlocked lever. False if the player undid a season instead."""
@@ -278,14 +289,14 @@ class TextGame:
         else:
             verdict = "The alliance holds." if ending.ending.alliance == "holds" else "The alliance breaks."
             self.say(f"=== Ending: {ending.ending.title} ({ending.season}) - {verdict} ===")
-            self.say(ending.ending.debrief.strip())
+            self.say_wrapped(ending.ending.debrief)
             titles = [self.rs.mechanisms[m].title for m in ending.ending.mechanisms if m in self.rs.mechanisms]
             self.say(f"Mechanisms: {'; '.join(titles)}. Source: {cite(self.rs, ending.ending.source)}.")
         questions = self.session.scenario.debrief_questions
         if questions:
             self.say("Questions to discuss:")
             for i, q in enumerate(questions, 1):
-                self.say(f"  {i}. {q}")
+                self.say(textwrap.fill(q, width=88, initial_indent=f"  {i}. ", subsequent_indent="     "))
 
 
 def _is_terminal(stream: TextIO) -> bool:
