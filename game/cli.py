@@ -183,6 +183,7 @@ def simulate(scenario: Scenario, seed: int, policy: Sequence[Mapping[str, float]
             "season": state.season,
             "levers": dict(zip(session.model.levers, state.levers)),
             "values": dict(zip(session.model.variables, state.values)),
+            "draws": {e.name: e.value for e in state.log if e.kind == "draw"},
             "events": [e.name for e in state.log if e.kind == "event"],
         })
     ending = session.ending

@@ -62,6 +62,9 @@ def test_simulate_writes_every_season_and_the_ending(tmp_path: Path) -> None:
     assert first["season"] == "1923-spring"
     assert set(first["levers"]) == {"acres_to_buy", "acres_to_sell", "grain_to_feed", "acres_to_sow", "granary_care"}
     assert "grain_store" in first["values"] and "harvest" in first["values"]
+    summer = data["seasons"][1]
+    assert summer["season"] == "1923-summer" and 0.25 <= summer["draws"]["weather"] <= 1.5
+    assert "weather" not in first["draws"]  # drawn only in summer
     assert data["ending"] is None or set(data["ending"]) == {"id", "alliance", "season"}
     assert len(data["seasons"]) <= 40
 

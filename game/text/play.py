@@ -87,13 +87,16 @@ class TextGame:
         self.say()
         self.say(f"--- {s.next_season} (season {s.turn + 1} of {s.scenario.seasons}) ---")
         width = max((len(i.label) for i in indicators(self.rs)), default=10)
+        unit_width = max((len(self.rs.variables[i.variable].unit) for i in indicators(self.rs)), default=0)
         for ind in indicators(self.rs):
             now = s.value(ind.variable)
-            line = f"  {ind.label:<{width}}  {format_value(self.rs, ind.variable, now):>12}"
+            unit = self.rs.variables[ind.variable].unit
+            shown = format_value(self.rs, ind.variable, now)
+            line = f"  {ind.label:<{width}}  {shown:>12} {unit:<{unit_width}}"
             if s.turn >= 1:
                 before = s.value(ind.variable, s.turn - 1)
-                line += f"   {_signed(self, ind.variable, now - before)}"
-            self.say(line)
+                line += f"  {_signed(self, ind.variable, now - before)}"
+            self.say(line.rstrip())
         settings = []
         for name, lever in s.scenario.levers.items():
             lock = " (locked)" if name in s.scenario.locked else ""
