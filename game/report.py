@@ -48,24 +48,24 @@ def cite(ruleset: Ruleset, citation: Citation | None) -> str:
 def rule_info(ruleset: Ruleset, name: str, kind: str = "") -> RuleInfo:
     """Look ``name`` up among the rule set's variables, levers, draws, events and parameters."""
     rs = ruleset
+
+    def titles(ids: list[str]) -> tuple[str, ...]:
+        return tuple(rs.mechanisms[m].title for m in ids if m in rs.mechanisms)
+
     if name in rs.variables:
         v = rs.variables[name]
-        titles = tuple(rs.mechanisms[m].title for m in v.mechanisms if m in rs.mechanisms)
-        return RuleInfo(name, "variable", label_of(rs, name), v.description, titles, cite(rs, v.source))
+        return RuleInfo(name, "variable", label_of(rs, name), v.description, titles(v.mechanisms), cite(rs, v.source))
     if name in rs.levers:
-        lever = rs.levers[name]
-        titles = tuple(rs.mechanisms[m].title for m in lever.mechanisms if m in rs.mechanisms)
-        return RuleInfo(name, "lever", lever.label, lever.description, titles, cite(rs, lever.source))
-    if name in rs.draws:
-        d = rs.draws[name]
-        return RuleInfo(name, "draw", name.replace("_", " "), d.description, (), cite(rs, d.source))
+        lv = rs.levers[name]
+        return RuleInfo(name, "lever", lv.label, lv.description, titles(lv.mechanisms), cite(rs, lv.source))
     if name in rs.events:
         e = rs.events[name]
-        titles = tuple(rs.mechanisms[m].title for m in e.mechanisms if m in rs.mechanisms)
-        return RuleInfo(name, "event", e.title, e.message, titles, cite(rs, e.source))
-    if name in rs.parameters:
-        p = rs.parameters[name]
-        return RuleInfo(name, "parameter", name.replace("_", " "), p.description, (), cite(rs, p.source))
+        return RuleInfo(name, "event", e.title, e.message, titles(e.mechanisms), cite(rs, e.source))
+    unmechanised = {"draw": rs.draws, "parameter": rs.parameters}
+    for kind_name, table in unmechanised.items():
+        if name in table:
+            d = table[name]
+            return RuleInfo(name, kind_name, name.replace("_", " "), d.description, (), cite(rs, d.source))
     if name in _SEASON_FACT_TEXT:
         return RuleInfo(name, "fact", _SEASON_FACT_TEXT[name], "a fact of the calendar", (), "")
     return RuleInfo(name, kind or "unknown", name, "", (), "")

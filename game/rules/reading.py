@@ -193,6 +193,20 @@ def validate_partially(model: type[M], doc: Document, data: Any, problems: list[
         return None, dropped
 
 
+def read_model(path: FsPath, model: type[M], problems: list[Problem]) -> tuple[Document, M]:
+    """Read ``path`` and validate it as ``model``, keeping the valid part (see
+    :func:`validate_partially`); raise :class:`LoadError` when nothing usable is left."""
+    from game.rules.problems import LoadError
+
+    doc = read_document(path, problems)
+    if doc is None:
+        raise LoadError(problems)
+    parsed, _dropped = validate_partially(model, doc, doc.data, problems)
+    if parsed is None:
+        raise LoadError(problems)
+    return doc, parsed
+
+
 # --- pydantic errors in our words ------------------------------------------------------------
 
 _EXPECTED = {

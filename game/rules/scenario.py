@@ -11,7 +11,7 @@ from game.formula import MAX_EXPONENT, Formula, did_you_mean
 from game.rules.locate import Path
 from game.rules.models import Event, Lever, Policy, ScenarioFile
 from game.rules.problems import LoadError, Problem
-from game.rules.reading import Document, display_name, read_document, validate, validate_partially
+from game.rules.reading import Document, display_name, read_model
 from game.rules.ruleset import RESERVED, Origin, Ruleset, _Checker, check_event, load_ruleset, name_problem, on_step
 from game.rules.season import Season
 
@@ -67,12 +67,7 @@ def load_scenario(ref: str, rules_root: FsPath) -> Scenario:
         known = available_scenarios(rules_root)
         raise LoadError([Problem(ref, 1, 1, f"no scenario '{ref}'{did_you_mean(ref, known)} (scenarios: {', '.join(known) or 'none'})")])
     problems: list[Problem] = []
-    doc = read_document(path, problems)
-    if doc is None:
-        raise LoadError(problems)
-    parsed, _dropped = validate_partially(ScenarioFile, doc, doc.data, problems)
-    if parsed is None:
-        raise LoadError(problems)
+    doc, parsed = read_model(path, ScenarioFile, problems)
     ruleset_folder = rules_root / parsed.scenario.ruleset
     if not (ruleset_folder / "ruleset.toml").exists() and not any(ruleset_folder.glob("*.toml")):
         known = sorted(p.name for p in rules_root.iterdir() if p.is_dir() and (p / "ruleset.toml").exists()) if rules_root.is_dir() else []
@@ -271,12 +266,7 @@ def resolve_policy(
 def load_policy(path: FsPath, scenario: Scenario) -> tuple[Mapping[str, float], ...]:
     """Read a policy file for ``scenario``; raise :class:`LoadError` with every problem."""
     problems: list[Problem] = []
-    doc = read_document(path, problems)
-    if doc is None:
-        raise LoadError(problems)
-    policy, _dropped = validate_partially(Policy, doc, doc.data, problems)
-    if policy is None:
-        raise LoadError(problems)
+    doc, policy = read_model(path, Policy, problems)
     resolved = resolve_policy(policy, doc, (), scenario.levers, scenario.locked, scenario.start, scenario.seasons, problems)
     if resolved is None or problems:
         raise LoadError(problems)
