@@ -164,7 +164,7 @@ def _assemble(folder: FsPath, docs: list[tuple[Document, RuleFile]], content_has
             indicators.append((indicator, Origin(doc, ("indicators", index))))
 
     manifest = _check_manifest(folder, docs, manifests, problems, broken)
-    checker = _Checker(merged, origins, problems)
+    checker = RuleChecker(merged, origins, problems)
     checker.broken = broken
     checker.check_all(indicators)
     if manifest is None or any(p.severity == "error" for p in problems):
@@ -205,7 +205,7 @@ def _check_manifest(folder: FsPath, docs: list[tuple[Document, RuleFile]], manif
     return manifest
 
 
-class _Checker:
+class RuleChecker:
     """The second pass: names, references, bounds and the dependency order."""
 
     def __init__(self, merged: dict[str, dict[str, Any]], origins: dict[tuple[str, str], Origin], problems: list[Problem]) -> None:
@@ -220,7 +220,7 @@ class _Checker:
         self.depends_on: dict[str, tuple[str, ...]] = {}
 
     @classmethod
-    def for_ruleset(cls, ruleset: Ruleset, origins: dict[tuple[str, str], Origin], problems: list[Problem]) -> "_Checker":
+    def for_ruleset(cls, ruleset: Ruleset, origins: dict[tuple[str, str], Origin], problems: list[Problem]) -> "RuleChecker":
         """A checker over a loaded rule set, for definitions that come from elsewhere (a scenario)."""
         merged = {table: dict(getattr(ruleset, table)) for table in DEFINITION_TABLES}
         checker = cls(merged, {**ruleset.origins, **origins}, problems)
@@ -494,7 +494,7 @@ def event_names(m: Mapping[str, Mapping[str, Any]]) -> list[str]:
     return [*SEASON_FACTS, *m["parameters"], *m["levers"], *m["draws"]]
 
 
-def check_event(checker: _Checker, ident: str, event: Event, table: str = "events") -> None:
+def check_event(checker: RuleChecker, ident: str, event: Event, table: str = "events") -> None:
     """Check an event's season, condition, chance and effects (rule-set or scenario event)."""
     names = event_names(checker.m)
     for sub, text in (("condition",), event.condition), (("chance",), event.chance):
@@ -515,7 +515,7 @@ def check_event(checker: _Checker, ident: str, event: Event, table: str = "event
             checker.err(table, ident, str(err), ("season",))
 
 
-def check_range(checker: _Checker, table: str, ident: str, value: float, lo: float | None, hi: float | None, sub: Path) -> None:
+def check_range(checker: RuleChecker, table: str, ident: str, value: float, lo: float | None, hi: float | None, sub: Path) -> None:
     if lo is not None and value < lo or hi is not None and value > hi:
         bounds = f"{'-inf' if lo is None else f'{lo:g}'}..{'inf' if hi is None else f'{hi:g}'}"
         checker.err(table, ident, f"{value:g} is outside the declared bounds {bounds}", sub)

@@ -12,7 +12,7 @@ from game.rules.locate import Path
 from game.rules.models import Event, Lever, Policy, ScenarioFile
 from game.rules.problems import LoadError, Problem
 from game.rules.reading import Document, display_name, read_model
-from game.rules.ruleset import RESERVED, Origin, Ruleset, _Checker, check_event, load_ruleset, name_problem, on_step
+from game.rules.ruleset import RESERVED, Origin, Ruleset, RuleChecker, check_event, load_ruleset, name_problem, on_step
 from game.rules.season import Season
 
 SCENARIO_FOLDER = "scenarios"
@@ -172,7 +172,7 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
     formulas: dict[tuple[str, ...], Formula] = {}
     if f.events:
         origins = {("scenario_events", ident): Origin(doc, ("events", ident)) for ident in f.events}
-        checker = _Checker.for_ruleset(ruleset, origins, problems)
+        checker = RuleChecker.for_ruleset(ruleset, origins, problems)
         for ident, event in f.events.items():
             origin = origins[("scenario_events", ident)]
             if ident in checker.names:
