@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--policy", metavar="history|PATH", help="lever values: 'history' (the scenario's own) or a policy TOML file")
     sim.add_argument("--seed", type=int, metavar="N")
     sim.add_argument("--out", type=Path, metavar="FILE", help="write the JSON here (default: standard output)")
+    sim.add_argument("--compare", action="store_true", help="print the model beside the scenario's historical series, year by year (the JSON goes to --out only)")
 
     schema = sub.add_parser("schema", help="write the JSON Schemas of rule, scenario and policy files (for editors)")
     schema.add_argument("--out", type=Path, default=ROOT / "docs" / "schema", metavar="DIR")
@@ -149,7 +150,17 @@ def cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
         sys.stderr.write(f"error: the rules failed: {err}\n")
         return 1
     text = json.dumps(result, indent=1, ensure_ascii=False) + "\n"
-    if args.out is None:
+    if args.compare:
+        from game.history import compare, format_comparison
+
+        if not scenario.series:
+            out.write(f"scenario '{scenario.id}' has no historical series to compare with\n")
+        else:
+            rows = compare(scenario.series, [(s["season"], s["values"]) for s in result["seasons"]])
+            out.write(format_comparison(rows) + "\n")
+        if args.out is None:
+            return 0
+    elif args.out is None:
         out.write(text)
         return 0
     try:

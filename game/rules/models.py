@@ -208,6 +208,24 @@ class Policy(Strict):
     season: list[PolicySeason] = []
 
 
+class Series(Strict):
+    """A historical series to set the model beside: a variable aggregated by year."""
+
+    variable: Text
+    label: Text
+    aggregate: Literal["sum", "mean", "last"] = "sum"
+    year: Literal["calendar", "agricultural"] = "calendar"
+    values: dict[str, Number]
+    tolerance: Annotated[float, Field(ge=0)] | None = None
+    source: Citation
+
+
+class History(Policy):
+    """The historical policy, and the historical series the model is compared with."""
+
+    series: list[Series] = []
+
+
 class ScenarioMeta(Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
     title: Text
@@ -240,4 +258,4 @@ class ScenarioFile(Strict):
     levers: dict[str, LeverSetting] = {}
     scripted_draws: list[ScriptedDraw] = []
     events: dict[str, Event] = {}
-    history: Policy | None = None
+    history: History | None = None

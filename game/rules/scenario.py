@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Mapping
 
 from game.formula import MAX_EXPONENT, Formula, did_you_mean
 from game.rules.locate import Path
-from game.rules.models import Event, Lever, Policy, ScenarioFile
+from game.rules.models import Event, Lever, Policy, ScenarioFile, Series
 from game.rules.problems import LoadError, Problem
 from game.rules.reading import Document, display_name, read_model
 from game.rules.ruleset import RESERVED, Origin, Ruleset, RuleChecker, check_event, load_ruleset, name_problem, on_step
@@ -41,6 +42,7 @@ class Scenario:
     events: Mapping[str, Event]
     formulas: Mapping[tuple[str, ...], Formula]
     history: tuple[Mapping[str, float], ...] | None
+    series: tuple[Series, ...] = ()
 
     def season_at(self, turn: int) -> Season:
         """The season played at ``turn`` (0 = the first)."""
@@ -199,8 +201,11 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
             where(("parameters", name), f"{value:g} is too large: {name} is used as an exponent, at most {MAX_EXPONENT:g}")
 
     history = None
+    series: tuple[Series, ...] = ()
     if f.history is not None:
         history = resolve_policy(f.history, doc, ("history",), levers, locked, start, meta.seasons, problems)
+        series = tuple(f.history.series)
+        _check_series(doc, series, ruleset, problems)
 
     if problems:
         return None
@@ -209,8 +214,26 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
         debrief_questions=tuple(meta.debrief_questions), start=start, seasons=meta.seasons, seed=meta.seed,
         ruleset=ruleset, file=doc.file, content_hash=hashlib.sha256(doc.text.encode()).hexdigest(),
         initial=initial, parameters=parameters, levers=levers, locked=frozenset(locked),
-        scripted_draws=scripted, events=events, formulas=formulas, history=history,
+        scripted_draws=scripted, events=events, formulas=formulas, history=history, series=series,
     )
+
+
+_YEAR_KEY = {"calendar": re.compile(r"^\d{4}$"), "agricultural": re.compile(r"^(\d{4})-(\d{2})$")}
+
+
+def _check_series(doc: Document, series: tuple[Series, ...], ruleset: Ruleset, problems: list[Problem]) -> None:
+    """Series name variables of the rule set and label their years as their kind of year reads."""
+    for index, entry in enumerate(series):
+        path: Path = ("history", "series", index)
+        if entry.variable not in ruleset.variables:
+            problems.append(doc.problem(path + ("variable",), f"unknown variable '{entry.variable}'{did_you_mean(entry.variable, ruleset.variables)}", value=True))
+        if entry.source.work not in ruleset.works:
+            problems.append(doc.problem(path + ("source", "work"), f"unknown work '{entry.source.work}'{did_you_mean(entry.source.work, ruleset.works)}", value=True))
+        form = "'1926'" if entry.year == "calendar" else "'1926-27'"
+        for key in entry.values:
+            match = _YEAR_KEY[entry.year].match(key)
+            if not match or (entry.year == "agricultural" and int(match.group(2)) != (int(match.group(1)) + 1) % 100):
+                problems.append(doc.problem(path + ("values", key), f"a {entry.year} year is written like {form}, found '{key}'", value=False))
 
 
 def resolve_policy(
