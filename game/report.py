@@ -20,8 +20,10 @@ _SEASON_FACT_TEXT = {
 }
 
 
-# How far down the causal chain the season report looks for where a change came from.
+# How far down the causal chain the season report looks for where a change came from, and how
+# small a cause may be, beside the largest, and still get a sentence.
 REPORT_DEPTH = 8
+MINOR_CAUSE = 0.1
 
 
 @dataclass(frozen=True)
@@ -93,14 +95,18 @@ def indicators(ruleset: Ruleset) -> tuple[Indicator, ...]:
 
 
 def format_value(ruleset: Ruleset, name: str, value: float) -> str:
-    """A value formatted as the rule set's indicator hints ask (or with 4 significant digits)."""
+    """A value formatted as the rule set's indicator hints ask; else shares as percentages and
+    other numbers to three significant digits."""
     for indicator in ruleset.indicators:
         if indicator.variable == name:
             try:
                 return format(value, indicator.format)
             except (ValueError, TypeError):
                 break
-    return f"{value:,.4g}"
+    variable = ruleset.variables.get(name)
+    if variable is not None and variable.unit.startswith("share"):
+        return f"{value:.0%}"
+    return f"{value:,.3g}"
 
 
 def cause_phrase(ruleset: Ruleset, cause: Cause) -> str:
@@ -130,10 +136,60 @@ class Change:
     before: float
     after: float
     explanation: Explanation
+    since: str = ""  # the season compared with
 
     @property
     def relative(self) -> float:
         return abs(self.after - self.before) / max(abs(self.before), abs(self.after), 1e-9)
+
+
+@dataclass(frozen=True)
+class CauseLine:
+    """One cause of a change, followed down to where it came from, with that rule's provenance."""
+
+    phrase: str            # what moved, as a noun phrase ("Goods famine", "your setting of ...")
+    name: str              # the variable (or lever, draw ...) at the root of the cause
+    kind: str
+    before: float
+    after: float
+    contribution: float    # in the units of the variable being explained
+    through: str | None    # the channel it worked through, when the root lies deeper
+    description: str
+    mechanisms: tuple[str, ...]
+    source: str
+
+
+def cause_lines(ruleset: Ruleset, explanation: Explanation, most: int = 3) -> list[CauseLine]:
+    """The root causes of a change, largest first: the explanation tree is followed through the
+    model's internal steps down to what a player can see — an indicator, a lever, chance, an
+    event, or a stock as it stood last season — and each root's share is carried up in the
+    units of the explained variable (summed where a root is reached along several paths)."""
+    visible = {i.variable for i in indicators(ruleset)}
+    roots: dict[tuple[str, str], list] = {}
+
+    def walk(cause: Cause, weight: float, channel: Cause) -> None:
+        share = cause.contribution * weight
+        change = cause.after - cause.before
+        if cause.kind != "variable" or cause.name in visible or not cause.causes or change == 0:
+            entry = roots.setdefault((cause.name, cause.kind), [0.0, cause, channel])
+            entry[0] += share
+            return
+        for child in cause.causes:
+            walk(child, share / change, channel)
+
+    for cause in explanation.causes:
+        walk(cause, 1.0, cause)
+    ranked = sorted(roots.values(), key=lambda entry: -abs(entry[0]))
+    largest = abs(ranked[0][0]) if ranked else 0.0
+    out = []
+    for contribution, root, channel in ranked[:most]:
+        if abs(contribution) < MINOR_CAUSE * largest:
+            break  # too small beside the main cause to be worth a sentence
+        info = rule_info(ruleset, root.name)
+        through = cause_phrase(ruleset, channel) if channel is not root else None
+        out.append(CauseLine(cause_phrase(ruleset, root), root.name, root.kind, root.before, root.after,
+                             contribution, through, info.description, info.mechanisms, info.source))
+    return out
 
 
 @dataclass(frozen=True)
@@ -153,16 +209,20 @@ def season_report(session: Session, turn: int | None = None, most: int = 5) -> S
     changes: list[Change] = []
     if turn >= 1:
         for indicator in indicators(rs):
-            before = session.value(indicator.variable, turn - 1)
+            base = turn - 4 if indicator.compare == "last-year" and turn >= 4 else turn - 1
+            before = session.value(indicator.variable, base)
             after = session.value(indicator.variable, turn)
             if before == after:
                 continue
-            explanation = session.explain(indicator.variable, turn, depth=REPORT_DEPTH)
-            changes.append(Change(indicator.variable, indicator.label, before, after, explanation))
-    changes.sort(key=lambda c: -c.relative)
+            explanation = session.explain(indicator.variable, turn, depth=REPORT_DEPTH, baseline=base)
+            changes.append(Change(indicator.variable, indicator.label, before, after, explanation, session.history[base].season))
+    always = {i.variable for i in indicators(rs) if i.always_in_report}
+    changes.sort(key=lambda c: (c.name not in always, -c.relative))
+    kept = [c for c in changes if c.name in always]
+    kept += [c for c in changes if c.name not in always][: max(0, most - len(kept)) or 2]
     events = tuple(
         (rule_info(rs, e.name).label if e.name in rs.events else session.scenario.events[e.name].title, e.message)
         for e in state.log if e.kind == "event"
     )
     draws = tuple((e.name, e.value, e.scripted) for e in state.log if e.kind == "draw")
-    return SeasonReport(state.season, tuple(changes[:most]), events, draws)
+    return SeasonReport(state.season, tuple(kept), events, draws)

@@ -83,11 +83,12 @@ class Session:
         """The lever values of the season that produced ``history[turn]``."""
         return dict(zip(self.model.levers, self.history[turn].levers))
 
-    def explain(self, name: str, turn: int | None = None, depth: int = 3) -> Explanation:
-        """Why variable ``name`` moved in the season that produced ``history[turn]``."""
+    def explain(self, name: str, turn: int | None = None, depth: int = 3, baseline: int | None = None) -> Explanation:
+        """Why variable ``name`` moved in the season that produced ``history[turn]`` — since the
+        season before, or since ``history[baseline]``."""
         if name not in self.model.index:
             raise KeyError(f"unknown variable '{name}'{did_you_mean(name, self.model.variables)}")
-        return explain(self.model, self.history, self.turn if turn is None else turn, name, depth)
+        return explain(self.model, self.history, self.turn if turn is None else turn, name, depth, baseline=baseline)
 
     # -- acting ------------------------------------------------------------------------------
     def set_lever(self, name: str, value: float) -> float:

@@ -50,21 +50,24 @@ class Explanation:
         return self.after - self.before
 
 
-def explain(model: Model, history: Sequence[GameState], turn: int, name: str, depth: int = 3, top: int = 5) -> Explanation:
-    """Explain variable ``name`` in the season that produced ``history[turn]`` (turn >= 1)."""
+def explain(model: Model, history: Sequence[GameState], turn: int, name: str, depth: int = 3, top: int = 5, baseline: int | None = None) -> Explanation:
+    """Explain variable ``name`` in the season that produced ``history[turn]`` (turn >= 1),
+    against the season before it or, given ``baseline``, against ``history[baseline]`` (for
+    instance the same season a year earlier)."""
     after = history[turn]
     index = model.index[name]
     if turn < 1:
         value = after.values[index]
         return Explanation(name, after.season, value, value, (), 0.0)
-    before = history[turn - 1]
-    older = history[turn - 2] if turn >= 2 else before
+    base_turn = turn - 1 if baseline is None else baseline
+    before = history[base_turn]
+    older = history[base_turn - 1] if base_turn >= 1 else before
     cur = _env(model, after, before)
     base = _env(model, before, older)
     causes = _causes(model, name, cur, base, depth, top, {})
     b, a = before.values[index], after.values[index]
     f_base = _safe(model.variable_fn[name], base)
-    gap = b - f_base if turn == 1 and index in model.initial and math.isfinite(f_base) else 0.0
+    gap = b - f_base if base_turn == 0 and index in model.initial and math.isfinite(f_base) else 0.0
     other = (a - b) + gap - sum(c.contribution for c in causes)
     tiny = 1e-9 * max(1.0, abs(a), abs(b))
     return Explanation(name, after.season, b, a, causes, other if abs(other) > tiny else 0.0, -gap if abs(gap) > tiny else 0.0)

@@ -163,6 +163,8 @@ class Indicator(Strict):
     label: Text
     format: str = ".1f"
     better: Literal["higher", "lower", "neither"] = "neither"
+    always_in_report: bool = False
+    compare: Literal["last-season", "last-year"] = "last-season"
 
 
 class RuleFile(Strict):

@@ -12,7 +12,8 @@ from typing import TextIO
 
 from game.engine import RuleError
 from game.engine.explain import Cause, Explanation
-from game.report import cause_phrase, cite, format_value, indicators, label_of, rule_info, season_report
+from game.report import CauseLine, cause_lines, cause_phrase, cite, format_value, indicators, label_of, rule_info, season_report
+from game.rules.season import Season
 from game.session import LeverRejected, Session
 
 HELP = """Commands at a lever prompt:
@@ -235,21 +236,8 @@ class TextGame:
                 lines.extend(self.cause_lines(c.name, c.causes[:3], indent + "    ", depth - 1))
         return lines
 
-    def cause_summary(self, parent: str, cause: Cause) -> str:
-        """'grain after sowing (-500), driven by seed used (-500)'."""
-        text = f"{cause_phrase(self.rs, cause)} ({_signed(self, parent, cause.contribution)})"
-        # Follow a chain of pass-through steps down to where the change really came from.
-        owner, deeper = cause.name, cause
-        while deeper.causes and abs(deeper.causes[0].contribution) >= 0.6 * abs(deeper.after - deeper.before):
-            owner, deeper = deeper.name, deeper.causes[0]
-        if deeper is not cause:
-            text += f", driven by {cause_phrase(self.rs, deeper)} ({_signed(self, owner, deeper.contribution)})"
-        return text
-
     def fmt(self, name: str, value: float) -> str:
-        if name in self.rs.variables:
-            return format_value(self.rs, name, value)
-        return f"{value:,.4g}"
+        return format_value(self.rs, name, value)
 
     def play_season(self) -> None:
         s = self.session
@@ -274,14 +262,34 @@ class TextGame:
             self.say("No indicator moved this season.")
         for change in report.changes:
             verb = "rose" if change.after > change.before else "fell"
-            self.say(f"* {change.label} {verb} from {self.fmt(change.name, change.before)} to {self.fmt(change.name, change.after)}.")
-            causes = change.explanation.causes
-            if causes:
-                main = "; ".join(self.cause_summary(change.name, c) for c in causes[:3])
-                self.say(f"  Mainly because of: {main}.")
-            info = rule_info(self.rs, change.name)
-            if info.mechanisms or info.source:
-                self.say(f"  Rule: {'; '.join(info.mechanisms)} - {info.source}.")
+            since = f" (in {change.since})" if change.since and change.since != self._previous_season(report.season) else ""
+            self.say(f"* {change.label} {verb} from {self.fmt(change.name, change.before)}{since} to {self.fmt(change.name, change.after)}.")
+            for line in cause_lines(self.rs, change.explanation):
+                self.say_wrapped(self.cause_sentence(change.name, line), indent="    ")
+        self.say("(Type 'why NAME' at the next prompt for the full chain of causes.)")
+
+    @staticmethod
+    def _previous_season(season: str) -> str:
+        return str(Season.parse(season).plus(-1))
+
+    def cause_sentence(self, owner: str, line: CauseLine) -> str:
+        """'Goods famine, up from 12% to 35%, took away 1.20 (through poor and middle peasants'
+        sales): peasants sell grain above all to buy goods... [Mechanism. Source.]'"""
+        if line.kind == "event":
+            moved = "happened"
+        else:
+            way = "up" if line.after > line.before else "down"
+            moved = f"{way} from {self.fmt(line.name, line.before)} to {self.fmt(line.name, line.after)}"
+        effect = f"{'added' if line.contribution >= 0 else 'took away'} {self.fmt(owner, abs(line.contribution))}"
+        through = f" (through {line.through})" if line.through else ""
+        text = f"{line.phrase[:1].upper()}{line.phrase[1:]}, {moved}, {effect}{through}."
+        if line.description:
+            text += f" {line.description.strip()}"
+        provenance = "; ".join(line.mechanisms)
+        if provenance or line.source:
+            text += f" [{provenance + ' — ' if provenance else ''}{line.source}]"
+        return text
+
         self.say("(Type 'why NAME' at the next prompt for the full chain of causes.)")
 
     def show_ending(self) -> None:
