@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from game.engine.explain import Cause, Explanation
+from game.history import Row, compare
 from game.rules.models import Citation, Indicator
 from game.rules.ruleset import Ruleset
 from game.session import Session
@@ -159,12 +160,13 @@ class CauseLine:
     source: str
 
 
-def cause_lines(ruleset: Ruleset, explanation: Explanation, most: int = 3) -> list[CauseLine]:
+def cause_lines(ruleset: Ruleset, explanation: Explanation, most: int = 3, look_through: frozenset[str] = frozenset()) -> list[CauseLine]:
     """The root causes of a change, largest first: the explanation tree is followed through the
     model's internal steps down to what a player can see — an indicator, a lever, chance, an
     event, or a stock as it stood last season — and each root's share is carried up in the
-    units of the explained variable (summed where a root is reached along several paths)."""
-    visible = {i.variable for i in indicators(ruleset)}
+    units of the explained variable (summed where a root is reached along several paths).
+    Indicators named in ``look_through`` are followed further, to what moved them."""
+    visible = {i.variable for i in indicators(ruleset)} - look_through
     roots: dict[tuple[str, str], list] = {}
 
     def walk(cause: Cause, weight: float, channel: Cause) -> None:
@@ -226,3 +228,58 @@ def season_report(session: Session, turn: int | None = None, most: int = 5) -> S
     )
     draws = tuple((e.name, e.value, e.scripted) for e in state.log if e.kind == "draw")
     return SeasonReport(state.season, tuple(kept), events, draws)
+
+
+@dataclass(frozen=True)
+class TurningPoint:
+    """A season in which the headline indicator moved most, and why."""
+
+    season: str
+    label: str
+    before: float
+    after: float
+    causes: tuple[CauseLine, ...]
+    events: tuple[str, ...]
+
+
+def turning_points(session: Session, most: int = 3) -> list[TurningPoint]:
+    """The seasons of this game in which the first indicator (the headline, e.g. the alliance)
+    moved most, in order of play, each with its root causes and the events of the season."""
+    rs = session.scenario.ruleset
+    shown = indicators(rs)
+    if not shown or session.turn < 1:
+        return []
+    headline = shown[0]
+    moves = sorted(range(1, session.turn + 1),
+                   key=lambda t: -abs(session.value(headline.variable, t) - session.value(headline.variable, t - 1)))
+    out = []
+    for turn in sorted(moves[:most]):
+        explanation = session.explain(headline.variable, turn, depth=REPORT_DEPTH)
+        if explanation.change == 0:
+            continue
+        # What moved the headline's own parts (for the alliance: each class's trust).
+        parts = frozenset(c.name for c in explanation.causes if c.kind == "variable")
+        events = tuple(e.name for e in session.history[turn].log if e.kind == "event")
+        titles = tuple(rs.events[e].title if e in rs.events else session.scenario.events[e].title for e in events)
+        out.append(TurningPoint(session.history[turn].season, headline.label, explanation.before, explanation.after,
+                                tuple(cause_lines(rs, explanation, look_through=parts)), titles))
+    return out
+
+
+def history_rows(session: Session) -> list[Row]:
+    """This game's years beside the scenario's historical series (empty if it has none)."""
+    seasons = [(state.season, dict(zip(session.model.variables, state.values))) for state in session.history[1:]]
+    return compare(session.scenario.series, seasons)
+
+
+def historical_ending(session: Session) -> tuple[str | None, str] | None:
+    """How the scenario ends under the state's actual policy: (ending id, season), or None when
+    the scenario has no historical policy."""
+    scenario = session.scenario
+    if scenario.history is None:
+        return None
+    replay = Session(scenario, session.seed, session.model)
+    while not replay.is_over:
+        replay.set_levers(scenario.history[replay.turn])
+        replay.end_season()
+    return replay.state.ending, replay.state.season

@@ -12,7 +12,11 @@ from typing import TextIO
 
 from game.engine import RuleError
 from game.engine.explain import Cause, Explanation
-from game.report import CauseLine, cause_lines, cause_phrase, cite, format_value, indicators, label_of, rule_info, season_report
+from game.history import format_comparison
+from game.report import (
+    CauseLine, cause_lines, cause_phrase, cite, format_value, historical_ending, history_rows, indicators, label_of,
+    rule_info, season_report, turning_points,
+)
 from game.rules.season import Season
 from game.session import LeverRejected, Session
 
@@ -293,21 +297,48 @@ class TextGame:
         self.say("(Type 'why NAME' at the next prompt for the full chain of causes.)")
 
     def show_ending(self) -> None:
-        ending = self.session.ending
+        session = self.session
+        ending = session.ending
         self.say()
         if ending is None or ending.ending is None:
-            self.say(f"=== The scenario ends after {self.session.scenario.seasons} seasons with no decisive outcome. ===")
+            self.say(f"=== The scenario ends after {session.scenario.seasons} seasons with no decisive outcome. ===")
         else:
             verdict = "The alliance holds." if ending.ending.alliance == "holds" else "The alliance breaks."
             self.say(f"=== Ending: {ending.ending.title} ({ending.season}) - {verdict} ===")
             self.say_wrapped(ending.ending.debrief)
             titles = [self.rs.mechanisms[m].title for m in ending.ending.mechanisms if m in self.rs.mechanisms]
-            self.say(f"Mechanisms: {'; '.join(titles)}. Source: {cite(self.rs, ending.ending.source)}.")
-        questions = self.session.scenario.debrief_questions
+            self.say_wrapped(f"Mechanisms: {'; '.join(titles)}. Source: {cite(self.rs, ending.ending.source)}.")
+        points = turning_points(session)
+        if points:
+            self.say()
+            self.say("The turning points of your game:")
+            for point in points:
+                verb = "rose" if point.after > point.before else "fell"
+                events = f" (events: {', '.join(point.events)})" if point.events else ""
+                self.say(f"* {point.season}: {point.label} {verb} from {point.before:.0f} to {point.after:.0f}{events}.")
+                for line in point.causes[:2]:
+                    self.say_wrapped(self.cause_sentence(self.indicator_name(), line), indent="    ")
+        rows = history_rows(session)
+        if rows:
+            self.say()
+            self.say("Your game beside history (year by year):")
+            for text in format_comparison(rows).splitlines():
+                self.say("  " + text)
+        real = historical_ending(session)
+        if real is not None:
+            ident, season = real
+            title = self.rs.endings[ident].title if ident else "no decisive outcome"
+            self.say_wrapped(f"Under the state's actual policy this scenario ends in: {title} ({season}).")
+        questions = session.scenario.debrief_questions
         if questions:
+            self.say()
             self.say("Questions to discuss:")
             for i, q in enumerate(questions, 1):
                 self.say(textwrap.fill(q, width=88, initial_indent=f"  {i}. ", subsequent_indent="     "))
+
+    def indicator_name(self) -> str:
+        shown = indicators(self.rs)
+        return shown[0].variable if shown else ""
 
 
 def _is_terminal(stream: TextIO) -> bool:
