@@ -167,14 +167,17 @@ def cause_lines(ruleset: Ruleset, explanation: Explanation, most: int = 3, look_
     units of the explained variable (summed where a root is reached along several paths).
     Indicators named in ``look_through`` are followed further, to what moved them."""
     visible = {i.variable for i in indicators(ruleset)} - look_through
-    roots: dict[tuple[str, str], list] = {}
+    roots: dict[str, list] = {}
 
     def walk(cause: Cause, weight: float, channel: Cause) -> None:
         share = cause.contribution * weight
         change = cause.after - cause.before
         if cause.kind != "variable" or cause.name in visible or not cause.causes or change == 0:
-            entry = roots.setdefault((cause.name, cause.kind), [0.0, cause, channel])
+            # A quantity this season and as it stood last season are one cause to a reader.
+            entry = roots.setdefault(cause.name, [0.0, cause, channel])
             entry[0] += share
+            if entry[1].kind in ("prev", "prev_lever") and cause.kind not in ("prev", "prev_lever"):
+                entry[1] = cause
             return
         for child in cause.causes:
             walk(child, share / change, channel)
@@ -211,11 +214,14 @@ def season_report(session: Session, turn: int | None = None, most: int = 5) -> S
     changes: list[Change] = []
     if turn >= 1:
         for indicator in indicators(rs):
-            base = turn - 4 if indicator.compare == "last-year" and turn >= 4 else turn - 1
+            yearly = indicator.compare == "last-year"
+            if yearly and turn < 4 and not indicator.always_in_report:
+                continue  # a seasonal flow against another season of the year says nothing
+            base = turn - 4 if yearly and turn >= 4 else turn - 1
             before = session.value(indicator.variable, base)
             after = session.value(indicator.variable, turn)
-            if before == after:
-                continue
+            if format_value(rs, indicator.variable, before) == format_value(rs, indicator.variable, after):
+                continue  # no change a reader could see
             explanation = session.explain(indicator.variable, turn, depth=REPORT_DEPTH, baseline=base)
             changes.append(Change(indicator.variable, indicator.label, before, after, explanation, session.history[base].season))
     always = {i.variable for i in indicators(rs) if i.always_in_report}
