@@ -18,7 +18,7 @@ from typing import Any, Mapping, Sequence, TextIO
 from game.engine import RuleError
 from game.rules.problems import LoadError, Problem
 from game.rules.reading import display_name, read_document
-from game.rules.ruleset import MANIFEST_FILE, load_ruleset, ruleset_warnings
+from game.rules.ruleset import MANIFEST_FILE, cached_rulesets, load_ruleset, ruleset_warnings
 from game.rules.scenario import SCENARIO_FOLDER, Scenario, available_scenarios, load_policy, load_scenario
 from game.session import Session
 
@@ -70,6 +70,11 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout:
 
 def cmd_check(paths: Sequence[Path], rules_root: Path, out: TextIO) -> int:
     """Validate everything named (or everything shipped); print every problem; 0 if no errors."""
+    with cached_rulesets():
+        return _check_all(paths, rules_root, out)
+
+
+def _check_all(paths: Sequence[Path], rules_root: Path, out: TextIO) -> int:
     problems: set[Problem] = set()
     checked = 0
     targets = list(paths) or _shipped(rules_root)

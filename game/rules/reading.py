@@ -8,6 +8,7 @@ pydantic's errors are translated into the project's words (what was expected, wh
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import tomllib
 import types
@@ -29,12 +30,16 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 
 @dataclass
 class Document:
-    """A parsed TOML file: its name for messages, its data and the positions of its keys."""
+    """A parsed TOML file: its name for messages, its data, and the positions of its keys —
+    worked out only when a problem needs placing (a valid file never pays for them)."""
 
     file: str
     data: dict[str, Any]
-    locations: Locations
     text: str
+
+    @functools.cached_property
+    def locations(self) -> Locations:
+        return locate(self.text)
 
     def problem(self, path: Path, message: str, *, value: bool = False, severity: str = "error") -> Problem:
         line, col = self.locations.find(path, value=value)
@@ -110,7 +115,7 @@ def parse_document(name: str, text: str, problems: list[Problem]) -> Document | 
     except RecursionError:
         problems.append(Problem(name, 1, 1, "TOML syntax error: the document is nested too deeply"))
         return None
-    return Document(name, data, locate(text), text)
+    return Document(name, data, text)
 
 
 def _duplicate(text: str, line: int, col: int) -> tuple[int, int, str] | None:

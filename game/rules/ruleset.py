@@ -7,13 +7,14 @@ A rule set either loads whole or not at all: :func:`load_ruleset` returns a vali
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import keyword
 import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from game.formula import FUNCTIONS, MAX_EXPONENT, PREV, Formula, FormulaError, did_you_mean, parse
 from game.rules.locate import Path
@@ -90,8 +91,38 @@ class Ruleset:
 # --------------------------------------------------------------------------------------------
 
 
+_CACHE: dict[str, Ruleset | LoadError] | None = None
+
+
+@contextlib.contextmanager
+def cached_rulesets() -> Iterator[None]:
+    """Within this block, a rule set folder is read and checked once however many scenarios use
+    it (files do not change during one command)."""
+    global _CACHE
+    outer, _CACHE = _CACHE, {} if _CACHE is None else _CACHE
+    try:
+        yield
+    finally:
+        _CACHE = outer
+
+
 def load_ruleset(folder: FsPath) -> Ruleset:
     """Load and check the rule set in ``folder``; raise :class:`LoadError` with every problem."""
+    if _CACHE is None:
+        return _load_ruleset(folder)
+    key = str(folder.resolve())
+    if key not in _CACHE:
+        try:
+            _CACHE[key] = _load_ruleset(folder)
+        except LoadError as err:
+            _CACHE[key] = err
+    found = _CACHE[key]
+    if isinstance(found, LoadError):
+        raise LoadError(found.problems)
+    return found
+
+
+def _load_ruleset(folder: FsPath) -> Ruleset:
     problems: list[Problem] = []
     folder_name = display_name(folder)
     if not folder.is_dir():
@@ -270,7 +301,9 @@ class RuleChecker:
         seen: dict[str, str] = {}
         for ident, tables in tables_of.items():
             # The first definition in the files keeps the name; the later ones are the problem.
-            first, *later = sorted(tables, key=lambda t: self.origins[(t, ident)].order)
+            if len(tables) > 1:  # placing definitions costs a scan of the file: only when needed
+                tables = sorted(tables, key=lambda t: self.origins[(t, ident)].order)
+            first, *later = tables
             seen[ident] = first
             for table in later:
                 other = self.origins[(first, ident)].where
