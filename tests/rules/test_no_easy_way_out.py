@@ -78,8 +78,8 @@ def responsive_player(values: dict[str, float], levers: dict[str, float]) -> dic
     # Balance the village's goods famine against the towns' shortage.
     if values["goods_famine"] > 0.12 and values["worker_trust"] > 45:
         levers["goods_to_village"] += 0.05
-    elif values["town_goods_shortage"] > 0.45 or values["worker_trust"] < 42:
-        levers["goods_to_village"] -= 0.05
+    elif values["town_goods_shortage"] > 0.45 or values["worker_trust"] < 42 or values["unsold_goods"] > 0.03:
+        levers["goods_to_village"] -= 0.05  # the towns need them, or the village cannot buy them
     levers["goods_to_village"] = snap("goods_to_village", min(max(levers["goods_to_village"], 0.35), 0.65))
     # Invest as fast as accumulation pays for it, and back off when prices run.
     if values["inflation"] > 0.012 or values["goods_famine"] > 0.25:
