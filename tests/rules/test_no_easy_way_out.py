@@ -64,7 +64,7 @@ def responsive_player(values: dict[str, float], levers: dict[str, float]) -> dic
     """A player who reads the dashboard each season and answers it, never coercing."""
     levers = dict(levers)
     gap = values["private_grain_price"] / levers["procurement_price"]
-    if gap > 1.35:
+    if gap > 1.35 or (values["scissors"] < 66 and gap > 1.0):  # close the scissors from the grain side too
         levers["procurement_price"] += 5
     elif gap < 1.1:
         levers["procurement_price"] -= 5
