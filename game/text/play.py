@@ -17,6 +17,7 @@ from game.report import (
     CauseLine, cause_lines, cause_phrase, cite, format_value, historical_ending, history_rows, indicators, label_of,
     rule_info, season_report, turning_points,
 )
+from game.rules.models import Indicator
 from game.rules.season import Season
 from game.session import LeverRejected, Session
 
@@ -92,10 +93,10 @@ class TextGame:
         self.say()
         self.say(f"--- {s.next_season} (season {s.turn + 1} of {s.scenario.seasons}) ---")
         width = max((len(i.label) for i in indicators(self.rs)), default=10)
-        unit_width = max((len(self.rs.variables[i.variable].unit) for i in indicators(self.rs)), default=0)
+        unit_width = max((len(self.short_unit(i)) for i in indicators(self.rs)), default=0)
         for ind in indicators(self.rs):
             now = s.value(ind.variable)
-            unit = self.rs.variables[ind.variable].unit
+            unit = self.short_unit(ind)
             shown = format_value(self.rs, ind.variable, now)
             line = f"  {ind.label:<{width}}  {shown:>12} {unit:<{unit_width}}"
             if s.turn >= 1:
@@ -107,6 +108,13 @@ class TextGame:
             lock = " (locked)" if name in s.scenario.locked else ""
             settings.append(f"{lever.label} {self.lever_text(name, s.levers[name])}{lock}")
         self.say_wrapped("Your levers: " + "; ".join(settings) + ".", indent="  ")
+
+    def short_unit(self, indicator: Indicator) -> str:
+        """The unit beside a number, when it adds something (not for percentages and indexes)."""
+        unit = self.rs.variables[indicator.variable].unit
+        if "%" in indicator.format or unit.startswith("index") or unit in ("0-100", "0-1", "share", "ratio"):
+            return ""
+        return unit
 
     def set_levers(self) -> bool:
         """Ask for each unlocked lever. False if the player undid a season instead."""
@@ -259,7 +267,7 @@ class TextGame:
         self.say()
         self.say(f"=== Season report: {report.season} ===")
         for title, message in report.events:
-            self.say(f"Event - {title}: {message.strip()}")
+            self.say_wrapped(f"Event - {title}: {message.strip()}")
         for name, value, scripted in report.draws:
             self.say(f"Chance - {rule_info(self.rs, name).label}: {value:.3g}{' (as history had it)' if scripted else ''}")
         if not report.changes:
