@@ -23,7 +23,7 @@ from game.rules.models import (
     Mechanism, Parameter, RuleFile, Variable, Work,
 )
 from game.rules.problems import LoadError, Problem
-from game.rules.reading import Document, display_name, read_document, validate, validate_partially
+from game.rules.reading import Document, display_name, read_document, validate_partially
 from game.rules.season import Season
 
 MANIFEST_FILE = "ruleset.toml"
