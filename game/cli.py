@@ -197,8 +197,8 @@ def simulate(scenario: Scenario, seed: int, policy: Sequence[Mapping[str, float]
         state = session.end_season()
         seasons.append({
             "season": state.season,
-            "levers": dict(zip(session.model.levers, state.levers)),
-            "values": dict(zip(session.model.variables, state.values)),
+            "levers": session.levers_played(session.turn),
+            "values": session.values(),
             "draws": {e.name: e.value for e in state.log if e.kind == "draw"},
             "events": [e.name for e in state.log if e.kind == "event"],
         })

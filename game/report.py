@@ -48,7 +48,7 @@ def cite(ruleset: Ruleset, citation: Citation | None) -> str:
     return f"{who}, {citation}"
 
 
-def rule_info(ruleset: Ruleset, name: str, kind: str = "") -> RuleInfo:
+def rule_info(ruleset: Ruleset, name: str) -> RuleInfo:
     """Look ``name`` up among the rule set's variables, levers, draws, events and parameters."""
     rs = ruleset
 
@@ -71,7 +71,7 @@ def rule_info(ruleset: Ruleset, name: str, kind: str = "") -> RuleInfo:
             return RuleInfo(name, kind_name, name.replace("_", " "), d.description, (), cite(rs, d.source))
     if name in _SEASON_FACT_TEXT:
         return RuleInfo(name, "fact", _SEASON_FACT_TEXT[name], "a fact of the calendar", (), "")
-    return RuleInfo(name, kind or "unknown", name, "", (), "")
+    return RuleInfo(name, "unknown", name, "", (), "")
 
 
 def label_of(ruleset: Ruleset, name: str) -> str:
@@ -274,7 +274,7 @@ def turning_points(session: Session, most: int = 3) -> list[TurningPoint]:
 
 def history_rows(session: Session) -> list[Row]:
     """This game's years beside the scenario's historical series (empty if it has none)."""
-    seasons = [(state.season, dict(zip(session.model.variables, state.values))) for state in session.history[1:]]
+    seasons = [(session.history[turn].season, session.values(turn)) for turn in range(1, session.turn + 1)]
     return compare(session.scenario.series, seasons)
 
 

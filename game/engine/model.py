@@ -155,11 +155,5 @@ class Model:
         q = season.quarter
         return (float(season.year), float(q), float(q == 0), float(q == 1), float(q == 2), float(q == 3), float(turn))
 
-    def value(self, state_values: Sequence[float], name: str) -> float:
-        return state_values[self.index[name]]
-
-    def as_dict(self, names: Sequence[str], values: Sequence[float]) -> dict[str, float]:
-        return dict(zip(names, values))
-
     def levers_tuple(self, levers: Mapping[str, float]) -> tuple[float, ...]:
         return tuple(float(levers[name]) for name in self.levers)

@@ -81,7 +81,7 @@ class Ruleset:
     indicators: tuple[Indicator, ...]
     formulas: Mapping[tuple[str, ...], Formula]
     order: tuple[str, ...]
-    depends_on: Mapping[str, tuple[str, ...]]
+    depends_on: Mapping[str, tuple[str, ...]]  # same-season inputs of each variable (the causal graph)
     origins: Mapping[tuple[str, str], Origin] = field(repr=False, compare=False)
 
     def formula(self, *key: str) -> Formula:
