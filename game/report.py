@@ -13,6 +13,7 @@ from game.engine.explain import Cause, Explanation
 from game.history import Row, compare
 from game.rules.models import Citation, Indicator
 from game.rules.ruleset import Ruleset
+from game.rules.season import Season
 from game.session import Session
 
 _SEASON_FACT_TEXT = {
@@ -173,8 +174,10 @@ def cause_lines(ruleset: Ruleset, explanation: Explanation, most: int = 3, look_
         share = cause.contribution * weight
         change = cause.after - cause.before
         if cause.kind != "variable" or cause.name in visible or not cause.causes or change == 0:
-            # A quantity this season and as it stood last season are one cause to a reader.
-            entry = roots.setdefault(cause.name, [0.0, cause, channel])
+            # A quantity this season and as it stood last season are one cause to a reader, and
+            # so are all the facts of the calendar: the time of year.
+            key = "(calendar)" if cause.kind == "fact" else cause.name
+            entry = roots.setdefault(key, [0.0, cause, channel])
             entry[0] += share
             if entry[1].kind in ("prev", "prev_lever") and cause.kind not in ("prev", "prev_lever"):
                 entry[1] = cause
@@ -190,8 +193,12 @@ def cause_lines(ruleset: Ruleset, explanation: Explanation, most: int = 3, look_
     for contribution, root, channel in ranked[:most]:
         if abs(contribution) < MINOR_CAUSE * largest:
             break  # too small beside the main cause to be worth a sentence
-        info = rule_info(ruleset, root.name)
         through = cause_phrase(ruleset, channel) if channel is not root else None
+        if root.kind == "fact":
+            out.append(CauseLine(f"the time of year ({Season.parse(explanation.season).name})", root.name, "fact",
+                                 root.before, root.after, contribution, through, "", (), ""))
+            continue
+        info = rule_info(ruleset, root.name)
         out.append(CauseLine(cause_phrase(ruleset, root), root.name, root.kind, root.before, root.after,
                              contribution, through, info.description, info.mechanisms, info.source))
     return out

@@ -69,7 +69,7 @@ class Session:
         if not self.is_over:
             return None
         ident = self.state.ending
-        return EndingReached(ident, self.scenario.ruleset.endings.get(ident) if ident else None, self.state.season)
+        return EndingReached(ident, self.scenario.endings.get(ident) if ident else None, self.state.season)
 
     def value(self, name: str, turn: int | None = None) -> float:
         state = self.history[self.turn if turn is None else turn]

@@ -223,3 +223,26 @@ def test_same_compiled_model_serves_two_games(tmp_path: Path) -> None:
 def test_same_season_cycle_is_rejected_when_loading(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match="same-season cycle: .*a -> b -> a|b -> a -> b"):
         build_scenario(tmp_path, {"a": variable("b + 1"), "b": variable("a + 1")})
+
+
+def test_scenario_endings_come_before_the_rule_sets(tmp_path: Path) -> None:
+    own = {"endings": {"small-win": ending("n >= 1", when="end"), "early-stop": ending("n >= 3", "breaks")}}
+    sc = build_scenario(tmp_path, {"n": variable("prev(n) + rate", initial=0)}, levers={"rate": lever(default=1)},
+                        endings={"steady": ending("n >= 0", when="end")}, scenario_tables=own)
+    assert list(sc.endings) == ["small-win", "early-stop", "steady"]
+    s = play(sc)
+    assert s.ending.id == "early-stop" and s.ending.ending.alliance == "breaks"  # 'any' endings first
+    slow = play(sc, {"rate": 0})
+    assert slow.ending.id == "steady"
+    s = play(sc, {"rate": 1}, seasons=2)
+    assert not s.is_over
+
+
+def test_scenario_endings_are_checked_like_the_rule_sets(tmp_path: Path) -> None:
+    bad = {"endings": {"steady": ending("n >= 0"), "typo": ending("nn > 1")}}
+    with pytest.raises(LoadError) as caught:
+        build_scenario(tmp_path, {"n": variable("prev(n)", initial=0)}, endings={"steady": ending("n >= 0", when="end")},
+                       scenario_tables=bad)
+    messages = [p.message for p in caught.value.problems]
+    assert any("the rule set already has an ending 'steady'" in m for m in messages)
+    assert any("endings.typo.condition: unknown name 'nn'; did you mean 'n'?" in m for m in messages)

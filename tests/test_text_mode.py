@@ -86,3 +86,11 @@ def test_play_with_a_broken_scenario_lists_its_problems(tmp_path) -> None:
     status, out = run_main("play", "--text", "--scenario", str(bad))
     assert status == 1
     assert ":6:9: error: scenario.start: expected a season like '1927-autumn'" in out
+
+
+def test_tutorial_rewards_following_its_lessons() -> None:
+    lessons = "65\n0.65\n225\n65\n0.65\n200\n65\n0.65\n170\n" + "120\n0.65\n170\n" + "120\n0.5\n170\n" * 4
+    status, out = run_main("play", "--text", "--scenario", "scissors-1923", stdin=lessons)
+    assert status == 0 and "=== Ending: The blades are closing (1925-summer) - The alliance holds. ===" in out
+    status, out = run_main("play", "--text", "--scenario", "scissors-1923", stdin="\n" * 24)
+    assert "=== Ending: The scissors stay open (1925-summer) - The alliance breaks. ===" in out

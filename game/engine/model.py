@@ -93,9 +93,11 @@ class Model:
         )
         self.initial: dict[int, float] = {self.index[k]: v for k, v in scenario.initial.items()}
         self.compiled_events = tuple(self._event(ident, ev) for ident, ev in scenario.events.items())
-        endings = [(i, e) for i, e in rs.endings.items() if e.when == "any"] + [(i, e) for i, e in rs.endings.items() if e.when == "end"]
+        all_endings = scenario.endings
+        endings = [(i, e) for i, e in all_endings.items() if e.when == "any"] + [(i, e) for i, e in all_endings.items() if e.when == "end"]
+        condition = {**rs.formulas, **scenario.formulas}
         self.compiled_endings = tuple(
-            CompiledEnding(ident, ending, self.function(rs.formula("endings", ident, "condition"), f"endings.{ident}"))
+            CompiledEnding(ident, ending, self.function(condition[("endings", ident, "condition")], f"endings.{ident}"))
             for ident, ending in endings
         )
         self.draw_specs: tuple[Draw, ...] = tuple(rs.draws[d] for d in self.draws)

@@ -260,4 +260,5 @@ class ScenarioFile(Strict):
     levers: dict[str, LeverSetting] = {}
     scripted_draws: list[ScriptedDraw] = []
     events: dict[str, Event] = {}
+    endings: dict[str, Ending] = {}
     history: History | None = None

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Mapping
 
 from game.formula import MAX_EXPONENT, Formula, did_you_mean
 from game.rules.locate import Path
-from game.rules.models import Event, Lever, Policy, ScenarioFile, Series
+from game.rules.models import Ending, Event, Lever, Policy, ScenarioFile, Series
 from game.rules.problems import LoadError, Problem
 from game.rules.reading import Document, display_name, read_model
-from game.rules.ruleset import RESERVED, Origin, Ruleset, RuleChecker, check_event, load_ruleset, name_problem, on_step
+from game.rules.ruleset import RESERVED, SEASON_FACTS, Origin, Ruleset, RuleChecker, check_event, load_ruleset, name_problem, on_step
 from game.rules.season import Season
 
 SCENARIO_FOLDER = "scenarios"
@@ -43,6 +43,8 @@ class Scenario:
     formulas: Mapping[tuple[str, ...], Formula]
     history: tuple[Mapping[str, float], ...] | None
     series: tuple[Series, ...] = ()
+    # The scenario's own endings first, then the rule set's (each group checked in file order).
+    endings: Mapping[str, Ending] = field(default_factory=dict)
 
     def season_at(self, turn: int) -> Season:
         """The season played at ``turn`` (0 = the first)."""
@@ -194,6 +196,8 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
                 turn_of(("events", ident, "season"), event.season)
         formulas = {("events", *key[1:]): formula for key, formula in checker.formulas.items()}
 
+    endings = _scenario_endings(doc, f, ruleset, problems, formulas)
+
     # An override must keep every exponent small, in the rule set's formulas and the scenario's.
     exponents = {n for formula in (*ruleset.formulas.values(), *formulas.values()) for n in formula.exponent_names}
     for name, value in f.parameters.items():
@@ -214,8 +218,31 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
         debrief_questions=tuple(meta.debrief_questions), start=start, seasons=meta.seasons, seed=meta.seed,
         ruleset=ruleset, file=doc.file, content_hash=hashlib.sha256(doc.text.encode()).hexdigest(),
         initial=initial, parameters=parameters, levers=levers, locked=frozenset(locked),
-        scripted_draws=scripted, events=events, formulas=formulas, history=history, series=series,
+        scripted_draws=scripted, events=events, endings=endings, formulas=formulas, history=history, series=series,
     )
+
+
+def _scenario_endings(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Problem],
+                      formulas: dict[tuple[str, ...], Formula]) -> dict[str, Ending]:
+    """The scenario's own endings, checked like the rule set's, ahead of them."""
+    if not f.endings:
+        return dict(ruleset.endings)
+    origins = {("scenario_endings", ident): Origin(doc, ("endings", ident)) for ident in f.endings}
+    checker = RuleChecker.for_ruleset(ruleset, origins, problems)
+    names = [*SEASON_FACTS, *ruleset.parameters, *ruleset.levers, *ruleset.variables, *ruleset.draws, *ruleset.events, *f.events]
+    own: dict[str, Ending] = {}
+    for ident, ending in f.endings.items():
+        origin = origins[("scenario_endings", ident)]
+        if ident in ruleset.endings:
+            problems.append(origin.problem(f"the rule set already has an ending '{ident}' (at {ruleset.origins[('endings', ident)].where}); give this one another id"))
+            continue
+        checker.check_citations_of(origin, ending)
+        checker.check_mechanisms_of("scenario_endings", ident, ending)
+        formula = checker.parse("scenario_endings", ident, ("condition",), ending.condition)
+        if formula is not None and checker.check_refs("scenario_endings", ident, ("condition",), formula, names, "ending"):
+            formulas[("endings", ident, "condition")] = formula
+        own[ident] = ending
+    return {**own, **ruleset.endings}
 
 
 _YEAR_KEY = {"calendar": re.compile(r"^\d{4}$"), "agricultural": re.compile(r"^(\d{4})-(\d{2})$")}

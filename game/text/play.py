@@ -289,6 +289,8 @@ class TextGame:
         sales): peasants sell grain above all to buy goods... [Mechanism. Source.]'"""
         if line.kind == "event":
             moved = "happened"
+        elif line.kind == "fact":
+            moved = "as every year"
         else:
             way = "up" if line.after > line.before else "down"
             moved = f"{way} from {self.fmt(line.name, line.before)} to {self.fmt(line.name, line.after)}"
@@ -335,7 +337,7 @@ class TextGame:
         real = historical_ending(session)
         if real is not None:
             ident, season = real
-            title = self.rs.endings[ident].title if ident else "no decisive outcome"
+            title = session.scenario.endings[ident].title if ident else "no decisive outcome"
             self.say_wrapped(f"Under the state's actual policy this scenario ends in: {title} ({season}).")
         questions = session.scenario.debrief_questions
         if questions:
