@@ -233,6 +233,11 @@ def write_atomically(path: Path, text: str) -> None:
 def cmd_play(args: argparse.Namespace, inp: TextIO, out: TextIO) -> int:
     from game.text.play import play_text
 
+    why_not = None if getattr(args, "text", False) else _no_window_reason()
+    if not getattr(args, "text", False) and why_not is None:
+        why_not = _open_window(args)
+        if why_not is None:
+            return 0
     ref = getattr(args, "scenario", None) or _default_scenario(args.rules)
     if ref is None:
         out.write(f"error: no scenarios found in {args.rules / SCENARIO_FOLDER}\n")
@@ -241,8 +246,8 @@ def cmd_play(args: argparse.Namespace, inp: TextIO, out: TextIO) -> int:
         scenario = load_scenario(ref, args.rules)
     except LoadError as err:
         return _report_problems(err, out)
-    if not getattr(args, "text", False):
-        out.write(f"{_why_text_mode()} Starting the text mode.\n")
+    if why_not is not None:
+        out.write(f"{why_not} Starting the text mode.\n")
     try:
         session = Session(scenario, _seed(getattr(args, "seed", None), scenario))
     except RuleError as err:
@@ -251,10 +256,29 @@ def cmd_play(args: argparse.Namespace, inp: TextIO, out: TextIO) -> int:
     return play_text(session, inp, out)
 
 
-def _why_text_mode() -> str:
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) and sys.platform.startswith("linux"):
+def _no_window_reason() -> str | None:
+    """Why the window cannot open here (None: it can try)."""
+    driver = os.environ.get("SDL_VIDEODRIVER", "")
+    if driver in ("dummy", "offscreen"):
+        return f"No display (SDL_VIDEODRIVER={driver})."
+    if not driver and sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         return "No display found."
-    return "The desktop window is not part of this version yet."
+    return None
+
+
+def _open_window(args: argparse.Namespace) -> str | None:
+    """Play in the window; None when the player has quit it, else why it could not open."""
+    try:
+        import pygame
+
+        from game.ui.window import run_window
+    except ImportError as err:
+        return f"The window needs pygame-ce and pygame_gui ({err})."
+    try:
+        run_window(args.rules, getattr(args, "scenario", None), getattr(args, "seed", None))
+    except pygame.error as err:
+        return f"The window could not open ({err})."
+    return None
 
 
 def _default_scenario(rules_root: Path) -> str | None:

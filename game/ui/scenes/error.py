@@ -1,0 +1,36 @@
+"""The error screen: a scenario or save that failed validation, every located problem listed."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pygame
+
+from game.ui.app import App
+from game.ui.layout import inset, rows
+from game.ui.scene import Scene
+
+
+class ErrorScene(Scene):
+    title = "Cannot open"
+
+    def __init__(self, app: App, heading: str, problems: list[str]) -> None:
+        super().__init__(app)
+        self.heading = heading
+        self.problems = problems
+
+    def build(self, rect: pygame.Rect) -> None:
+        px = self.px
+        head, lead, body, foot = rows(inset(rect, px(32)), [px(48), px(30), 1.0, px(44)], px(10))
+        self.label("heading", head, self.heading, object_id="#heading")
+        count = len(self.problems)
+        self.label("count", lead, f"{count} problem{'s' if count != 1 else ''} — nothing was changed or overwritten. Fix the file and try again.")
+        listing = "<br>".join(f"• {escape(p)}" for p in self.problems) or "(no details)"
+        self.textbox("problems", body, listing)
+        self.button("back", pygame.Rect(foot.x, foot.y, px(260), foot.h), "Back to the title screen", self.back, object_id="#primary")
+        self.bind(pygame.K_b, "back to the title screen", self.back)
+
+    def back(self) -> None:
+        from game.ui.scenes.title import TitleScene
+
+        self.app.reset_to(TitleScene(self.app))

@@ -1,0 +1,77 @@
+"""The player's settings, remembered between runs: UI scale, palette, window size, fullscreen.
+
+Stored as JSON in the user's configuration folder (``$SMYCHKA_CONFIG_DIR``, else
+``$XDG_CONFIG_HOME/smychka``, else ``~/.config/smychka``). A settings file that cannot be read
+is reported and left as it is; the game starts with the defaults and writes a file only when the
+player changes a setting.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+MIN_SIZE = (1024, 640)
+DEFAULT_SIZE = (1280, 720)
+SCALES = (1.0, 1.25, 1.5, 1.75, 2.0)
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ui_scale: float = Field(1.0, ge=1.0, le=2.0)
+    palette: Literal["standard", "okabe-ito"] = "standard"
+    window_width: int = Field(DEFAULT_SIZE[0], ge=MIN_SIZE[0], le=7680)
+    window_height: int = Field(DEFAULT_SIZE[1], ge=MIN_SIZE[1], le=4320)
+    fullscreen: bool = False
+    player: str = Field("", max_length=60)
+
+    @property
+    def window_size(self) -> tuple[int, int]:
+        return (self.window_width, self.window_height)
+
+
+def config_dir() -> Path:
+    if os.environ.get("SMYCHKA_CONFIG_DIR"):
+        return Path(os.environ["SMYCHKA_CONFIG_DIR"])
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "smychka"
+
+
+def settings_path() -> Path:
+    return config_dir() / "settings.json"
+
+
+def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
+    """The saved settings, or the defaults and a message saying why the file could not be used."""
+    path = path or settings_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings(), None
+    except (OSError, UnicodeDecodeError) as err:
+        return Settings(), f"{path}: cannot read the settings ({err}); using the defaults"
+    try:
+        return Settings.model_validate(json.loads(text)), None
+    except json.JSONDecodeError as err:
+        return Settings(), f"{path}:{err.lineno}:{err.colno}: the settings are not valid JSON ({err.msg}); using the defaults"
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "the file"
+        return Settings(), f"{path}: {where}: {first['msg']}; using the defaults"
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> str | None:
+    """Write the settings atomically; returns a message if they could not be written."""
+    from game.cli import write_atomically  # TODO(saves): the shared atomic writer's new home
+
+    path = path or settings_path()
+    try:
+        write_atomically(path, settings.model_dump_json(indent=1) + "\n")
+    except OSError as err:
+        return f"cannot save the settings to {path}: {err.strerror or err}"
+    return None
