@@ -269,14 +269,12 @@ def _no_window_reason() -> str | None:
 def _open_window(args: argparse.Namespace) -> str | None:
     """Play in the window; None when the player has quit it, else why it could not open."""
     try:
-        import pygame
-
-        from game.ui.window import run_window
+        from game.ui.window import WindowUnavailable, run_window
     except ImportError as err:
         return f"The window needs pygame-ce and pygame_gui ({err})."
     try:
         run_window(args.rules, getattr(args, "scenario", None), getattr(args, "seed", None))
-    except pygame.error as err:
+    except WindowUnavailable as err:
         return f"The window could not open ({err})."
     return None
 

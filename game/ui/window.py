@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pygame
+
 from game.ui.app import App
+
+
+class WindowUnavailable(RuntimeError):
+    """The display could not be opened (the caller falls back to the text mode)."""
 
 
 def run_window(rules_root: Path, scenario: str | None = None, seed: int | None = None) -> int:
@@ -12,7 +18,10 @@ def run_window(rules_root: Path, scenario: str | None = None, seed: int | None =
     from game.ui.games import new_game
     from game.ui.scenes.title import TitleScene
 
-    app = App(rules_root)
+    try:
+        app = App(rules_root)
+    except pygame.error as err:
+        raise WindowUnavailable(str(err)) from None
     app.push(TitleScene(app))
     if scenario is not None:
         new_game(app, scenario, seed)
