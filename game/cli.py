@@ -1,4 +1,4 @@
-"""The command line: ``check``, ``simulate`` and ``play``.
+"""The command line: ``check``, ``simulate``, ``play`` and ``replay``.
 
 Every failure a user can cause (a bad file, a bad value, a rule that breaks mid-game) ends in a
 plain message and a non-zero exit status, never a traceback.
@@ -11,7 +11,6 @@ import json
 import os
 import secrets
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Mapping, Sequence, TextIO
 
@@ -20,12 +19,15 @@ from game.rules.problems import LoadError, Problem
 from game.rules.reading import display_name, read_document
 from game.rules.ruleset import MANIFEST_FILE, cached_rulesets, load_ruleset, ruleset_warnings
 from game.rules.scenario import SCENARIO_FOLDER, Scenario, available_scenarios, load_policy, load_scenario
-from game.session import Session
+from game.saves import LoadedSave, SaveRefused, check_replay, default_saves_folder, load_save, save_game, write_atomically
+from game.session import BranchRefused, Session
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
 # The scenario `play` starts when none is named (the first of these that exists).
 DEFAULT_SCENARIOS = ("scissors-1923", "hammurabi-reign")
+# The scenario `play --branch-at SEASON` branches from when none is named (if it has that season).
+DEFAULT_BRANCH_SCENARIO = "nep-1923-1930"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,9 +39,14 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--scenario", metavar="ID|PATH", help="scenario id or file (default: the tutorial)")
     play.add_argument("--seed", type=int, metavar="N", help="random seed (default: the scenario's, or a fresh one)")
     play.add_argument("--text", action="store_true", help="play in the terminal even when a display is available")
+    play.add_argument("--load", type=Path, metavar="SAVE", help="resume a saved game")
+    play.add_argument("--branch-at", metavar="SEASON", help="play the scenario's historical policy up to SEASON (e.g. 1927-autumn) and take over from there")
+    play.add_argument("--on-changed", choices=("replay", "as-saved"), help="if the rules changed since the save: replay its levers under the new rules, or open it as saved (default: ask)")
+    play.add_argument("--player", default="", metavar="NAME", help="your name, recorded in saves")
+    play.add_argument("--saves", type=Path, metavar="DIR", help="where saves and autosaves go (default: saves/)")
 
     check = sub.add_parser("check", help="validate rule sets and scenarios; FILE:LINE:COL: error: MESSAGE")
-    check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="rule set folders or .toml files (default: everything under rules/)")
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="rule set folders, .toml files or saves (.json) (default: everything under rules/)")
 
     sim = sub.add_parser("simulate", help="run a game headless and write every season as JSON")
     sim.add_argument("--scenario", required=True, metavar="ID|PATH")
@@ -47,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--seed", type=int, metavar="N")
     sim.add_argument("--out", type=Path, metavar="FILE", help="write the JSON here (default: standard output)")
     sim.add_argument("--compare", action="store_true", help="print the model beside the scenario's historical series, year by year (the JSON goes to --out only)")
+    sim.add_argument("--save", type=Path, metavar="PATH", help="also write the finished game as a save (to load, replay or check)")
+
+    replay = sub.add_parser("replay", help="re-run a save's lever history from its scenario and seed; exit 0 only if every saved state is reproduced exactly")
+    replay.add_argument("save", type=Path, metavar="SAVE")
 
     schema = sub.add_parser("schema", help="write the JSON Schemas of rule, scenario and policy files (for editors)")
     schema.add_argument("--out", type=Path, default=ROOT / "docs" / "schema", metavar="DIR")
@@ -62,6 +73,8 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout:
         return cmd_simulate(args, out)
     if args.command == "schema":
         return cmd_schema(args.out, out)
+    if args.command == "replay":
+        return cmd_replay(args.save, args.rules, out)
     return cmd_play(args, stdin or sys.stdin, out)
 
 
@@ -100,6 +113,8 @@ def _shipped(rules_root: Path) -> list[Path]:
 def _check_one(target: Path, rules_root: Path) -> list[Problem]:
     if target.is_dir():
         return _check_ruleset(target)
+    if _is_save(target):
+        return _check_save(target, rules_root)
     problems: list[Problem] = []
     doc = read_document(target, problems)
     if doc is None:
@@ -115,6 +130,27 @@ def _check_one(target: Path, rules_root: Path) -> list[Problem]:
     if "ruleset" in doc.data or (target.parent / MANIFEST_FILE).exists():
         return _check_ruleset(target.parent)
     return [Problem(display_name(target), 1, 1, "not a rule set file or a scenario: expected a [ruleset] or [scenario] table, or a file inside a rule set folder")]
+
+
+def _is_save(target: Path) -> bool:
+    """A save is recognised by its extension, or by content that starts like JSON."""
+    if target.suffix.lower() == ".json":
+        return True
+    try:
+        with open(target, "rb") as handle:
+            return handle.read(64).lstrip().startswith(b"{")
+    except OSError:
+        return False
+
+
+def _check_save(target: Path, rules_root: Path) -> list[Problem]:
+    try:
+        loaded = load_save(target, rules_root)
+    except LoadError as err:
+        return err.problems
+    if loaded.change is not None:
+        return [Problem(display_name(target), 1, 1, f"{loaded.change.describe()} (the game can be replayed under the new rules or opened as saved)", "warning")]
+    return []
 
 
 def _check_ruleset(folder: Path) -> list[Problem]:
@@ -150,10 +186,18 @@ def cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
         return _report_problems(err, out)
     seed = _seed(args.seed, scenario)
     try:
-        result = simulate(scenario, seed, policy)
+        session = play_policy(scenario, seed, policy)
     except RuleError as err:
         sys.stderr.write(f"error: the rules failed: {err}\n")
         return 1
+    result = game_record(session)
+    if args.save is not None:
+        try:
+            save_game(session, args.save)
+        except OSError as err:
+            sys.stderr.write(f"error: cannot write {args.save}: {err.strerror or err}\n")
+            return 1
+        sys.stderr.write(f"saved the game ({session.turn} season(s)) to {args.save}\n")
     text = json.dumps(result, indent=1, ensure_ascii=False) + "\n"
     if args.compare:
         from game.history import compare, format_comparison
@@ -189,16 +233,29 @@ def _policy(ref: str | None, scenario: Scenario) -> tuple[Mapping[str, float], .
 
 def simulate(scenario: Scenario, seed: int, policy: Sequence[Mapping[str, float]] | None) -> dict[str, Any]:
     """Play ``scenario`` headless with ``policy`` (lever values per turn; None: the defaults)."""
+    return game_record(play_policy(scenario, seed, policy))
+
+
+def play_policy(scenario: Scenario, seed: int, policy: Sequence[Mapping[str, float]] | None) -> Session:
+    """A game of ``scenario`` played to its end with ``policy`` (None: the default levers)."""
     session = Session(scenario, seed)
-    seasons: list[dict[str, Any]] = []
     while not session.is_over:
         if policy is not None:
             session.set_levers(policy[session.turn])
-        state = session.end_season()
+        session.end_season()
+    return session
+
+
+def game_record(session: Session) -> dict[str, Any]:
+    """Every season of ``session``: levers, values, draws and events; and the ending (JSON-ready)."""
+    scenario = session.scenario
+    seasons: list[dict[str, Any]] = []
+    for turn in range(1, session.turn + 1):
+        state = session.history[turn]
         seasons.append({
             "season": state.season,
-            "levers": session.levers_played(session.turn),
-            "values": session.values(),
+            "levers": session.levers_played(turn),
+            "values": session.values(turn),
             "draws": {e.name: e.value for e in state.log if e.kind == "draw"},
             "events": [e.name for e in state.log if e.kind == "event"],
         })
@@ -206,25 +263,7 @@ def simulate(scenario: Scenario, seed: int, policy: Sequence[Mapping[str, float]
     ending_json = None
     if ending is not None and ending.ending is not None:
         ending_json = {"id": ending.id, "alliance": ending.ending.alliance, "season": ending.season}
-    return {"scenario": scenario.id, "seed": seed, "seasons": seasons, "ending": ending_json}
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, flush it to disk, rename it over."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    return {"scenario": scenario.id, "seed": session.seed, "seasons": seasons, "ending": ending_json}
 
 
 # --- play ------------------------------------------------------------------------------------
@@ -238,7 +277,13 @@ def cmd_play(args: argparse.Namespace, inp: TextIO, out: TextIO) -> int:
         why_not = _open_window(args)
         if why_not is None:
             return 0
-    ref = getattr(args, "scenario", None) or _default_scenario(args.rules)
+    if getattr(args, "load", None) is not None:
+        return _play_saved(args, inp, out, why_not)
+    branch_at = getattr(args, "branch_at", None)
+    ref = getattr(args, "scenario", None)
+    if ref is None and branch_at is not None:
+        ref = _historical_scenario(branch_at, args.rules)
+    ref = ref or _default_scenario(args.rules)
     if ref is None:
         out.write(f"error: no scenarios found in {args.rules / SCENARIO_FOLDER}\n")
         return 1
@@ -248,12 +293,77 @@ def cmd_play(args: argparse.Namespace, inp: TextIO, out: TextIO) -> int:
         return _report_problems(err, out)
     if why_not is not None:
         out.write(f"{why_not} Starting the text mode.\n")
+    seed = _seed(getattr(args, "seed", None), scenario)
     try:
-        session = Session(scenario, _seed(getattr(args, "seed", None), scenario))
+        session = Session(scenario, seed) if branch_at is None else Session.branch(scenario, seed, branch_at)
+    except BranchRefused as err:
+        out.write(f"error: cannot branch: {err}\n")
+        return 1
     except RuleError as err:
         out.write(f"error: the scenario cannot start: {err}\n")
         return 1
-    return play_text(session, inp, out)
+    if branch_at is not None:
+        out.write(f"The state's actual policy was played from {scenario.start} up to {branch_at}; you take over now.\n")
+    return play_text(session, inp, out, saves=_saves_folder(args), player=getattr(args, "player", ""))
+
+
+def _saves_folder(args: argparse.Namespace) -> Path:
+    return getattr(args, "saves", None) or default_saves_folder()
+
+
+def _historical_scenario(season: str, rules_root: Path) -> str | None:
+    """The default branching scenario if it has ``season``, else the longest scenario with a
+    historical policy that has it (None: the usual default, which will say why it cannot)."""
+    best: tuple[bool, int, str] | None = None
+    with cached_rulesets():
+        for ident in available_scenarios(rules_root):
+            try:
+                scenario = load_scenario(ident, rules_root)
+            except LoadError:
+                continue
+            seasons = {str(scenario.season_at(t)) for t in range(scenario.seasons)}
+            if scenario.history is not None and season in seasons:
+                rank = (ident == DEFAULT_BRANCH_SCENARIO, scenario.seasons, ident)
+                best = max(best, rank) if best else rank
+    return best[2] if best else None
+
+
+def _play_saved(args: argparse.Namespace, inp: TextIO, out: TextIO, why_not: str | None) -> int:
+    from game.text.play import ask_how_to_open, play_text
+
+    try:
+        loaded = load_save(args.load, args.rules)
+    except LoadError as err:
+        for problem in err.problems:
+            out.write(f"{problem}\n")
+        out.write(f"cannot load {args.load}: {len(err.errors)} error(s); nothing was changed\n")
+        return 1
+    if why_not is not None:
+        out.write(f"{why_not} Starting the text mode.\n")
+    how = "resume"
+    if loaded.change is not None:
+        out.write(f"Note: {loaded.change.describe()}.\n")
+        how = getattr(args, "on_changed", None) or ask_how_to_open(inp, out) or ""
+        if not how:
+            out.write("Not loaded: no choice was made.\n")
+            return 1
+    try:
+        session = _open(loaded, how)
+    except (SaveRefused, RuleError) as err:
+        out.write(f"error: cannot open {args.load}: {err}\n")
+        return 1
+    branch = f", branched from history at {session.branch_at}" if session.branch_at else ""
+    way = {"replay": " (replayed under the rules as they are now)", "as-saved": " (as saved)"}.get(how, "")
+    out.write(f"Loaded {args.load}: {loaded.scenario.title}, {session.turn} season(s) played{branch}{way}.\n")
+    return play_text(session, inp, out, saves=_saves_folder(args), player=getattr(args, "player", "") or loaded.save.metadata.player)
+
+
+def _open(loaded: LoadedSave, how: str) -> Session:
+    if how == "replay":
+        return loaded.replay()
+    if how == "as-saved":
+        return loaded.as_saved()
+    return loaded.resume()
 
 
 def _no_window_reason() -> str | None:
@@ -277,6 +387,41 @@ def _open_window(args: argparse.Namespace) -> str | None:
     except WindowUnavailable as err:
         return f"The window could not open ({err})."
     return None
+
+
+# --- replay ----------------------------------------------------------------------------------
+
+
+def cmd_replay(path: Path, rules_root: Path, out: TextIO) -> int:
+    """Re-run a save's lever history and compare every state; 0 only if all are reproduced."""
+    try:
+        loaded = load_save(path, rules_root)
+    except LoadError as err:
+        for problem in err.problems:
+            out.write(f"{problem}\n")
+        out.write(f"cannot replay {path}: {len(err.errors)} error(s)\n")
+        return 1
+    save = loaded.save
+    if loaded.change is not None:
+        out.write(f"Note: {loaded.change.describe()}; replaying under the rules as they are now.\n")
+    try:
+        result = check_replay(loaded)
+    except RuleError as err:
+        out.write(f"replay FAILED: the scenario cannot start under the rules as they are now: {err}\n")
+        return 1
+    who = f" by {save.metadata.player}" if save.metadata.player else ""
+    branch = f", branched from history at {save.branch_at}" if save.branch_at else ""
+    out.write(f"{path}: {save.scenario.id} (seed {save.seed}), {len(save.states) - 1} season(s) played{who}{branch}, "
+              f"saved {save.metadata.saved_at:%Y-%m-%d %H:%M} UTC\n")
+    if result.difference is not None:
+        out.write(f"replay FAILED after {result.seasons} season(s) reproduced: {result.difference}\n")
+        return 1
+    out.write(f"replay ok: the lever history reproduces the start and all {result.seasons} season(s) exactly "
+              f"({result.numbers:,} values, draws and events compared, with every log entry, random counter and ending)\n")
+    return 0
+
+
+# --- shared ----------------------------------------------------------------------------------
 
 
 def _default_scenario(rules_root: Path) -> str | None:

@@ -1,4 +1,5 @@
-"""One game in progress: the history of states, the levers being set, ending a season, undo.
+"""One game in progress: the history of states, the levers being set, ending a season, undo and
+redo, and branching from a scenario's history.
 
 Front ends (text mode, window, command line) read the session and change it only through these
 methods. A rejected lever value or a failing season leaves the session exactly as it was.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from game.engine import GameState, Model, initial_state, step
 from game.engine.explain import Explanation, explain
@@ -27,6 +28,10 @@ class GameOver(RuntimeError):
     """The game has ended; no more seasons can be played."""
 
 
+class BranchRefused(ValueError):
+    """A branch the scenario cannot give: no historical policy, or a season it does not have."""
+
+
 @dataclass(frozen=True)
 class EndingReached:
     id: str | None
@@ -43,6 +48,46 @@ class Session:
         self.model = model or Model(scenario)
         self.history: list[GameState] = [initial_state(self.model, seed)]
         self.levers: dict[str, float] = {name: lever.default for name, lever in scenario.levers.items()}
+        # Seasons taken back, the last one on top, each with the levers that were being set then.
+        self.redo_stack: list[tuple[GameState, dict[str, float]]] = []
+        # The season the player took over from the scenario's historical policy (None: from the start).
+        self.branch_at: str | None = None
+
+    @classmethod
+    def restore(cls, scenario: Scenario, seed: int, history: Sequence[GameState], levers: Mapping[str, float],
+                branch_at: str | None = None, model: Model | None = None) -> "Session":
+        """A session over states already played (a loaded save): ``history[0]`` is the start.
+        The states are taken as they are; nothing is recomputed."""
+        if not history:
+            raise ValueError("a session needs at least its starting state")
+        session = cls(scenario, seed, model)
+        session.history = list(history)
+        session.levers.update((k, float(v)) for k, v in levers.items() if k in session.levers)
+        session.branch_at = branch_at
+        return session
+
+    @classmethod
+    def branch(cls, scenario: Scenario, seed: int, at: str, model: Model | None = None) -> "Session":
+        """Play ``scenario``'s historical policy up to season ``at`` and hand over: the player sets
+        the levers of ``at`` (shown at what history did). Raises :class:`BranchRefused` for a
+        scenario without history, a season it does not have, or a game history ended before it."""
+        seasons = [str(scenario.season_at(turn)) for turn in range(scenario.seasons)]
+        if scenario.history is None:
+            raise BranchRefused(f"scenario '{scenario.id}' has no historical policy to branch from")
+        if at not in seasons:
+            raise BranchRefused(f"'{at}' is not a season of {scenario.id}; choose one of: {', '.join(seasons)}")
+        turn = seasons.index(at)
+        session = cls(scenario, seed, model)
+        while not session.is_over and session.turn < turn:
+            session.set_levers(scenario.history[session.turn])
+            session.end_season()
+        if session.is_over:
+            ending = session.ending
+            why = f"the ending '{ending.id}'" if ending is not None and ending.id else "its end"
+            raise BranchRefused(f"under the historical policy {scenario.id} reaches {why} in {session.state.season}, before {at}")
+        session.set_levers(scenario.history[turn])
+        session.branch_at = at
+        return session
 
     # -- reading -----------------------------------------------------------------------------
     @property
@@ -130,11 +175,19 @@ class Session:
 
     def end_season(self) -> GameState:
         """Play the coming season with the current levers and return the new state. A
-        :class:`~game.engine.RuleError` leaves the session as it was."""
+        :class:`~game.engine.RuleError` leaves the session as it was.
+
+        After an undo, a season that comes out exactly as the undone one (the same levers: the
+        game is deterministic) keeps the seasons undone after it for :meth:`redo`; any other
+        season clears them — that future did not happen."""
         if self.is_over:
             raise GameOver("the game is over")
         new = step(self.model, self.state, self.levers)
         self.history.append(new)
+        if self.redo_stack and self.redo_stack[-1][0] == new:
+            self.redo_stack.pop()
+        else:
+            self.redo_stack.clear()
         return new
 
     def undo(self) -> bool:
@@ -142,8 +195,23 @@ class Session:
         if len(self.history) <= 1:
             return False
         undone = self.history.pop()
+        self.redo_stack.append((undone, dict(self.levers)))
         self.levers = dict(zip(self.model.levers, undone.levers))
         return True
+
+    def redo(self) -> bool:
+        """Play again the season last taken back, exactly as it was, with the levers that were
+        being set after it. False when nothing was undone (or a different season was played since)."""
+        if not self.redo_stack:
+            return False
+        state, levers = self.redo_stack.pop()
+        self.history.append(state)
+        self.levers = levers
+        return True
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self.redo_stack)
 
 
 def _num(value: float) -> str:

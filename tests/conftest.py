@@ -72,6 +72,15 @@ def rules_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.fixture(autouse=True)
+def saves_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test (and every process it starts) saves and autosaves into a folder of its own,
+    never into the project's saves/."""
+    folder = tmp_path_factory.mktemp("saves")
+    monkeypatch.setenv("SMYCHKA_SAVES", str(folder))
+    return folder
+
+
 def run_main(*argv: str, stdin: str = "", cwd: Path = ROOT) -> tuple[int, str]:
     """Run ``game.cli.main`` in-process with ``argv``; returns (status, output)."""
     import io

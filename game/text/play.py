@@ -8,6 +8,7 @@ season report; at the end, the ending and its debrief.
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 from typing import TextIO
 
 from game.engine import RuleError
@@ -19,6 +20,7 @@ from game.report import (
 )
 from game.rules.models import Indicator
 from game.rules.season import Season
+from game.saves import autosave, default_save_path, save_game
 from game.session import LeverRejected, Session
 
 HELP = """Commands at a lever prompt:
@@ -27,9 +29,11 @@ HELP = """Commands at a lever prompt:
   ?            what this lever does, and its source
   why NAME     why a number moved this season (e.g. why {example})
   show         the indicators again
-  undo         take back the last season
+  undo         take back the last season (again and again, back to the start)
+  redo         play again a season you took back, exactly as it was
+  save [PATH]  save the game (default: {default_save}); autosaves go to {autosaves}
   help         this list
-  quit         leave the game"""
+  quit         leave the game (it is autosaved)"""
 
 
 class Quit(Exception):
@@ -39,11 +43,14 @@ class Quit(Exception):
 class TextGame:
     """A text-mode game over ``session``, reading ``inp`` and writing ``out``."""
 
-    def __init__(self, session: Session, inp: TextIO, out: TextIO) -> None:
+    def __init__(self, session: Session, inp: TextIO, out: TextIO, saves: Path | None = None, player: str = "") -> None:
         self.session = session
         self.inp = inp
         self.out = out
         self.rs = session.scenario.ruleset
+        self.saves = saves  # the saves folder; None: no autosaves (and `save` uses the default folder)
+        self.player = player
+        self.autosaved: object = session.state  # the state last autosaved (or loaded): no need to again
 
     def say(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -76,7 +83,34 @@ class TextGame:
             self.show_ending()
         except Quit as why:
             self.say(f"Leaving the game ({why}). {self.session.turn} season(s) played.")
+            self.autosave()
+        except KeyboardInterrupt:
+            self.say()
+            self.say(f"Interrupted. {self.session.turn} season(s) played.")
+            self.autosave()
+            return 130
         return 0
+
+    def autosave(self) -> None:
+        """Autosave into the saves folder (when there is one); a failure is said, not raised."""
+        if self.saves is None or self.session.state is self.autosaved:
+            return
+        try:
+            path = autosave(self.session, self.saves, self.player)
+        except OSError as err:
+            self.say(f"(Autosave failed: {err.strerror or err}. Your game goes on; try 'save PATH'.)")
+            return
+        self.autosaved = self.session.state
+        self.say(f"(Autosaved to {path}.)")
+
+    def save(self, where: str) -> None:
+        path = Path(where).expanduser() if where else default_save_path(self.session, self.saves)
+        try:
+            save_game(self.session, path, self.player)
+        except OSError as err:
+            self.say(f"  Not saved: cannot write {path}: {err.strerror or err}. Nothing was overwritten.")
+            return
+        self.say(f"  Saved to {path}. Resume with: main.py play --load {path}")
 
     def intro(self) -> None:
         sc = self.session.scenario
@@ -140,7 +174,18 @@ class TextGame:
         if lower in ("quit", "q", "exit"):
             raise Quit("you quit")
         if lower in ("help", "h"):
-            self.say(HELP.format(example=next(iter(s.model.variables), "x")))
+            default_save = default_save_path(s, self.saves)
+            autosaves = "nowhere in this game" if self.saves is None else self.saves / "autosave"
+            self.say(HELP.format(example=next(iter(s.model.variables), "x"), default_save=default_save, autosaves=autosaves))
+            return "again"
+        if lower == "save" or lower.startswith("save "):
+            self.save(answer[4:].strip())
+            return "again"
+        if lower == "redo":
+            if s.redo():
+                self.say(f"Season {s.state.season} played again as it was.")
+                return "undo"
+            self.say("Nothing to redo: no season has been taken back (or another was played since).")
             return "again"
         if answer == "?":
             self.explain_lever(lever_name)
@@ -261,6 +306,7 @@ class TextGame:
             self.say("Change a lever and try again, or tell the rule set's author.")
             return
         self.show_report()
+        self.autosave()
 
     def show_report(self) -> None:
         report = season_report(self.session)
@@ -363,6 +409,23 @@ def _signed(game: TextGame, name: str, delta: float) -> str:
     return f"+{text}" if delta >= 0 else f"-{text}"
 
 
-def play_text(session: Session, inp: TextIO, out: TextIO) -> int:
-    """Play ``session`` in text mode to its end (or until the player quits)."""
-    return TextGame(session, inp, out).run()
+def play_text(session: Session, inp: TextIO, out: TextIO, saves: Path | None = None, player: str = "") -> int:
+    """Play ``session`` in text mode to its end (or until the player quits); with ``saves``, autosave
+    there after every season and on quitting."""
+    return TextGame(session, inp, out, saves, player).run()
+
+
+def ask_how_to_open(inp: TextIO, out: TextIO) -> str | None:
+    """Ask how to open a save whose rules have changed: 'replay' or 'as-saved' (None: no answer)."""
+    while True:
+        out.write("Type 'replay' to play its levers again under the new rules, or 'as-saved' to open the game as it was saved: ")
+        out.flush()
+        line = inp.readline()
+        if not line:
+            out.write("\n")
+            return None
+        answer = line.strip().lower().replace(" ", "-").replace("_", "-")
+        if not _is_terminal(inp):
+            out.write(line.rstrip("\n") + "\n")
+        if answer in ("replay", "as-saved", "quit"):
+            return None if answer == "quit" else answer

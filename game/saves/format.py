@@ -1,0 +1,142 @@
+"""The save file format: versioned JSON, validated by pydantic models (see docs/SAVE_FORMAT.md).
+
+Version 2 is current. Every older version has an explicit upgrade step to the next one; a save of
+a newer version than this code knows is refused with a message saying so.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Callable, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FORMAT: Final = "smychka-save"
+CURRENT_VERSION: Final = 2
+
+SeasonId = Annotated[str, Field(pattern=r"^\d{4}-(winter|spring|summer|autumn)$")]
+Hash = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+ByName = dict[str, float]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+
+
+class SavedLogEntry(_Strict):
+    """A draw or an event of one season, as the season report showed it."""
+
+    kind: Literal["draw", "event"]
+    name: Name
+    value: float
+    message: str = ""
+    scripted: bool = False
+
+
+class SavedState(_Strict):
+    """The game after ``turn`` seasons (turn 0: the start), every number by name."""
+
+    turn: int = Field(ge=0)
+    season: SeasonId
+    values: ByName
+    draws: ByName
+    events: ByName
+    # Last season's values as this season's events changed them (only those that differ).
+    adjusted: ByName = {}
+    counter: int = Field(ge=0)
+    fired: list[Name] = []
+    log: list[SavedLogEntry] = []
+    ending: Name | None = None
+
+
+class RulesRef(_Strict):
+    id: Name
+    hash: Hash
+
+
+class ScenarioRef(_Strict):
+    id: Name
+    hash: Hash
+    file: str = ""
+
+
+class Metadata(_Strict):
+    """What a list of saves shows without reading the game itself."""
+
+    scenario_title: str
+    season: SeasonId  # the season to be played next (the last one played when the game is over)
+    turn: int = Field(ge=0)
+    saved_at: datetime
+    player: str = Field(max_length=200)
+    game_version: str
+    ending: Name | None = None
+
+
+class SaveV2(_Strict):
+    """A whole game: enough to resume it, to show it exactly as played, and to replay it."""
+
+    format: Literal["smychka-save"]
+    version: Literal[2]
+    metadata: Metadata
+    ruleset: RulesRef
+    scenario: ScenarioRef
+    seed: int
+    branch_at: SeasonId | None
+    lever_history: list[ByName]  # the levers of every season played, in order
+    levers: ByName  # the levers being set for the coming season
+    states: list[SavedState] = Field(min_length=1)  # states[0] is the start
+
+
+SaveFile = SaveV2
+
+
+# --- older versions --------------------------------------------------------------------------
+
+
+class SaveV1(_Strict):
+    """The first format (before branching and player names): flat metadata, levers as lists in
+    the order of ``lever_names``."""
+
+    format: Literal["smychka-save"]
+    version: Literal[1]
+    title: str
+    season: SeasonId
+    saved_at: datetime
+    ruleset: Name
+    ruleset_hash: Hash
+    scenario: Name
+    scenario_hash: Hash
+    seed: int
+    lever_names: list[Name]
+    lever_history: list[list[float]]
+    levers: list[float]
+    states: list[SavedState] = Field(min_length=1)
+
+
+def upgrade_v1(old: SaveV1) -> SaveV2:
+    """Version 1 -> 2: levers become tables by name; metadata is gathered in one table and gains
+    the player's name (unknown: empty), the game's version and the ending; the branch point is
+    new (none: version 1 games were played from the start)."""
+    def by_name(values: list[float]) -> dict[str, float]:
+        if len(values) != len(old.lever_names):
+            raise ValueError(f"{len(values)} lever value(s) for {len(old.lever_names)} lever name(s)")
+        return dict(zip(old.lever_names, values))
+
+    last = old.states[-1]
+    return SaveV2(
+        format=FORMAT, version=2,
+        metadata=Metadata(scenario_title=old.title, season=old.season, turn=last.turn, saved_at=old.saved_at,
+                          player="", game_version="unknown (format 1)", ending=last.ending),
+        ruleset=RulesRef(id=old.ruleset, hash=old.ruleset_hash),
+        scenario=ScenarioRef(id=old.scenario, hash=old.scenario_hash),
+        seed=old.seed, branch_at=None,
+        lever_history=[by_name(row) for row in old.lever_history], levers=by_name(old.levers),
+        states=old.states,
+    )
+
+
+# version -> (its model, the step to the next version); applied in order up to CURRENT_VERSION.
+UPGRADES: dict[int, tuple[type[BaseModel], Callable[..., BaseModel]]] = {
+    1: (SaveV1, upgrade_v1),
+}

@@ -1,0 +1,92 @@
+"""The saves folder: where games go by default, the autosaves (the last five kept), and the list
+a load dialog shows — every file in it, an unreadable one with its problem instead of an error."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from game.rules.problems import LoadError
+from game.saves.store import ROOT, read_save, save_game
+from game.session import Session
+
+AUTOSAVE_FOLDER = "autosave"
+AUTOSAVES_KEPT = 5
+
+
+def default_saves_folder() -> Path:
+    """``saves/`` in the project folder, or the folder named by ``SMYCHKA_SAVES``."""
+    return Path(os.environ.get("SMYCHKA_SAVES") or ROOT / "saves")
+
+
+def default_save_path(session: Session, folder: Path | None = None) -> Path:
+    """Where ``save`` puts a game when no file is named: ``SCENARIO-SEASON.json``."""
+    return (folder or default_saves_folder()) / f"{session.scenario.id}-{session.state.season}.json"
+
+
+def autosave(session: Session, folder: Path | None = None, player: str = "", now: datetime | None = None,
+             keep: int = AUTOSAVES_KEPT) -> Path:
+    """Save ``session`` as a new file in ``FOLDER/autosave/`` and then remove the oldest autosaves
+    beyond the last ``keep`` — only once the new one is safely on disk. Raises :class:`OSError`
+    (with every older autosave intact) when it cannot write."""
+    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    target = (folder or default_saves_folder()) / AUTOSAVE_FOLDER
+    stem = f"{moment:%Y%m%dT%H%M%S%f}Z-{session.scenario.id}-{session.state.season}"
+    path = target / f"{stem}.json"
+    n = 1
+    while path.exists():
+        n += 1
+        path = target / f"{stem}-{n}.json"
+    save_game(session, path, player=player, now=moment)
+    for old in _autosaves(target)[:-keep]:
+        try:
+            old.unlink()
+        except OSError:
+            pass  # a file we cannot remove stays; the new save is written all the same
+    return path
+
+
+def _autosaves(folder: Path) -> list[Path]:
+    """Autosave files, oldest first (their names start with the time they were saved)."""
+    return sorted(p for p in folder.glob("*.json") if not p.name.startswith("."))
+
+
+@dataclass(frozen=True)
+class SaveEntry:
+    """One file of a saves folder as a load dialog lists it."""
+
+    path: Path
+    is_autosave: bool
+    scenario_id: str = ""
+    scenario_title: str = ""
+    season: str = ""
+    turn: int = 0
+    saved_at: datetime | None = None
+    player: str = ""
+    ending: str | None = None
+    problem: str | None = None  # why it cannot be loaded (None: it reads as a good save)
+
+
+def list_saves(folder: Path | None = None) -> list[SaveEntry]:
+    """Every ``.json`` file in ``folder`` (default: the saves folder) and its ``autosave/``:
+    readable saves newest first, then the unreadable ones with their first problem. Never raises
+    for a bad file; a folder that does not exist lists nothing."""
+    base = folder or default_saves_folder()
+    entries: list[SaveEntry] = []
+    for is_auto, where in ((False, base), (True, base / AUTOSAVE_FOLDER)):
+        try:
+            files = sorted(p for p in where.glob("*.json") if p.is_file() and not p.name.startswith("."))
+        except OSError:
+            continue
+        for path in files:
+            try:
+                save = read_save(path)
+            except LoadError as err:
+                entries.append(SaveEntry(path, is_auto, problem=str(err.problems[0]) if err.problems else "unreadable"))
+                continue
+            m = save.metadata
+            entries.append(SaveEntry(path, is_auto, save.scenario.id, m.scenario_title, m.season, m.turn, m.saved_at, m.player, m.ending))
+    good = sorted((e for e in entries if e.problem is None), key=lambda e: e.saved_at or datetime.min.replace(tzinfo=timezone.utc), reverse=True)
+    return good + [e for e in entries if e.problem is not None]

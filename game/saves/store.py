@@ -1,0 +1,440 @@
+"""Saving a game to a file and loading it back: exact, atomic, and never a traceback.
+
+:func:`save_game` writes a :class:`~game.saves.format.SaveV2` as JSON, atomically.
+:func:`load_save` reads one back against the rules on disk and returns a :class:`LoadedSave`;
+every bad save (truncated, damaged, not JSON, not a save, hand-edited nonsense, a version this
+code does not know, a scenario that no longer exists) raises :class:`LoadError` with located
+problems, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import tomllib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from pydantic import BaseModel, ValidationError
+
+from game.engine import GameState, LogEntry, Model, RuleError
+from game.formula import did_you_mean
+from game.rules.locate import Locations
+from game.rules.locate import Path as KeyPath
+from game.rules.problems import LoadError, Problem
+from game.rules.reading import Document, display_name, translate
+from game.rules.ruleset import on_step
+from game.rules.scenario import Scenario, available_scenarios, load_scenario
+from game.saves.atomic import write_atomically
+from game.saves.format import (
+    CURRENT_VERSION, FORMAT, UPGRADES, Metadata, RulesRef, SavedLogEntry, SavedState, SaveV2, ScenarioRef,
+)
+from game.saves.locate_json import locate_json
+from game.session import LeverRejected, Session
+
+MAX_SAVE_BYTES = 64 * 1024 * 1024
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+class SaveRefused(ValueError):
+    """A loaded save cannot be opened the way asked (the message says why and what to do)."""
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def to_save(session: Session, player: str = "", now: datetime | None = None) -> SaveV2:
+    """The whole of ``session`` as a save: lever history, every state by name, metadata."""
+    model, history = session.model, session.history
+    states = [saved_state(model, state, history[turn - 1] if turn else None) for turn, state in enumerate(history)]
+    last = session.state
+    scenario = session.scenario
+    return SaveV2(
+        format=FORMAT, version=CURRENT_VERSION,
+        metadata=Metadata(
+            scenario_title=scenario.title,
+            season=last.season if session.is_over else str(session.next_season),
+            turn=last.turn, saved_at=(now or datetime.now(timezone.utc)).astimezone(timezone.utc),
+            player=player, game_version=game_version(), ending=last.ending,
+        ),
+        ruleset=RulesRef(id=scenario.ruleset.id, hash=scenario.ruleset.content_hash),
+        scenario=ScenarioRef(id=scenario.id, hash=scenario.content_hash, file=scenario.file),
+        seed=session.seed,
+        branch_at=session.branch_at,
+        lever_history=[session.levers_played(turn) for turn in range(1, len(history))],
+        levers=dict(session.levers),
+        states=states,
+    )
+
+
+def saved_state(model: Model, state: GameState, before: GameState | None) -> SavedState:
+    names = model.variables
+    adjusted = {} if before is None else {
+        name: p for name, p, v in zip(names, state.prev_values, before.values) if p != v
+    }
+    return SavedState(
+        turn=state.turn, season=state.season,
+        values=dict(zip(names, state.values)), draws=dict(zip(model.draws, state.draws)),
+        events=dict(zip(model.events, state.events)), adjusted=adjusted, counter=state.counter,
+        fired=list(state.fired),
+        log=[SavedLogEntry(kind=e.kind, name=e.name, value=e.value, message=e.message, scripted=e.scripted) for e in state.log],
+        ending=state.ending,
+    )
+
+
+def save_text(save: SaveV2) -> str:
+    """The JSON text of ``save`` (one key per line, so a problem's line says where it is)."""
+    return save.model_dump_json(indent=1) + "\n"
+
+
+def save_game(session: Session, path: Path, player: str = "", now: datetime | None = None) -> Path:
+    """Save ``session`` to ``path`` atomically: the old file stays whole until the new one is
+    complete on disk. Raises :class:`OSError` (with the old file intact) when it cannot write."""
+    write_atomically(path, save_text(to_save(session, player, now)))
+    return path
+
+
+@functools.cache
+def game_version() -> str:
+    """The game's version, as pyproject.toml declares it."""
+    try:
+        with open(ROOT / "pyproject.toml", "rb") as handle:
+            return str(tomllib.load(handle)["project"]["version"])
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return "unknown"
+
+
+# --- reading the file ------------------------------------------------------------------------
+
+
+class _JsonDocument(Document):
+    """A save's text with its key positions, for placing problems at FILE:LINE:COL."""
+
+    @functools.cached_property
+    def locations(self) -> Locations:
+        return locate_json(self.text)
+
+
+def read_save(path: Path) -> SaveV2:
+    """Read and validate the save at ``path``, upgrading an older format; no rules are read.
+    Raises :class:`LoadError` with located problems for anything that is not a good save."""
+    name = display_name(path)
+    try:
+        if path.is_dir():
+            raise LoadError([Problem(name, 1, 1, "is a folder, expected a save file")])
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise LoadError([Problem(name, 1, 1, "file not found")]) from None
+    except OSError as err:
+        raise LoadError([Problem(name, 1, 1, f"cannot read the file: {err.strerror or err}")]) from None
+    if len(raw) > MAX_SAVE_BYTES:
+        raise LoadError([Problem(name, 1, 1, f"file is {len(raw):,} bytes; a save is at most {MAX_SAVE_BYTES:,}")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        line_start = raw.rfind(b"\n", 0, err.start) + 1
+        col = len(raw[line_start: err.start].decode("utf-8", errors="replace")) + 1
+        raise LoadError([Problem(name, line, col, f"damaged save: byte 0x{raw[err.start]:02x} is not UTF-8 text (a save is UTF-8 JSON)")]) from None
+    return parse_save(name, text)
+
+
+def parse_save(name: str, text: str) -> SaveV2:
+    """Validate save ``text`` (shown as file ``name`` in problems); see :func:`read_save`."""
+    try:
+        return SaveV2.model_validate_json(text)  # the usual case, and the fast one
+    except ValidationError:
+        pass
+    except RecursionError:
+        raise LoadError([Problem(name, 1, 1, "not a Smychka save: the JSON is nested too deeply")]) from None
+    data = _json(name, text)
+    doc = _JsonDocument(name, data if isinstance(data, dict) else {}, text)
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        where = ("format",) if isinstance(data, dict) and "format" in data else ()
+        raise LoadError([doc.problem(where, f'not a Smychka save: expected "format": "{FORMAT}" at the top', value=True)])
+    version = data.get("version")
+    if "version" not in data:
+        raise LoadError([doc.problem((), "missing required key 'version'")])
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise LoadError([doc.problem(("version",), f"expected a whole number, found {_describe(version)}", value=True)])
+    if version > CURRENT_VERSION:
+        raise LoadError([doc.problem(("version",), f"saved by a newer Smychka: format {version}, this version reads up to {CURRENT_VERSION}", value=True)])
+    if version != CURRENT_VERSION and version not in UPGRADES:
+        raise LoadError([doc.problem(("version",), f"unknown save format version {version} (this version reads {min(UPGRADES, default=CURRENT_VERSION)} to {CURRENT_VERSION})", value=True)])
+    model: type[BaseModel] = SaveV2 if version == CURRENT_VERSION else UPGRADES[version][0]
+    try:
+        parsed: BaseModel = model.model_validate_json(text)
+    except ValidationError as err:
+        raise LoadError(_translated(err, model, doc, data)) from None
+    while version < CURRENT_VERSION:
+        try:
+            parsed = UPGRADES[version][1](parsed)
+        except (ValueError, ValidationError) as err:
+            raise LoadError([doc.problem((), f"cannot upgrade this format {version} save: {err}")]) from None
+        version += 1
+    assert isinstance(parsed, SaveV2)
+    return parsed
+
+
+def _json(name: str, text: str) -> Any:
+    if not text.strip():
+        raise LoadError([Problem(name, 1, 1, "empty file: not a Smychka save")])
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        message = err.msg[:1].lower() + err.msg[1:]
+        if not text.lstrip().startswith(("{", "[")):
+            raise LoadError([Problem(name, err.lineno, err.colno, f"not a Smychka save: not JSON ({message})")]) from None
+        if err.pos >= len(text.rstrip()) or message.startswith("unterminated string"):
+            raise LoadError([Problem(name, err.lineno, err.colno, f"the save ends too early (truncated?): {message}")]) from None
+        raise LoadError([Problem(name, err.lineno, err.colno, f"damaged save: JSON syntax error: {message}")]) from None
+    except RecursionError:
+        raise LoadError([Problem(name, 1, 1, "not a Smychka save: the JSON is nested too deeply")]) from None
+
+
+def _translated(err: ValidationError, model: type[BaseModel], doc: Document, data: Any) -> list[Problem]:
+    """pydantic's errors in the rule files' words, with JSON's names for JSON's things."""
+    out = []
+    for p in translate(err, model, doc, data, ()):
+        message = p.message.replace("a table", "an object {...}").replace("text in quotes", "a string in quotes")
+        out.append(Problem(p.file, p.line, p.col, message, p.severity))
+    return out
+
+
+def _describe(value: Any) -> str:
+    from game.rules.reading import describe
+
+    return describe(value).replace("a table", "an object")
+
+
+# --- loading against the rules ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RulesChange:
+    """How the rules on disk differ from those the save was played under."""
+
+    ruleset_changed: bool
+    scenario_changed: bool
+    missing_variables: tuple[str, ...]  # in the save, gone from the rules
+    new_variables: tuple[str, ...]  # in the rules, not in the save
+    missing_levers: tuple[str, ...]
+    new_levers: tuple[str, ...]
+
+    def describe(self) -> str:
+        what = " and ".join(w for w, changed in (("the rule set", self.ruleset_changed), ("the scenario", self.scenario_changed)) if changed)
+        parts = [f"{what} changed since this game was saved"]
+        for label, names in (("variables no longer in the rules", self.missing_variables), ("new variables", self.new_variables),
+                             ("levers no longer in the rules", self.missing_levers), ("new levers", self.new_levers)):
+            if names:
+                parts.append(f"{label}: {_short_list(names)}")
+        return "; ".join(parts)
+
+
+def _short_list(names: Iterable[str], limit: int = 8) -> str:
+    items = list(names)
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+@dataclass(frozen=True)
+class LoadedSave:
+    """A valid save and the scenario it belongs to, as the rules on disk now read."""
+
+    path: Path
+    save: SaveV2
+    scenario: Scenario
+    change: RulesChange | None  # None: the rules are exactly those the game was played under
+
+    @property
+    def rules_changed(self) -> bool:
+        return self.change is not None
+
+    @property
+    def turn(self) -> int:
+        return len(self.save.states) - 1
+
+    def resume(self, model: Model | None = None) -> Session:
+        """The game exactly as saved, ready to go on. Only when the rules have not changed;
+        otherwise choose :meth:`replay` or :meth:`as_saved` (raises :class:`SaveRefused`)."""
+        if self.change is not None:
+            raise SaveRefused(f"{self.change.describe()}: replay the lever history under the new rules, or open the game as saved")
+        return self._restore(model or Model(self.scenario))
+
+    def replay(self, model: Model | None = None) -> Session:
+        """The lever history played again, from the scenario and seed, under the rules as they
+        are now. Raises :class:`SaveRefused` naming the season when the new rules refuse it."""
+        session = Session(self.scenario, self.save.seed, model)
+        session.branch_at = self.save.branch_at
+        for levers in self.save.lever_history:
+            season = session.next_season
+            try:
+                session.set_levers({k: v for k, v in levers.items() if k in session.levers})
+                session.end_season()
+            except (LeverRejected, RuleError) as err:
+                raise SaveRefused(f"the lever history cannot be replayed under the rules as they are now: {season}: {err}") from None
+            except RuntimeError:
+                raise SaveRefused(f"under the rules as they are now the game ends in {session.state.season}, before the saved game did") from None
+        for name, value in self.save.levers.items():
+            try:
+                session.set_lever(name, value)
+            except LeverRejected:
+                pass  # a lever the new rules lock, bound or no longer have: its default is shown
+        return session
+
+    def as_saved(self, model: Model | None = None) -> Session:
+        """The states as stored, to go on from under the rules as they are now: variables, levers,
+        draws and events are matched by name; those the save lacks take their starting values
+        (see :attr:`change` for which). Raises :class:`SaveRefused` if the scenario is now shorter
+        than the saved game."""
+        if self.turn > self.scenario.seasons:
+            raise SaveRefused(f"the saved game has {self.turn} season(s) but {self.scenario.id} now has only {self.scenario.seasons}")
+        return self._restore(model or Model(self.scenario))
+
+    def _restore(self, model: Model) -> Session:
+        fresh = Session(self.scenario, self.save.seed, model)
+        start = fresh.state
+        history: list[GameState] = []
+        for turn, saved in enumerate(self.save.states):
+            levers = self.save.lever_history[turn - 1] if turn else {}
+            before = history[-1].values if history else None
+            history.append(_game_state(model, saved, levers, before, start))
+        return Session.restore(self.scenario, self.save.seed, history, self.save.levers, self.save.branch_at, model)
+
+
+def _game_state(model: Model, saved: SavedState, levers: Mapping[str, float], before: tuple[float, ...] | None, start: GameState) -> GameState:
+    """A saved state as the engine holds it, in ``model``'s order; names the save lacks take
+    their value in ``start`` (only when the rules changed since the save)."""
+    values = tuple(saved.values.get(name, start.values[i]) for i, name in enumerate(model.variables))
+    if before is None:
+        prev = values
+    else:
+        prev = tuple(saved.adjusted.get(name, before[i]) for i, name in enumerate(model.variables))
+    lever_values = tuple(levers.get(name, default) for name, default in zip(model.levers, start.levers)) if levers else start.levers
+    known = set(model.draws) | set(model.events)
+    return GameState(
+        turn=saved.turn, season=saved.season, values=values, levers=lever_values,
+        draws=tuple(saved.draws.get(name, start.draws[i]) for i, name in enumerate(model.draws)),
+        events=tuple(saved.events.get(name, 0.0) for name in model.events),
+        prev_values=prev, seed=start.seed, counter=saved.counter,
+        fired=tuple(f for f in saved.fired if f in model.event_index),
+        log=tuple(LogEntry(e.kind, e.name, e.value, e.message, e.scripted) for e in saved.log if e.name in known),
+        ending=saved.ending if saved.ending is None or saved.ending in model.scenario.endings else None,
+    )
+
+
+def load_save(path: Path, rules_root: Path, scenario: Scenario | None = None) -> LoadedSave:
+    """Read the save at ``path`` and the scenario it was played in from ``rules_root`` (or use
+    ``scenario`` when the caller has it loaded already and it is the save's). Raises
+    :class:`LoadError` with located problems; never writes anything."""
+    save = read_save(path)
+    name = display_name(path)
+    if scenario is None or scenario.id != save.scenario.id:
+        scenario = _scenario_of(path, save, rules_root)
+    change = _change(save, scenario)
+    problems = check_save(save, scenario, change is None)
+    if problems:
+        doc = _JsonDocument(name, {}, path.read_text(encoding="utf-8", errors="replace"))
+        raise LoadError([doc.problem(where, message, value=True) for where, message in problems])
+    return LoadedSave(path, save, scenario, change)
+
+
+def _scenario_of(path: Path, save: SaveV2, rules_root: Path) -> Scenario:
+    known = available_scenarios(rules_root)
+    ref = save.scenario.id
+    if ref not in known and save.scenario.file and Path(save.scenario.file).is_file():
+        ref = save.scenario.file  # a scenario loaded from its own file, still there
+    elif ref not in known:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        doc = _JsonDocument(display_name(path), {}, text)
+        raise LoadError([doc.problem(("scenario", "id"), f"the game's scenario '{save.scenario.id}' no longer exists"
+                                     f"{did_you_mean(save.scenario.id, known)} (scenarios: {', '.join(known) or 'none'})", value=True)])
+    try:
+        return load_scenario(ref, rules_root)
+    except LoadError as err:
+        note = Problem(display_name(path), 1, 1, f"the game's scenario '{save.scenario.id}' does not load; its problems follow")
+        raise LoadError([note, *err.problems]) from None
+
+
+def _change(save: SaveV2, scenario: Scenario) -> RulesChange | None:
+    ruleset_changed = save.ruleset.hash != scenario.ruleset.content_hash or save.ruleset.id != scenario.ruleset.id
+    scenario_changed = save.scenario.hash != scenario.content_hash
+    if not (ruleset_changed or scenario_changed):
+        return None
+    saved_vars = list(save.states[0].values)
+    saved_levers = list(save.levers)
+    return RulesChange(
+        ruleset_changed, scenario_changed,
+        missing_variables=tuple(v for v in saved_vars if v not in scenario.ruleset.variables),
+        new_variables=tuple(v for v in scenario.ruleset.variables if v not in save.states[0].values),
+        missing_levers=tuple(v for v in saved_levers if v not in scenario.levers),
+        new_levers=tuple(v for v in scenario.levers if v not in save.levers),
+    )
+
+
+def check_save(save: SaveV2, scenario: Scenario, same_rules: bool) -> list[tuple[KeyPath, str]]:
+    """What a valid-looking save gets wrong: its parts disagree with each other, or (when the
+    rules are those it was played under) with the rules. Each problem with its key path."""
+    out: list[tuple[KeyPath, str]] = []
+    states, levers = save.states, save.lever_history
+    if len(states) != len(levers) + 1:
+        out.append((("states",), f"{len(states)} state(s) for {len(levers)} season(s) of levers in lever_history: expected one state more (the start)"))
+    for turn, state in enumerate(states):
+        if state.turn != turn:
+            out.append((("states", turn, "turn"), f"expected turn {turn}, found {state.turn}"))
+    if save.metadata.turn != states[-1].turn:
+        out.append((("metadata", "turn"), f"the game has {len(states) - 1} season(s) played, not {save.metadata.turn}"))
+    seasons = [str(scenario.season_at(t)) for t in range(scenario.seasons)]
+    if save.branch_at is not None and save.branch_at not in seasons:
+        out.append((("branch_at",), f"'{save.branch_at}' is not a season of {scenario.id} ({seasons[0]} to {seasons[-1]})"))
+    if not same_rules or out:
+        return out
+    if len(states) - 1 > scenario.seasons:
+        out.append((("states",), f"{len(states) - 1} seasons played; {scenario.id} has {scenario.seasons}"))
+    for turn, state in enumerate(states):
+        expected = str(scenario.start.plus(turn - 1))
+        if state.season != expected:
+            out.append((("states", turn, "season"), f"expected season '{expected}', found '{state.season}'"))
+        out += _names(("states", turn, "values"), state.values, scenario.ruleset.variables, "variable")
+        out += _names(("states", turn, "draws"), state.draws, scenario.ruleset.draws, "draw")
+        out += _names(("states", turn, "events"), state.events, scenario.events, "event")
+        out += [(("states", turn, "adjusted", k), f"unknown variable '{k}'{did_you_mean(k, scenario.ruleset.variables)}")
+                for k in state.adjusted if k not in scenario.ruleset.variables]
+        out += [(("states", turn, "fired", i), f"unknown event '{k}'") for i, k in enumerate(state.fired) if k not in scenario.events]
+        if state.ending is not None and state.ending not in scenario.endings:
+            out.append((("states", turn, "ending"), f"unknown ending '{state.ending}'{did_you_mean(state.ending, scenario.endings)}"))
+        for name, value in state.values.items():
+            var = scenario.ruleset.variables.get(name)
+            if var is not None and not var.min <= value <= var.max:
+                out.append((("states", turn, "values", name), f"{value:g} is outside the bounds of {name} ({var.min:g}..{var.max:g})"))
+    for turn, played in enumerate(levers):
+        out += _lever_problems(("lever_history", turn), played, scenario)
+    out += _lever_problems(("levers",), save.levers, scenario)
+    return out
+
+
+def _names(at: KeyPath, found: Mapping[str, float], known: Mapping[str, Any], kind: str) -> list[tuple[KeyPath, str]]:
+    """Every name of ``found`` must be ``known``, and every known name be there."""
+    out = [(at + (k,), f"unknown {kind} '{k}'{did_you_mean(k, known)}") for k in found if k not in known]
+    missing = [k for k in known if k not in found]
+    if missing:
+        out.append((at, f"missing {kind}(s): {_short_list(missing)}"))
+    return out
+
+
+def _lever_problems(at: KeyPath, values: Mapping[str, float], scenario: Scenario) -> list[tuple[KeyPath, str]]:
+    out = _names(at, values, scenario.levers, "lever")
+    for name, value in values.items():
+        lever = scenario.levers.get(name)
+        if lever is None:
+            continue
+        if name in scenario.locked and value != lever.default:
+            out.append((at + (name,), f"lever {name} is locked at {lever.default:g} in this scenario"))
+        elif not lever.min <= value <= lever.max:
+            out.append((at + (name,), f"{value:g} is outside the bounds of {name} ({lever.min:g}..{lever.max:g})"))
+        elif not on_step(value, scenario.ruleset.levers[name].min, lever.step):
+            out.append((at + (name,), f"{value:g} is not on a step of {name} ({lever.step:g})"))
+    return out
+
