@@ -116,11 +116,27 @@ def test_same_seed_gives_identical_json_across_processes_and_hash_seeds() -> Non
 
 
 def test_play_without_a_display_says_so_and_plays_text(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER", "SDL_VIDEO_DRIVER")}
     result = subprocess.run([sys.executable, "main.py"], cwd=ROOT, input="quit\n", capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0
     assert "No display found. Starting the text mode." in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_play_with_a_display_that_does_not_answer_falls_back_to_text(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "SDL_VIDEODRIVER", "SDL_VIDEO_DRIVER")}
+    env.update(DISPLAY=":97", SMYCHKA_CONFIG_DIR=str(tmp_path))  # no X server there
+    result = subprocess.run([sys.executable, "main.py"], cwd=ROOT, input="quit\n", capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0
+    assert "The window could not open" in result.stdout and "Starting the text mode." in result.stdout
+    assert "pygame-ce" not in result.stdout  # no import banner in the player's terminal
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_play_with_a_dummy_video_driver_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    status, out = run_main("play", stdin="quit\n")
+    assert status == 0 and "No display (SDL_VIDEODRIVER=dummy). Starting the text mode." in out
 
 
 @pytest.mark.parametrize("args", [

@@ -9,6 +9,9 @@ import pygame
 from game.ui.app import App
 
 
+HEADLESS_DRIVERS = ("offscreen", "dummy")
+
+
 class WindowUnavailable(RuntimeError):
     """The display could not be opened (the caller falls back to the text mode)."""
 
@@ -18,6 +21,14 @@ def run_window(rules_root: Path, scenario: str | None = None, seed: int | None =
     from game.ui.games import new_game
     from game.ui.scenes.title import TitleScene
 
+    try:
+        pygame.display.init()
+        driver = pygame.display.get_driver()
+    except pygame.error as err:
+        raise WindowUnavailable(str(err)) from None
+    if driver in HEADLESS_DRIVERS:  # SDL fell back to drawing into memory: no one would see it
+        pygame.display.quit()
+        raise WindowUnavailable(f"no usable display; SDL could only offer its '{driver}' driver")
     try:
         app = App(rules_root)
     except pygame.error as err:
