@@ -1,5 +1,5 @@
 """Property tests: any valid lever sequence, any seed, on every shipped scenario, plays without
-an error and keeps every variable inside its declared bounds."""
+an error, keeps every variable inside its declared bounds and keeps every declared invariant."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from game.engine.invariants import check_invariants
 from game.rules.scenario import Scenario, available_scenarios, load_scenario
 from game.session import Session
 from tests.conftest import RULES
@@ -33,6 +34,7 @@ def lever_values(scenario: Scenario) -> st.SearchStrategy[dict[str, float]]:
 def test_random_lever_sequences_never_fail_and_stay_in_bounds(ident: str) -> None:
     scenario = SCENARIOS[ident]
     variables = scenario.ruleset.variables
+    assert scenario.invariants, f"{ident} declares no invariants to check"
 
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(seed=st.integers(0, 2**32), plan=st.lists(lever_values(scenario), min_size=scenario.seasons, max_size=scenario.seasons))
@@ -45,6 +47,8 @@ def test_random_lever_sequences_never_fail_and_stay_in_bounds(ident: str) -> Non
             session.end_season()
             for name, value in session.values().items():
                 assert variables[name].min <= value <= variables[name].max, (name, value, session.state.season)
+            violations = check_invariants(session.model, session.history[-2], session.history[-1])
+            assert not violations, "\n".join(str(v) for v in violations)
 
     play()
 

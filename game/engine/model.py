@@ -9,12 +9,13 @@ in dependency order. No name is looked up in a dictionary while a season runs.
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
 from game.formula import Formula, expression_function, make_function, to_python
 from game.formula.compiler import as_float, item, load
-from game.rules.models import Draw, Ending, Event
+from game.rules.models import Draw, Ending, Event, Invariant
 from game.rules.ruleset import SEASON_FACTS
 from game.rules.scenario import Scenario
 from game.rules.season import Season
@@ -53,6 +54,18 @@ class CompiledEnding:
     id: str
     ending: Ending
     condition: Fn
+
+
+@dataclass(frozen=True)
+class CompiledInvariant:
+    """An invariant's formulas as functions: ``condition``, or ``left`` and ``right``."""
+
+    id: str
+    invariant: Invariant
+    condition: Fn | None
+    left: Fn | None
+    right: Fn | None
+    inputs: tuple[Input, ...]
 
 
 class Model:
@@ -151,6 +164,21 @@ class Model:
         )
         season_turn = Season.parse(event.season).minus(self.scenario.start) if event.season else None
         return CompiledEvent(ident, event, condition, chance, effects, season_turn)
+
+    @functools.cached_property
+    def compiled_invariants(self) -> tuple[CompiledInvariant, ...]:
+        """The scenario's invariants, compiled on first use (play never pays for them)."""
+        formulas = {**self.ruleset.formulas, **self.scenario.formulas}
+        out = []
+        for ident, invariant in self.scenario.invariants.items():
+            fns: dict[str, Fn | None] = {}
+            inputs: dict[Input, None] = {}
+            for key in ("condition", "left", "right"):
+                formula = formulas.get(("invariants", ident, key))
+                fns[key] = None if formula is None else self.function(formula, f"invariants.{ident}.{key}")
+                inputs.update(dict.fromkeys(self.inputs_of(formula) if formula is not None else ()))
+            out.append(CompiledInvariant(ident, invariant, fns["condition"], fns["left"], fns["right"], tuple(inputs)))
+        return tuple(out)
 
     # -- reading values ----------------------------------------------------------------------
     def facts(self, season: Season, turn: int) -> tuple[float, ...]:

@@ -158,6 +158,21 @@ class Ending(Strict):
     source: Citation
 
 
+class Invariant(Strict):
+    """Something that must hold after every season played: a condition, or a balance whose left
+    and right agree within tolerance * max(1, |left|, |right|) (tolerance 1e-9 unless given).
+    Checked under test (the property tests, the soak script), not during play."""
+
+    title: Text
+    condition: FormulaText | None = None
+    left: FormulaText | None = None
+    right: FormulaText | None = None
+    tolerance: Annotated[Number, Field(ge=0)] | None = None
+    description: Text
+    mechanisms: Annotated[list[str], Field(min_length=1)]
+    source: Citation
+
+
 class Indicator(Strict):
     variable: Text
     label: Text
@@ -179,11 +194,12 @@ class RuleFile(Strict):
     draws: dict[str, Draw] = {}
     events: dict[str, Event] = {}
     endings: dict[str, Ending] = {}
+    invariants: dict[str, Invariant] = {}
     indicators: list[Indicator] = []
 
 
 # The tables of a rule set that hold named definitions, in the order they are merged.
-DEFINITION_TABLES = ("works", "mechanisms", "parameters", "levers", "variables", "draws", "events", "endings")
+DEFINITION_TABLES = ("works", "mechanisms", "parameters", "levers", "variables", "draws", "events", "endings", "invariants")
 
 
 # --------------------------------------------------------------------------------------------
@@ -261,4 +277,5 @@ class ScenarioFile(Strict):
     scripted_draws: list[ScriptedDraw] = []
     events: dict[str, Event] = {}
     endings: dict[str, Ending] = {}
+    invariants: dict[str, Invariant] = {}
     history: History | None = None

@@ -19,8 +19,8 @@ from typing import Any, Iterable, Iterator, Mapping
 from game.formula import FUNCTIONS, MAX_EXPONENT, PREV, Formula, FormulaError, did_you_mean, parse
 from game.rules.locate import Path
 from game.rules.models import (
-    DEFINITION_TABLES, FORMAT_VERSION, Citation, Draw, Ending, Event, Indicator, Lever, Manifest,
-    Mechanism, Parameter, RuleFile, Variable, Work,
+    DEFINITION_TABLES, FORMAT_VERSION, Citation, Draw, Ending, Event, Indicator, Invariant, Lever,
+    Manifest, Mechanism, Parameter, RuleFile, Variable, Work,
 )
 from game.rules.problems import LoadError, Problem
 from game.rules.reading import Document, display_name, read_document, validate_partially
@@ -83,6 +83,7 @@ class Ruleset:
     order: tuple[str, ...]
     depends_on: Mapping[str, tuple[str, ...]]  # same-season inputs of each variable (the causal graph)
     origins: Mapping[tuple[str, str], Origin] = field(repr=False, compare=False)
+    invariants: Mapping[str, Invariant] = field(default_factory=dict)
 
     def formula(self, *key: str) -> Formula:
         return self.formulas[key]
@@ -162,7 +163,7 @@ def ruleset_warnings(ruleset: Ruleset) -> list[Problem]:
     """Problems that do not stop a rule set from loading (unused mechanisms, for instance)."""
     problems: list[Problem] = []
     used: set[str] = set()
-    for table in ("variables", "events", "endings", "levers"):
+    for table in ("variables", "events", "endings", "levers", "invariants"):
         for definition in getattr(ruleset, table).values():
             used.update(definition.mechanisms)
     for mech_id in ruleset.mechanisms:
@@ -206,7 +207,7 @@ def _assemble(folder: FsPath, docs: list[tuple[Document, RuleFile]], content_has
         parameters=merged["parameters"], levers=merged["levers"], variables=merged["variables"],
         draws=merged["draws"], events=merged["events"], endings=merged["endings"],
         indicators=tuple(i for i, _ in indicators), formulas=checker.formulas, order=checker.order,
-        depends_on=checker.depends_on, origins=origins,
+        depends_on=checker.depends_on, origins=origins, invariants=merged["invariants"],
     )
 
 
@@ -272,6 +273,8 @@ class RuleChecker:
         for ident, event in self.m["events"].items():
             check_event(self, ident, event)
         self.check_endings()
+        for ident, invariant in self.m["invariants"].items():
+            check_invariant(self, ident, invariant, ending_names(self.m))
         for indicator, origin in indicators:
             if indicator.variable not in self.m["variables"] and indicator.variable not in self.broken:
                 hint = did_you_mean(indicator.variable, self.m["variables"])
@@ -329,7 +332,7 @@ class RuleChecker:
                 self.problems.append(origin.problem(f"unknown work '{cite.work}'{hint}{known}", sub + ("work",), value=True))
 
     def check_mechanism_refs(self) -> None:
-        for table in ("levers", "variables", "events", "endings"):
+        for table in ("levers", "variables", "events", "endings", "invariants"):
             for ident, definition in self.m[table].items():
                 self.check_mechanisms_of(table, ident, definition)
 
@@ -486,7 +489,7 @@ class RuleChecker:
         return tuple(order)
 
     def check_endings(self) -> None:
-        names = [*SEASON_FACTS, *self.m["parameters"], *self.m["levers"], *self.m["variables"], *self.m["draws"], *self.m["events"]]
+        names = ending_names(self.m)
         for ident, ending in self.m["endings"].items():
             formula = self.parse("endings", ident, ("condition",), ending.condition)
             if formula is not None:
@@ -520,6 +523,35 @@ def use_position(formula: Formula, name: str, kind: str) -> tuple[int, int]:
             if node_kind == kind or (kind == "bare" and node_kind == "exponent"):
                 found.append((node.lineno, node.col_offset))
     return min(found) if found else formula.name_position(name)
+
+
+def ending_names(m: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """What an ending's or invariant's formulas may read: anything of this season, and prev()."""
+    return [*SEASON_FACTS, *m["parameters"], *m["levers"], *m["variables"], *m["draws"], *m["events"]]
+
+
+def check_invariant(checker: RuleChecker, ident: str, invariant: Invariant, names: Iterable[str], table: str = "invariants") -> bool:
+    """Check an invariant's form (a condition, or a balance of left and right) and its formulas;
+    True when all of them are valid."""
+    sides = {"condition": invariant.condition, "left": invariant.left, "right": invariant.right}
+    given = [key for key, text in sides.items() if text is not None]
+    if "condition" in given and len(given) > 1:
+        checker.err(table, ident, "give either a condition or a balance (left and right), not both", (given[1],), value=False)
+        return False
+    if "condition" not in given and len(given) != 2:
+        missing = "right" if "left" in given else "left" if "right" in given else "condition"
+        hint = f"a balance needs both left and right: '{missing}' is missing" if given else "missing a 'condition' (or 'left' and 'right' for a balance)"
+        checker.err(table, ident, hint, value=False)
+        return False
+    if invariant.tolerance is not None and "condition" in given:
+        checker.err(table, ident, "a tolerance applies to a balance (left and right), not to a condition", ("tolerance",), value=False)
+        return False
+    names = list(names)
+    ok = True
+    for key in given:
+        formula = checker.parse(table, ident, (key,), sides[key])  # type: ignore[arg-type]
+        ok = formula is not None and checker.check_refs(table, ident, (key,), formula, names, "invariant") and ok
+    return ok
 
 
 def event_names(m: Mapping[str, Mapping[str, Any]]) -> list[str]:

@@ -10,10 +10,12 @@ from typing import Mapping
 
 from game.formula import MAX_EXPONENT, Formula, did_you_mean
 from game.rules.locate import Path
-from game.rules.models import Ending, Event, Lever, Policy, ScenarioFile, Series
+from game.rules.models import Ending, Event, Invariant, Lever, Policy, ScenarioFile, Series
 from game.rules.problems import LoadError, Problem
 from game.rules.reading import Document, display_name, read_model
-from game.rules.ruleset import RESERVED, SEASON_FACTS, Origin, Ruleset, RuleChecker, check_event, load_ruleset, name_problem, on_step
+from game.rules.ruleset import (
+    RESERVED, SEASON_FACTS, Origin, Ruleset, RuleChecker, check_event, check_invariant, load_ruleset, name_problem, on_step,
+)
 from game.rules.season import Season
 
 SCENARIO_FOLDER = "scenarios"
@@ -45,6 +47,8 @@ class Scenario:
     series: tuple[Series, ...] = ()
     # The scenario's own endings first, then the rule set's (each group checked in file order).
     endings: Mapping[str, Ending] = field(default_factory=dict)
+    # The rule set's invariants, then the scenario's own.
+    invariants: Mapping[str, Invariant] = field(default_factory=dict)
 
     def season_at(self, turn: int) -> Season:
         """The season played at ``turn`` (0 = the first)."""
@@ -197,6 +201,7 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
         formulas = {("events", *key[1:]): formula for key, formula in checker.formulas.items()}
 
     endings = _scenario_endings(doc, f, ruleset, problems, formulas)
+    invariants = _scenario_invariants(doc, f, ruleset, problems, formulas)
 
     # An override must keep every exponent small, in the rule set's formulas and the scenario's.
     exponents = {n for formula in (*ruleset.formulas.values(), *formulas.values()) for n in formula.exponent_names}
@@ -219,6 +224,7 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
         ruleset=ruleset, file=doc.file, content_hash=hashlib.sha256(doc.text.encode()).hexdigest(),
         initial=initial, parameters=parameters, levers=levers, locked=frozenset(locked),
         scripted_draws=scripted, events=events, endings=endings, formulas=formulas, history=history, series=series,
+        invariants=invariants,
     )
 
 
@@ -243,6 +249,30 @@ def _scenario_endings(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems
             formulas[("endings", ident, "condition")] = formula
         own[ident] = ending
     return {**own, **ruleset.endings}
+
+
+def _scenario_invariants(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Problem],
+                         formulas: dict[tuple[str, ...], Formula]) -> dict[str, Invariant]:
+    """The scenario's own invariants, checked like the rule set's, after them."""
+    if not f.invariants:
+        return dict(ruleset.invariants)
+    origins = {("scenario_invariants", ident): Origin(doc, ("invariants", ident)) for ident in f.invariants}
+    checker = RuleChecker.for_ruleset(ruleset, origins, problems)
+    names = [*SEASON_FACTS, *ruleset.parameters, *ruleset.levers, *ruleset.variables, *ruleset.draws, *ruleset.events, *f.events]
+    own: dict[str, Invariant] = {}
+    for ident, invariant in f.invariants.items():
+        origin = origins[("scenario_invariants", ident)]
+        if ident in ruleset.invariants:
+            problems.append(origin.problem(f"the rule set already has an invariant '{ident}' (at {ruleset.origins[('invariants', ident)].where}); give this one another id"))
+            continue
+        checker.check_citations_of(origin, invariant)
+        checker.check_mechanisms_of("scenario_invariants", ident, invariant)
+        if check_invariant(checker, ident, invariant, names, table="scenario_invariants"):
+            for key, formula in checker.formulas.items():
+                if key[:2] == ("scenario_invariants", ident):
+                    formulas[("invariants", *key[1:])] = formula
+        own[ident] = invariant
+    return {**ruleset.invariants, **own}
 
 
 _YEAR_KEY = {"calendar": re.compile(r"^\d{4}$"), "agricultural": re.compile(r"^(\d{4})-(\d{2})$")}

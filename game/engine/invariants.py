@@ -1,0 +1,76 @@
+"""Checking a rule set's invariants against the seasons played (under test, not during play).
+
+:func:`check_invariants` is pure: it reads the model and two consecutive states and returns the
+invariants that do not hold, each with the season and the values involved.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from game.engine.model import CompiledInvariant, Env, Fn, Model
+from game.engine.state import GameState
+
+# A balance holds when |left - right| <= tolerance * max(1, |left|, |right|): rounding only.
+DEFAULT_TOLERANCE = 1e-9
+_MATH_ERRORS = (ArithmeticError, ValueError, TypeError)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """An invariant that did not hold after a season."""
+
+    invariant: str
+    title: str
+    season: str
+    message: str
+    values: Mapping[str, float]
+
+    def __str__(self) -> str:
+        shown = ", ".join(f"{name} = {value:.6g}" for name, value in self.values.items())
+        return f"{self.season}: invariant {self.invariant} ({self.title}) does not hold: {self.message}" + (f" [{shown}]" if shown else "")
+
+
+def check_invariants(model: Model, before: GameState, after: GameState) -> tuple[Violation, ...]:
+    """The invariants that do not hold in the season that led from ``before`` to ``after``."""
+    season = model.scenario.season_at(before.turn)
+    env: Env = [after.levers, model.P, after.draws, after.events, after.values, after.prev_values, before.levers, model.facts(season, before.turn)]
+    out: list[Violation] = []
+    for inv in model.compiled_invariants:
+        violation = _check_one(inv, env, str(season))
+        if violation is not None:
+            out.append(violation)
+    return tuple(out)
+
+
+def check_history(model: Model, history: Sequence[GameState]) -> tuple[Violation, ...]:
+    """Every invariant in every season of a game (``history[0]`` is the state before the first)."""
+    return tuple(v for before, after in zip(history, history[1:]) for v in check_invariants(model, before, after))
+
+
+def _check_one(inv: CompiledInvariant, env: Env, season: str) -> Violation | None:
+    values = {i.label: env[i.env][i.slot] for i in inv.inputs}
+    try:
+        if inv.condition is not None:
+            if _value(inv.condition, env):
+                return None
+            return Violation(inv.id, inv.invariant.title, season, "the condition is false", values)
+        assert inv.left is not None and inv.right is not None
+        left, right = _value(inv.left, env), _value(inv.right, env)
+    except _MATH_ERRORS as err:
+        return Violation(inv.id, inv.invariant.title, season, f"it cannot be evaluated ({err or type(err).__name__})", values)
+    tolerance = DEFAULT_TOLERANCE if inv.invariant.tolerance is None else inv.invariant.tolerance
+    gap = abs(left - right)
+    if gap <= tolerance * max(1.0, abs(left), abs(right)):
+        return None
+    balance = {"left": left, "right": right, "difference": left - right, **values}
+    return Violation(inv.id, inv.invariant.title, season, f"left {left:.9g} and right {right:.9g} differ by {left - right:.3g} (tolerance {tolerance:g})", balance)
+
+
+def _value(fn: Fn, env: Env) -> float:
+    value = fn(*env)
+    if not math.isfinite(value):
+        raise ValueError(f"the result is {value}")
+    return value
