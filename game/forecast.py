@@ -1,0 +1,219 @@
+"""The next season under the current levers, as a range over what chance may bring.
+
+:func:`forecast` plays the coming season (or the next few) many times from the session's current
+state with the levers the player is setting, each run with its own random stream: the weather
+and every other draw the rules make, and the events that fire by chance, differ from run to run;
+everything else is the rules'. The result gives, for every variable, the spread of its value
+(10th, 50th and 90th percentiles, the extremes) and says which draws and chance events made it.
+
+It never changes the session, and it is deterministic: the run seeds are derived from the
+current state, so the same session with the same levers always gets the same forecast, and two
+lever settings are compared over the same weather.
+
+A scenario that replays history's weather scripts those draws; nobody knew that weather a season
+ahead, so the forecast draws them like any other (``known_draws=True`` uses the script instead).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from game.engine import GameState, Model, RuleError, step
+from game.engine import rng
+from game.session import Session
+
+# Salt for the forecast's seeds, so its random streams are not the game's own.
+_SALT = 0x0F0CA57
+
+
+@dataclass(frozen=True)
+class Range:
+    """The spread of one variable's value over the runs, beside its value now."""
+
+    name: str
+    current: float
+    low: float      # 10th percentile
+    median: float
+    high: float     # 90th percentile
+    min: float
+    max: float
+    mean: float
+    runs: int
+
+    @property
+    def width(self) -> float:
+        """The width of the likely range (p90 - p10)."""
+        return self.high - self.low
+
+    @property
+    def certain(self) -> bool:
+        """Every run gave the same value: chance does not reach it."""
+        return self.max - self.min <= 1e-9 * max(1.0, abs(self.max), abs(self.min))
+
+
+@dataclass(frozen=True)
+class Chance:
+    """A draw or an event that varied between the runs (or was fixed by the scenario)."""
+
+    kind: str          # "draw" or "event"
+    name: str
+    description: str
+    season: str        # the season it comes in
+    low: float         # a draw's p10..p90 over the runs; an event: runs it fired in / runs
+    high: float
+    scripted: bool = False
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """What the coming seasons may bring under the current levers."""
+
+    seasons: tuple[str, ...]                     # the seasons forecast, the next one first
+    runs: int
+    ahead: tuple[Mapping[str, Range], ...]       # per season ahead: every variable's range
+    chances: tuple[Chance, ...]                  # what varied (and what the scenario fixed)
+    endings: Mapping[str, int]                   # ending id -> runs that reached it
+    failed: int = 0                              # runs a rule refused (RuleError)
+    failure: str = ""                            # the first such refusal, in words
+
+    @property
+    def season(self) -> str:
+        """The season forecast (the next one)."""
+        return self.seasons[0]
+
+    @property
+    def ranges(self) -> Mapping[str, Range]:
+        """Every variable's range next season."""
+        return self.ahead[0]
+
+    def range(self, name: str, ahead: int = 1) -> Range:
+        """The range of ``name`` ``ahead`` seasons from now (1: the next season)."""
+        return self.ahead[ahead - 1][name]
+
+    def drivers(self, ahead: int | None = None) -> tuple[Chance, ...]:
+        """The draws and chance events that varied (in the first ``ahead`` seasons, default all)."""
+        seasons = set(self.seasons[: ahead or len(self.seasons)])
+        return tuple(c for c in self.chances if not c.scripted and c.season in seasons)
+
+
+def quantile(sorted_values: Sequence[float], q: float) -> float:
+    """The ``q`` quantile of already sorted values, interpolating between neighbours."""
+    if not sorted_values:
+        return math.nan
+    at = (len(sorted_values) - 1) * q
+    lo = math.floor(at)
+    hi = min(lo + 1, len(sorted_values) - 1)
+    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (at - lo)
+
+
+def run_seeds(state: GameState, runs: int) -> list[int]:
+    """The seed of each run, derived from the state (never from the clock). The levers play no
+    part: two lever settings are compared over the same weather, so a difference between their
+    forecasts is the levers' doing, not luck's."""
+    base = int(rng.uniform(state.seed ^ _SALT, state.counter * 1_000_003 + state.turn) * (1 << 53))
+    return [int(rng.uniform(base, i) * (1 << 53)) for i in range(runs)]
+
+
+def forecast(session: Session, runs: int = 200, seasons: int = 1, known_draws: bool = False) -> Forecast:
+    """Play the next ``seasons`` seasons ``runs`` times under the current levers from the current
+    state; the spread of every variable. The levers are held for every season forecast. A run
+    that reaches an ending stops there (later seasons count the runs still going); a run a rule
+    refuses is counted in ``failed``. Draws the scenario scripts are drawn too, unless
+    ``known_draws``. The session is left exactly as it was."""
+    if runs < 1:
+        raise ValueError("a forecast needs at least one run")
+    scenario = session.scenario
+    model = session.model if known_draws else _unscripted(session.model)
+    start = session.state
+    levers = dict(session.levers)
+    horizon = max(1, min(seasons, scenario.seasons - start.turn)) if start.turn < scenario.seasons else 1
+    n_vars = len(model.variables)
+    samples: list[list[list[float]]] = [[[] for _ in range(n_vars)] for _ in range(horizon)]
+    labels = [str(scenario.season_at(start.turn + k)) for k in range(horizon)]
+    draw_values: dict[tuple[str, int], list[float]] = {}
+    scripted: dict[tuple[str, int], float] = {}
+    fired: dict[tuple[str, int], int] = {}
+    reached = [0] * horizon  # runs that played each season ahead
+    endings: dict[str, int] = {}
+    failed, failure = 0, ""
+    for seed in run_seeds(start, runs):
+        state = dataclasses.replace(start, seed=seed, counter=0)
+        for k in range(horizon):
+            if state.ending is not None and k > 0:
+                break
+            try:
+                state = step(model, state, levers)
+            except RuleError as err:
+                failed += 1
+                failure = failure or str(err)
+                break
+            for index, value in enumerate(state.values):
+                samples[k][index].append(value)
+            for entry in state.log:
+                if entry.kind == "draw":
+                    if entry.scripted:
+                        scripted[(entry.name, k)] = entry.value
+                    else:
+                        draw_values.setdefault((entry.name, k), []).append(entry.value)
+                else:
+                    fired[(entry.name, k)] = fired.get((entry.name, k), 0) + 1
+            reached[k] += 1
+            if state.ending is not None:
+                endings[state.ending] = endings.get(state.ending, 0) + 1
+    current = start.values
+    ahead = tuple(_ranges(model.variables, current, samples[k]) for k in range(horizon))
+    if not known_draws:  # what the scenario will use, though the runs drew it
+        for k in range(horizon):
+            for (turn, name), value in scenario.scripted_draws.items():
+                if turn == start.turn + k:
+                    scripted[(name, k)] = value
+    chances = _chances(session, labels, draw_values, scripted, fired, reached)
+    return Forecast(tuple(labels), runs, ahead, chances, endings, failed, failure)
+
+
+def _unscripted(model: Model) -> Model:
+    """``model`` with none of its scenario's draws scripted (the model itself is not changed)."""
+    if not model.scenario.scripted_draws:
+        return model
+    twin = copy.copy(model)
+    twin.scenario = dataclasses.replace(model.scenario, scripted_draws={})
+    return twin
+
+
+def _ranges(names: Sequence[str], current: Sequence[float], samples: list[list[float]]) -> dict[str, Range]:
+    out = {}
+    for index, name in enumerate(names):
+        values = sorted(samples[index])
+        if not values:
+            now = current[index]
+            out[name] = Range(name, now, now, now, now, now, now, now, 0)
+            continue
+        out[name] = Range(name, current[index], quantile(values, 0.1), quantile(values, 0.5), quantile(values, 0.9),
+                          values[0], values[-1], math.fsum(values) / len(values), len(values))
+    return out
+
+
+def _chances(session: Session, labels: Sequence[str], draw_values: Mapping[tuple[str, int], list[float]],
+             scripted: Mapping[tuple[str, int], float], fired: Mapping[tuple[str, int], int],
+             reached: Sequence[int]) -> tuple[Chance, ...]:
+    rs = session.scenario.ruleset
+    events = {**rs.events, **session.scenario.events}
+    out: list[Chance] = []
+    for (name, k), values in sorted(draw_values.items(), key=lambda item: (item[0][1], item[0][0])):
+        values = sorted(values)
+        low, high = quantile(values, 0.1), quantile(values, 0.9)
+        if values[-1] - values[0] > 0:
+            out.append(Chance("draw", name, rs.draws[name].description, labels[k], low, high))
+    for (name, k), value in sorted(scripted.items(), key=lambda item: (item[0][1], item[0][0])):
+        out.append(Chance("draw", name, rs.draws[name].description, labels[k], value, value, scripted=True))
+    for (name, k), count in sorted(fired.items(), key=lambda item: (item[0][1], item[0][0])):
+        total = reached[k]
+        if 0 < count < total:  # fired in some runs only: chance
+            event = events.get(name)
+            title = event.title if event is not None else name
+            out.append(Chance("event", name, title, labels[k], count / total, count / total))
+    return tuple(out)

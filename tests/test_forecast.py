@@ -1,0 +1,147 @@
+"""The forecast: next season under the current levers, as a range over the weather."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from game.engine import Model
+from game.forecast import forecast, quantile
+from game.rules.scenario import load_scenario
+from game.session import Session
+from tests.conftest import RULES
+
+
+def nep_session(seasons: int) -> Session:
+    """nep-1923-1930 played under the historical policy for ``seasons`` seasons."""
+    scenario = load_scenario("nep-1923-1930", RULES)
+    session = Session(scenario, scenario.seed or 1)
+    assert scenario.history is not None
+    for _ in range(seasons):
+        session.set_levers(scenario.history[session.turn])
+        session.end_season()
+    session.set_levers(scenario.history[session.turn])
+    return session
+
+
+def until_summer_next(session: Session) -> Session:
+    while session.next_season.name != "summer":
+        if session.scenario.history is not None:
+            session.set_levers(session.scenario.history[session.turn])
+        session.end_season()
+    if session.scenario.history is not None:
+        session.set_levers(session.scenario.history[session.turn])
+    return session
+
+
+def reached_by_chance(model: Model) -> set[str]:
+    """Variables a draw or an event reaches within the season (through same-season inputs)."""
+    reached: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name in model.variables:
+            if name in reached:
+                continue
+            if any(i.kind in ("draw", "event") or (i.kind == "variable" and i.name in reached) for i in model.inputs[name]):
+                reached.add(name)
+                changed = True
+    return reached
+
+
+def test_the_forecast_leaves_the_session_as_it_was_and_is_deterministic() -> None:
+    session = nep_session(5)
+    history, levers, redo = list(session.history), dict(session.levers), list(session.redo_stack)
+    first = forecast(session, runs=50, seasons=2)
+    assert session.history == history and session.levers == levers and session.redo_stack == redo
+    assert forecast(session, runs=50, seasons=2) == first
+    assert first.runs == 50 and first.season == str(session.next_season)
+    assert len(first.ahead) == 2 and first.seasons[1] == str(session.scenario.season_at(session.turn + 1))
+
+
+def test_the_harvest_band_is_wide_in_summer_and_a_variable_no_draw_reaches_is_certain() -> None:
+    session = until_summer_next(nep_session(2))
+    result = forecast(session)
+    harvest = result.range("harvest")
+    assert harvest.width > 0 and not harvest.certain
+    assert harvest.min <= harvest.low <= harvest.median <= harvest.high <= harvest.max
+    assert harvest.runs == 200
+    # What drives it, from the rules: the weather, which the scenario scripts (history's) but
+    # nobody knew a season ahead.
+    assert [c.name for c in result.drivers()] == ["weather"]
+    assert any(c.scripted and c.name == "weather" for c in result.chances)
+    assert not any(c.kind == "event" for c in result.chances)
+    untouched = set(session.model.variables) - reached_by_chance(session.model)
+    assert untouched, "the rules should have variables no draw reaches"
+    for name in untouched:
+        assert result.range(name).certain, name
+        assert result.range(name).width == 0
+
+
+def test_with_known_draws_the_forecast_is_the_season_itself() -> None:
+    session = until_summer_next(nep_session(2))
+    result = forecast(session, runs=20, known_draws=True)
+    assert result.drivers() == ()
+    session.end_season()
+    for name in ("harvest", "grain_procured", "scissors", "alliance"):
+        assert result.range(name).certain
+        assert result.range(name).median == pytest.approx(session.value(name), rel=1e-12)
+
+
+def test_out_of_summer_the_nep_harvest_is_certain() -> None:
+    session = nep_session(0)  # next: winter 1924, no harvest
+    assert session.next_season.name != "summer"
+    assert forecast(session, runs=30).range("harvest").certain
+
+
+def test_a_dearer_manufacture_narrows_the_scissors_as_the_rules_say() -> None:
+    # scissors = 100 * farm_price_index / retail_goods_price: dearer manufactures, lower scissors.
+    session = nep_session(4)
+    before = forecast(session, runs=40).range("scissors").median
+    lever = session.lever("industrial_price")
+    session.set_lever("industrial_price", min(lever.max, session.levers["industrial_price"] + 10 * lever.step))
+    after = forecast(session, runs=40).range("scissors").median
+    assert after < before
+
+
+def test_sowing_more_in_spring_raises_the_whole_summer_harvest_band() -> None:
+    scenario = load_scenario("hammurabi-reign", RULES)
+    session = Session(scenario, scenario.seed or 1)
+    assert session.next_season.name == "spring"
+    session.set_lever("acres_to_sow", 300)
+    few = forecast(session, seasons=2).range("harvest", 2)
+    session.set_lever("acres_to_sow", 900)
+    many = forecast(session, seasons=2).range("harvest", 2)
+    assert few.width > 0  # the weather is drawn in summer
+    assert many.low > few.low and many.median > few.median and many.high > few.high
+
+
+def test_runs_that_reach_an_ending_are_counted() -> None:
+    scenario = load_scenario("nep-1923-1930", RULES)
+    session = Session(scenario, 1923)  # the default levers break the alliance within the year
+    result = forecast(session, runs=20, seasons=4)
+    assert sum(result.endings.values()) <= 20
+    assert all(ident in scenario.endings for ident in result.endings)
+
+
+def test_a_forecast_needs_a_run_and_quantiles_interpolate() -> None:
+    with pytest.raises(ValueError):
+        forecast(nep_session(0), runs=0)
+    assert quantile([1.0, 2.0, 3.0, 4.0, 5.0], 0.5) == 3.0
+    assert quantile([0.0, 10.0], 0.1) == pytest.approx(1.0)
+
+
+def test_forecast_time_for_200_runs() -> None:
+    session = until_summer_next(nep_session(2))
+    forecast(session, runs=10)
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        forecast(session, runs=200)
+        times.append((time.perf_counter() - start) * 1000)
+    start = time.perf_counter()
+    forecast(session, runs=200, seasons=4)
+    year = (time.perf_counter() - start) * 1000
+    print(f"\nforecast, 200 runs of one season: best {min(times):.1f} ms, median {sorted(times)[2]:.1f} ms; "
+          f"four seasons: {year:.1f} ms ({len(session.model.variables)} variables)")
