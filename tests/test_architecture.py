@@ -17,7 +17,9 @@ FORBIDDEN_INTERNAL = {
     "game.formula": ("game.rules", "game.engine", "game.session", "game.report", "game.text", "game.ui", "game.cli", "game.saves"),
     "game.rules": ("game.engine", "game.session", "game.report", "game.text", "game.ui", "game.cli", "game.saves"),
     "game.engine": ("game.session", "game.report", "game.text", "game.ui", "game.cli", "game.saves"),
-    "game.session": ("game.report", "game.text", "game.ui", "game.cli", "game.saves"),
+    "game.session": ("game.report", "game.text", "game.ui", "game.cli", "game.saves", "game.forecast"),
+    # forecast plays seasons over a session, beside report: front ends call it, it calls neither.
+    "game.forecast": ("game.report", "game.text", "game.ui", "game.cli", "game.saves"),
     # saves sits beside the session's front ends: it reads and rebuilds sessions, and they call it.
     "game.saves": ("game.report", "game.text", "game.ui", "game.cli"),
     "game.report": ("game.text", "game.ui", "game.cli"),
