@@ -294,10 +294,18 @@ class App:
         if self.help_visible:
             self._draw_help()
 
+    def notice_height(self) -> int:
+        """The height of the notice bar along the bottom (0 without a notice): screens that put
+        buttons at the bottom keep clear of it."""
+        if not self.notice:
+            return 0
+        f = font(self.px(14))
+        return f.get_linesize() * len(wrap(self.notice, f, self.size[0] - self.px(40))) + self.px(10)
+
     def _draw_notice(self, text: str) -> None:
         f = font(self.px(14))
         lines = wrap(text, f, self.size[0] - self.px(40))
-        h = f.get_linesize() * len(lines) + self.px(10)
+        h = self.notice_height()
         box = pygame.Rect(0, self.size[1] - h, self.size[0], h)
         pygame.draw.rect(self.screen, (255, 244, 214), box)
         pygame.draw.line(self.screen, self.palette.bad, box.topleft, box.topright, 2)

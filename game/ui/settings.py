@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from game.saves.atomic import write_atomically
+
 MIN_SIZE = (1024, 640)
 DEFAULT_SIZE = (1280, 720)
 SCALES = (1.0, 1.25, 1.5, 1.75, 2.0)
@@ -67,8 +69,6 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
 
 def save_settings(settings: Settings, path: Path | None = None) -> str | None:
     """Write the settings atomically; returns a message if they could not be written."""
-    from game.cli import write_atomically  # TODO(saves): the shared atomic writer's new home
-
     path = path or settings_path()
     try:
         write_atomically(path, settings.model_dump_json(indent=1) + "\n")
