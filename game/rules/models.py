@@ -180,6 +180,9 @@ class Indicator(Strict):
     better: Literal["higher", "lower", "neither"] = "neither"
     always_in_report: bool = False
     compare: Literal["last-season", "last-year"] = "last-season"
+    # A chart preset named after the indicator: the variables drawn together (e.g. the price
+    # indices whose ratio the indicator is, beside what drives them). Empty: no preset.
+    chart: list[Text] = []
 
 
 class RuleFile(Strict):

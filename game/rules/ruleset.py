@@ -279,6 +279,9 @@ class RuleChecker:
             if indicator.variable not in self.m["variables"] and indicator.variable not in self.broken:
                 hint = did_you_mean(indicator.variable, self.m["variables"])
                 self.problems.append(origin.problem(f"unknown variable '{indicator.variable}'{hint}", ("variable",), value=True))
+            for index, name in enumerate(indicator.chart):
+                if name not in self.m["variables"] and name not in self.broken:
+                    self.problems.append(origin.problem(f"chart: unknown variable '{name}'{did_you_mean(name, self.m['variables'])}", ("chart", index), value=True))
             if any(len(digits) > 2 for digits in re.findall(r"\d+", indicator.format)):
                 # A width or precision of 100 or more is no display format (and a huge one would
                 # make the check itself build a huge string).
