@@ -185,6 +185,36 @@ class Indicator(Strict):
     chart: list[Text] = []
 
 
+# Entry kinds a ``see_also`` link may name, as ``"<kind>:<id>"`` (e.g. ``"term:kulak"``).
+SEE_ALSO_KINDS = ("term", "class", "mechanism", "lever", "indicator", "variable", "work")
+SeeAlso = Annotated[str, Field(pattern=r"^(term|class|mechanism|lever|indicator|variable|work):[A-Za-z0-9_-]+$")]
+
+
+class Term(Strict):
+    """A word of the period for the encyclopedia's glossary, explained in our own words."""
+
+    title: Text
+    russian: str = ""  # the word in Cyrillic
+    transliteration: str = ""
+    definition: Text  # one sentence
+    explanation: Text  # a paragraph or two
+    sources: Annotated[list[Citation], Field(min_length=1)]
+    see_also: list[SeeAlso] = []
+
+
+class SocialClass(Strict):
+    """A social class as an encyclopedia entry, with the variables that describe it (front ends
+    may group indicators by class)."""
+
+    title: Text
+    russian: str = ""
+    transliteration: str = ""
+    description: Text
+    variables: list[str] = []
+    sources: Annotated[list[Citation], Field(min_length=1)]
+    see_also: list[SeeAlso] = []
+
+
 class RuleFile(Strict):
     """One ``.toml`` file of a rule set: any of these tables, the manifest in ``ruleset.toml``."""
 
@@ -199,10 +229,13 @@ class RuleFile(Strict):
     endings: dict[str, Ending] = {}
     invariants: dict[str, Invariant] = {}
     indicators: list[Indicator] = []
+    classes: dict[str, SocialClass] = {}
+    terms: dict[str, Term] = {}
 
 
 # The tables of a rule set that hold named definitions, in the order they are merged.
-DEFINITION_TABLES = ("works", "mechanisms", "parameters", "levers", "variables", "draws", "events", "endings", "invariants")
+DEFINITION_TABLES = ("works", "mechanisms", "parameters", "levers", "variables", "draws", "events", "endings", "invariants",
+                     "classes", "terms")
 
 
 # --------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from game.formula import FUNCTIONS, MAX_EXPONENT, PREV, Formula, FormulaError, d
 from game.rules.locate import Path
 from game.rules.models import (
     DEFINITION_TABLES, FORMAT_VERSION, Citation, Draw, Ending, Event, Indicator, Invariant, Lever,
-    Manifest, Mechanism, Parameter, RuleFile, Variable, Work,
+    Manifest, Mechanism, Parameter, RuleFile, SocialClass, Term, Variable, Work,
 )
 from game.rules.problems import LoadError, Problem
 from game.rules.reading import Document, display_name, read_document, validate_partially
@@ -84,6 +84,8 @@ class Ruleset:
     depends_on: Mapping[str, tuple[str, ...]]  # same-season inputs of each variable (the causal graph)
     origins: Mapping[tuple[str, str], Origin] = field(repr=False, compare=False)
     invariants: Mapping[str, Invariant] = field(default_factory=dict)
+    classes: Mapping[str, SocialClass] = field(default_factory=dict)  # for the encyclopedia
+    terms: Mapping[str, Term] = field(default_factory=dict)  # the glossary of the period's words
 
     def formula(self, *key: str) -> Formula:
         return self.formulas[key]
@@ -208,6 +210,7 @@ def _assemble(folder: FsPath, docs: list[tuple[Document, RuleFile]], content_has
         draws=merged["draws"], events=merged["events"], endings=merged["endings"],
         indicators=tuple(i for i, _ in indicators), formulas=checker.formulas, order=checker.order,
         depends_on=checker.depends_on, origins=origins, invariants=merged["invariants"],
+        classes=merged["classes"], terms=merged["terms"],
     )
 
 
@@ -273,6 +276,7 @@ class RuleChecker:
         for ident, event in self.m["events"].items():
             check_event(self, ident, event)
         self.check_endings()
+        self.check_encyclopedia(indicators)
         for ident, invariant in self.m["invariants"].items():
             check_invariant(self, ident, invariant, ending_names(self.m))
         for indicator, origin in indicators:
@@ -326,7 +330,7 @@ class RuleChecker:
         cites: list[tuple[Path, Citation]] = []
         if isinstance(getattr(definition, "source", None), Citation):
             cites.append((("source",), definition.source))
-        if isinstance(definition, Mechanism):
+        if isinstance(definition, (Mechanism, Term, SocialClass)):
             cites.extend((("sources", i), c) for i, c in enumerate(definition.sources))
         for sub, cite in cites:
             if cite.work not in works and cite.work not in self.broken:
@@ -345,6 +349,25 @@ class RuleChecker:
         for index, mech in enumerate(definition.mechanisms):
             if mech not in mechanisms and mech not in self.broken:
                 self.err(table, ident, f"unknown mechanism '{mech}'{did_you_mean(mech, mechanisms)}", ("mechanisms", index))
+
+    def check_encyclopedia(self, indicators: list[tuple[Indicator, Origin]]) -> None:
+        """Glossary terms and classes: their see_also links and a class's variables must exist."""
+        shown = [i.variable for i, _ in indicators]
+        targets: dict[str, Iterable[str]] = {
+            "term": self.m["terms"], "class": self.m["classes"], "mechanism": self.m["mechanisms"],
+            "lever": self.m["levers"], "indicator": shown, "variable": self.m["variables"], "work": self.m["works"],
+        }
+        for table in ("classes", "terms"):
+            for ident, definition in self.m[table].items():
+                for index, link in enumerate(definition.see_also):
+                    kind, _, target = link.partition(":")
+                    known = list(targets[kind])
+                    if target not in known and target not in self.broken:
+                        hint = did_you_mean(target, known)
+                        self.err(table, ident, f"see_also: unknown {kind} '{target}'{hint}", ("see_also", index))
+                for index, name in enumerate(getattr(definition, "variables", ())):
+                    if name not in self.m["variables"] and name not in self.broken:
+                        self.err(table, ident, f"unknown variable '{name}'{did_you_mean(name, self.m['variables'])}", ("variables", index))
 
     # -- numbers -----------------------------------------------------------------------------
     def check_parameters(self) -> None:
