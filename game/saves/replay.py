@@ -16,7 +16,7 @@ from game.session import GameOver, LeverRejected, Session
 class ReplayCheck:
     """What a replay compared, and the first difference (None: every state reproduced)."""
 
-    seasons: int  # seasons replayed
+    seasons: int  # seasons reproduced exactly (before the first difference)
     numbers: int  # values, draws and events compared
     difference: str | None
 
@@ -44,7 +44,7 @@ def check_replay(loaded: LoadedSave) -> ReplayCheck:
         replayed = saved_state(session.model, session.state, session.history[turn - 1] if turn else None)
         difference = first_difference(saved, replayed)
         if difference is not None:
-            return ReplayCheck(turn, numbers, f"{saved.season} (season {turn}): {difference}")
+            return ReplayCheck(max(turn - 1, 0), numbers, f"{saved.season} (season {turn}): {difference}")
         numbers += len(saved.values) + len(saved.draws) + len(saved.events)
     return ReplayCheck(len(save.states) - 1, numbers, None)
 

@@ -185,7 +185,7 @@ def _json(name: str, text: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as err:
         message = err.msg[:1].lower() + err.msg[1:]
-        if not text.lstrip().startswith(("{", "[")):
+        if not text.lstrip().startswith(("{", "[")) or f'"{FORMAT}"' not in text:
             raise LoadError([Problem(name, err.lineno, err.colno, f"not a Smychka save: not JSON ({message})")]) from None
         if err.pos >= len(text.rstrip()) or message.startswith("unterminated string"):
             raise LoadError([Problem(name, err.lineno, err.colno, f"the save ends too early (truncated?): {message}")]) from None
@@ -337,25 +337,30 @@ def load_save(path: Path, rules_root: Path, scenario: Scenario | None = None) ->
     problems = check_save(save, scenario, change is None)
     if problems:
         doc = _JsonDocument(name, {}, path.read_text(encoding="utf-8", errors="replace"))
-        raise LoadError([doc.problem(where, message, value=True) for where, message in problems])
+        # An unknown or missing name is placed at its key; a wrong value at the value.
+        raise LoadError([doc.problem(where, message, value=not message.startswith(("unknown", "missing"))) for where, message in problems])
     return LoadedSave(path, save, scenario, change)
 
 
 def _scenario_of(path: Path, save: SaveV2, rules_root: Path) -> Scenario:
+    """The save's scenario: by id among the scenarios of ``rules_root``, else from the file it was
+    loaded from (a scenario of one's own), if that is still there and still has that id."""
     known = available_scenarios(rules_root)
     ref = save.scenario.id
     if ref not in known and save.scenario.file and Path(save.scenario.file).is_file():
-        ref = save.scenario.file  # a scenario loaded from its own file, still there
-    elif ref not in known:
-        text = path.read_text(encoding="utf-8", errors="replace")
-        doc = _JsonDocument(display_name(path), {}, text)
-        raise LoadError([doc.problem(("scenario", "id"), f"the game's scenario '{save.scenario.id}' no longer exists"
-                                     f"{did_you_mean(save.scenario.id, known)} (scenarios: {', '.join(known) or 'none'})", value=True)])
-    try:
-        return load_scenario(ref, rules_root)
-    except LoadError as err:
-        note = Problem(display_name(path), 1, 1, f"the game's scenario '{save.scenario.id}' does not load; its problems follow")
-        raise LoadError([note, *err.problems]) from None
+        ref = save.scenario.file
+    if ref in known or ref == save.scenario.file:
+        try:
+            scenario = load_scenario(ref, rules_root)
+        except LoadError as err:
+            note = Problem(display_name(path), 1, 1, f"the game's scenario '{save.scenario.id}' does not load; its problems follow")
+            raise LoadError([note, *err.problems]) from None
+        if scenario.id == save.scenario.id:
+            return scenario
+    text = path.read_text(encoding="utf-8", errors="replace")
+    doc = _JsonDocument(display_name(path), {}, text)
+    raise LoadError([doc.problem(("scenario", "id"), f"the game's scenario '{save.scenario.id}' no longer exists"
+                                 f"{did_you_mean(save.scenario.id, known)} (scenarios: {', '.join(known) or 'none'})", value=True)])
 
 
 def _change(save: SaveV2, scenario: Scenario) -> RulesChange | None:
