@@ -24,6 +24,7 @@ check: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m pytest -q bench --benchmark-only
 	$(PY) bench/campaigns.py
+	$(PY) bench/saves.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .benchmarks
