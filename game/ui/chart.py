@@ -21,7 +21,11 @@ The API, in short::
   ``colour`` (an index into ``palette.series``, a palette role name such as ``"history"``,
   ``"good"``, ``"bad"``, ``"neutral"``, or a ``pygame.Color``), ``dashed`` (historical series are
   drawn dashed), ``width`` (at 100 % scale), ``axis`` (0: the left axis, 1: a right axis with its
-  own scale, for a series in other units), ``format`` (how the readout writes a value).
+  own scale, for a series in other units), ``format`` (how the readout writes a value),
+  ``markers`` (a dot on each point; with ``width=0`` dots only, e.g. a yearly record),
+  ``legend`` (False: drawn but left out of the legend and the readout — e.g. a dashed twin whose
+  value the main series' ``extra`` texts already give), ``extra`` (per x position, text added
+  to the readout line). A series with no values and a label is a legend-only entry.
 * :class:`ChartBand` — a shaded range (``low``/``high`` per x position, ``None`` for none), e.g.
   the forecast's p10–p90; it counts towards the axis's range.
 * :func:`paint_line_chart` — title, legend (wrapping onto as many lines as it needs), axes with
@@ -31,10 +35,13 @@ The API, in short::
   ``canvas.text`` so tests can read what the chart says.
 * :func:`nearest_point` — the data point nearest a canvas position (for tooltips/readouts);
   :func:`draw_readout` draws a marker and a small box with the label and value.
+* :func:`nearest_index` — the x position nearest a canvas position; :func:`draw_column_readout`
+  draws every series' value there (a season's readout, for hover or Left/Right keys).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
@@ -66,6 +73,9 @@ class ChartSeries:
     width: int = 2
     axis: int = 0
     format: Formatter | None = None
+    markers: bool = False       # a dot on every point (with ``width=0``: dots only, no line)
+    legend: bool = True         # False: drawn, but neither in the legend nor in the readout
+    extra: Sequence[str] = ()   # per x position, text appended to the readout's line
 
 
 @dataclass(frozen=True)
@@ -219,6 +229,11 @@ def _swatch(canvas: Canvas, surface: pygame.Surface, item: ChartSeries | ChartBa
         return
     y = rect.centery
     width = max(1, canvas.px(item.width))
+    if item.markers:
+        pygame.draw.circle(surface, colour, rect.center, canvas.px(5))
+        pygame.draw.circle(surface, CARD, rect.center, canvas.px(2))
+        if item.width <= 0:
+            return
     if item.dashed:
         dashed_line(surface, colour, [(rect.x, y), (rect.right, y)], width, canvas.px(5), canvas.px(3))
     else:
@@ -249,7 +264,7 @@ def paint_line_chart(canvas: Canvas, surface: pygame.Surface, series: Sequence[C
         y = rect.bottom + px(4)
 
     # Legend.
-    entries: list[tuple[str, ChartSeries | ChartBand]] = [(s.label, s) for s in series if s.label]
+    entries: list[tuple[str, ChartSeries | ChartBand]] = [(s.label, s) for s in series if s.label and s.legend]
     entries += [(b.label, b) for b in bands if b.label]
     legend = _legend_rows(canvas, entries, w - 2 * pad)
     line_h = text_font.get_linesize()
@@ -278,7 +293,7 @@ def paint_line_chart(canvas: Canvas, surface: pygame.Surface, series: Sequence[C
         ranges[axis] = (t[0], t[-1])
         formats[axis] = given or (percent_format(t) if as_share else tick_format(t))
     if 0 not in ranges and 1 in ranges:  # only right-axis series: draw them on the left
-        series = [ChartSeries(s.label, s.values, s.colour, s.dashed, s.width, 0, s.format) for s in series]
+        series = [dataclasses.replace(s, axis=0) for s in series]
         ranges[0], ticks[0], formats[0] = ranges.pop(1), ticks.pop(1), formats.pop(1)
         y_label, y_label_right = y_label_right or y_label, ""
     left_w = max([small.size(formats[0](t))[0] for t in ticks.get(0, [])] + [0]) + px(8)
@@ -312,21 +327,24 @@ def paint_line_chart(canvas: Canvas, surface: pygame.Surface, series: Sequence[C
     if labels:
         widest = max(small.size(s)[0] for s in labels) + px(10)
         every = max(1, math.ceil(widest / max(1, plot.w / max(1, n - 1)))) if n > 1 else 1
-        shown = list(range(0, n, every))
-        if n - 1 not in shown and n > 1 and (n - 1 - shown[-1]) * plot.w / (n - 1) >= widest:
-            shown.append(n - 1)
-        for i in shown:
-            if i >= len(labels):
-                break
+        wanted = list(range(0, min(n, len(labels)), every))
+        if n - 1 not in wanted and n - 1 < len(labels):
+            wanted.append(n - 1)
+        placed: list[tuple[int, pygame.Rect]] = []
+        for i in wanted:  # each label centred under its tick, kept inside the canvas, never touching the last
+            rect = pygame.Rect(0, plot.bottom + px(5), *small.size(labels[i]))
+            rect.centerx = xs[i]
+            rect.clamp_ip(surface.get_rect())
+            if placed and rect.left < placed[-1][1].right + px(8):
+                if i != n - 1:
+                    continue
+                placed.pop()  # the last season matters more than the one before it
+                if placed and rect.left < placed[-1][1].right + px(8):
+                    continue
+            placed.append((i, rect))
+        for i, rect in placed:
             pygame.draw.line(surface, palette.grid, (xs[i], plot.bottom), (xs[i], plot.bottom + px(4)), 1)
-            anchor = "midtop"
-            x = xs[i]
-            half = small.size(labels[i])[0] // 2
-            if x - half < 0:
-                anchor, x = "topleft", 0
-            elif x + half > w:
-                anchor, x = "topright", w
-            canvas.text(surface, labels[i], (x, plot.bottom + px(5)), SMALL_SIZE, palette.neutral, anchor=anchor)
+            canvas.text(surface, labels[i], rect.topleft, SMALL_SIZE, palette.neutral)
     if marker is not None and 0 <= marker < n:
         dashed_line(surface, palette.neutral, [(xs[marker], plot.y), (xs[marker], plot.bottom)], 1, px(4), px(4))
 
@@ -354,6 +372,12 @@ def paint_line_chart(canvas: Canvas, surface: pygame.Surface, series: Sequence[C
         layout.points.append(pts)
         for run in _runs(pts):
             line = [p for _, p in run]
+            if s.markers:
+                for p in line:
+                    pygame.draw.circle(surface, colour, p, px(5))
+                    pygame.draw.circle(surface, CARD, p, px(2))
+                if s.width <= 0:
+                    continue
             if len(line) == 1:
                 pygame.draw.circle(surface, colour, line[0], max(2, width + 1))
             elif s.dashed:
@@ -434,4 +458,65 @@ def draw_readout(canvas: Canvas, surface: pygame.Surface, layout: ChartLayout, r
     pygame.draw.rect(surface, colour, box, max(1, px(1)), border_radius=px(4))
     canvas.text(surface, first, (box.x + px(7), box.y + px(4)), SMALL_SIZE, INK)
     canvas.text(surface, readout.text, (box.x + px(7), box.y + px(4) + f.get_linesize()), TEXT_SIZE, INK, bold=True)
+    return box
+
+
+def nearest_index(layout: ChartLayout | None, pos: tuple[int, int], reach: int | None = None) -> int | None:
+    """The x position (index) nearest ``pos`` (canvas coordinates), or None off the plot."""
+    if layout is None or not layout.xs:
+        return None
+    reach = layout.plot.w // 40 + 6 if reach is None else reach
+    if not layout.plot.inflate(2 * reach, 2 * reach).collidepoint(pos):
+        return None
+    return min(range(len(layout.xs)), key=lambda i: abs(layout.xs[i] - pos[0]))
+
+
+def column_lines(layout: ChartLayout, index: int) -> list[tuple[int, str]]:
+    """(series number, "label: value") for every series with a value at x position ``index``."""
+    out = []
+    for number, s in enumerate(layout.series):
+        value = s.values[index] if index < len(s.values) else None
+        if s.legend and value is not None and math.isfinite(value):
+            extra = s.extra[index] if index < len(s.extra) else ""
+            out.append((number, f"{s.label}: {s.format(value) if s.format else f'{value:,.3g}'}{extra}"))
+    return out
+
+
+def draw_column_readout(canvas: Canvas, surface: pygame.Surface, layout: ChartLayout, index: int, palette: Palette) -> pygame.Rect | None:
+    """Every series' value at x position ``index``: a line down the plot, a dot on each series
+    and a box (beside the line, inside the canvas) with the x label and one line per series.
+    Returns the box, or None when ``index`` is off the chart."""
+    if not 0 <= index < len(layout.xs):
+        return None
+    px = canvas.px
+    x = layout.xs[index]
+    dashed_line(surface, palette.neutral, [(x, layout.plot.y), (x, layout.plot.bottom)], 1, px(3), px(3))
+    for number, pts in enumerate(layout.points):
+        p = pts[index] if index < len(pts) else None
+        if p is not None:
+            pygame.draw.circle(surface, resolve_colour(palette, layout.series[number].colour), p, px(4))
+            pygame.draw.circle(surface, CARD, p, px(2))
+    lines = column_lines(layout, index)
+    f, bold = font(px(SMALL_SIZE)), font(px(SMALL_SIZE), bold=True)
+    limit = max(px(120), min(surface.get_width() * 3 // 5, px(420)))
+    title = layout.x_labels[index] if index < len(layout.x_labels) else str(index)
+    texts = [fit_text(text, f, limit - px(24)) for _, text in lines] or ["no value"]
+    line_h = f.get_linesize()
+    width = max([bold.size(title)[0]] + [f.size(t)[0] + px(16) for t in texts]) + px(14)
+    box = pygame.Rect(0, 0, width, line_h * (len(texts) + 1) + px(8))
+    box.top = layout.plot.y + px(6)
+    if x > layout.plot.centerx:  # on the side of the line with more room
+        box.right = x - px(10)
+    else:
+        box.left = x + px(10)
+    box.clamp_ip(surface.get_rect())
+    pygame.draw.rect(surface, CARD, box, border_radius=px(4))
+    pygame.draw.rect(surface, palette.neutral, box, 1, border_radius=px(4))
+    canvas.text(surface, title, (box.x + px(7), box.y + px(4)), SMALL_SIZE, INK, bold=True)
+    for row, text in enumerate(texts):
+        y = box.y + px(4) + line_h * (row + 1)
+        if lines:
+            colour = resolve_colour(palette, layout.series[lines[row][0]].colour)
+            pygame.draw.rect(surface, colour, pygame.Rect(box.x + px(7), y + line_h // 2 - px(4), px(10), px(8)))
+        canvas.text(surface, text, (box.x + px(7) + (px(16) if lines else 0), y), SMALL_SIZE, INK)
     return box
