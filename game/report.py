@@ -296,3 +296,19 @@ def historical_ending(session: Session) -> tuple[str | None, str] | None:
         replay.set_levers(scenario.history[replay.turn])
         replay.end_season()
     return replay.state.ending, replay.state.season
+
+
+def historical_path(session: Session, turns: int | None = None) -> Session | None:
+    """The scenario played under the state's actual policy from this game's seed, for ``turns``
+    seasons (default: as many as this game has played) or until it ends; None when the scenario
+    has no historical policy. Charts draw it beside the player's path."""
+    scenario = session.scenario
+    if scenario.history is None:
+        return None
+    replay = Session(scenario, session.seed, session.model)
+    for _ in range(session.turn if turns is None else turns):
+        if replay.is_over:
+            break
+        replay.set_levers(scenario.history[replay.turn])
+        replay.end_season()
+    return replay
