@@ -203,7 +203,8 @@ class App:
     def _refocus(self, name: str | None) -> None:
         scene = self.scene
         if scene is not None and name is not None:
-            self.focus = next((e for n, e in scene.placed if n == name and e in scene.focusables), None)
+            # The widget of the same name; else whatever the scene's build focused.
+            self.focus = next((e for n, e in scene.placed if n == name and e in scene.focusables), self.focus)
 
     def _focus_key(self, event: pygame.event.Event) -> bool:
         element = self.focus

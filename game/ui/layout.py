@@ -42,6 +42,15 @@ def fit_text(text: str, font: pygame.font.Font, width: int) -> str:
     return text.rstrip() + "…"
 
 
+def fitting(texts: Sequence[str], font: pygame.font.Font, width: int, padding: int = 12) -> str:
+    """The first of ``texts`` (longest first: a sentence, a phrase, a word) that fits a widget
+    ``width`` pixels wide with ``padding`` for its border; else the last, shortened."""
+    for text in texts:
+        if font.size(text)[0] <= width - padding:
+            return text
+    return fit_text(texts[-1], font, width - padding) if texts and texts[-1] else ""
+
+
 def wrap(text: str, font: pygame.font.Font, width: int) -> list[str]:
     """``text`` broken into lines no wider than ``width`` pixels."""
     lines: list[str] = []

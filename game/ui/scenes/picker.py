@@ -16,7 +16,7 @@ from game.rules.scenario import Scenario, available_scenarios, load_scenario
 from game.ui.app import App
 from game.ui.games import new_game
 from game.ui.fonts import font
-from game.ui.layout import columns, fit_text, inset, rows
+from game.ui.layout import columns, fit_text, fitting, inset, rows
 from game.ui.scene import Scene
 
 
@@ -57,7 +57,8 @@ def describe(choice: Choice, pixel_size: int = 22) -> str:
              f" · <b>levers you set</b> {len(s.levers) - len(s.locked)} of {len(s.levers)}"
              f" · <b>seed</b> {'fixed (' + str(s.seed) + ')' if s.seed is not None else 'free'}"]
     if s.history is not None:
-        parts.append("<b>History</b> the state's actual policy is in the scenario: compare your game with it, or take over from any season.")
+        parts.append("<b>History</b> the state's actual policy is in the scenario: compare your game with it, or let history "
+                     "play and take over from any season (the slider below the list).")
     if s.objectives:
         parts += ["", "<b>What you will learn</b>"] + [f"• {escape(o)}" for o in s.objectives]
     return "<br>".join(parts)
@@ -71,37 +72,101 @@ class PickerScene(Scene):
         self.choices = scenario_choices(app.rules_root)
         self.selected = 0
         self.seed_text = ""
+        self.take_over = 0  # 0: play from the start; k: history plays k seasons, the player takes over
 
     def build(self, rect: pygame.Rect) -> None:
         px = self.px
-        head, body, foot = rows(inset(rect, px(28)), [px(44), 1.0, px(44)], px(12))
+        area = inset(rect, px(28))
+        area.h -= self.app.notice_height()
+        head, body, branch, foot = rows(area, [px(44), 1.0, px(34), px(44)], px(12))
         self.label("heading", head, "New game — choose a scenario", object_id="#heading")
         left, right = columns(body, [0.4, 0.6], px(16))
-        fitting = font(px(15))
-        names = [fit_text(c.text, fitting, left.w - px(36)) for c in self.choices]
+        list_font = font(px(15))
+        names = [fit_text(c.text, list_font, left.w - px(36)) for c in self.choices]
         self.names = names
         self.list = pygame_gui.elements.UISelectionList(left, names, manager=self.ui, container=self.root,
                                                         default_selection=names[self.selected] if names else None)
         self.place("scenarios", self.list, focus=True)
         self.details = self.textbox("details", right, describe(self.choices[self.selected], self.px(22)) if self.choices else "No scenarios found.")
-        back, seed_label, seed, start = columns(foot, [px(160), 1.0, px(150), px(200)], px(12))
+        widths: list[float] = [px(160), 1.0, px(150), px(200)]
+        if sum(w for w in widths if isinstance(w, int)) + px(140) > foot.w:  # large scale, small window
+            widths = [0.27, 0.13, 0.25, 0.35]
+        back, seed_label, seed, start = columns(foot, widths, px(12))
         self.button("back", back, "Back (Esc)", self.back)
-        self.label("seed-label", seed_label, "Seed (blank: the scenario's own)" if self.px(300) < seed_label.w else "Seed:", object_id="#small")
+        self.label("seed-label", seed_label, fitting(("Seed (blank: the scenario's own)", "Seed:", ""), font(px(13)), seed_label.w), object_id="#small")
         self.seed = pygame_gui.elements.UITextEntryLine(seed, manager=self.ui, container=self.root, initial_text=self.seed_text)
         self.seed.set_allowed_characters("numbers")
         self.seed.length_limit = 9
         self.place("seed", self.seed, focus=True)
         self.button("start", start, "Start (Enter)", self.start, object_id="#primary")
+        self._build_branch(branch)
         self.bind(pygame.K_RETURN, "start the chosen scenario", self.start)
         self.bind(pygame.K_UP, "previous scenario", lambda: self.choose(self.selected - 1))
         self.bind(pygame.K_DOWN, "next scenario", lambda: self.choose(self.selected + 1))
         self.app.set_focus(self.list)
 
+    # -- taking over from history ------------------------------------------------------------
+    def seasons(self) -> list[str]:
+        """The seasons of the chosen scenario (empty without a historical policy to branch from)."""
+        s = self.choices[self.selected].scenario if self.choices else None
+        if s is None or s.history is None:
+            return []
+        return [str(s.season_at(turn)) for turn in range(s.seasons)]
+
+    def branch_at(self) -> str | None:
+        """The season the player takes over at, or None to play from the start."""
+        seasons = self.seasons()
+        return seasons[self.take_over] if 0 < self.take_over < len(seasons) else None
+
+    def _branch_texts(self) -> tuple[str, ...]:
+        """What the take-over slider says, longest first (the first that fits is shown)."""
+        seasons = self.seasons()
+        at = self.branch_at()
+        if not seasons:
+            return ("This scenario has no historical policy: you play it from the start.", "No historical policy to take over from.", "No history")
+        if at is None:
+            return ("From the start: you set the levers every season.", "From the start", "Start")
+        n = self.take_over
+        return (f"History plays {n} season{'s' if n != 1 else ''}; you take over in {at}.", f"You take over in {at}", at)
+
+    def _build_branch(self, row: pygame.Rect) -> None:
+        """Take over from history: a slider over the scenario's seasons (0: from the start)."""
+        px = self.px
+        seasons = self.seasons()
+        self.take_over = min(self.take_over, max(0, len(seasons) - 1))
+        label_cell, slider_cell, value_cell = columns(row, [min(px(170), row.w // 5), 0.4, 0.6], px(12))
+        self.label("branch-label", label_cell, fitting(("Take over from history", "Take over", ""), font(px(13)), label_cell.w), object_id="#small")
+        self.branch_slider = pygame_gui.elements.UIHorizontalSlider(slider_cell, self.take_over, (0, max(1, len(seasons) - 1)),
+                                                                    manager=self.ui, container=self.root)
+        self.place("branch", self.branch_slider, focus=bool(seasons))
+        if not seasons:
+            self.branch_slider.disable()
+        self.branch_value = self.label("branch-value", value_cell, fitting(self._branch_texts(), font(px(15)), value_cell.w))
+        self.bind(pygame.K_COMMA, "take over from history one season earlier", lambda: self.nudge(self.branch_slider, -1), label=",")
+        self.bind(pygame.K_PERIOD, "take over from history one season later", lambda: self.nudge(self.branch_slider, 1), label=".")
+
+    def nudge(self, slider: pygame_gui.elements.UIHorizontalSlider, steps: int) -> bool:
+        """Left/Right on the focused take-over slider (and , and .)."""
+        if slider is not self.branch_slider or not self.seasons():
+            return False
+        self._set_take_over(self.take_over + steps)
+        self.branch_slider.set_current_value(self.take_over)
+        return True
+
+    def _set_take_over(self, value: int) -> None:
+        self.take_over = max(0, min(len(self.seasons()) - 1, value))
+        self.branch_value.set_text(fitting(self._branch_texts(), font(self.px(15)), self.branch_value.rect.w))
+
     def handle(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame_gui.UI_HORIZONTAL_SLIDER_MOVED and event.ui_element is self.branch_slider:
+            if self.seasons():
+                self._set_take_over(int(round(self.branch_slider.get_current_value())))
+            return True
         if event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and event.ui_element is self.list:
-            if event.text in self.names:
-                self.selected = self.names.index(event.text)
-                self.details.set_text(describe(self.choices[self.selected], self.px(22)))
+            index = next((i for i, item in enumerate(self.list.item_list) if item["selected"]), -1)
+            if index >= 0 and index != self.selected:
+                self.selected = index
+                self.app._rebuild()  # the details and the take-over slider are the new scenario's
             return True
         if event.type == pygame_gui.UI_TEXT_ENTRY_CHANGED and event.ui_element is self.seed:
             self.seed_text = self.seed.get_text()
@@ -124,4 +189,8 @@ class PickerScene(Scene):
             self.app.show_problems(f"The scenario '{choice.ident}' cannot be opened", choice.problems)
             return
         text = self.seed.get_text().strip()
-        new_game(self.app, choice.ident, int(text) if text else None)
+        try:
+            seed = int(text) if text else None
+        except ValueError:  # the entry allows digits only, but be sure
+            seed = None
+        new_game(self.app, choice.ident, seed, self.branch_at())

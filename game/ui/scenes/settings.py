@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from game.ui.app import App
 from game.ui.canvas import Canvas
 from game.ui.fonts import font
-from game.ui.layout import columns, fit_text, inset, rows
+from game.ui.layout import columns, fit_text, fitting, inset, rows
 from game.ui.palette import CARD, INK, MUTED, Palette, palette
 from game.ui.scene import Scene
 from game.ui.settings import DEFAULT_SIZE, MIN_SIZE, SCALES, Settings
@@ -30,14 +30,6 @@ ABOUT = ("<b>Interface size</b> makes every text and button larger.<br>"
          "<b>Colours</b>: every chart and gauge uses the palette chosen here. Okabe–Ito stays readable "
          "with the common kinds of colour blindness.<br>"
          "<b>Your name</b> goes into your saves. Settings are remembered on this computer.")
-
-
-def _fitting(texts: tuple[str, ...], f: pygame.font.Font, width: int) -> str:
-    """The first of ``texts`` that fits ``width`` pixels (with a button's padding), else the last shortened."""
-    for text in texts:
-        if f.size(text)[0] <= width - 12:
-            return text
-    return fit_text(texts[-1], f, width - 12)
 
 
 def size_choices(*current: tuple[int, int]) -> list[tuple[int, int]]:
@@ -129,7 +121,7 @@ class SettingsScene(Scene):
 
         # Display: in a window or fullscreen.
         window_cell, full_cell = columns(cells[3][1], [1.0, 1.0], px(8))
-        self.window_button = self.button("windowed", window_cell, _fitting(("In a window", "Window"), label_font, window_cell.w), lambda: self.choose_fullscreen(False),
+        self.window_button = self.button("windowed", window_cell, fitting(("In a window", "Window"), label_font, window_cell.w), lambda: self.choose_fullscreen(False),
                                          tooltip="a window you can resize (at least 1024 × 640)")
         self.full_button = self.button("fullscreen", full_cell, "Fullscreen", lambda: self.choose_fullscreen(True),
                                        tooltip="the whole screen")
@@ -140,7 +132,7 @@ class SettingsScene(Scene):
         self.name_entry.length_limit = Settings.model_fields["player"].metadata[0].max_length
         self.place("name", self.name_entry, focus=True)
         hint = columns(name_hint, [label_w, 1.0], px(8))[1]
-        self.label("name-hint", hint, _fitting(("written into your saves, so a teacher knows whose game it is",
+        self.label("name-hint", hint, fitting(("written into your saves, so a teacher knows whose game it is",
                                                 "written into your saves"), font(px(13)), hint.w), object_id="#small")
         below = pygame.Rect(form.x, name_hint.bottom + px(14), form.w, form.bottom - name_hint.bottom - px(14))
         if below.h >= px(90):
