@@ -483,7 +483,11 @@ class ChartsScene(Scene):
 
     def handle(self, event: pygame.event.Event) -> bool:
         if event.type == pygame_gui.UI_TEXT_ENTRY_CHANGED and event.ui_element is self.filter_entry:
-            self.picks.filter = self.filter_entry.get_text()
+            text = self.filter_entry.get_text()
+            if text.startswith("/"):  # the key that opened the filter typed itself into it
+                text = text[1:]
+                self.filter_entry.set_text(text)
+            self.picks.filter = text
             self.picks.cursor = 0
             self.picks.top = 0
             self.refresh(data=False)
