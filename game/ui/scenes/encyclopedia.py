@@ -52,6 +52,7 @@ class EncyclopediaScene(Scene):
         self.history: list[str] = []  # entries visited before the current one
         self.current: str | None = None
         self.listed: list[tuple[str, str]] = []
+        self.key_down = False
         if self.rs is not None:
             start = entry if entry and enc.exists(self.rs, entry) else None
             if start is None:
@@ -289,8 +290,11 @@ class EncyclopediaScene(Scene):
         if event.type == pygame.KEYDOWN and self.app.typing() and event.key == pygame.K_BACKSPACE and not self.query:
             self.back()
             return True
-        if event.type == pygame.TEXTINPUT and not self.app.typing() and event.text.isprintable() \
+        if event.type == pygame.KEYDOWN:
+            self.key_down = True  # the text that follows was typed here (not the key that opened the screen)
+        if event.type == pygame.TEXTINPUT and self.key_down and not self.app.typing() and event.text.isprintable() \
                 and not event.text.isdigit() and event.text not in "/ ":
+            self.key_down = False
             self.set_query(self.query + event.text)  # typing anywhere searches
             return True
         return False

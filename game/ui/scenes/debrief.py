@@ -1,0 +1,222 @@
+"""The ending and its debrief: how the game ended and why (the ending's explanation, mechanisms
+and source, from the rules), the turning points of this game, a chart of the whole game with the
+historical path beside it, the game set against history year by year, how history itself ended,
+and the scenario's questions for discussion. The content is the text mode's debrief, built by
+:mod:`game.report`; this screen only lays it out.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import pygame
+import pygame_gui
+
+from game.history import Row
+from game.report import (
+    TurningPoint, cause_sentence, cite, format_value, historical_ending, historical_path, history_rows,
+    indicators, label_of, turning_points,
+)
+from game.session import Session
+from game.ui.app import App
+from game.ui.canvas import Canvas
+from game.ui.chart import ChartLayout, ChartSeries, paint_line_chart
+from game.ui.fonts import font
+from game.ui.layout import columns, fit_text, inset, rows
+from game.ui.scene import Scene
+
+
+class DebriefScene(Scene):
+    title = "Debrief"
+    needs_session = True
+
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+        self.session: Session = app.session
+        s = self.session
+        self.rs = s.scenario.ruleset
+        shown = indicators(self.rs)
+        self.headline = shown[0] if shown else None
+        # Everything below is computed once: the game is over and does not change.
+        self.points: list[TurningPoint] = turning_points(s)
+        self.rows: list[Row] = history_rows(s)
+        self.real = historical_ending(s)
+        self.replay = historical_path(s)
+        self.chart_layout: ChartLayout | None = None
+
+    # -- content -----------------------------------------------------------------------------
+    def verdict(self) -> tuple[str, str]:
+        """The ending's title line and the verdict on the alliance (with its colour id)."""
+        ending = self.session.ending
+        if ending is None or ending.ending is None:
+            return (f"The scenario ends after {self.session.scenario.seasons} seasons with no decisive outcome",
+                    "")
+        holds = ending.ending.alliance == "holds"
+        return f"{ending.ending.title} ({ending.season})", "The alliance holds" if holds else "The alliance breaks"
+
+    def html(self) -> str:
+        """The debrief as pygame_gui HTML; mechanisms link into the encyclopedia."""
+        s, rs, px = self.session, self.rs, self.px
+        big, mid = px(18), px(16)
+        parts: list[str] = []
+        ending = s.ending
+        if ending is not None and ending.ending is not None:
+            e = ending.ending
+            parts.append(escape(" ".join(e.debrief.split())))
+            links = [f"<a href='mechanism:{m}'>{escape(rs.mechanisms[m].title)}</a>" for m in e.mechanisms if m in rs.mechanisms]
+            if links:
+                parts.append(f"<b>Mechanisms:</b> {' · '.join(links)}")
+            parts.append(f"<b>Source:</b> {escape(cite(rs, e.source))}")
+        else:
+            parts.append(f"The game ran its {s.scenario.seasons} seasons and no ending's condition was met.")
+        if self.points and self.headline is not None:
+            parts += ["", f"<font pixel_size={big}><b>The turning points of your game</b></font>"]
+            for point in self.points:
+                verb = "rose" if point.after > point.before else "fell"
+                events = f" (events: {escape(', '.join(point.events))})" if point.events else ""
+                parts.append(f"<font pixel_size={mid}><b>{escape(point.season)}</b></font>: {escape(point.label)} {verb} from "
+                             f"<b>{escape(format_value(rs, self.headline.variable, point.before))}</b> to "
+                             f"<b>{escape(format_value(rs, self.headline.variable, point.after))}</b>{events}.")
+                for line in point.causes[:2]:
+                    sentence = cause_sentence(rs, self.headline.variable, line)
+                    text = f"• {escape(sentence.head)}"
+                    if sentence.description:
+                        text += f" <i>{escape(sentence.description)}</i>"
+                    if sentence.provenance:
+                        text += f" <font color='#4a4740'>[{escape(sentence.provenance)}]</font>"
+                    parts.append(text)
+        if self.rows:
+            parts += ["", f"<font pixel_size={big}><b>Your game beside history</b></font>",
+                      "Year by year: the model's value in your game, the historical figure, and how far apart they are."]
+            label = None
+            for row in self.rows:
+                if row.label != label:
+                    label = row.label
+                    parts.append(f"<b>{escape(row.label)}</b>")
+                parts.append(self.row_html(row))
+        if self.real is not None:
+            ident, season = self.real
+            title = s.scenario.endings[ident].title if ident else "no decisive outcome"
+            parts += ["", f"<b>Under the state's actual policy</b> this scenario ends in: {escape(title)} ({escape(season)})."]
+        questions = s.scenario.debrief_questions
+        if questions:
+            parts += ["", f"<font pixel_size={big}><b>Questions to discuss</b></font>"]
+            parts += [f"{i}. {escape(q)}" for i, q in enumerate(questions, 1)]
+        return "<br>".join(parts)
+
+    def row_html(self, row: Row) -> str:
+        """One year of the comparison: year, model, history, deviation (coloured by tolerance)."""
+        model = f"{row.model:,.4g}" if row.model is not None else "—"
+        deviation = f"{row.deviation:+.1%}" if row.deviation is not None else "—"
+        colour = {True: self.hex(self.app.palette.good), False: self.hex(self.app.palette.bad)}.get(row.within)
+        if colour:
+            deviation = f"<font color='{colour}'>{deviation}</font>"
+        direction = {True: " · same direction", False: " · <b>wrong direction</b>", None: ""}[row.direction_ok]
+        return f"• {escape(row.year)}: model <b>{model}</b> · history <b>{row.history:,.4g}</b> · deviation {deviation}{direction}"
+
+    @staticmethod
+    def hex(colour: pygame.Color | tuple[int, ...]) -> str:
+        c = pygame.Color(colour)
+        return f"#{c.r:02x}{c.g:02x}{c.b:02x}"
+
+    def chart_series(self, compact: bool = False) -> tuple[list[ChartSeries], list[str]]:
+        """The headline's chart preset (or the headline alone, when ``compact``) over the whole
+        game, and the headline under the historical policy, dashed."""
+        s, rs = self.session, self.rs
+        if self.headline is None:
+            return [], []
+        names = list(self.headline.chart) if getattr(self.headline, "chart", None) else [self.headline.variable]
+        names = [n for n in names if n in rs.variables][: 1 if compact else None]
+        turns = range(0, s.turn + 1)
+        seasons = [str(s.history[t].season) for t in turns]
+        out = [ChartSeries(label_of(rs, n), [s.value(n, t) for t in turns], colour=i, width=3 if i == 0 else 2)
+               for i, n in enumerate(names)]
+        if self.replay is not None:
+            h = self.headline.variable
+            out.append(ChartSeries(f"{label_of(rs, h)}: actual policy",
+                                   [self.replay.value(h, t) if t <= self.replay.turn else None for t in turns],
+                                   colour="history", dashed=True))
+        return out, seasons
+
+    def paint_chart(self, canvas: Canvas, surface: pygame.Surface) -> None:
+        # A short chart keeps its room for the lines: the headline (and history) only.
+        series, seasons = self.chart_series(compact=surface.get_height() < canvas.px(330))
+        title = "The whole game"
+        self.chart_layout = paint_line_chart(canvas, surface, series, palette=self.app.palette, title=title, x_labels=seasons)
+
+    # -- layout ------------------------------------------------------------------------------
+    def build(self, rect: pygame.Rect) -> None:
+        px = self.px
+        area = inset(pygame.Rect(rect.x, rect.y, rect.w, rect.h - self.app.notice_height()), px(20))
+        head, verdict_row, body, foot = rows(area, [px(36), px(28), 1.0, px(42)], px(8))
+        title, verdict = self.verdict()
+        heading = font(px(19), bold=True)
+        self.label("ending", head, fit_text(f"The end: {title}", heading, head.w - px(8)), object_id="#heading")
+        ending = self.session.ending
+        holds = ending is not None and ending.ending is not None and ending.ending.alliance == "holds"
+        scenario = f"{self.session.scenario.title} · {self.session.turn} seasons played"
+        text = f"{verdict}. {scenario}" if verdict else scenario
+        self.label("verdict", verdict_row, fit_text(text, font(px(16), bold=True), verdict_row.w - px(8)),
+                   object_id="#good" if holds else "#bad" if verdict else "#small")
+        text_rect, chart_rect = columns(body, [0.56, 0.44], px(14))
+        self.text = self.textbox("debrief", text_rect, self.html())
+        self.chart = self.canvas("chart", chart_rect, self.paint_chart)
+        entries = [
+            ("charts", "Charts", "C", pygame.K_c, "every indicator over the whole game, beside history", self.open_charts),
+            ("why", "Why", "W", pygame.K_w, "why the headline moved, cause by cause", self.open_why),
+            ("encyclopedia", "Encyclopedia", "E", pygame.K_e, "the ending's mechanisms and the period's words", self.open_encyclopedia),
+            ("new", "New game", "N", pygame.K_n, "choose a scenario and play again", self.new_game),
+            ("title", "Title screen", "T", pygame.K_t, "back to the title screen", self.to_title),
+        ]
+        cells = columns(foot, [1.0] * len(entries), px(10))
+        fitting = font(px(16), bold=True)
+        for (ident, label, letter, code, what, action), cell in zip(entries, cells):
+            text = f"{label} ({letter})"
+            if fitting.size(text)[0] > cell.w - px(14):
+                text = fit_text(label, fitting, cell.w - px(14))
+            self.button(ident, cell, text, action, tooltip=what, object_id="#primary" if ident == "new" else None)
+            self.bind(code, what, action)
+        self.bind(pygame.K_PAGEUP, "scroll the debrief up", lambda: self.scroll(-1))
+        self.bind(pygame.K_PAGEDOWN, "scroll the debrief down", lambda: self.scroll(1))
+
+    def scroll(self, direction: int) -> None:
+        bar = self.text.scroll_bar
+        if bar is not None:
+            bar.set_scroll_from_start_percentage(min(1.0, max(0.0, bar.start_percentage + direction * bar.visible_percentage * 0.9)))
+
+    # -- actions -----------------------------------------------------------------------------
+    def handle(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame_gui.UI_TEXT_BOX_LINK_CLICKED and event.ui_element is self.text:
+            self.open_encyclopedia(str(event.link_target))
+            return True
+        return False
+
+    def open_charts(self) -> None:
+        from game.ui.scenes.charts import ChartsScene
+
+        self.app.push(ChartsScene(self.app))
+
+    def open_why(self) -> None:
+        from game.ui.scenes.why import WhyScene
+
+        if self.headline is not None and self.session.turn >= 1:
+            self.app.push(WhyScene(self.app, self.headline.variable, self.session.turn))
+
+    def open_encyclopedia(self, entry: str | None = None) -> None:
+        from game.ui.scenes.encyclopedia import EncyclopediaScene
+
+        ending = self.session.ending
+        if entry is None and ending is not None and ending.ending is not None and ending.ending.mechanisms:
+            entry = f"mechanism:{ending.ending.mechanisms[0]}"
+        self.app.push(EncyclopediaScene(self.app, entry))
+
+    def new_game(self) -> None:
+        from game.ui.scenes.picker import PickerScene
+        from game.ui.scenes.title import TitleScene
+
+        self.app.reset_to(TitleScene(self.app), PickerScene(self.app))
+
+    def to_title(self) -> None:
+        from game.ui.scenes.title import TitleScene
+
+        self.app.reset_to(TitleScene(self.app))
