@@ -111,6 +111,23 @@ def format_value(ruleset: Ruleset, name: str, value: float) -> str:
     return f"{value:,.3g}"
 
 
+def format_change(ruleset: Ruleset, name: str, delta: float) -> str:
+    """A signed change formatted as ``name``'s values are: '+1.2', '−5%' (a true minus sign);
+    a change too small for that format shows two significant digits rather than a zero."""
+    text = format_value(ruleset, name, abs(delta))
+    if delta and not any(ch in "123456789" for ch in text):
+        text = f"{abs(delta) * 100:.2g}%" if text.endswith("%") else f"{abs(delta):.2g}"
+    return f"+{text}" if delta >= 0 else f"−{text}"
+
+
+def better_direction(ruleset: Ruleset, name: str) -> str:
+    """'higher', 'lower' or 'neither': which way ``name`` is better, as its indicator says."""
+    for indicator in ruleset.indicators:
+        if indicator.variable == name:
+            return indicator.better
+    return "neither"
+
+
 def cause_phrase(ruleset: Ruleset, cause: Cause) -> str:
     """What moved, as a noun phrase: 'your Acres to sow', 'last season's Grain store'."""
     info = rule_info(ruleset, cause.name)
@@ -205,11 +222,61 @@ def cause_lines(ruleset: Ruleset, explanation: Explanation, most: int = 3, look_
 
 
 @dataclass(frozen=True)
+class CauseSentence:
+    """A cause of a change in words: what moved and by how much, what the rule means, and its
+    mechanisms and source — the parts a front end may style differently."""
+
+    head: str         # "Goods famine, up from 12% to 35%, took away 1.20 (through ...)."
+    description: str  # the rule's own description
+    provenance: str   # "Mechanism; Mechanism — Author (year), section"
+
+    @property
+    def text(self) -> str:
+        """The whole sentence as plain text, provenance in brackets."""
+        out = self.head + (f" {self.description}" if self.description else "")
+        return out + (f" [{self.provenance}]" if self.provenance else "")
+
+
+def cause_sentence(ruleset: Ruleset, owner: str, line: CauseLine) -> CauseSentence:
+    """'Goods famine, up from 12% to 35%, took away 1.20 (through poor and middle peasants'
+    sales): peasants sell grain above all to buy goods... [Mechanism — Source]'; amounts in the
+    units of ``owner``, the variable whose change ``line`` explains."""
+    if line.kind == "event":
+        moved = "happened"
+    elif line.kind == "fact":
+        moved = "as every year"
+    else:
+        way = "up" if line.after > line.before else "down"
+        moved = f"{way} from {format_value(ruleset, line.name, line.before)} to {format_value(ruleset, line.name, line.after)}"
+    effect = f"{'added' if line.contribution >= 0 else 'took away'} {format_value(ruleset, owner, abs(line.contribution))}"
+    through = f" (through {line.through})" if line.through else ""
+    head = f"{line.phrase[:1].upper()}{line.phrase[1:]}, {moved}, {effect}{through}."
+    mechanisms = "; ".join(line.mechanisms)
+    provenance = f"{mechanisms + ' — ' if mechanisms else ''}{line.source}" if (mechanisms or line.source) else ""
+    return CauseSentence(head, line.description.strip(), provenance)
+
+
+@dataclass(frozen=True)
 class SeasonReport:
     season: str
     changes: tuple[Change, ...]
     events: tuple[tuple[str, str], ...]   # (title, message)
     draws: tuple[tuple[str, float, bool], ...]  # (name, value, scripted)
+
+
+def compared_turn(indicator: Indicator, turn: int) -> int | None:
+    """The turn ``history[turn]``'s value of ``indicator`` is compared with: the season before,
+    or for a seasonal flow (``compare = "last-year"``) the same season a year earlier. None when
+    there is nothing fair to compare with yet (no season played, or a flow's first year — unless
+    the indicator is always reported, when the season before serves)."""
+    if turn < 1:
+        return None
+    if indicator.compare == "last-year":
+        if turn >= 4:
+            return turn - 4
+        if not indicator.always_in_report:
+            return None
+    return turn - 1
 
 
 def season_report(session: Session, turn: int | None = None, most: int = 5) -> SeasonReport:
@@ -221,10 +288,9 @@ def season_report(session: Session, turn: int | None = None, most: int = 5) -> S
     changes: list[Change] = []
     if turn >= 1:
         for indicator in indicators(rs):
-            yearly = indicator.compare == "last-year"
-            if yearly and turn < 4 and not indicator.always_in_report:
+            base = compared_turn(indicator, turn)
+            if base is None:
                 continue  # a seasonal flow against another season of the year says nothing
-            base = turn - 4 if yearly and turn >= 4 else turn - 1
             before = session.value(indicator.variable, base)
             after = session.value(indicator.variable, turn)
             if format_value(rs, indicator.variable, before) == format_value(rs, indicator.variable, after):
@@ -235,12 +301,54 @@ def season_report(session: Session, turn: int | None = None, most: int = 5) -> S
     changes.sort(key=lambda c: (c.name not in always, -c.relative))
     kept = [c for c in changes if c.name in always]
     kept += [c for c in changes if c.name not in always][: max(0, most - len(kept)) or 2]
+    events, draws = season_log(session, turn)
+    return SeasonReport(state.season, tuple(kept), events, draws)
+
+
+def season_log(session: Session, turn: int | None = None) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, float, bool], ...]]:
+    """What chance and the rules did in the season that produced ``history[turn]``: its events
+    as (title, message) and its draws as (name, value, scripted)."""
+    rs = session.scenario.ruleset
+    state = session.history[session.turn if turn is None else turn]
     events = tuple(
         (rule_info(rs, e.name).label if e.name in rs.events else session.scenario.events[e.name].title, e.message)
         for e in state.log if e.kind == "event"
     )
     draws = tuple((e.name, e.value, e.scripted) for e in state.log if e.kind == "draw")
-    return SeasonReport(state.season, tuple(kept), events, draws)
+    return events, draws
+
+
+def lever_text(session: Session, name: str, value: float) -> str:
+    """A lever's value as a player reads it: a choice's name ('requisition'), else the number."""
+    lever = session.scenario.levers[name]
+    if lever.choices:
+        index = round((value - session.scenario.ruleset.levers[name].min) / lever.step)
+        if 0 <= index < len(lever.choices):
+            return lever.choices[index]
+    return f"{value:g}"
+
+
+def lever_range(session: Session, name: str) -> str:
+    """What a lever allows in this scenario: 'none / requisition' or '50 to 250 index, step 5'."""
+    lever = session.scenario.levers[name]
+    if lever.choices:
+        base = session.scenario.ruleset.levers[name].min
+        return " / ".join(c for i, c in enumerate(lever.choices) if lever.min <= base + i * lever.step <= lever.max)
+    unit = f" {lever.unit}" if lever.unit else ""
+    return f"{lever.min:g} to {lever.max:g}{unit}, step {lever.step:g}"
+
+
+def parse_lever_value(session: Session, name: str, text: str) -> float:
+    """What a player typed for a lever: a number (commas and underscores allowed) or a choice's
+    name. Raises ValueError for anything else; bounds and steps are the session's to check."""
+    lever = session.scenario.levers[name]
+    answer = text.strip()
+    if lever.choices:
+        base = session.scenario.ruleset.levers[name].min
+        for i, choice in enumerate(lever.choices):
+            if answer.lower() == choice.lower():
+                return base + i * lever.step
+    return float(answer.replace(",", "").replace("_", ""))
 
 
 @dataclass(frozen=True)

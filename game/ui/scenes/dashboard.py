@@ -1,0 +1,734 @@
+"""The season dashboard: the levers, a panel per class, the key indicators, the alliance gauge,
+this season's events, and the buttons that end the season or open the other views.
+
+Everything shown comes from the session and the report layer; levers change only through
+``session.set_lever``, and what it refuses is shown, never raised.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from html import escape
+from typing import Any, Callable
+
+import pygame
+import pygame_gui
+
+from game.engine import RuleError
+from game.report import (
+    compared_turn, format_value, indicators, label_of, lever_range, lever_text, parse_lever_value, rule_info, season_log,
+)
+from game.rules.models import Indicator
+from game.rules.ruleset import Ruleset
+from game.session import GameOver, LeverRejected, Session
+from game.ui.app import App
+from game.ui.canvas import Canvas
+from game.ui.fonts import font
+from game.ui.layout import columns, fit_text, inset, rows
+from game.ui.palette import CARD, INK, MUTED
+from game.ui.scene import Scene
+from game.ui.widgets.gauge import arrow, paint_gauge, sparkline, trend_colour
+from game.ui.widgets.lever_row import LeverRow, build_row, row_height, snap
+
+# How many seasons a class panel's sparkline shows, and how many of a class's stocks it lists.
+SPARK_SEASONS = 12
+STOCKS_MOST = 3
+
+
+@dataclass(frozen=True)
+class ClassPanel:
+    """A class of society as the rules describe it (``[classes]``): its first variable (its
+    trust, or what stands for it) with a trend, and the stocks that describe it."""
+
+    ident: str
+    title: str
+    lead: str                # the variable shown large, with its trend
+    stocks: tuple[str, ...]  # the other variables that describe the class
+
+
+def class_panels(ruleset: Ruleset) -> list[ClassPanel]:
+    """The rule set's classes that name variables, in declaration order."""
+    out = []
+    for ident, social in ruleset.classes.items():
+        names = [v for v in social.variables if v in ruleset.variables]
+        if names:
+            out.append(ClassPanel(ident, social.title, names[0], tuple(names[1:1 + STOCKS_MOST])))
+    return out
+
+
+def signed(ruleset: Ruleset, name: str, change: float) -> str:
+    """A change as the indicator is formatted, with its sign: '+3', '−0.15', '±0'."""
+    text = format_value(ruleset, name, abs(change))
+    if text.strip("0.,% ") == "":
+        return "±0"
+    return ("+" if change > 0 else "−") + text
+
+
+@dataclass(frozen=True)
+class ButtonSpec:
+    ident: str
+    text: str
+    key: str
+    what: str
+    action: Callable[[], None]
+    primary: bool = False
+
+
+class DashboardScene(Scene):
+    title = "Season dashboard"
+    needs_session = True
+
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+        self.session: Session = app.session
+        self.rs = self.session.scenario.ruleset
+        self.shown = indicators(self.rs)
+        self.panels = class_panels(self.rs)
+        self.headline = self.shown[0] if self.shown else None
+        self.listed = [i for i in self.shown if i is not self.headline]
+        self.message = ""  # the last thing said to the player (a refusal is shown in the bad colour)
+        self.message_bad = False
+        self.rows: dict[str, LeverRow] = {}
+        self.status: Any = None
+        self.page = 0  # the page of levers shown
+        self.per_page = 1
+        self.selected = 0  # the indicator selected in the table (Up/Down, W)
+        self.table_top = 0  # the first row the table shows
+        self.table_rows = 1
+
+    # -- building ----------------------------------------------------------------------------
+    def build(self, rect: pygame.Rect) -> None:
+        px = self.px
+        s = self.session
+        area = inset(rect, px(12))
+        specs = self.button_specs()
+        footer_rows = self.footer_layout(specs, area.w)
+        footer_h = len(footer_rows) * px(38) + (len(footer_rows) - 1) * px(6)
+        head, body, foot = rows(area, [px(34), 1.0, footer_h], px(10))
+        # Header: the scenario and the season.
+        season = f"Game over after {s.turn} seasons" if s.is_over else f"{s.next_season} · season {s.turn + 1} of {s.scenario.seasons}"
+        season_w = font(px(15), bold=True).size(season)[0] + px(12)
+        title_rect, season_rect = columns(head, [1.0, min(season_w, head.w // 2)], px(12))
+        self.label("title", title_rect, fit_text(s.scenario.title, font(px(19), bold=True), title_rect.w - px(4)), object_id="#heading")
+        self.label("season", season_rect, season, object_id="#value")
+        left, right = columns(body, [0.43, 0.57], px(14))
+        self.build_levers(left)
+        self.build_right(right)
+        self.build_footer(foot, footer_rows)
+        self.bind_keys()
+
+    def build_levers(self, rect: pygame.Rect) -> None:
+        """The levers, as many as fit, in pages (PageUp/PageDown) when they do not all fit."""
+        px = self.px
+        s = self.session
+        status_h = int(font(px(15)).get_linesize() * 2.5) + px(12) if self.message else 0
+        heading, status, listing = rows(rect, [px(28), status_h, 1.0], px(6) if status_h else 0)
+        names = self.lever_order()
+        height = row_height(self.app.settings.ui_scale)
+        self.per_page = max(1, listing.h // height)
+        pages = (len(names) + self.per_page - 1) // self.per_page
+        self.page = max(0, min(self.page, pages - 1))
+        first = self.page * self.per_page
+        shown = names[first:first + self.per_page]
+        self.rows = {}  # first, so that Tab reaches the first slider first
+        for i, name in enumerate(shown):
+            row_rect = pygame.Rect(listing.x, listing.y + i * height, listing.w, height)
+            self.rows[name] = build_row(self, s, name, row_rect, self.root)
+        free = len(names) - len(s.scenario.locked)
+        text = "Your levers" if free == len(names) else f"Your levers ({free} of {len(names)} free)"
+        if pages > 1 and font(px(19), bold=True).size(text)[0] > heading.w // 2:
+            text = "Levers"
+        if pages > 1:
+            where = f"{first + 1}–{first + len(shown)} of {len(names)}"
+            where_w = font(px(13)).size(where)[0] + px(10)
+            title_rect, where_rect, prev_rect, next_rect = columns(heading, [1.0, where_w, px(36), px(36)], px(6))
+            self.label("levers-page", where_rect, where, object_id="#small")
+            self.button("levers-prev", prev_rect, "<", lambda: self.turn_page(-1), tooltip="previous levers (PageUp)", enabled=self.page > 0)
+            self.button("levers-next", next_rect, ">", lambda: self.turn_page(1), tooltip="next levers (PageDown)", enabled=self.page < pages - 1)
+        else:
+            title_rect = heading
+        self.label("levers-heading", title_rect, fit_text(text, font(px(19), bold=True), title_rect.w - px(4)), object_id="#heading").set_tooltip(
+            "Drag a slider, click its track, or type a value and press Enter. Tab to a slider and move it with Left/Right "
+            "(Shift: ten steps); PageUp/PageDown for more levers. Hover a lever for what it does and its source.", wrap_width=px(360))
+        self.status = self.textbox("status", status, self.status_html()) if status_h else None
+        self.slider_rows = {row.slider: row for row in self.rows.values()}
+        self.entry_rows = {row.entry: row for row in self.rows.values()}
+
+    def lever_order(self) -> list[str]:
+        """The levers the player may set first, then those the scenario locks."""
+        s = self.session
+        return [n for n in s.scenario.levers if n not in s.scenario.locked] + [n for n in s.scenario.levers if n in s.scenario.locked]
+
+    def turn_page(self, step: int) -> None:
+        """Show the previous or next page of levers."""
+        pages = (len(self.session.scenario.levers) + self.per_page - 1) // self.per_page
+        page = max(0, min(pages - 1, self.page + step))
+        if page != self.page:
+            self.page = page
+            self.app._rebuild()
+            first = next((row.slider for row in self.rows.values() if not row.locked), None)
+            if first is not None and self.app.focus is None:
+                self.app.set_focus(first)
+
+    def show_lever(self, name: str) -> None:
+        """Turn to the page that holds lever ``name``."""
+        index = self.lever_order().index(name)
+        self.turn_page(index // self.per_page - self.page)
+
+    def build_right(self, rect: pygame.Rect) -> None:
+        px = self.px
+        top_h = min(max(px(168), len(self.panels) * px(31)), int(rect.h * 0.45))
+        top, middle, bottom = rows(rect, [top_h, 1.0, 0.55], px(8))
+        gauge_rect, classes_rect = columns(top, [min(px(200), int(top.w * 0.36)), 1.0], px(8))
+        self.gauge = self.canvas("gauge", gauge_rect, self.paint_gauge)
+        self.gauge.set_tooltip(self.gauge_tooltip(), wrap_width=px(420))
+        self.classes = self.canvas("classes", classes_rect, self.paint_classes)
+        self.classes.set_tooltip("Each class: its trust (or what stands for it) with its trend over the last seasons, and what describes it. Click a class for why its number moved.",
+                                 wrap_width=px(360))
+        self.table = self.canvas("indicators", middle, self.paint_table)
+        self.table.set_tooltip("Click a row (or Up/Down and W) for why it moved this season; the mouse wheel scrolls.", wrap_width=px(360))
+        self.log = self.textbox("log", bottom, self.log_html())
+
+    def footer_layout(self, specs: list[ButtonSpec], width: int) -> list[list[tuple[ButtonSpec, str, int]]]:
+        """The buttons in rows: with their keys in one row if they fit, else without, as many
+        rows as needed; each as (spec, text, natural width)."""
+        px = self.px
+        gap = px(6)
+
+        def natural(spec: ButtonSpec, text: str) -> int:
+            f = font(px(16), bold=True) if spec.primary else font(px(15))
+            return f.size(text)[0] + px(26)
+
+        for with_keys in (True, False):
+            texts = [f"{spec.text} ({spec.key})" if with_keys else spec.text for spec in specs]
+            widths = [natural(spec, text) for spec, text in zip(specs, texts)]
+            total = sum(widths) + gap * (len(specs) - 1)
+            if with_keys and total > width:
+                continue
+            # As few rows as fit, the buttons shared out so the rows are about equally full.
+            count = max(1, -(-total // width))
+            while True:
+                target = total / count
+                laid: list[list[tuple[ButtonSpec, str, int]]] = [[]]
+                used = 0
+                for spec, text, w in zip(specs, texts, widths):
+                    if laid[-1] and (used + gap + w > width or (used + gap + w / 2 > target and len(laid) < count)):
+                        laid.append([])
+                        used = 0
+                    laid[-1].append((spec, text, w))
+                    used += (gap if used else 0) + w
+                if len(laid) <= count or count >= len(specs):
+                    return laid
+                count += 1
+        return laid
+
+    def build_footer(self, rect: pygame.Rect, laid: list[list[tuple[ButtonSpec, str, int]]]) -> None:
+        px = self.px
+        gap = px(6)
+        for r, line in zip(rows(rect, [px(38)] * len(laid), px(6)), laid):
+            natural = sum(w for _, _, w in line)
+            free = r.w - gap * (len(line) - 1)
+            x = r.x
+            for i, (spec, text, w) in enumerate(line):
+                width = free - (x - r.x - gap * i) if i == len(line) - 1 else int(w * free / natural)
+                enabled = self.button_enabled(spec.ident)
+                self.button(spec.ident, pygame.Rect(x, r.y, width, r.h), text, spec.action,
+                            tooltip=f"{escape(spec.what)} ({escape(spec.key)})", object_id="#primary" if spec.primary else None,
+                            enabled=enabled)
+                x += width + gap
+
+    def button_specs(self) -> list[ButtonSpec]:
+        over = self.session.is_over
+        return [
+            ButtonSpec("end", "Debrief" if over else "End season", "Ctrl+Enter",
+                       "see how the game ended" if over else "play the season with these levers", self.end_season, primary=True),
+            ButtonSpec("undo", "Undo", "Ctrl+Z", "take back the last season", self.undo),
+            ButtonSpec("redo", "Redo", "Ctrl+Y", "play again a season you took back", self.redo),
+            ButtonSpec("why", "Why", "W", "why the selected key indicator moved", self.why),
+            ButtonSpec("charts", "Charts", "C", "time series and the scissors chart", self.charts),
+            ButtonSpec("web", "Causal web", "G", "the rules as a web of causes", self.web),
+            ButtonSpec("forecast", "Forecast", "F", "next season under these levers, over possible weather", self.forecast),
+            ButtonSpec("encyclopedia", "Encyclopedia", "K", "mechanisms, classes, levers, terms and sources", self.encyclopedia),
+            ButtonSpec("save", "Save", "Ctrl+S", "save the game", self.save),
+            ButtonSpec("menu", "Menu", "Esc", "the title screen (the game stays in progress)", self.back),
+        ]
+
+    def button_enabled(self, ident: str) -> bool:
+        s = self.session
+        if ident == "undo":
+            return s.turn > 0
+        if ident == "redo":
+            return bool(getattr(s, "can_redo", False))
+        if ident == "forecast":
+            return not s.is_over
+        return True
+
+    def bind_keys(self) -> None:
+        k = pygame
+        self.bind(k.K_RETURN, "end the season (the debrief once the game is over)", self.end_season, mod=k.KMOD_CTRL)
+        self.bind(k.K_KP_ENTER, "end the season", self.end_season, mod=k.KMOD_CTRL, label="Ctrl+Keypad Enter")
+        self.bind(k.K_e, "end the season", self.end_season)
+        self.bind(k.K_z, "undo: take back the last season", self.undo, mod=k.KMOD_CTRL)
+        self.bind(k.K_y, "redo a season taken back", self.redo, mod=k.KMOD_CTRL)
+        self.bind(k.K_w, "why the selected key indicator moved", self.why)
+        self.bind(k.K_c, "charts", self.charts)
+        self.bind(k.K_g, "the causal web", self.web)
+        self.bind(k.K_f, "forecast next season", self.forecast)
+        self.bind(k.K_k, "encyclopedia (the focused lever's entry)", self.encyclopedia)
+        self.bind(k.K_s, "save the game", self.save, mod=k.KMOD_CTRL)
+        self.bind(k.K_UP, "select the previous key indicator", lambda: self.select(-1))
+        self.bind(k.K_DOWN, "select the next key indicator", lambda: self.select(1))
+        self.bind(k.K_PAGEUP, "previous levers", lambda: self.turn_page(-1))
+        self.bind(k.K_PAGEDOWN, "next levers", lambda: self.turn_page(1))
+        self.bind(k.K_ESCAPE, "the title screen; the game stays in progress", self.back, label="Esc")
+
+    # -- painting ----------------------------------------------------------------------------
+    def change_of(self, ind: Indicator) -> tuple[float, str] | None:
+        """(change, the season compared with) of an indicator this season, or None."""
+        s = self.session
+        base = compared_turn(ind, s.turn)
+        if base is None:
+            return None
+        return s.value(ind.variable) - s.value(ind.variable, base), s.history[base].season
+
+    def paint_gauge(self, canvas: Canvas, surface: pygame.Surface) -> None:
+        ind = self.headline
+        if ind is None:
+            return
+        s = self.session
+        variable = self.rs.variables.get(ind.variable)
+        low = variable.min if variable is not None and variable.min > float("-inf") else 0.0
+        high = variable.max if variable is not None and variable.max < float("inf") else max(100.0, s.value(ind.variable))
+        moved = self.change_of(ind)
+        previous = s.value(ind.variable, s.turn - 1) if s.turn else None
+        if moved is None:
+            text, colour = "the first season is still to play", MUTED
+        else:
+            text, colour = f"{signed(self.rs, ind.variable, moved[0])} since {moved[1]}", trend_colour(self.app.palette, moved[0], ind.better)
+        dial = paint_gauge(canvas, surface, s.value(ind.variable), previous, low, high, self.app.palette, ind.label,
+                           format_value(self.rs, ind.variable, s.value(ind.variable)), text, colour)
+        canvas.hotspot(surface.get_rect(), ind.variable)
+        self.gauge_dial = dial
+
+    def gauge_tooltip(self) -> str:
+        """The headline's formula, its parts now, and what moved it this season."""
+        ind = self.headline
+        if ind is None:
+            return ""
+        s = self.session
+        variable = self.rs.variables.get(ind.variable)
+        formula = " ".join(str(variable.formula).split()) if variable is not None else ""
+        parts = [f"<b>{escape(ind.label)}</b> = {escape(formula)}"]
+        names = self.rs.depends_on.get(ind.variable, ())
+        if names:
+            parts.append("<i>where</i> " + "; ".join(
+                f"{escape(n)} = {escape(label_of(self.rs, n))} ({escape(format_value(self.rs, n, s.value(n)))})" for n in names))
+        if s.turn == 0:
+            parts.append("No season has been played yet.")
+        else:
+            explanation = s.explain(ind.variable, depth=1)
+            if explanation.causes:
+                parts.append(f"<i>What moved it in {escape(explanation.season)}:</i>")
+                for cause in explanation.causes:
+                    parts.append(f"• {escape(label_of(self.rs, cause.name))}: {escape(format_value(self.rs, cause.name, cause.before))} → "
+                                 f"{escape(format_value(self.rs, cause.name, cause.after))}, "
+                                 f"{escape(signed(self.rs, ind.variable, cause.contribution))}")
+            else:
+                parts.append(f"Nothing that makes it up moved in {escape(explanation.season)}.")
+        info = rule_info(self.rs, ind.variable)
+        if info.mechanisms or info.source:
+            parts.append(f"<i>{escape('; '.join(info.mechanisms))}</i> — {escape(info.source)}")
+        parts.append("Click for the full why view (W).")
+        return "<br>".join(parts)
+
+    def paint_classes(self, canvas: Canvas, surface: pygame.Surface) -> None:
+        """A card per class side by side, or a line per class where the cards would be narrow."""
+        px = canvas.px
+        panels = self.panels
+        if not panels:
+            canvas.text(surface, "These rules describe no classes.", (px(8), px(8)), size=13, colour=MUTED)
+            return
+        side_by_side = surface.get_width() // len(panels) >= px(150)
+        slots = columns(surface.get_rect(), [1.0] * len(panels), px(6)) if side_by_side else \
+            rows(surface.get_rect(), [1.0] * len(panels), px(3))
+        for panel, slot in zip(panels, slots):
+            pygame.draw.rect(surface, CARD, slot, border_radius=px(5))
+            (self.paint_card if side_by_side else self.paint_line)(canvas, surface, panel, inset(slot, px(5)))
+            canvas.hotspot(slot, panel.lead)
+
+    def better(self, name: str) -> str:
+        return next((i.better for i in self.shown if i.variable == name), "neither")
+
+    def change_since(self, name: str) -> float | None:
+        s = self.session
+        return s.value(name) - s.value(name, s.turn - 1) if s.turn else None
+
+    def paint_lead(self, canvas: Canvas, surface: pygame.Surface, name: str, at: tuple[int, int], room: int, size: int) -> pygame.Rect:
+        """A class's lead number, its arrow and its change since last season, from ``at`` (midleft)."""
+        px = canvas.px
+        r = canvas.text(surface, format_value(self.rs, name, self.session.value(name)), at, size=size, bold=True, anchor="midleft")
+        change = self.change_since(name)
+        if change is not None:
+            colour = trend_colour(self.app.palette, change, self.better(name))
+            ax = r.right + px(9)
+            if change:
+                arrow(surface, (ax, r.centery), px(11), change > 0, colour)
+            text = fit_text(signed(self.rs, name, change), font(px(12)), max(0, at[0] + room - ax - px(9)))
+            canvas.text(surface, text, (ax + px(8), r.centery), size=12, colour=colour, anchor="midleft")
+        return r
+
+    def stock_label(self, panel: ClassPanel, name: str) -> str:
+        """A stock's label; its unit where the label only repeats the class's name ('share of households')."""
+        label = label_of(self.rs, name)
+        variable = self.rs.variables.get(name)
+        if panel.title.lower().startswith(label.lower()) and variable is not None and variable.unit:
+            return variable.unit
+        return label
+
+    def series(self, name: str) -> list[float]:
+        s = self.session
+        return [s.value(name, t) for t in range(max(0, s.turn - SPARK_SEASONS + 1), s.turn + 1)]
+
+    def paint_line(self, canvas: Canvas, surface: pygame.Surface, panel: ClassPanel, inner: pygame.Rect) -> None:
+        """One class on one line: its name, its lead number with the change, a sparkline, its
+        first stock where there is room."""
+        px = canvas.px
+        cy = inner.centery
+        name_w, lead_w = int(inner.w * 0.32), px(84)
+        canvas.text(surface, fit_text(panel.title, font(px(13), bold=True), name_w - px(6)), (inner.x, cy), size=13, bold=True, anchor="midleft")
+        size = 15 if inner.h >= px(20) else 13
+        self.paint_lead(canvas, surface, panel.lead, (inner.x + name_w, cy), lead_w, size)
+        x = inner.x + name_w + lead_w + px(6)
+        spark_w = min(px(70), inner.right - x)
+        if spark_w > px(24):
+            sparkline(surface, pygame.Rect(x, inner.y + px(2), spark_w, inner.h - px(4)), self.series(panel.lead),
+                      self.app.palette.colour(1), self.app.palette.grid, max(1, px(2)))
+        x += spark_w + px(10)
+        if panel.stocks and inner.right - x > px(90):
+            name = panel.stocks[0]
+            vr = canvas.text(surface, format_value(self.rs, name, self.session.value(name)), (inner.right, cy), size=12, bold=True, anchor="midright")
+            canvas.text(surface, fit_text(self.stock_label(panel, name), font(px(12)), max(0, vr.left - x - px(6))), (x, cy), size=12, anchor="midleft")
+
+    def paint_card(self, canvas: Canvas, surface: pygame.Surface, panel: ClassPanel, inner: pygame.Rect) -> None:
+        """One class as a card: name, lead number with its change, a sparkline, its stocks."""
+        px = canvas.px
+        s = self.session
+        small_f = font(px(12))
+        r = canvas.text(surface, fit_text(panel.title, font(px(13), bold=True), inner.w), (inner.x, inner.y), size=13, bold=True)
+        r = self.paint_lead(canvas, surface, panel.lead, (inner.x, r.bottom + px(2) + font(px(20), bold=True).get_linesize() // 2), inner.w, 20)
+        y = r.bottom + px(2)
+        spark = pygame.Rect(inner.x, y, inner.w, px(22))
+        if spark.bottom <= inner.bottom:
+            sparkline(surface, spark, self.series(panel.lead), self.app.palette.colour(1), self.app.palette.grid, max(1, px(2)))
+            y = spark.bottom + px(4)
+        line_h = small_f.get_linesize()
+        for name in panel.stocks:
+            if y + line_h > inner.bottom:
+                break
+            vr = canvas.text(surface, format_value(self.rs, name, s.value(name)), (inner.right, y), size=12, bold=True, anchor="topright")
+            canvas.text(surface, fit_text(self.stock_label(panel, name), small_f, max(0, vr.left - inner.x - px(6))), (inner.x, y), size=12)
+            y += line_h
+
+    def paint_table(self, canvas: Canvas, surface: pygame.Surface) -> None:
+        """The key indicators: label, value, and the change since last season in the palette's
+        good or bad colour, the selected row marked; scrolled so the selection shows."""
+        px = canvas.px
+        s = self.session
+        palette = self.app.palette
+        w, h = surface.get_size()
+        pygame.draw.rect(surface, CARD, surface.get_rect(), border_radius=px(4))
+        row_h = px(26)
+        head = canvas.text(surface, "Key indicators", (px(8), px(3)), size=16, bold=True)
+        canvas.text(surface, fit_text("click one (or Up/Down, W) for why it moved", font(px(12)), max(0, w - head.right - px(20))),
+                    (head.right + px(10), head.centery), size=12, colour=MUTED, anchor="midleft")
+        top = head.bottom + px(3)
+        fits = max(1, (h - top) // row_h)
+        self.table_rows = fits
+        self.selected = max(0, min(self.selected, len(self.listed) - 1))
+        if self.selected < self.table_top:
+            self.table_top = self.selected
+        elif self.selected >= self.table_top + fits:
+            self.table_top = self.selected - fits + 1
+        self.table_top = max(0, min(self.table_top, max(0, len(self.listed) - fits)))
+        change_w = px(92)
+        value_right = w - change_w - px(8)
+        label_f, change_f = font(px(15)), font(px(13))
+        for i, ind in enumerate(self.listed[self.table_top:self.table_top + fits]):
+            index = self.table_top + i
+            row = pygame.Rect(0, top + i * row_h, w, row_h)
+            if index == self.selected:
+                pygame.draw.rect(surface, palette.grid, row, border_radius=px(4))
+            elif i % 2:
+                pygame.draw.line(surface, palette.grid, row.topleft, row.topright, 1)
+            cy = row.centery
+            shown = format_value(self.rs, ind.variable, s.value(ind.variable))
+            vr = canvas.text(surface, shown, (value_right, cy), size=15, bold=True, anchor="midright")
+            canvas.text(surface, fit_text(ind.label, label_f, max(0, vr.left - px(16))), (px(8), cy), size=15, anchor="midleft")
+            moved = self.change_of(ind)
+            if moved is None:
+                canvas.text(surface, "—", (value_right + px(26), cy), size=13, colour=MUTED, anchor="midleft")
+            else:
+                colour = trend_colour(palette, moved[0], ind.better)
+                if moved[0]:
+                    arrow(surface, (value_right + px(16), cy), px(11), moved[0] > 0, colour)
+                text = fit_text(signed(self.rs, ind.variable, moved[0]), change_f, w - value_right - px(30))
+                canvas.text(surface, text, (value_right + px(26), cy), size=13, colour=colour, anchor="midleft")
+            canvas.hotspot(row, ind.variable)
+        if len(self.listed) > fits:
+            bar = pygame.Rect(w - px(4), top, px(3), h - top)
+            pygame.draw.rect(surface, palette.grid, bar)
+            thumb_h = max(px(10), bar.h * fits // len(self.listed))
+            thumb_y = top + (bar.h - thumb_h) * self.table_top // max(1, len(self.listed) - fits)
+            pygame.draw.rect(surface, palette.neutral, pygame.Rect(bar.x, thumb_y, bar.w, thumb_h))
+
+    def select(self, step: int) -> None:
+        """Move the indicator selection (Up/Down) and scroll the table to it."""
+        if not self.listed:
+            return
+        self.selected = max(0, min(len(self.listed) - 1, self.selected + step))
+        self.table.repaint()
+
+    def scroll_table(self, rows_: int) -> None:
+        self.table_top = max(0, min(max(0, len(self.listed) - self.table_rows), self.table_top + rows_))
+        self.selected = max(self.table_top, min(self.selected, self.table_top + self.table_rows - 1))
+        self.table.repaint()
+
+    def status_html(self) -> str:
+        if self.message:
+            colour = self.app.palette.bad if self.message_bad else INK
+            return f"<font color='#{colour.r:02x}{colour.g:02x}{colour.b:02x}'>{escape(self.message)}</font>"
+        return ""
+
+    def log_html(self) -> str:
+        s = self.session
+        parts = [f"<font pixel_size={self.px(18)}><b>{'Before the first season' if s.turn == 0 else 'What happened in ' + escape(s.state.season)}</b></font>"]
+        if s.is_over:
+            ending = s.ending
+            title = ending.ending.title if ending is not None and ending.ending is not None else "no decisive outcome"
+            parts.append(f"<b>The game is over: {escape(title)}.</b> Press Ctrl+Enter for the debrief.")
+        if s.turn == 0:
+            parts.append(escape(s.scenario.summary.strip()))
+            parts += [f"• {escape(o)}" for o in s.scenario.objectives]
+            return "<br>".join(parts)
+        events, draws = season_log(s)
+        for title, message in events:
+            parts.append(f"<b>{escape(title)}</b>: {escape(message.strip())}")
+        for name, value, scripted in draws:
+            label = rule_info(self.rs, name).label
+            parts.append(f"Chance — {escape(label)}: {value:.3g}{' (as history had it)' if scripted else ''}")
+        if not events and not draws:
+            parts.append("No events this season.")
+        return "<br>".join(parts)
+
+    # -- the player's moves ------------------------------------------------------------------
+    def say(self, text: str, bad: bool = False) -> None:
+        """Show ``text`` above the levers (in the bad colour for a refusal)."""
+        had = bool(self.message)
+        self.message, self.message_bad = text, bad
+        if self.root is None:
+            return
+        if self.status is not None and had and text:
+            self.status.set_text(self.status_html())
+        elif had != bool(text):
+            self.app._rebuild()  # the message box comes or goes
+
+    def apply(self, name: str, value: float) -> bool:
+        """Set lever ``name`` through the session; a refusal is shown and the row reverts."""
+        row = self.rows.get(name)
+        lever = self.session.scenario.levers[name]
+        try:
+            self.session.set_lever(name, value)
+        except LeverRejected as err:
+            self.say(f"Not set: {err}.", bad=True)
+            if row is not None:
+                row.show(self.session)
+            return False
+        if row is not None:
+            row.show(self.session)
+        if self.message:
+            self.say(f"{lever.label} set to {lever_text(self.session, name, self.session.levers[name])}.")
+        return True
+
+    def commit_entry(self, row: LeverRow) -> None:
+        text = row.entry.get_text()
+        row.dirty = False
+        if text.strip() == lever_text(self.session, row.name, self.session.levers[row.name]):
+            return
+        try:
+            value = parse_lever_value(self.session, row.name, text)
+        except ValueError:
+            self.say(f"Not set: '{text.strip()}' is not a value for {self.session.scenario.levers[row.name].label}; "
+                     f"allowed: {lever_range(self.session, row.name)}.", bad=True)
+            row.show(self.session)
+            return
+        self.apply(row.name, value)
+
+    def nudge(self, slider: Any, steps: int) -> bool:
+        """Move the focused slider ``steps`` steps of its lever (Left/Right; Shift: ten)."""
+        row = self.slider_rows.get(slider)
+        if row is None or row.locked:
+            return False
+        lever = self.session.scenario.levers[row.name]
+        value = self.session.levers[row.name] + steps * lever.step
+        value = min(lever.max, max(lever.min, value))
+        self.apply(row.name, snap(self.session, row.name, value))
+        return True
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame_gui.UI_HORIZONTAL_SLIDER_MOVED and event.ui_element in self.slider_rows:
+            row = self.slider_rows[event.ui_element]
+            value = snap(self.session, row.name, float(event.value))
+            if value != self.session.levers[row.name]:
+                self.apply(row.name, value)
+            return True
+        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element in self.entry_rows:
+            self.commit_entry(self.entry_rows[event.ui_element])
+            return True
+        if event.type == pygame_gui.UI_TEXT_ENTRY_CHANGED and event.ui_element in self.entry_rows:
+            self.entry_rows[event.ui_element].dirty = True
+            return True
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            return self.clicked(event.pos)
+        if event.type == pygame.MOUSEWHEEL and self.table.rect.collidepoint(pygame.mouse.get_pos()):
+            self.scroll_table(-event.y)
+            return True
+        return False
+
+    def clicked(self, pos: tuple[int, int]) -> bool:
+        """A click on a slider's track jumps there; on the gauge, a class or an indicator, the why view."""
+        for row in self.rows.values():
+            slider = row.slider
+            if row.locked or not slider.rect.collidepoint(pos):
+                continue
+            buttons = [b for b in (slider.left_button, slider.right_button, slider.sliding_button) if b is not None]
+            if any(b.rect.collidepoint(pos) for b in buttons):
+                return False  # pygame_gui moves it
+            value = row.value_at(pos[0])
+            if value is not None:
+                self.app.set_focus(slider)
+                self.apply(row.name, snap(self.session, row.name, value))
+                return True
+        for canvas in (self.gauge, self.classes, self.table):
+            variable = canvas.hit(pos)
+            if variable is not None:
+                if canvas is self.table:
+                    self.selected = self.listed.index(next(i for i in self.listed if i.variable == variable))
+                    self.table.repaint()
+                self.open_why(variable)
+                return True
+        return False
+
+    def update(self, dt: float) -> None:
+        # An entry typed in and then left (Tab, a click elsewhere) is applied as if Enter was pressed.
+        for row in self.rows.values():
+            if row.dirty and not row.entry.is_focused:
+                self.commit_entry(row)
+
+    # -- actions -----------------------------------------------------------------------------
+    def end_season(self) -> None:
+        """Play the season (or, once the game is over, open the debrief); then autosave and
+        show the season report."""
+        s = self.session
+        if s.is_over:
+            self.open_scene("game.ui.scenes.debrief", "DebriefScene")
+            return
+        started = time.perf_counter()
+        season = s.next_season
+        try:
+            s.end_season()
+        except RuleError as err:
+            self.say(f"The rules failed in {season}, so the season was not played: {err}. Change a lever and try again.", bad=True)
+            return
+        except GameOver as err:
+            self.say(f"{err}.", bad=True)
+            return
+        self.message = ""
+        from game.ui.scenes.report import ReportScene
+
+        report = ReportScene(self.app)
+        report.started = started
+        report.after_shown = self.autosave  # once the report is on screen, not before it
+        self.app.push(report)
+
+    def autosave(self) -> None:
+        """Autosave the season just played into the app's saves folder; a failure is a notice."""
+        try:
+            from game.saves import autosave
+        except ImportError:  # pragma: no cover - the saves package ships with the game
+            return
+        try:
+            autosave(self.session, self.app.saves_dir)
+        except OSError as err:
+            self.app.notice = f"Autosave failed: {err.strerror or err}. Your game goes on; save it with Ctrl+S."
+
+    def undo(self) -> None:
+        if self.session.undo():
+            self.message = f"Season {self.session.next_season} taken back; its levers are restored."
+            self.message_bad = False
+            self.app._rebuild()
+        else:
+            self.say("Nothing to undo: no season has been played yet.", bad=True)
+
+    def redo(self) -> None:
+        redo = getattr(self.session, "redo", None)
+        if redo is not None and redo():
+            self.message = f"Season {self.session.state.season} played again as it was."
+            self.message_bad = False
+            self.app._rebuild()
+        else:
+            self.say("Nothing to redo: no season has been taken back (or another was played since).", bad=True)
+
+    def focused_variable(self) -> str | None:
+        return self.listed[self.selected].variable if self.listed else None
+
+    def why(self) -> None:
+        variable = self.focused_variable() or (self.headline.variable if self.headline else None)
+        if variable is not None:
+            self.open_why(variable)
+
+    def open_why(self, variable: str) -> None:
+        self.open_scene("game.ui.scenes.why", "WhyScene", variable)
+
+    def charts(self) -> None:
+        self.open_scene("game.ui.scenes.charts", "ChartsScene")
+
+    def web(self) -> None:
+        self.open_scene("game.ui.scenes.web", "WebScene", self.focused_variable())
+
+    def forecast(self) -> None:
+        if not self.session.is_over:
+            self.open_scene("game.ui.scenes.forecast", "ForecastScene")
+
+    def encyclopedia(self) -> None:
+        focus = self.app.focus
+        entry = None
+        lever = self.slider_rows.get(focus) or self.entry_rows.get(focus) if self.root is not None else None
+        if lever is not None:
+            entry = f"lever:{lever.name}"
+        elif self.focused_variable():
+            entry = f"indicator:{self.focused_variable()}"
+        self.open_scene("game.ui.scenes.encyclopedia", "EncyclopediaScene", entry)
+
+    def save(self) -> None:
+        self.open_scene("game.ui.scenes.saves", "SavesScene", mode="save")
+
+    def open_scene(self, module: str, cls: str, *args: Any, **kwargs: Any) -> None:
+        """Push another screen, imported when it is opened; a screen not built yet is said, not raised."""
+        import importlib
+
+        try:
+            scene_class = getattr(importlib.import_module(module), cls)
+        except (ImportError, AttributeError):
+            self.say(f"That view ({cls}) is not available in this build.", bad=True)
+            return
+        self.app.push(scene_class(self.app, *args, **kwargs))
+
+    def back(self) -> None:
+        """Esc: the title screen; the game stays in progress (Continue comes back here)."""
+        if len(self.app.scenes) > 1:
+            self.app.pop()
+        else:
+            from game.ui.scenes.title import TitleScene
+
+            self.app.reset_to(TitleScene(self.app))

@@ -1,0 +1,185 @@
+"""The season report, shown after each season: what changed most and why — the root causes in
+plain sentences with their mechanisms and sources (the same content as the text mode's report),
+each cause a link into the why view; the season's events and chance draws.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from html import escape
+from typing import Callable
+
+import pygame
+import pygame_gui
+
+from game.report import SeasonReport, cause_lines, cause_sentence, format_value, rule_info, season_report
+from game.rules.season import Season
+from game.session import Session
+from game.ui.app import App
+from game.ui.fonts import font
+from game.ui.layout import columns, fit_text, inset, rows
+from game.ui.scene import Scene
+
+# Number keys open the why view of the first nine causes.
+NUMBER_KEYS = (pygame.K_1, pygame.K_2, pygame.K_3, pygame.K_4, pygame.K_5, pygame.K_6, pygame.K_7, pygame.K_8, pygame.K_9)
+
+
+@dataclass(frozen=True)
+class CauseLink:
+    """A numbered cause in the report and the why view it opens."""
+
+    number: int
+    variable: str  # the variable the why view explains
+    turn: int      # the season (history index) it is explained in
+    phrase: str
+
+
+class ReportScene(Scene):
+    title = "Season report"
+    needs_session = True
+
+    def __init__(self, app: App, turn: int | None = None) -> None:
+        super().__init__(app)
+        self.session: Session = app.session
+        self.turn = self.session.turn if turn is None else turn
+        self.rs = self.session.scenario.ruleset
+        self.report: SeasonReport = season_report(self.session, self.turn)
+        self.links: list[CauseLink] = []
+        self.html = self.compose()
+        self.started: float | None = None  # when End season was pressed (set by the dashboard)
+        self.shown_after_ms: float | None = None  # from End season to the report's first frame
+        self.after_shown: Callable[[], None] | None = None  # work that can wait a frame (the autosave)
+        self.frames = 0
+
+    # -- content -----------------------------------------------------------------------------
+    def compose(self) -> str:
+        """The report as pygame_gui HTML; fills :attr:`links` with the numbered causes."""
+        rs, s = self.rs, self.session
+        report = self.report
+        parts: list[str] = []
+        previous = str(Season.parse(report.season).plus(-1))
+        if report.events:
+            parts.append("<font pixel_size={}><b>Events</b></font>".format(self.px(18)))
+            for title, message in report.events:
+                parts.append(f"<b>{escape(title)}</b>: {escape(message.strip())}")
+            parts.append("")
+        if not report.changes:
+            parts.append("No indicator moved this season.")
+        links: list[CauseLink] = []
+        for change in report.changes:
+            verb = "rose" if change.after > change.before else "fell"
+            since = f" (in {escape(change.since)})" if change.since and change.since != previous else ""
+            parts.append(f"<font pixel_size={self.px(18)}><b>{escape(change.label)}</b></font> {verb} from "
+                         f"<b>{escape(format_value(rs, change.name, change.before))}</b>{since} to "
+                         f"<b>{escape(format_value(rs, change.name, change.after))}</b>.")
+            for line in cause_lines(rs, change.explanation):
+                sentence = cause_sentence(rs, change.name, line)
+                number = len(links) + 1
+                if line.name in s.model.index:
+                    variable, turn = line.name, (self.turn - 1 if line.kind == "prev" and self.turn > 1 else self.turn)
+                else:  # a lever, chance, an event or the calendar: why the indicator itself moved
+                    variable, turn = change.name, self.turn
+                links.append(CauseLink(number, variable, turn, line.phrase))
+                key = f"[{number}]" if number <= len(NUMBER_KEYS) else "•"
+                text = f"{key} <a href='why:{number}'>{escape(sentence.head)}</a>"
+                if sentence.description:
+                    text += f" {escape(sentence.description)}"
+                if sentence.provenance:
+                    text += f" <i>{escape(sentence.provenance)}</i>"
+                parts.append(text)
+            parts.append("")
+        if report.draws:
+            chance = "; ".join(f"{escape(rule_info(rs, name).label)} {value:.3g}{' (as history had it)' if scripted else ''}"
+                               for name, value, scripted in report.draws)
+            parts.append(f"<i>Chance this season:</i> {chance}.")
+        self.links = links
+        while parts and not parts[-1]:
+            parts.pop()
+        return "<br>".join(parts) or "Nothing to report."
+
+    # -- building ----------------------------------------------------------------------------
+    def build(self, rect: pygame.Rect) -> None:
+        px = self.px
+        s = self.session
+        area = inset(rect, px(16))
+        head, sub, body, foot = rows(area, [px(34), px(22), 1.0, px(40)], px(8))
+        heading = f"Season report — {self.report.season}"
+        where = f"season {self.turn} of {s.scenario.seasons}"
+        where_w = font(px(15), bold=True).size(where)[0] + px(12)
+        left, right = columns(head, [1.0, min(where_w, head.w // 3)], px(12))
+        self.label("heading", left, fit_text(heading, font(px(19), bold=True), left.w - px(4)), object_id="#heading")
+        self.label("where", right, where, object_id="#value")
+        hint = "What changed most and why. Click a cause, or press its number, to see the whole chain."
+        self.label("hint", sub, fit_text(hint, font(px(13)), sub.w - px(4)), object_id="#small")
+        self.text = self.textbox("report", body, self.html)
+        over = s.is_over and self.turn == s.turn
+        go = "Debrief (Enter)" if over else "Continue (Enter)"
+        go_w = font(px(16), bold=True).size(go)[0] + px(40)
+        keys_rect, go_rect = columns(foot, [1.0, go_w], px(12))
+        keys = "1–9: why view of a cause · W: why of the first change · F1: all keys"
+        self.label("keys", keys_rect, fit_text(keys, font(px(13)), keys_rect.w - px(4)), object_id="#small")
+        self.go = self.button("continue", go_rect, go, self.proceed, object_id="#primary",
+                              tooltip="see how the game ended" if over else "back to the dashboard for the next season")
+        self.bind(pygame.K_RETURN, "the debrief" if over else "back to the dashboard", self.proceed)
+        self.bind(pygame.K_KP_ENTER, "the same", self.proceed, label="Keypad Enter")
+        self.bind(pygame.K_w, "why the first change happened", self.why_first)
+        if self.links:
+            # One line in the help overlay for all the number keys; 2-9 are handled in handle().
+            self.bind(pygame.K_1, f"why view of the n-th cause (1 to {min(9, len(self.links))})", self._opener(1), label="1–9")
+        self.app.set_focus(self.go)
+
+    def update(self, dt: float) -> None:
+        self.frames += 1
+        if self.frames == 1 and self.started is not None:
+            self.shown_after_ms = (time.perf_counter() - self.started) * 1000  # drawn right after this
+        elif self.frames >= 2 and self.after_shown is not None:
+            pending, self.after_shown = self.after_shown, None
+            pending()  # the frame before drew the report
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame_gui.UI_TEXT_BOX_LINK_CLICKED and str(getattr(event, "link_target", "")).startswith("why:"):
+            try:
+                self.open(int(event.link_target[4:]))
+            except ValueError:
+                return False
+            return True
+        if event.type == pygame.KEYDOWN and event.key in NUMBER_KEYS and not event.mod & pygame.KMOD_CTRL and not self.app.typing():
+            self.open(NUMBER_KEYS.index(event.key) + 1)
+            return True
+        return False
+
+    # -- actions -----------------------------------------------------------------------------
+    def _opener(self, number: int):  # type: ignore[no-untyped-def]
+        return lambda: self.open(number)
+
+    def open(self, number: int) -> None:
+        """The why view of cause ``number`` (1-based)."""
+        if not 1 <= number <= len(self.links):
+            return
+        link = self.links[number - 1]
+        self.open_why(link.variable, link.turn)
+
+    def why_first(self) -> None:
+        if self.report.changes:
+            self.open_why(self.report.changes[0].name, self.turn)
+
+    def open_why(self, variable: str, turn: int) -> None:
+        try:
+            from game.ui.scenes.why import WhyScene
+        except ImportError:
+            self.app.notice = "The why view is not available in this build."
+            return
+        self.app.push(WhyScene(self.app, variable, turn))
+
+    def proceed(self) -> None:
+        """Continue: back to the dashboard, or the debrief once the game is over."""
+        if self.session.is_over:
+            try:
+                from game.ui.scenes.debrief import DebriefScene
+            except ImportError:
+                self.app.pop()
+                return
+            self.app.replace(DebriefScene(self.app))
+            return
+        self.app.pop()

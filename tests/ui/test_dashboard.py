@@ -1,0 +1,219 @@
+"""The season dashboard, rendered headless on real sessions (nep-1923-1930: 13 levers, the
+densest; scissors-1923: most levers locked), and driven with synthetic keys and clicks."""
+
+from __future__ import annotations
+
+import time
+
+import pygame
+import pytest
+
+from game.report import format_value, indicators, lever_text
+from game.ui.games import new_game
+from game.ui.inspect import cut_off, find, overlaps, visible_texts
+from game.ui.scenes.dashboard import DashboardScene, class_panels
+from game.ui.scenes.report import ReportScene
+from game.ui.scenes.title import TitleScene
+from tests.ui.conftest import SCALES, SIZES, click, key, save_png, settle
+
+
+def start(app, scenario: str, seasons: int = 0) -> DashboardScene:
+    session = new_game(app, scenario)
+    assert session is not None
+    for _ in range(seasons):
+        session.end_season()
+    app._rebuild()
+    settle(app)
+    assert isinstance(app.scene, DashboardScene)
+    return app.scene
+
+
+@pytest.mark.parametrize("scenario", ["nep-1923-1930", "scissors-1923"])
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("scale", SCALES)
+def test_dashboard_shows_this_sessions_numbers_without_overlap(make_app, scenario, size, scale) -> None:
+    app = make_app(size, scale)
+    scene = start(app, scenario, seasons=2)
+    save_png(app, f"dashboard-{scenario}")
+    s = app.session
+    rs = s.scenario.ruleset
+    texts = visible_texts(app)
+    assert str(s.next_season) in texts and f"season {s.turn + 1} of {s.scenario.seasons}" in texts
+    # Every lever on the page: its value in the entry, its bounds or its lock.
+    assert scene.rows
+    for name, row in scene.rows.items():
+        assert row.entry.get_text() == lever_text(s, name, s.levers[name])
+        lever = s.scenario.levers[name]
+        if name in s.scenario.locked:
+            assert "locked" in find(app, f"lock:{name}").texts[0][0]
+            assert not row.slider.is_enabled
+        else:
+            assert f"{lever.min:g}" in row.bounds.text or "/" in row.bounds.text
+    # The gauge, the classes and the indicator table show the session's values as formatted.
+    headline = indicators(rs)[0].variable
+    assert format_value(rs, headline, s.value(headline)) in visible_texts(app).split("\n")
+    classes = "\n".join(t for t, _ in find(app, "classes").texts)
+    for panel in class_panels(rs):
+        assert format_value(rs, panel.lead, s.value(panel.lead)) in classes
+    table = [t for t, _ in find(app, "indicators").texts]
+    first = scene.listed[0]
+    assert format_value(rs, first.variable, s.value(first.variable)) in table
+    assert overlaps(app) == []
+    assert cut_off(app) == []
+
+
+def test_scissors_shows_free_levers_first_and_refuses_locked_ones(make_app) -> None:
+    app = make_app()
+    scene = start(app, "scissors-1923")
+    s = app.session
+    free = [n for n in s.scenario.levers if n not in s.scenario.locked]
+    assert list(scene.rows)[: len(free)] == free
+    locked = sorted(s.scenario.locked)[0]
+    scene.show_lever(locked)
+    settle(app)
+    assert "locked" in visible_texts(app)
+    assert not scene.apply(locked, s.scenario.levers[locked].max)
+    assert "locked" in visible_texts(app)
+
+
+def test_typing_a_number_sets_the_lever_and_an_out_of_bounds_one_is_refused_with_its_bounds(make_app) -> None:
+    app = make_app((1024, 640), 1.5)
+    scene = start(app, "nep-1923-1930")
+    s = app.session
+    entry = find(app, "entry:procurement_price")
+    app.frame(click(entry.rect.center))
+    app.frame(key(pygame.K_a, mod=pygame.KMOD_CTRL))
+    for ch in "120":
+        app.frame(key(getattr(pygame, f"K_{ch}"), text=ch))
+    app.frame(key(pygame.K_RETURN))
+    settle(app)
+    assert s.levers["procurement_price"] == 120
+    entry = find(app, "entry:procurement_price")
+    app.frame(click(entry.rect.center))
+    app.frame(key(pygame.K_a, mod=pygame.KMOD_CTRL))
+    for ch in "999":
+        app.frame(key(getattr(pygame, f"K_{ch}"), text=ch))
+    app.frame(key(pygame.K_RETURN))
+    settle(app)
+    save_png(app, "dashboard-refused")
+    texts = visible_texts(app)
+    assert s.levers["procurement_price"] == 120  # unchanged
+    assert "outside the bounds" in texts and "50 to 250" in texts
+    assert find(app, "entry:procurement_price").get_text() == "120"  # the entry reverted
+    assert overlaps(app) == [] and cut_off(app) == []
+    # Off the steps, and not a number: refused too, the session's value kept.
+    scene.commit_entry_text = None
+    row = scene.rows["procurement_price"]
+    row.entry.set_text("121")
+    scene.commit_entry(row)
+    assert "steps of 5" in scene.message and s.levers["procurement_price"] == 120
+    row.entry.set_text("lots")
+    scene.commit_entry(row)
+    assert "not a value" in scene.message and s.levers["procurement_price"] == 120
+
+
+def test_choice_levers_take_names_and_show_them(make_app) -> None:
+    app = make_app()
+    scene = start(app, "nep-1923-1930")
+    s = app.session
+    scene.show_lever("emergency_measures")
+    settle(app)
+    row = scene.rows["emergency_measures"]
+    assert row.entry.get_text() == "none"
+    row.entry.set_text("requisition")
+    scene.commit_entry(row)
+    assert s.levers["emergency_measures"] == 1 and row.entry.get_text() == "requisition"
+
+
+def test_keyboard_nudges_the_focused_slider_and_mouse_clicks_move_it(make_app) -> None:
+    app = make_app()
+    scene = start(app, "nep-1923-1930")
+    s = app.session
+    app.frame(key(pygame.K_TAB))  # the first slider
+    assert app.focus is scene.rows["procurement_price"].slider
+    app.frame(key(pygame.K_RIGHT))
+    assert s.levers["procurement_price"] == 115
+    app.frame(key(pygame.K_LEFT, mod=pygame.KMOD_SHIFT))
+    assert s.levers["procurement_price"] == 65
+    slider = find(app, "slider:goods_to_village")
+    app.frame(click(slider.right_button.rect.center))
+    settle(app, 3)
+    assert s.levers["goods_to_village"] == pytest.approx(0.5)
+    # A click on the track jumps there (the far right end: the lever's maximum).
+    app.frame(click((slider.right_button.rect.left - 1, slider.rect.centery)))
+    settle(app)
+    assert s.levers["goods_to_village"] == pytest.approx(s.scenario.levers["goods_to_village"].max)
+    assert find(app, "entry:goods_to_village").get_text() == lever_text(s, "goods_to_village", s.levers["goods_to_village"])
+
+
+def test_pages_show_every_lever(make_app) -> None:
+    app = make_app((1024, 640), 1.5)
+    scene = start(app, "nep-1923-1930")
+    seen: list[str] = []
+    for _ in range(20):
+        seen += [n for n in scene.rows if n not in seen]
+        app.frame(key(pygame.K_PAGEDOWN))
+        settle(app)
+        assert overlaps(app) == [] and cut_off(app) == []
+    assert seen == scene.lever_order() and len(seen) == 13
+
+
+def test_end_season_undo_redo_and_escape(make_app, capsys) -> None:
+    app = make_app()
+    start(app, "nep-1923-1930")
+    s = app.session
+    started = time.perf_counter()
+    app.frame(key(pygame.K_RETURN, mod=pygame.KMOD_CTRL))
+    elapsed = (time.perf_counter() - started) * 1000
+    assert isinstance(app.scene, ReportScene) and s.turn == 1
+    with capsys.disabled():
+        print(f"\nEnd season -> report drawn: {elapsed:.0f} ms (report scene: {app.scene.shown_after_ms:.0f} ms)")
+    settle(app, 3)
+    assert list((app.saves_dir / "autosave").glob("*.json")), "the season was autosaved"
+    app.frame(key(pygame.K_RETURN))  # Continue
+    assert isinstance(app.scene, DashboardScene)
+    app.frame(key(pygame.K_z, mod=pygame.KMOD_CTRL))
+    assert s.turn == 0 and "taken back" in visible_texts(app)
+    app.frame(key(pygame.K_y, mod=pygame.KMOD_CTRL))
+    assert s.turn == 1
+    app.frame(key(pygame.K_ESCAPE))
+    assert isinstance(app.scene, TitleScene) and app.session is s
+    assert "Continue" in visible_texts(app)
+
+
+def test_why_chart_and_other_views_open_or_say_they_cannot(make_app) -> None:
+    app = make_app()
+    scene = start(app, "nep-1923-1930", seasons=1)
+    table = find(app, "indicators")
+    hotspot, variable = table.hotspots[0]
+    app.frame(click((table.rect.x + hotspot.centerx, table.rect.y + hotspot.centery)))
+    settle(app)
+    assert app.scene is not scene or "not available" in scene.message
+    if app.scene is not scene:
+        assert type(app.scene).__name__ == "WhyScene" and getattr(app.scene, "variable", variable) == variable
+        app.frame(key(pygame.K_ESCAPE))
+        settle(app)
+    assert app.scene is scene
+    for code in (pygame.K_c, pygame.K_g, pygame.K_k, pygame.K_w):
+        app.frame(key(code, text=pygame.key.name(code)))
+        settle(app)
+        if app.scene is not scene:
+            app.pop()
+            settle(app)
+        assert app.scene is scene
+
+
+def test_a_failing_season_is_shown_not_raised(make_app, monkeypatch) -> None:
+    from game.engine import RuleError
+
+    app = make_app()
+    scene = start(app, "nep-1923-1930")
+
+    def fail() -> None:
+        raise RuleError("harvest", "1923-autumn", "came out as nan")
+
+    monkeypatch.setattr(app.session, "end_season", fail)
+    scene.end_season()
+    settle(app)
+    assert isinstance(app.scene, DashboardScene)
+    assert "came out as nan" in visible_texts(app)
