@@ -7,6 +7,7 @@ events and draws one frame, and the surface can be saved as PNG.
 from __future__ import annotations
 
 import os
+import unicodedata
 import warnings
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -188,6 +189,8 @@ class App:
         if isinstance(element, pygame_gui.elements.UITextEntryLine):
             self.ui.set_focus_set(element)
             element.focus()
+        elif self.typing():  # the keyboard leaves the text entry: shortcuts work again
+            self.ui.set_focus_set(None)
 
     def typing(self) -> bool:
         """A text entry has the keyboard: shortcuts stand aside."""
@@ -234,6 +237,11 @@ class App:
             return
         if event.type == pygame.KEYDOWN and self._global_key(event):
             return
+        if event.type == pygame.TEXTINPUT:
+            text = printable(event.text)
+            if not text:
+                return
+            event = pygame.event.Event(pygame.TEXTINPUT, text=text, window=getattr(event, "window", None))
         self.ui.process_events(event)
         scene = self.scene
         if scene is not None:
@@ -366,6 +374,15 @@ class App:
         from game.ui.scenes.error import ErrorScene
 
         self.push(ErrorScene(self, title, [str(p) for p in problems]))
+
+
+def printable(text: str) -> str:
+    """What a text entry may receive of ``text`` typed or pasted: composed (NFC), without control,
+    format or unassigned characters and without any the font draws zero pixels wide (pygame_gui
+    fails on text of zero width, e.g. a lone zero-width space or direction mark)."""
+    f = font(15)
+    return "".join(c for c in unicodedata.normalize("NFC", text)
+                   if unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co", "Cn") and f.size(c)[0] > 0)
 
 
 def _step_selection(element: pygame_gui.elements.UISelectionList, step: int) -> str | None:
