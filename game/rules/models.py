@@ -185,7 +185,7 @@ class Indicator(Strict):
     chart: list[Text] = []
 
 
-# Entry kinds a ``see_also`` link may name, as ``"<kind>:<id>"`` (e.g. ``"term:kulak"``).
+# Entry kinds a ``see_also`` link may name, as ``"<kind>:<id>"`` (e.g. ``"term:<id>"``, ``"lever:<id>"``).
 SEE_ALSO_KINDS = ("term", "class", "mechanism", "lever", "indicator", "variable", "work")
 SeeAlso = Annotated[str, Field(pattern=r"^(term|class|mechanism|lever|indicator|variable|work):[A-Za-z0-9_-]+$")]
 
