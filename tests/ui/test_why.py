@@ -195,3 +195,19 @@ def test_the_web_button_opens_the_causal_web_on_this_number(make_app) -> None:
     app.frame(key(pygame.K_ESCAPE))
     settle(app)
     assert isinstance(app.scene, WhyScene)
+
+
+def test_m_opens_the_encyclopedia_on_the_mechanism_of_the_subject(make_app) -> None:
+    app = make_app()
+    session = played(app)
+    open_why(app, "alliance")
+    app.frame(key(pygame.K_m, text="m"))
+    settle(app)
+    from game.ui.scenes.encyclopedia import EncyclopediaScene
+
+    mechanism = session.scenario.ruleset.variables["alliance"].mechanisms[0]
+    assert isinstance(app.scene, EncyclopediaScene) and app.scene.current == f"mechanism:{mechanism}"
+    assert session.scenario.ruleset.mechanisms[mechanism].title in visible_texts(app)
+    app.frame(key(pygame.K_ESCAPE))
+    settle(app)
+    assert isinstance(app.scene, WhyScene)

@@ -257,7 +257,7 @@ class WhyScene(Scene):
                                                         container=self.root)
         self.place("variables", self.list, focus=True)
         self._laid_out_rows = len(self.rows)
-        detail_h = max(px(100), right.h - px(8) - self._bars_height())
+        detail_h = max(min(px(100), int(right.h * 0.3)), right.h - px(8) - self._bars_height())
         bars, details = rows(right, [1.0, detail_h], px(8))
         self.bars = self.canvas("inputs", bars, self._paint_bars)
         about, chosen = columns(details, [0.5, 0.5], px(8))
@@ -437,7 +437,10 @@ class WhyScene(Scene):
             y = canvas.text(surface, fit_text(change.strip(), small, w - 2 * pad), (pad, r.bottom), 14, MUTED).bottom + px(2)
         note = font(px(12))
         lead = "What moved it, largest first; each bar is that input's part in the change:"
-        if note.size(lead)[0] + px(200) > w - 2 * pad:
+        cramped = h - y < 2 * note.get_linesize() + 3 * (note.get_linesize() + px(4))
+        if cramped:  # the colours alone: every row matters more than the sentence
+            draw_legend(canvas, surface, colour_legend(rs, subject, pal), (pad, y), w - 2 * pad)
+        elif note.size(lead)[0] + px(200) > w - 2 * pad:
             y = canvas.text(surface, fit_text(lead, note, w - 2 * pad), (pad, y), 12, MUTED).bottom
             draw_legend(canvas, surface, colour_legend(rs, subject, pal), (pad, y), w - 2 * pad)
         else:
