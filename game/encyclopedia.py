@@ -268,12 +268,12 @@ def article(rs: Ruleset, key: str, values: Mapping[str, float] | None = None, se
     citing += [(f"term:{k}", t.sources) for k, t in rs.terms.items()]
     citing += [(f"class:{k}", c.sources) for k, c in rs.classes.items()]
     keys = [k for k, cites in citing if any(c.work == ident for c in cites)]
-    rules = sum(1 for table in ("levers", "variables", "events", "endings", "parameters", "draws")
-                for d in getattr(rs, table).values() if getattr(d, "source", None) is not None and d.source.work == ident)
+    citing_rules = sum(1 for table in ("levers", "variables", "events", "endings", "parameters", "draws")
+                       for d in getattr(rs, table).values() if getattr(d, "source", None) is not None and d.source.work == ident)
     lead = f"{w.author}{f', {w.year}' if w.year else ''}."
     if w.file:
         lead += f" Line numbers refer to the file {w.file} of the project's sources."
-    body = (f"Cited by {len(keys)} entries of this encyclopedia and by {rules} rules of “{rs.name}”.",)
+    body = (f"Cited by {len(keys)} entries of this encyclopedia and by {citing_rules} rules of “{rs.name}”.",)
     return Article(key, kind, w.title, lead=lead, body=body, related=_groups(Related("Cited by", _links(rs, keys))))
 
 
