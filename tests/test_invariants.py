@@ -212,9 +212,8 @@ def test_an_invariant_that_cannot_be_evaluated_is_a_violation(tmp_path: Path) ->
 
 def test_invariants_are_compiled_only_when_checked() -> None:
     model = Model(load_mini_game())
-    assert "compiled_invariants" not in vars(model)
     Session(load_mini_game(), 1, model).end_season()
-    assert "compiled_invariants" not in vars(model)
+    assert "compiled_invariants" not in vars(model) and "invariant_values" not in vars(model)
 
 
 # --- the shipped rules ---------------------------------------------------------------------------

@@ -180,6 +180,21 @@ class Model:
             out.append(CompiledInvariant(ident, invariant, fns["condition"], fns["left"], fns["right"], tuple(inputs)))
         return tuple(out)
 
+    @functools.cached_property
+    def invariant_values(self) -> Callable[..., tuple[float, ...]]:
+        """One function ``f(L, P, D, E, V, O, OL, F)`` giving every invariant's formulas at once,
+        in order (a condition's value; a balance's left, then right): one call per season."""
+        formulas = {**self.ruleset.formulas, **self.scenario.formulas}
+        exprs = [
+            as_float(to_python(formulas[key], self._resolve, self._resolve_prev))
+            for ident in self.scenario.invariants
+            for key in (("invariants", ident, "condition"), ("invariants", ident, "left"), ("invariants", ident, "right"))
+            if key in formulas
+        ]
+        ret = ast.Return(ast.Tuple(exprs, ast.Load()))
+        ret.lineno = 2
+        return make_function("invariants", list(ENV), [ret], f"{self.filename}:invariants")
+
     # -- reading values ----------------------------------------------------------------------
     def facts(self, season: Season, turn: int) -> tuple[float, ...]:
         q = season.quarter
