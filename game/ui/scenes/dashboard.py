@@ -122,7 +122,7 @@ class DashboardScene(Scene):
         """The levers, as many as fit, in pages (PageUp/PageDown) when they do not all fit."""
         px = self.px
         s = self.session
-        status_h = int(font(px(15)).get_linesize() * 2.5) + px(12) if self.message else 0
+        status_h = int(font(px(15)).get_linesize() * 3.4) + px(12) if self.message else 0
         heading, status, listing = rows(rect, [px(28), status_h, 1.0], px(6) if status_h else 0)
         names = self.lever_order()
         height = row_height(self.app.settings.ui_scale)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from html import escape
+from html import escape as _escape
 from typing import Callable
 
 import pygame
@@ -20,6 +20,11 @@ from game.ui.app import App
 from game.ui.fonts import font
 from game.ui.layout import columns, fit_text, inset, rows
 from game.ui.scene import Scene
+
+def escape(text: str) -> str:
+    """Text for pygame_gui HTML: markup characters escaped, quotes left as they are."""
+    return _escape(text, quote=False)
+
 
 # Number keys open the why view of the first nine causes.
 NUMBER_KEYS = (pygame.K_1, pygame.K_2, pygame.K_3, pygame.K_4, pygame.K_5, pygame.K_6, pygame.K_7, pygame.K_8, pygame.K_9)

@@ -99,5 +99,5 @@ def paint_gauge(canvas: Canvas, surface: pygame.Surface, value: float, previous:
     canvas.text(surface, f"{low:g}", (centre[0] - radius, centre[1] + px(2)), size=11, colour=MUTED, anchor="topleft")
     canvas.text(surface, f"{high:g}", (centre[0] + radius, centre[1] + px(2)), size=11, colour=MUTED, anchor="topright")
     value_rect = canvas.text(surface, shown, (w // 2, centre[1] + px(2)), size=20, bold=True, anchor="midtop")
-    canvas.text(surface, change_text, (w // 2, value_rect.bottom), size=12, colour=change_colour, anchor="midtop")
+    canvas.text(surface, fit_text(change_text, font(px(12)), w - px(6)), (w // 2, value_rect.bottom), size=12, colour=change_colour, anchor="midtop")
     return pygame.Rect(centre[0] - radius, top, 2 * radius, radius)
