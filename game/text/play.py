@@ -15,8 +15,8 @@ from game.engine import RuleError
 from game.engine.explain import Cause, Explanation
 from game.history import format_comparison
 from game.report import (
-    CauseLine, cause_lines, cause_phrase, cite, format_value, historical_ending, history_rows, indicators, label_of,
-    rule_info, season_report, turning_points,
+    CauseLine, cause_lines, cause_phrase, cause_sentence, cite, format_value, historical_ending, history_rows, indicators,
+    label_of, lever_range, lever_text, parse_lever_value, rule_info, season_report, turning_points,
 )
 from game.rules.models import Indicator
 from game.rules.season import Season
@@ -213,30 +213,13 @@ class TextGame:
         return "next"
 
     def parse_value(self, name: str, answer: str) -> float:
-        lever = self.session.scenario.levers[name]
-        if lever.choices:
-            base = self.rs.levers[name].min
-            for i, choice in enumerate(lever.choices):
-                if answer.lower() == choice.lower():
-                    return base + i * lever.step
-        return float(answer.replace(",", "").replace("_", ""))
+        return parse_lever_value(self.session, name, answer)
 
     def lever_text(self, name: str, value: float) -> str:
-        lever = self.session.scenario.levers[name]
-        if lever.choices:
-            index = round((value - self.rs.levers[name].min) / lever.step)
-            if 0 <= index < len(lever.choices):
-                return lever.choices[index]
-        return f"{value:g}"
+        return lever_text(self.session, name, value)
 
     def range_text(self, name: str) -> str:
-        lever = self.session.scenario.levers[name]
-        if lever.choices:
-            base = self.rs.levers[name].min
-            options = [c for i, c in enumerate(lever.choices) if lever.min <= base + i * lever.step <= lever.max]
-            return " / ".join(options)
-        unit = f" {lever.unit}" if lever.unit else ""
-        return f"{lever.min:g} to {lever.max:g}{unit}, step {lever.step:g}"
+        return lever_range(self.session, name)
 
     def explain_lever(self, name: str) -> None:
         info = rule_info(self.rs, name)
@@ -332,25 +315,8 @@ class TextGame:
 
     def cause_sentence(self, owner: str, line: CauseLine) -> str:
         """'Goods famine, up from 12% to 35%, took away 1.20 (through poor and middle peasants'
-        sales): peasants sell grain above all to buy goods... [Mechanism. Source.]'"""
-        if line.kind == "event":
-            moved = "happened"
-        elif line.kind == "fact":
-            moved = "as every year"
-        else:
-            way = "up" if line.after > line.before else "down"
-            moved = f"{way} from {self.fmt(line.name, line.before)} to {self.fmt(line.name, line.after)}"
-        effect = f"{'added' if line.contribution >= 0 else 'took away'} {self.fmt(owner, abs(line.contribution))}"
-        through = f" (through {line.through})" if line.through else ""
-        text = f"{line.phrase[:1].upper()}{line.phrase[1:]}, {moved}, {effect}{through}."
-        if line.description:
-            text += f" {line.description.strip()}"
-        provenance = "; ".join(line.mechanisms)
-        if provenance or line.source:
-            text += f" [{provenance + ' — ' if provenance else ''}{line.source}]"
-        return text
-
-        self.say("(Type 'why NAME' at the next prompt for the full chain of causes.)")
+        sales): peasants sell grain above all to buy goods... [Mechanism — Source]'"""
+        return cause_sentence(self.rs, owner, line).text
 
     def show_ending(self) -> None:
         session = self.session
