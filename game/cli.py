@@ -383,7 +383,10 @@ def _open_window(args: argparse.Namespace) -> str | None:
     except ImportError as err:
         return f"The window needs pygame-ce and pygame_gui ({err})."
     try:
-        run_window(args.rules, getattr(args, "scenario", None), getattr(args, "seed", None))
+        branch_at = getattr(args, "branch_at", None)
+        scenario = getattr(args, "scenario", None) or (_historical_scenario(branch_at, args.rules) if branch_at else None)
+        run_window(args.rules, scenario, getattr(args, "seed", None), load=getattr(args, "load", None), branch_at=branch_at,
+                   on_changed=getattr(args, "on_changed", None), saves_dir=getattr(args, "saves", None))
     except WindowUnavailable as err:
         return f"The window could not open ({err})."
     return None
