@@ -268,6 +268,9 @@ def paint_line_chart(canvas: Canvas, surface: pygame.Surface, series: Sequence[C
     entries += [(b.label, b) for b in bands if b.label]
     legend = _legend_rows(canvas, entries, w - 2 * pad)
     line_h = text_font.get_linesize()
+    # Never let the legend crowd out the plot: keep the rows that leave it room.
+    room = (h - y - px(70) - 2 * line_h) // max(1, line_h)
+    legend = legend[:max(1, room)]
     for row in legend:
         x = pad
         for text, item, width in row:
@@ -476,9 +479,11 @@ def column_lines(layout: ChartLayout, index: int) -> list[tuple[int, str]]:
     out = []
     for number, s in enumerate(layout.series):
         value = s.values[index] if index < len(s.values) else None
+        extra = s.extra[index] if index < len(s.extra) else ""
         if s.legend and value is not None and math.isfinite(value):
-            extra = s.extra[index] if index < len(s.extra) else ""
             out.append((number, f"{s.label}: {s.format(value) if s.format else f'{value:,.3g}'}{extra}"))
+        elif s.legend and extra:
+            out.append((number, f"{s.label}: –{extra}"))
     return out
 
 

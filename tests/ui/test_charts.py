@@ -35,16 +35,25 @@ def played(ref: str, seasons: int, historical: bool = True) -> Session:
     return session
 
 
-def open_charts(make_app, session: Session, size=(1280, 720), scale=1.0, variables=None):
+def open_scene(make_app, session: Session, make_scene, size=(1280, 720), scale=1.0):
+    """A headless app playing ``session`` with ``make_scene(app)`` on top, settled."""
     app = make_app(size, scale)
     app.session = session
-    app.push(ChartsScene(app, variables))
+    app.push(make_scene(app))
     settle(app)
     return app
 
 
-def chart_texts(app) -> str:
-    return "\n".join(t for t, _ in find(app, "chart").texts)
+def open_charts(make_app, session: Session, size=(1280, 720), scale=1.0, variables=None):
+    return open_scene(make_app, session, lambda app: ChartsScene(app, variables), size, scale)
+
+
+def canvas_texts(app, name: str = "chart") -> str:
+    """What the canvas ``name`` of the current screen drew, one text a line."""
+    return "\n".join(t for t, _ in find(app, name).texts)
+
+
+chart_texts = canvas_texts
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -63,7 +72,12 @@ def test_charts_show_the_chosen_variables_this_games_values_and_history(make_app
         assert f"{label_of(rs, name)}: {format_value(rs, name, session.value(name))}" in texts
     assert "dashed: history's policy, same seed" in texts
     assert "autumn 1926" in texts or "winter 1927" in texts  # the seasons on the x axis
-    years = "\n".join(t for t, _ in find(app, "years").texts)
+    assert overlaps(app) == [] and cut_off(app) == []
+    if app.scene.tight:  # a small screen shows one chart at a time: Y for the years
+        app.frame(key(pygame.K_y, text="y"))
+        settle(app)
+        save_png(app, "charts-years")
+    years = canvas_texts(app, "years")
     for series in session.scenario.series:
         assert series.label in years
     assert "history's record" in years

@@ -175,6 +175,7 @@ class ChartsScene(Scene):
         known = set(rs.variables)
         first = list(variables) if variables else list(self.presets[0].variables)
         self.chosen: list[str] = [v for v in dict.fromkeys(first) if v in known][:MOST]
+        self.by_year = False                 # on a small screen: the yearly chart instead of the seasons
         self.column: int | None = None       # the season read out (hover or Left/Right)
         self.year_column: int | None = None
         self.message = ""
@@ -336,11 +337,26 @@ class ChartsScene(Scene):
         self.built_years = has_years = self.has_years()
         notes = self.notes_html()
         note_font = font(px(13))
-        note_lines = min(3, len(wrap(strip_tags(notes), note_font, right.w - px(24))))
+        note_lines = min(3 if right.h >= px(560) else 2, len(wrap(strip_tags(notes), note_font, right.w - px(24))))
         note_h = round(note_lines * note_font.get_linesize() * 1.2) + px(14)
-        chart_parts = rows(right, ([0.6, 0.4] if has_years else [1.0]) + [note_h], px(8))
-        self.chart = self.canvas("chart", chart_parts[0], self.paint_chart)
-        self.years = self.canvas("years", chart_parts[1], self.paint_years) if has_years else None
+        # Both charts where there is room; else one at a time, Y switching between them.
+        self.tight = has_years and right.h - note_h < px(520)
+        if self.tight:
+            chart_parts = rows(right, [px(30), 1.0, note_h], px(8))
+            switch = pygame.Rect(chart_parts[0].x, chart_parts[0].y, min(chart_parts[0].w, px(280)), chart_parts[0].h)
+            other = "by season" if self.by_year else "by year, beside history"
+            self.button("switch", switch, fit_text(f"Show {other} (Y)", font(px(15)), switch.w - px(16)), self.switch_view)
+            chart_parts = chart_parts[1:]
+        else:
+            chart_parts = rows(right, ([0.6, 0.4] if has_years else [1.0]) + [note_h], px(8))
+        if self.tight and self.by_year:
+            self.chart = None
+            self.years = self.canvas("years", chart_parts[0], self.paint_years)
+        else:
+            self.chart = self.canvas("chart", chart_parts[0], self.paint_chart)
+            self.years = self.canvas("years", chart_parts[1], self.paint_years) if has_years and not self.tight else None
+        if has_years:
+            self.bind(pygame.K_y, "the yearly chart beside history's record, or the seasons", self.switch_view)
         self.notes = self.textbox("notes", chart_parts[-1], notes, object_id="#small")
         keys = "1 preset" if len(shown) == 1 else f"1–{len(shown)} presets"
         hint = f"Up/Down choose · Enter show or hide · {keys} · / filter · Left/Right read a season · Del clear · F1 keys"
@@ -461,13 +477,17 @@ class ChartsScene(Scene):
         self.message = ""
         self.refresh()
 
+    def switch_view(self) -> None:
+        """The yearly chart or the seasons, where only one fits (on a roomy screen both show)."""
+        self.by_year = not self.by_year
+        if getattr(self, "tight", False):
+            self.app._rebuild()
+
     def focus_filter(self) -> None:
         self.app.set_focus(self.filter_entry)
 
     def step_column(self, step: int) -> None:
-        if self.layout is None or not self.layout.xs:
-            return
-        last = len(self.layout.xs) - 1
+        last = len(self.session.history) - 1
         self.column = last if self.column is None else max(0, min(last, self.column + step))
         self.year_column = self.year_index(self.column)
         self.refresh()
