@@ -24,6 +24,7 @@ check: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m pytest -q bench --benchmark-only
 	$(PY) bench/campaigns.py
+	$(PY) bench/ui_bench.py
 	$(PY) bench/saves.py
 
 clean:

@@ -6,6 +6,7 @@ events and draws one frame, and the surface can be saved as PNG.
 
 from __future__ import annotations
 
+import gc
 import os
 import unicodedata
 import warnings
@@ -16,6 +17,7 @@ import pygame
 import pygame_gui
 from pygame_gui.core import UIElement
 
+from game.saves import default_saves_folder
 from game.ui.assets import theme
 from game.ui.fonts import font
 from game.ui.layout import wrap
@@ -45,7 +47,7 @@ class App:
         font.cache_clear()  # fonts of an earlier pygame.init() are dead
         pygame.key.set_repeat(400, 40)
         self.rules_root = rules_root
-        self.saves_dir = saves_dir or rules_root.parent / "saves"
+        self.saves_dir = saves_dir or default_saves_folder()
         self.settings_file = settings_file
         self.settings, self.settings_problem = load_settings(settings_file)
         if scale is not None:
@@ -62,6 +64,7 @@ class App:
         self.clock = pygame.time.Clock()
         self.on_quit: list[Callable[[], None]] = []
         self.notice: str | None = self.settings_problem
+        self.collect_garbage = False
 
     # -- display -----------------------------------------------------------------------------
     @property
@@ -154,6 +157,10 @@ class App:
     def _enter(self, scene: Scene) -> None:
         self.focus = None
         scene.enter()
+        # The widgets just killed hold their surfaces in reference cycles, which only a full
+        # collection frees (without it a 28-season game grew past 500 MB): collect on the next
+        # frame without events, after the new screen is drawn.
+        self.collect_garbage = True
 
     def _teardown(self) -> None:
         if self.scene is not None:
@@ -282,7 +289,9 @@ class App:
 
     def frame(self, events: Iterable[pygame.event.Event] = (), dt: float = 1 / FPS) -> pygame.Surface:
         """Handle ``events``, advance the widgets by ``dt`` seconds and draw one frame."""
+        had_events = False
         for event in events:
+            had_events = True
             self.handle(event)
             if not self.running:
                 break
@@ -291,6 +300,9 @@ class App:
             scene.update(dt)
         self.ui.update(dt)
         self.draw()
+        if self.collect_garbage and not had_events:
+            self.collect_garbage = False
+            gc.collect()
         return self.screen
 
     def draw(self) -> None:
