@@ -652,15 +652,13 @@ class DashboardScene(Scene):
         self.app.push(report)
 
     def autosave(self) -> None:
-        """Autosave the season just played into the app's saves folder; a failure is a notice."""
-        try:
-            from game.saves import autosave
-        except ImportError:  # pragma: no cover - the saves package ships with the game
-            return
-        try:
-            autosave(self.session, self.app.saves_dir)
-        except OSError as err:
-            self.app.notice = f"Autosave failed: {err.strerror or err}. Your game goes on; save it with Ctrl+S."
+        """Autosave the season just played (with the player's name; not twice the same state);
+        a failure is a notice and the game goes on."""
+        from game.ui.scenes.saves import autosave_game
+
+        message = autosave_game(self.app)
+        if message:
+            self.app.notice = message
 
     def undo(self) -> None:
         if self.session.undo():
