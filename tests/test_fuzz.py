@@ -77,3 +77,19 @@ def test_every_mutation_changes_its_input(mutator: str) -> None:
     others = ((RULES / "hammurabi" / "outcomes.toml").read_bytes(),)
     changed = sum(fuzz.mutate(random.Random(i), raw, "rules", mutator, others) != raw for i in range(20))
     assert changed >= 18, changed
+
+
+def test_a_scenario_naming_a_rule_set_too_long_for_the_file_system_gives_a_located_error(tmp_path: Path) -> None:
+    """Found by the fuzzer: a 3,000-letter rule set id made the loader's file check raise OSError."""
+    from game.rules.scenario import load_scenario
+
+    (tmp_path / "scenarios").mkdir()
+    text = (RULES / "scenarios" / "hammurabi-short.toml").read_text(encoding="utf-8")
+    assert text.count('ruleset = "hammurabi"') == 1
+    path = tmp_path / "scenarios" / "hammurabi-short.toml"
+    path.write_text(text.replace('ruleset = "hammurabi"', 'ruleset = "' + "a" * 3000 + '"'), encoding="utf-8")
+    with pytest.raises(LoadError) as info:
+        load_scenario(str(path), tmp_path)
+    [problem] = info.value.problems
+    assert problem.line == text[: text.index('ruleset = "hammurabi"')].count("\n") + 1 and problem.col == 11
+    assert problem.message.startswith("scenario.ruleset: no rule set 'aaaa")

@@ -77,7 +77,11 @@ def load_scenario(ref: str, rules_root: FsPath) -> Scenario:
     problems: list[Problem] = []
     doc, parsed = read_model(path, ScenarioFile, problems)
     ruleset_folder = rules_root / parsed.scenario.ruleset
-    if not (ruleset_folder / "ruleset.toml").exists() and not any(ruleset_folder.glob("*.toml")):
+    try:
+        found = (ruleset_folder / "ruleset.toml").exists() or any(ruleset_folder.glob("*.toml"))
+    except OSError:  # a name the file system cannot hold (too long, say): no such rule set
+        found = False
+    if not found:
         known = sorted(p.name for p in rules_root.iterdir() if p.is_dir() and (p / "ruleset.toml").exists()) if rules_root.is_dir() else []
         hint = did_you_mean(parsed.scenario.ruleset, known)
         problems.append(doc.problem(("scenario", "ruleset"), f"no rule set '{parsed.scenario.ruleset}' in {display_name(rules_root)}{hint} (rule sets: {', '.join(known) or 'none'})", value=True))
