@@ -96,3 +96,23 @@ def find(app: App, name: str) -> UIElement:
         if n == name:
             return e
     raise KeyError(f"no widget '{name}' on {type(scene).__name__}; have {[n for n, _ in scene.placed]}")
+
+
+def missing_glyphs(app: App) -> list[str]:
+    """Characters on screen that the game's font has no glyph for (they would show as boxes).
+    pygame_gui's own arrow buttons (scroll bars, sliders) draw in its symbol font and are skipped."""
+    from game.ui.fonts import font
+
+    f = font(16)
+    blank = f.metrics("\ue000")  # a private-use character: the font's "missing" box
+    found: dict[str, str] = {}
+    for element in app.ui.get_sprite_group().sprites():
+        if not (isinstance(element, UIElement) and element.alive() and element.visible):
+            continue
+        ids = " ".join(str(i) for i in [*(getattr(element, "object_ids", None) or []), *(getattr(element, "class_ids", None) or [])])
+        if any(k in ids for k in ("arrow_button", "#left_button", "#right_button", "#top_button", "#bottom_button", "#expand_button")):
+            continue
+        for c in element_text(element):
+            if not c.isspace() and c not in found and f.metrics(c) == blank:
+                found[c] = f"U+{ord(c):04X} {c!r} in {type(element).__name__} '{element_text(element)[:40]}'"
+    return [found[c] for c in sorted(found)]

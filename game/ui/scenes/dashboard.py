@@ -331,7 +331,7 @@ class DashboardScene(Scene):
             if explanation.causes:
                 parts.append(f"<i>What moved it in {escape(explanation.season)}:</i>")
                 for cause in explanation.causes:
-                    parts.append(f"• {escape(label_of(self.rs, cause.name))}: {escape(format_value(self.rs, cause.name, cause.before))} → "
+                    parts.append(f"• {escape(label_of(self.rs, cause.name))}: {escape(format_value(self.rs, cause.name, cause.before))} to "
                                  f"{escape(format_value(self.rs, cause.name, cause.after))}, "
                                  f"{escape(signed(self.rs, ind.variable, cause.contribution))}")
             else:
