@@ -117,18 +117,18 @@ def parse_document(name: str, text: str, problems: list[Problem]) -> Document | 
         return None
     except ValueError:
         # tomllib refuses an integer of more than 4,300 digits with a bare ValueError.
-        line, col = _long_number(text)
-        problems.append(Problem(name, line, col, f"a number with more than {_MAX_DIGITS:,} digits is too long to read"))
+        line, col = long_number(text)
+        problems.append(Problem(name, line, col, f"a number with more than {MAX_DIGITS:,} digits is too long to read"))
         return None
     return Document(name, data, text)
 
 
-_MAX_DIGITS = 4300  # Python's limit on converting text to an integer (sys.get_int_max_str_digits)
+MAX_DIGITS = 4300  # Python's limit on converting text to an integer (sys.get_int_max_str_digits)
 
 
-def _long_number(text: str) -> tuple[int, int]:
+def long_number(text: str) -> tuple[int, int]:
     """Line and column of the first run of more than 4,300 digits (1, 1 if none is found)."""
-    match = re.search(r"[0-9_]{%d,}" % (_MAX_DIGITS + 1), text)
+    match = re.search(r"[0-9_]{%d,}" % (MAX_DIGITS + 1), text)
     if match is None:
         return 1, 1
     line = text.count("\n", 0, match.start()) + 1

@@ -24,7 +24,7 @@ from game.formula import did_you_mean
 from game.rules.locate import Locations
 from game.rules.locate import Path as KeyPath
 from game.rules.problems import LoadError, Problem
-from game.rules.reading import Document, display_name, translate
+from game.rules.reading import MAX_DIGITS, Document, display_name, long_number, translate
 from game.rules.ruleset import on_step
 from game.rules.scenario import Scenario, available_scenarios, load_scenario
 from game.saves.atomic import write_atomically
@@ -149,6 +149,9 @@ def parse_save(name: str, text: str) -> SaveV2:
         pass
     except RecursionError:
         raise LoadError([Problem(name, 1, 1, "not a Smychka save: the JSON is nested too deeply")]) from None
+    except ValueError:  # json, like tomllib, refuses an integer of more than 4,300 digits
+        line, col = long_number(text)
+        raise LoadError([Problem(name, line, col, f"damaged save: a number with more than {MAX_DIGITS:,} digits is too long to read")]) from None
     data = _json(name, text)
     doc = _JsonDocument(name, data if isinstance(data, dict) else {}, text)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -192,6 +195,9 @@ def _json(name: str, text: str) -> Any:
         raise LoadError([Problem(name, err.lineno, err.colno, f"damaged save: JSON syntax error: {message}")]) from None
     except RecursionError:
         raise LoadError([Problem(name, 1, 1, "not a Smychka save: the JSON is nested too deeply")]) from None
+    except ValueError:  # json, like tomllib, refuses an integer of more than 4,300 digits
+        line, col = long_number(text)
+        raise LoadError([Problem(name, line, col, f"damaged save: a number with more than {MAX_DIGITS:,} digits is too long to read")]) from None
 
 
 def _translated(err: ValidationError, model: type[BaseModel], doc: Document, data: Any) -> list[Problem]:
