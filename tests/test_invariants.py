@@ -242,6 +242,35 @@ def test_history_of_the_nep_keeps_every_invariant() -> None:
     assert check_history(session.model, session.history) == ()
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_an_autumn_the_village_cannot_pay_in_full_keeps_its_money_exactly(seed: int) -> None:
+    """The squeeze scripts/soak.py found (cooperative-plan, 1925-autumn, ~3 seasons in 100,000):
+    the goods the village wants and the autumn tax come to more than it has. The tax comes first,
+    the goods are bought with what is left, and no money appears from nowhere (the old rules
+    floored the village's money at 0 and made up to 0.24 units)."""
+    scenario = load_scenario("cooperative-plan", RULES)
+    session = Session(scenario, seed)
+    # Heaviest tax, lowest state price, grain requisitioned: little is sold, much is due.
+    squeeze = {"agricultural_tax": 200.0, "procurement_price": 50.0, "emergency_measures": 1.0}
+    for _ in range(4):  # winter 1924 to autumn 1924
+        session.set_levers(squeeze)
+        session.end_season()
+    assert str(session.state.season) == "1924-autumn"
+    p = scenario.parameters
+    before, v = session.values(session.turn - 1), session.values()
+    means = before["peasant_money"] * (1 - p["money_other_uses"]) + v["peasant_cash_income"]
+    tax_due = p["tax_base"] * session.levers_played(session.turn)["agricultural_tax"] / 100 * v["price_level"] / 100
+    wanted = min(v["village_goods_supply"], v["village_goods_demand"])
+    price = v["retail_goods_price"] / 100 / p["demand_scale"]
+    assert tax_due < means < tax_due + wanted * price  # the village cannot pay both
+
+    spent = v["goods_bought"] * price
+    assert v["peasant_money"] == pytest.approx(means - spent - v["tax_paid"], rel=1e-12, abs=1e-12)
+    assert v["tax_paid"] == pytest.approx(tax_due, rel=1e-12)  # the tax is paid first, in full
+    assert v["goods_bought"] < wanted and v["peasant_money"] == pytest.approx(0, abs=1e-12)  # goods with the rest
+    assert check_invariants(session.model, session.history[-2], session.history[-1]) == ()
+
+
 @pytest.mark.parametrize(
     ("file", "old", "new", "broken"),
     [
