@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pygame
 
-from game.ui.layout import inset, rows
+from game.ui.fonts import font
+from game.ui.layout import fit_text, inset, rows
 from game.ui.scene import Scene
 
 
@@ -16,10 +17,11 @@ class TitleScene(Scene):
         area = inset(rect, px(40))
         column = pygame.Rect(0, 0, min(area.w, px(520)), area.h)
         column.midtop = area.midtop
-        title, subtitle, russian, gap, menu, foot = rows(column, [px(64), px(30), px(28), px(20), 1.0, px(24)])
+        title, subtitle, russian, gap, menu, foot = rows(column, [px(64), px(34), px(28), px(20), 1.0, px(24)])
         self.label("title", title, "Smychka", object_id="#title")
-        self.label("subtitle", subtitle, "The worker–peasant alliance under the NEP, 1923–1930", object_id="#subtitle")
-        self.label("russian", russian, "Смычка — союз рабочих и крестьян", object_id="#small")
+        self.label("subtitle", subtitle, fit_text("The worker–peasant alliance under the NEP, 1923–1930", font(px(18), italic=True), subtitle.w - px(8)),
+                   object_id="#subtitle")
+        self.label("russian", russian, fit_text("Смычка — союз рабочих и крестьян", font(px(13)), russian.w - px(8)), object_id="#small")
         entries = [
             ("new", "New game", "N", pygame.K_n, "choose a scenario and start", self.new_game),
             ("continue", "Continue", "C", pygame.K_c, "go back to the game in progress", self.resume),
