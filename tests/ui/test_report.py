@@ -14,6 +14,28 @@ from game.ui.scenes.report import ReportScene
 from tests.ui.conftest import SCALES, SIZES, click, key, save_png, settle
 
 
+def read_report(app) -> str:
+    """Everything the report's box draws, read page by page (Home, then Page Down to the end),
+    in reading order, with the line breaks of the wrapping undone."""
+    box = find(app, "report")
+    scene = app.scene
+    app.frame(key(pygame.K_HOME))
+    seen: dict[tuple[int, int, str], None] = {}
+    while True:
+        for text, rect in box.texts:  # drawn in reading order; lines shared by two pages once
+            seen.setdefault((rect.x, rect.y + scene.text.top, text), None)
+        top = scene.text.top
+        app.frame(key(pygame.K_PAGEDOWN))
+        if scene.text.top == top:
+            break
+    app.frame(key(pygame.K_HOME))
+    return " ".join(" ".join(text for _, _, text in seen).split())
+
+
+def on_screen(expected: str, document: str) -> bool:
+    return " ".join(expected.split()) in document
+
+
 def played(app, scenario: str, seasons: int) -> ReportScene:
     session = new_game(app, scenario)
     assert session is not None
@@ -37,15 +59,26 @@ def test_report_says_what_changed_and_why_with_sources(make_app, scenario, size,
     report = season_report(s)
     assert f"Season report — {report.season}" in texts
     assert report.changes
+    document = read_report(app)
     for change in report.changes:
-        assert change.label in texts
-        assert format_value(rs, change.name, change.before) in texts and format_value(rs, change.name, change.after) in texts
+        assert on_screen(change.label, document)
+        assert on_screen(format_value(rs, change.name, change.before), document)
+        assert on_screen(format_value(rs, change.name, change.after), document)
         for line in cause_lines(rs, change.explanation):
             sentence = cause_sentence(rs, change.name, line)
-            assert sentence.head in texts
+            assert on_screen(sentence.head, document)
             if sentence.provenance:
-                assert sentence.provenance in texts
-    assert len(scene.links) >= 1 and "<a href='why:1'>" in find(app, "report").html_text
+                assert on_screen(sentence.provenance, document)
+    # Each cause's head is a link: a hotspot on the box, drawn in the palette's link colour.
+    box = find(app, "report")
+    assert len(scene.links) >= 1 and 1 in [payload for _, payload in box.hotspots]
+    link = tuple(app.palette.focus)[:3]
+    for _ in range(30):  # the first cause clear of the fade at the bottom of the box
+        if all(r.bottom < box.rect.h * 2 // 3 for r, p in box.hotspots if p == 1):
+            break
+        app.frame(key(pygame.K_DOWN))
+    assert any(box.image.get_at((x, y))[:3] == link for rect, p in box.hotspots if p == 1
+               for x in range(rect.left, rect.right) for y in range(rect.top, rect.bottom))
     assert overlaps(app) == []
     assert cut_off(app) == []
 
@@ -61,9 +94,10 @@ def test_number_keys_and_links_open_the_why_view_and_enter_continues(make_app) -
     app.frame(key(pygame.K_ESCAPE))
     settle(app)
     assert app.scene is scene
-    # The same through the link event the text box posts when a link is clicked.
+    # The same with the mouse: a click on the second cause's link.
     box = find(app, "report")
-    scene.handle(pygame.event.Event(__import__("pygame_gui").UI_TEXT_BOX_LINK_CLICKED, link_target="why:2", ui_element=box))
+    rect = next(r for r, payload in box.hotspots if payload == 2)
+    app.frame(click((box.rect.x + rect.centerx, box.rect.y + rect.centery)))
     assert type(app.scene).__name__ == "WhyScene" and app.scene.trail[0][0] == scene.links[1].variable
     app.pop()
     settle(app)
@@ -144,3 +178,64 @@ def test_three_seasons_played_with_synthetic_events_only(make_app, capsys) -> No
     assert isinstance(app.scene, DashboardScene) and session.turn == 3
     with capsys.disabled():
         print("\nEnd season -> report on screen (ms): " + ", ".join(f"{t:.0f}" for t in timings))
+
+
+def test_the_report_scrolls_with_wheel_keys_and_its_scroll_bar(make_app) -> None:
+    from game.ui.palette import MUTED
+
+    app = make_app((1024, 640), 1.5)
+    scene = played(app, "nep-1923-1930", 2)
+    text, box = scene.text, find(app, "report")
+    assert text.max_top() > 0, "this report is longer than its box"
+    # The scroll bar: its thumb at the top of the track, in the muted ink.
+    track, thumb = text.scrollbar()
+    assert thumb.y == track.y and box.image.get_at(thumb.center)[:3] == tuple(MUTED)[:3]
+    first = box.texts[0][0]
+    app.frame([pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=-1, flipped=False, precise_x=0.0, precise_y=-1.0)])
+    assert text.top > 0 and text.scrollbar()[1].y > track.y
+    app.frame(key(pygame.K_HOME))
+    assert text.top == 0 and box.texts[0][0] == first
+    app.frame(key(pygame.K_DOWN))
+    line = text.top
+    assert line > 0
+    app.frame(key(pygame.K_UP))
+    assert text.top == 0
+    app.frame(key(pygame.K_PAGEDOWN))
+    assert text.top > 3 * line and box.texts[0][0] != first
+    app.frame(key(pygame.K_PAGEUP))
+    assert text.top == 0
+    app.frame(key(pygame.K_END))
+    assert text.top == text.max_top()
+    app.frame(key(pygame.K_HOME))
+    # A click on the track below the thumb pages down; dragging the thumb to the bottom, the end.
+    track, thumb = text.scrollbar()
+    at = (box.rect.x + track.centerx, box.rect.y + track.bottom - 2)
+    app.frame(click(at))
+    assert text.top > 3 * line
+    app.frame(key(pygame.K_HOME))
+    grab = (box.rect.x + thumb.centerx, box.rect.y + thumb.centery)
+    app.frame([pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=grab, button=1),
+               pygame.event.Event(pygame.MOUSEMOTION, pos=(grab[0], grab[1] + track.h), rel=(0, track.h), buttons=(1, 0, 0)),
+               pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(grab[0], grab[1] + track.h), button=1)])
+    assert text.top == text.max_top()
+    # The keys are listed in the help overlay; links stay clickable after scrolling.
+    assert {"Page Down", "Page Up", "Up", "Down", "Home", "End", "1–9", "W"} <= {s.label for s in scene.shortcuts}
+    rect, number = box.hotspots[-1]
+    app.frame(click((box.rect.x + rect.centerx, box.rect.y + rect.centery)))
+    assert type(app.scene).__name__ == "WhyScene" and app.scene.trail[0] == (scene.links[number - 1].variable, scene.links[number - 1].turn)
+    app.frame(key(pygame.K_ESCAPE))
+    settle(app)
+    assert app.scene is scene and text.top == text.max_top(), "the report keeps its place"
+    assert overlaps(app) == [] and cut_off(app) == []
+
+
+def test_hovering_a_cause_highlights_it(make_app) -> None:
+    app = make_app()
+    scene = played(app, "nep-1923-1930", 1)
+    box = find(app, "report")
+    rect = next(r for r, payload in box.hotspots if payload == 1 and r.w > 60)
+    at = (box.rect.x + rect.centerx, box.rect.y + rect.centery)
+    app.frame([pygame.event.Event(pygame.MOUSEMOTION, pos=at, rel=(1, 1), buttons=(0, 0, 0))])
+    assert scene.text.hovered == 1
+    hover = tuple(app.palette.bad)[:3]
+    assert any(box.image.get_at((x, y))[:3] == hover for x in range(rect.left, rect.right) for y in range(rect.top, rect.bottom))

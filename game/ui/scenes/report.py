@@ -7,27 +7,25 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from html import escape as _escape
 from typing import Callable
 
 import pygame
-import pygame_gui
 
 from game.report import SeasonReport, cause_lines, cause_sentence, format_value, rule_info, season_report
 from game.rules.season import Season
 from game.session import Session
 from game.ui.app import App
 from game.ui.fonts import font
-from game.ui.layout import columns, fit_text, inset, rows
+from game.ui.layout import columns, fit_text, fitting, inset, rows
 from game.ui.scene import Scene
-
-def escape(text: str) -> str:
-    """Text for pygame_gui HTML: markup characters escaped, quotes left as they are."""
-    return _escape(text, quote=False)
-
+from game.ui.widgets.richtext import Paragraph, RichText, Run
 
 # Number keys open the why view of the first nine causes.
 NUMBER_KEYS = (pygame.K_1, pygame.K_2, pygame.K_3, pygame.K_4, pygame.K_5, pygame.K_6, pygame.K_7, pygame.K_8, pygame.K_9)
+# Sizes and spaces of the report's text, at 100 %.
+HEADING = 18  # a changed indicator's name
+SECTION = 16  # the space above each change
+CAUSE = 5     # the space between its causes
 
 
 @dataclass(frozen=True)
@@ -51,33 +49,35 @@ class ReportScene(Scene):
         self.rs = self.session.scenario.ruleset
         self.report: SeasonReport = season_report(self.session, self.turn)
         self.links: list[CauseLink] = []
-        self.html = self.compose()
+        # Laid out and painted by the game itself: pygame_gui's HTML text box took 30-50 ms
+        # (twice when it needed a scroll bar) of the 100 ms from End season to the report.
+        self.text = RichText(self.compose(), app.palette, on_link=self.open)
         self.started: float | None = None  # when End season was pressed (set by the dashboard)
         self.shown_after_ms: float | None = None  # from End season to the report's first frame
         self.after_shown: Callable[[], None] | None = None  # work that can wait a frame (the autosave)
         self.frames = 0
 
     # -- content -----------------------------------------------------------------------------
-    def compose(self) -> str:
-        """The report as pygame_gui HTML; fills :attr:`links` with the numbered causes."""
+    def compose(self) -> list[Paragraph]:
+        """The report as rich-text paragraphs; fills :attr:`links` with the numbered causes."""
         rs, s = self.rs, self.session
         report = self.report
-        parts: list[str] = []
+        parts: list[Paragraph] = []
         previous = str(Season.parse(report.season).plus(-1))
         if report.events:
-            parts.append("<font pixel_size={}><b>Events</b></font>".format(self.px(18)))
+            parts.append(Paragraph((Run("Events", bold=True, size=HEADING),)))
             for title, message in report.events:
-                parts.append(f"<b>{escape(title)}</b>: {escape(message.strip())}")
-            parts.append("")
+                parts.append(Paragraph((Run(title, bold=True), Run(f": {message.strip()}")), gap_before=4))
         if not report.changes:
-            parts.append("No indicator moved this season.")
+            parts.append(Paragraph((Run("No indicator moved this season."),), gap_before=SECTION if parts else 0))
         links: list[CauseLink] = []
         for change in report.changes:
             verb = "rose" if change.after > change.before else "fell"
-            since = f" (in {escape(change.since)})" if change.since and change.since != previous else ""
-            parts.append(f"<font pixel_size={self.px(18)}><b>{escape(change.label)}</b></font> {verb} from "
-                         f"<b>{escape(format_value(rs, change.name, change.before))}</b>{since} to "
-                         f"<b>{escape(format_value(rs, change.name, change.after))}</b>.")
+            since = f" (in {change.since})" if change.since and change.since != previous else ""
+            parts.append(Paragraph((Run(change.label, bold=True, size=HEADING), Run(f" {verb} from "),
+                                    Run(format_value(rs, change.name, change.before), bold=True), Run(f"{since} to "),
+                                    Run(format_value(rs, change.name, change.after), bold=True), Run(".")),
+                                   gap_before=SECTION))
             for line in cause_lines(rs, change.explanation):
                 sentence = cause_sentence(rs, change.name, line)
                 number = len(links) + 1
@@ -86,22 +86,20 @@ class ReportScene(Scene):
                 else:  # a lever, chance, an event or the calendar: why the indicator itself moved
                     variable, turn = change.name, self.turn
                 links.append(CauseLink(number, variable, turn, line.phrase))
-                key = f"[{number}]" if number <= len(NUMBER_KEYS) else "•"
-                text = f"{key} <a href='why:{number}'>{escape(sentence.head)}</a>"
+                runs = [Run(sentence.head, link=number)]
                 if sentence.description:
-                    text += f" {escape(sentence.description)}"
+                    runs.append(Run(f" {sentence.description}"))
                 if sentence.provenance:
-                    text += f" <i>{escape(sentence.provenance)}</i>"
-                parts.append(text)
-            parts.append("")
+                    runs.append(Run(f" {sentence.provenance}", italic=True, muted=True))
+                keyed = number <= len(NUMBER_KEYS)
+                parts.append(Paragraph(tuple(runs), marker=str(number) if keyed else "•", keycap=keyed,
+                                       marker_link=number, gap_before=CAUSE))
         if report.draws:
-            chance = "; ".join(f"{escape(rule_info(rs, name).label)} {value:.3g}{' (as history had it)' if scripted else ''}"
+            chance = "; ".join(f"{rule_info(rs, name).label} {value:.3g}{' (as history had it)' if scripted else ''}"
                                for name, value, scripted in report.draws)
-            parts.append(f"<i>Chance this season:</i> {chance}.")
+            parts.append(Paragraph((Run("Chance this season:", italic=True, muted=True), Run(f" {chance}.")), gap_before=SECTION))
         self.links = links
-        while parts and not parts[-1]:
-            parts.pop()
-        return "<br>".join(parts) or "Nothing to report."
+        return parts or [Paragraph((Run("Nothing to report."),))]
 
     # -- building ----------------------------------------------------------------------------
     def build(self, rect: pygame.Rect) -> None:
@@ -117,13 +115,19 @@ class ReportScene(Scene):
         self.label("where", right, where, object_id="#value")
         hint = "What changed most and why. Click a cause, or press its number, to see the whole chain."
         self.label("hint", sub, fit_text(hint, font(px(13)), sub.w - px(4)), object_id="#small")
-        self.text = self.textbox("report", body, self.html)
+        self.text.palette = self.app.palette
+        self.text.hovered = None
+        self.body = self.canvas("report", body, self.text.paint)
+        self.text.canvas = self.body
+        self.text.bind_keys(self)
         over = s.is_over and self.turn == s.turn
         go = "Debrief (Enter)" if over else "Continue (Enter)"
         go_w = font(px(16), bold=True).size(go)[0] + px(40)
         keys_rect, go_rect = columns(foot, [1.0, go_w], px(12))
-        keys = "1–9: why view of a cause · W: why of the first change · F1: all keys"
-        self.label("keys", keys_rect, fit_text(keys, font(px(13)), keys_rect.w - px(4)), object_id="#small")
+        keys = ["1–9: why view of a cause · W: why of the first change · Page Up/Down: scroll · F1: all keys",
+                "1–9: why of a cause · W: why of the first change · PgUp/PgDn: scroll · F1: keys",
+                "1–9: why of a cause · W: first change · PgUp/PgDn: scroll · F1: keys"]
+        self.label("keys", keys_rect, fitting(keys, font(px(13)), keys_rect.w, px(4)), object_id="#small")
         self.go = self.button("continue", go_rect, go, self.proceed, object_id="#primary",
                               tooltip="see how the game ended" if over else "back to the dashboard for the next season")
         self.bind(pygame.K_RETURN, "the debrief" if over else "back to the dashboard", self.proceed)
@@ -143,16 +147,10 @@ class ReportScene(Scene):
             pending()  # the frame before drew the report
 
     def handle(self, event: pygame.event.Event) -> bool:
-        if event.type == pygame_gui.UI_TEXT_BOX_LINK_CLICKED and str(getattr(event, "link_target", "")).startswith("why:"):
-            try:
-                self.open(int(event.link_target[4:]))
-            except ValueError:
-                return False
-            return True
         if event.type == pygame.KEYDOWN and event.key in NUMBER_KEYS and not event.mod & pygame.KMOD_CTRL and not self.app.typing():
             self.open(NUMBER_KEYS.index(event.key) + 1)
             return True
-        return False
+        return self.text.handle(event)  # the wheel, clicks on causes and the scroll bar, hovering
 
     # -- actions -----------------------------------------------------------------------------
     def _opener(self, number: int):  # type: ignore[no-untyped-def]
