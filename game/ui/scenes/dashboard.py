@@ -65,6 +65,12 @@ def signed(ruleset: Ruleset, name: str, change: float) -> str:
     return ("+" if change > 0 else "−") + text
 
 
+def visible(ruleset: Ruleset, name: str, change: float) -> float:
+    """``change``, or 0 when it is too small to show in ``name``'s format (no arrow, no colour
+    for a '±0')."""
+    return 0.0 if signed(ruleset, name, change) == "±0" else change
+
+
 @dataclass(frozen=True)
 class ButtonSpec:
     ident: str
@@ -370,6 +376,7 @@ class DashboardScene(Scene):
         r = canvas.text(surface, format_value(self.rs, name, self.session.value(name)), at, size=size, bold=True, anchor="midleft")
         change = self.change_since(name)
         if change is not None:
+            change = visible(self.rs, name, change)
             colour = trend_colour(self.app.palette, change, self.better(name))
             ax = r.right + px(9)
             if change:
@@ -469,6 +476,7 @@ class DashboardScene(Scene):
             if moved is None:
                 canvas.text(surface, "—", (value_right + px(26), cy), size=13, colour=MUTED, anchor="midleft")
             else:
+                moved = (visible(self.rs, ind.variable, moved[0]), *moved[1:])
                 colour = trend_colour(palette, moved[0], ind.better)
                 if moved[0]:
                     arrow(surface, (value_right + px(16), cy), px(11), moved[0] > 0, colour)
