@@ -22,6 +22,7 @@ from pathlib import Path
 
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
+os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
 os.environ.setdefault("SMYCHKA_CONFIG_DIR", tempfile.mkdtemp(prefix="smychka-bench-config-"))
 
 ROOT = Path(__file__).resolve().parent.parent
