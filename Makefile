@@ -16,7 +16,7 @@ play: $(STAMP)
 	$(PY) main.py $(ARGS)
 
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
 
 check: $(STAMP)
 	$(PY) main.py check
