@@ -6,7 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Mapping
+from typing import Callable, Mapping, TypeVar
 
 from game.formula import MAX_EXPONENT, Formula, did_you_mean
 from game.rules.locate import Path
@@ -235,48 +235,53 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
 def _scenario_endings(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Problem],
                       formulas: dict[tuple[str, ...], Formula]) -> dict[str, Ending]:
     """The scenario's own endings, checked like the rule set's, ahead of them."""
-    if not f.endings:
-        return dict(ruleset.endings)
-    origins = {("scenario_endings", ident): Origin(doc, ("endings", ident)) for ident in f.endings}
-    checker = RuleChecker.for_ruleset(ruleset, origins, problems)
-    names = [*SEASON_FACTS, *ruleset.parameters, *ruleset.levers, *ruleset.variables, *ruleset.draws, *ruleset.events, *f.events]
-    own: dict[str, Ending] = {}
-    for ident, ending in f.endings.items():
-        origin = origins[("scenario_endings", ident)]
-        if ident in ruleset.endings:
-            problems.append(origin.problem(f"the rule set already has an ending '{ident}' (at {ruleset.origins[('endings', ident)].where}); give this one another id"))
-            continue
-        checker.check_citations_of(origin, ending)
-        checker.check_mechanisms_of("scenario_endings", ident, ending)
+    def check(checker: RuleChecker, ident: str, ending: Ending, names: list[str]) -> None:
         formula = checker.parse("scenario_endings", ident, ("condition",), ending.condition)
         if formula is not None and checker.check_refs("scenario_endings", ident, ("condition",), formula, names, "ending"):
             formulas[("endings", ident, "condition")] = formula
-        own[ident] = ending
+
+    own = _scenario_own(doc, f, ruleset, problems, "endings", "an ending", f.endings, ruleset.endings, check)
     return {**own, **ruleset.endings}
 
 
 def _scenario_invariants(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Problem],
                          formulas: dict[tuple[str, ...], Formula]) -> dict[str, Invariant]:
     """The scenario's own invariants, checked like the rule set's, after them."""
-    if not f.invariants:
-        return dict(ruleset.invariants)
-    origins = {("scenario_invariants", ident): Origin(doc, ("invariants", ident)) for ident in f.invariants}
-    checker = RuleChecker.for_ruleset(ruleset, origins, problems)
-    names = [*SEASON_FACTS, *ruleset.parameters, *ruleset.levers, *ruleset.variables, *ruleset.draws, *ruleset.events, *f.events]
-    own: dict[str, Invariant] = {}
-    for ident, invariant in f.invariants.items():
-        origin = origins[("scenario_invariants", ident)]
-        if ident in ruleset.invariants:
-            problems.append(origin.problem(f"the rule set already has an invariant '{ident}' (at {ruleset.origins[('invariants', ident)].where}); give this one another id"))
-            continue
-        checker.check_citations_of(origin, invariant)
-        checker.check_mechanisms_of("scenario_invariants", ident, invariant)
+    def check(checker: RuleChecker, ident: str, invariant: Invariant, names: list[str]) -> None:
         if check_invariant(checker, ident, invariant, names, table="scenario_invariants"):
             for key, formula in checker.formulas.items():
                 if key[:2] == ("scenario_invariants", ident):
                     formulas[("invariants", *key[1:])] = formula
-        own[ident] = invariant
+
+    own = _scenario_own(doc, f, ruleset, problems, "invariants", "an invariant", f.invariants, ruleset.invariants, check)
     return {**ruleset.invariants, **own}
+
+
+Entry = TypeVar("Entry", Ending, Invariant)
+
+
+def _scenario_own(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Problem], table: str, kind: str,
+                  entries: Mapping[str, Entry], existing: Mapping[str, Entry],
+                  check: Callable[[RuleChecker, str, Entry, list[str]], None]) -> dict[str, Entry]:
+    """A scenario's own entries of ``table`` (endings, invariants): ids the rule set does not use,
+    citations and mechanisms checked, and each one's formulas by ``check``."""
+    if not entries:
+        return {}
+    scenario_table = f"scenario_{table}"
+    origins = {(scenario_table, ident): Origin(doc, (table, ident)) for ident in entries}
+    checker = RuleChecker.for_ruleset(ruleset, origins, problems)
+    names = [*SEASON_FACTS, *ruleset.parameters, *ruleset.levers, *ruleset.variables, *ruleset.draws, *ruleset.events, *f.events]
+    own: dict[str, Entry] = {}
+    for ident, entry in entries.items():
+        origin = origins[(scenario_table, ident)]
+        if ident in existing:
+            problems.append(origin.problem(f"the rule set already has {kind} '{ident}' (at {ruleset.origins[(table, ident)].where}); give this one another id"))
+            continue
+        checker.check_citations_of(origin, entry)
+        checker.check_mechanisms_of(scenario_table, ident, entry)
+        check(checker, ident, entry, names)
+        own[ident] = entry
+    return own
 
 
 _YEAR_KEY = {"calendar": re.compile(r"^\d{4}$"), "agricultural": re.compile(r"^(\d{4})-(\d{2})$")}
