@@ -139,3 +139,25 @@ def test_the_title_screen_opens_it(make_app) -> None:
     settle(app)
     assert isinstance(app.scene, EncyclopediaScene)
     assert overlaps(app) == [] and cut_off(app) == []
+
+
+def test_with_no_game_it_shows_the_rule_set_most_scenarios_play_and_reads_it_once(make_app, tmp_path) -> None:
+    import shutil
+
+    from game.ui.scenes.encyclopedia import _load, most_played_ruleset
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    assert most_played_ruleset(rules) == "base"  # four NEP scenarios, two of Hammurabi
+    for scenario in (rules / "scenarios").glob("*.toml"):
+        if "hammurabi" not in scenario.name:
+            scenario.unlink()
+    assert most_played_ruleset(rules) == "hammurabi"
+    app = make_app(rules=rules)
+    app.push(TitleScene(app))
+    app.push(EncyclopediaScene(app))
+    assert app.scene.rs.id == "hammurabi"
+    before = _load.cache_info().hits
+    app.pop()
+    app.push(EncyclopediaScene(app))
+    assert _load.cache_info().hits == before + 1

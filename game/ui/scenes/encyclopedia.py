@@ -3,12 +3,15 @@ cited, generated from the rules (:mod:`game.encyclopedia`). A category row, a se
 the article, whose links (and the "related" list under it, for the keyboard) lead on; Esc or
 Backspace step back through the entries visited.
 
-It works with no game in progress (the base rule set) and during a game (the game's rule set,
+It works with no game in progress (the rule set most scenarios play) and during a game (the game's rule set,
 with the game's current values).
 """
 
 from __future__ import annotations
 
+import tomllib
+from collections import Counter
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 
@@ -17,7 +20,8 @@ import pygame_gui
 
 from game import encyclopedia as enc
 from game.rules.problems import LoadError
-from game.rules.ruleset import Ruleset, load_ruleset
+from game.rules.ruleset import MANIFEST_FILE, Ruleset, load_ruleset
+from game.rules.scenario import available_scenarios, scenario_path
 from game.ui.app import App
 from game.ui.fonts import font
 from game.ui.layout import columns, fit_text, inset, rows
@@ -26,14 +30,40 @@ from game.ui.scene import Scene
 CATEGORY_KEYS = (pygame.K_1, pygame.K_2, pygame.K_3, pygame.K_4, pygame.K_5, pygame.K_6)
 # Keys the scene acts on even while the search entry has the keyboard.
 WHILE_TYPING = (pygame.K_UP, pygame.K_DOWN, pygame.K_PAGEUP, pygame.K_PAGEDOWN, pygame.K_RETURN, pygame.K_KP_ENTER)
-BASE_RULESET = "base"
 
 
 def encyclopedia_ruleset(app: App) -> Ruleset:
-    """The game's rule set, or the base rule set when no game is in progress (raises LoadError)."""
+    """The game's rule set; with no game in progress, the rule set most of the shipped scenarios
+    play (raises LoadError)."""
     if app.session is not None:
         return app.session.scenario.ruleset
-    return load_ruleset(Path(app.rules_root) / BASE_RULESET)
+    folder = Path(app.rules_root) / most_played_ruleset(Path(app.rules_root))
+    stamp = max((f.stat().st_mtime_ns for f in folder.glob("*.toml")), default=0)
+    return _load(str(folder), stamp)
+
+
+@lru_cache(maxsize=4)
+def _load(folder: str, stamp: int) -> Ruleset:
+    """A rule set read once per version of its files (``stamp``: the newest file's time)."""
+    return load_ruleset(Path(folder))
+
+
+def most_played_ruleset(rules_root: Path) -> str:
+    """The id of the rule set the most scenarios under ``rules_root`` name (ties: the first by
+    name); the first rule set folder if no scenario names one."""
+    counts: Counter[str] = Counter()
+    for ident in available_scenarios(rules_root):
+        try:
+            with scenario_path(ident, rules_root).open("rb") as handle:
+                named = tomllib.load(handle).get("scenario", {}).get("ruleset")
+        except (OSError, ValueError, AttributeError):  # a broken scenario: the picker says why
+            continue
+        if isinstance(named, str) and (rules_root / named / MANIFEST_FILE).exists():
+            counts[named] += 1
+    if counts:
+        return min(counts, key=lambda name: (-counts[name], name))
+    folders = sorted(p.name for p in rules_root.iterdir() if (p / MANIFEST_FILE).exists()) if rules_root.is_dir() else []
+    return folders[0] if folders else ""
 
 
 class EncyclopediaScene(Scene):
