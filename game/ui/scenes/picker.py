@@ -13,6 +13,7 @@ import pygame_gui
 from game.rules.problems import LoadError, Problem
 from game.rules.ruleset import cached_rulesets
 from game.rules.scenario import Scenario, available_scenarios, load_scenario
+from game.rules.season import SEASONS_OF_YEAR
 from game.ui.app import App
 from game.ui.games import new_game
 from game.ui.fonts import font
@@ -48,7 +49,7 @@ def describe(choice: Choice, pixel_size: int = 22) -> str:
     s = choice.scenario
     if s is None:
         return f"<b>{escape(choice.ident)}</b><br><br>This scenario has problems and cannot be started; choose it and press Start to see them."
-    years = s.seasons / 4
+    years = s.seasons / len(SEASONS_OF_YEAR)
     length = f"{s.seasons} seasons (about {years:g} year{'s' if years != 1 else ''})"
     end = s.start.plus(s.seasons - 1)
     parts = [f"<font pixel_size={pixel_size}><b>{escape(s.title)}</b></font>", escape(s.summary), "",
