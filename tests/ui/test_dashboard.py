@@ -231,3 +231,23 @@ def test_a_change_too_small_to_show_gets_no_arrow_and_no_colour() -> None:
     assert signed(rs, trust.variable, 0.2) == "±0" and visible(rs, trust.variable, 0.2) == 0.0
     assert trend_colour(palette("standard"), visible(rs, trust.variable, 0.2), "higher") == palette("standard").neutral
     assert visible(rs, trust.variable, 2.0) == 2.0 and signed(rs, trust.variable, 2.0) == "+2"
+
+
+def test_leaving_the_report_on_the_next_frame_still_autosaves_every_season(make_app) -> None:
+    """E, then Enter on the very next frame (before the report's second frame): each season is
+    autosaved all the same, once."""
+    from game.saves import load_save
+    from tests.conftest import ROOT
+
+    app = make_app()
+    start(app, "nep-1923-1930")
+    s = app.session
+    for n in range(1, 4):
+        app.frame(key(pygame.K_e, text="e"))
+        assert isinstance(app.scene, ReportScene) and s.turn == n
+        app.frame(key(pygame.K_RETURN))
+        assert isinstance(app.scene, DashboardScene)
+    settle(app, 3)
+    autosaves = sorted((app.saves_dir / "autosave").glob("*.json"))
+    assert len(autosaves) == 3
+    assert [load_save(p, ROOT / "rules").turn for p in autosaves] == [1, 2, 3]

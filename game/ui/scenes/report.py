@@ -142,9 +142,20 @@ class ReportScene(Scene):
         self.frames += 1
         if self.frames == 1 and self.started is not None:
             self.shown_after_ms = (time.perf_counter() - self.started) * 1000  # drawn right after this
-        elif self.frames >= 2 and self.after_shown is not None:
+        elif self.frames >= 2:
+            self.run_after_shown()  # the frame before drew the report
+
+    def leave(self) -> None:
+        # Left before its second frame (Enter pressed at once, a view opened, the window resized):
+        # the work that waited for the report to be drawn is done now, never skipped.
+        self.run_after_shown()
+        super().leave()
+
+    def run_after_shown(self) -> None:
+        """Do the work that waited for the report to be on screen (the autosave), once."""
+        if self.after_shown is not None:
             pending, self.after_shown = self.after_shown, None
-            pending()  # the frame before drew the report
+            pending()
 
     def handle(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN and event.key in NUMBER_KEYS and not event.mod & pygame.KMOD_CTRL and not self.app.typing():
