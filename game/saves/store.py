@@ -24,13 +24,14 @@ from game.formula import did_you_mean
 from game.rules.locate import Locations
 from game.rules.locate import Path as KeyPath
 from game.rules.problems import LoadError, Problem
-from game.rules.reading import MAX_DIGITS, Document, display_name, long_number, translate
+from game.rules.reading import Document, describe, display_name, translate
 from game.rules.ruleset import on_step
 from game.rules.scenario import Scenario, available_scenarios, load_scenario
 from game.saves.atomic import write_atomically
 from game.saves.format import (
     CURRENT_VERSION, FORMAT, UPGRADES, Metadata, RulesRef, SavedLogEntry, SavedState, SaveV2, ScenarioRef,
 )
+from game.saves.json_text import JsonTooHard, read_json
 from game.saves.locate_json import locate_json
 from game.session import LeverRejected, Session
 
@@ -146,12 +147,7 @@ def parse_save(name: str, text: str) -> SaveV2:
     try:
         return SaveV2.model_validate_json(text)  # the usual case, and the fast one
     except ValidationError:
-        pass
-    except RecursionError:
-        raise LoadError([Problem(name, 1, 1, "not a Smychka save: the JSON is nested too deeply")]) from None
-    except ValueError:  # json, like tomllib, refuses an integer of more than 4,300 digits
-        line, col = long_number(text)
-        raise LoadError([Problem(name, line, col, f"damaged save: a number with more than {MAX_DIGITS:,} digits is too long to read")]) from None
+        pass  # (pydantic reports bad JSON of any kind this way too) read it again, to say what is wrong
     data = _json(name, text)
     doc = _JsonDocument(name, data if isinstance(data, dict) else {}, text)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -185,7 +181,7 @@ def _json(name: str, text: str) -> Any:
     if not text.strip():
         raise LoadError([Problem(name, 1, 1, "empty file: not a Smychka save")])
     try:
-        return json.loads(text)
+        return read_json(text)
     except json.JSONDecodeError as err:
         message = err.msg[:1].lower() + err.msg[1:]
         if not text.lstrip().startswith(("{", "[")) or f'"{FORMAT}"' not in text:
@@ -193,11 +189,9 @@ def _json(name: str, text: str) -> Any:
         if err.pos >= len(text.rstrip()) or message.startswith("unterminated string"):
             raise LoadError([Problem(name, err.lineno, err.colno, f"the save ends too early (truncated?): {message}")]) from None
         raise LoadError([Problem(name, err.lineno, err.colno, f"damaged save: JSON syntax error: {message}")]) from None
-    except RecursionError:
-        raise LoadError([Problem(name, 1, 1, "not a Smychka save: the JSON is nested too deeply")]) from None
-    except ValueError:  # json, like tomllib, refuses an integer of more than 4,300 digits
-        line, col = long_number(text)
-        raise LoadError([Problem(name, line, col, f"damaged save: a number with more than {MAX_DIGITS:,} digits is too long to read")]) from None
+    except JsonTooHard as err:
+        what = "not a Smychka save" if err.too_deep else "damaged save"
+        raise LoadError([Problem(name, err.line, err.col, f"{what}: {err.reason}")]) from None
 
 
 def _translated(err: ValidationError, model: type[BaseModel], doc: Document, data: Any) -> list[Problem]:
@@ -210,8 +204,6 @@ def _translated(err: ValidationError, model: type[BaseModel], doc: Document, dat
 
 
 def _describe(value: Any) -> str:
-    from game.rules.reading import describe
-
     return describe(value).replace("a table", "an object")
 
 

@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from game.saves.atomic import write_atomically
+from game.saves.json_text import JsonTooHard, read_json
 
 MIN_SIZE = (1024, 640)
 DEFAULT_SIZE = (1280, 720)
@@ -58,9 +59,11 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
     except (OSError, UnicodeDecodeError) as err:
         return Settings(), f"{path}: cannot read the settings ({err}); using the defaults"
     try:
-        return Settings.model_validate(json.loads(text)), None
+        return Settings.model_validate(read_json(text)), None
     except json.JSONDecodeError as err:
         return Settings(), f"{path}:{err.lineno}:{err.colno}: the settings are not valid JSON ({err.msg}); using the defaults"
+    except JsonTooHard as err:
+        return Settings(), f"{path}:{err.line}:{err.col}: the settings cannot be read ({err.reason}); using the defaults"
     except ValidationError as err:
         first = err.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "the file"

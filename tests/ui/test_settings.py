@@ -140,6 +140,20 @@ def test_a_corrupt_settings_file_is_reported_and_kept_until_the_player_applies(m
     assert scene.status.startswith("Applied")
 
 
+@pytest.mark.parametrize("text, where, reason", [
+    ('{\n "ui_scale": ' + "9" * 5000 + "}", "settings.json:2:14:", "more than 4,300 digits"),
+    ('{"player": ' + "[" * 100_000 + "]" * 100_000 + "}", "settings.json:1:1:", "nested too deeply"),
+])
+def test_settings_json_that_python_cannot_read_opens_the_window_with_a_located_notice(make_app, tmp_path: Path, text, where, reason) -> None:
+    path = tmp_path / "config" / "settings.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(text)
+    app = make_app()  # json raises ValueError / RecursionError here: the window must open all the same
+    assert app.notice is not None and where in app.notice and reason in app.notice and "using the defaults" in app.notice
+    assert app.settings.ui_scale == 1.0
+    assert path.read_text() == text  # kept as it is
+
+
 def test_a_settings_file_that_cannot_be_written_is_reported(make_app, tmp_path: Path) -> None:
     config = tmp_path / "config"
     config.write_text("a file where the folder should be")
