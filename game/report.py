@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from game.engine.explain import Cause, Explanation
 from game.history import Row, compare
-from game.rules.models import Citation, Indicator
+from game.rules.models import Citation, Ending, Indicator
 from game.rules.ruleset import Ruleset
 from game.rules.season import Season
 from game.session import Session
@@ -385,6 +385,14 @@ def turning_points(session: Session, most: int = 3) -> list[TurningPoint]:
         out.append(TurningPoint(session.history[turn].season, headline.label, explanation.before, explanation.after,
                                 tuple(cause_lines(rs, explanation, look_through=parts)), titles))
     return out
+
+
+def verdict(ruleset: Ruleset, ending: Ending) -> str:
+    """How ``ending`` turned out, in the rule set's words ('The alliance holds', 'The reign
+    fails'); empty when the rule set's manifest gives no verdicts."""
+    if ruleset.verdicts is None:
+        return ""
+    return ruleset.verdicts.holds if ending.alliance == "holds" else ruleset.verdicts.breaks
 
 
 def history_rows(session: Session) -> list[Row]:

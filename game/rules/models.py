@@ -76,11 +76,21 @@ class Work(Strict):
     file: str | None = None
 
 
+class Verdicts(Strict):
+    """How the debrief words the outcome of an ending: the phrase for an ending whose ``alliance``
+    is "holds" (a good outcome) and for one whose is "breaks" (a bad one), in the rule set's own
+    terms ("The alliance holds", "The reign fails")."""
+
+    holds: Text
+    breaks: Text
+
+
 class Manifest(Strict):
     id: Id
     name: Text
     format_version: int
     description: str = ""
+    verdicts: Verdicts | None = None  # none: the debrief shows the ending's title alone
 
 
 class Mechanism(Strict):

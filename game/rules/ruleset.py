@@ -20,7 +20,7 @@ from game.formula import FUNCTIONS, MAX_EXPONENT, PREV, Formula, FormulaError, d
 from game.rules.locate import Path
 from game.rules.models import (
     DEFINITION_TABLES, FORMAT_VERSION, Citation, Draw, Ending, Event, Indicator, Invariant, Lever,
-    Manifest, Mechanism, Parameter, RuleFile, SocialClass, Term, Variable, Work,
+    Manifest, Mechanism, Parameter, RuleFile, SocialClass, Term, Variable, Verdicts, Work,
 )
 from game.rules.problems import LoadError, Problem
 from game.rules.reading import Document, display_name, read_document, validate_partially
@@ -86,6 +86,7 @@ class Ruleset:
     invariants: Mapping[str, Invariant] = field(default_factory=dict)
     classes: Mapping[str, SocialClass] = field(default_factory=dict)  # for the encyclopedia
     terms: Mapping[str, Term] = field(default_factory=dict)  # the glossary of the period's words
+    verdicts: Verdicts | None = None  # the words for an ending that holds or breaks (manifest)
 
     def formula(self, *key: str) -> Formula:
         return self.formulas[key]
@@ -210,7 +211,7 @@ def _assemble(folder: FsPath, docs: list[tuple[Document, RuleFile]], content_has
         draws=merged["draws"], events=merged["events"], endings=merged["endings"],
         indicators=tuple(i for i, _ in indicators), formulas=checker.formulas, order=checker.order,
         depends_on=checker.depends_on, origins=origins, invariants=merged["invariants"],
-        classes=merged["classes"], terms=merged["terms"],
+        classes=merged["classes"], terms=merged["terms"], verdicts=manifest.verdicts,
     )
 
 

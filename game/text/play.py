@@ -16,7 +16,7 @@ from game.engine.explain import Cause, Explanation
 from game.history import format_comparison
 from game.report import (
     CauseLine, cause_lines, cause_phrase, cause_sentence, cite, format_value, historical_ending, history_rows, indicators,
-    label_of, lever_range, lever_text, parse_lever_value, rule_info, season_report, turning_points,
+    label_of, lever_range, lever_text, parse_lever_value, rule_info, season_report, turning_points, verdict,
 )
 from game.rules.models import Indicator
 from game.rules.season import Season
@@ -325,8 +325,8 @@ class TextGame:
         if ending is None or ending.ending is None:
             self.say(f"=== The scenario ends after {session.scenario.seasons} seasons with no decisive outcome. ===")
         else:
-            verdict = "The alliance holds." if ending.ending.alliance == "holds" else "The alliance breaks."
-            self.say(f"=== Ending: {ending.ending.title} ({ending.season}) - {verdict} ===")
+            words = verdict(self.rs, ending.ending)
+            self.say(f"=== Ending: {ending.ending.title} ({ending.season}){f' - {words}.' if words else ''} ===")
             self.say_wrapped(ending.ending.debrief)
             titles = [self.rs.mechanisms[m].title for m in ending.ending.mechanisms if m in self.rs.mechanisms]
             self.say_wrapped(f"Mechanisms: {'; '.join(titles)}. Source: {cite(self.rs, ending.ending.source)}.")

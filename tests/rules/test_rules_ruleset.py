@@ -394,6 +394,19 @@ def test_format_version_2(tmp_path: Path) -> None:
     )
 
 
+def test_verdicts_word_the_outcome_and_need_both_phrases(tmp_path: Path) -> None:
+    assert load_mini().verdicts is None  # optional: the debrief then shows the ending's title alone
+    folder = copy_mini(tmp_path)
+    manifest = 'description = "Rain fills a well; the village pumps from it."\n'
+    edit(folder / "ruleset.toml", manifest, manifest + '\n[ruleset.verdicts]\nholds = "The well serves"\nbreaks = "The well runs dry"\n')
+    verdicts = load_ruleset(folder).verdicts
+    assert verdicts is not None and (verdicts.holds, verdicts.breaks) == ("The well serves", "The well runs dry")
+    edit(folder / "ruleset.toml", 'breaks = "The well runs dry"\n', "")
+    problem = ruleset_problem(folder)
+    assert (problem.file, problem.line) == (display_name(folder / "ruleset.toml"), 10)
+    assert "ruleset.verdicts" in problem.message and "breaks" in problem.message
+
+
 def test_id_must_equal_the_folder_name(tmp_path: Path) -> None:
     folder = copy_mini(tmp_path, name="well")
     assert str(ruleset_problem(folder)) == shown(folder / "ruleset.toml", 5, 6, "ruleset.id: id 'mini' must equal the folder name 'well'")

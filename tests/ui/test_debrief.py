@@ -88,6 +88,25 @@ def test_the_nep_under_history_sets_the_game_beside_history(make_app, size, scal
     assert overlaps(app) == [] and cut_off(app) == []
 
 
+@pytest.mark.parametrize("ident", ["hammurabi-reign", "scissors-1923"])
+def test_the_verdict_is_in_the_rule_set_s_own_words(make_app, ident) -> None:
+    session = finished(ident, False)
+    ending = session.ending.ending
+    assert ending is not None
+    verdicts = session.scenario.ruleset.verdicts
+    words = verdicts.holds if ending.alliance == "holds" else verdicts.breaks
+    app = make_app()
+    show(app, session)
+    verdict = find(app, "verdict").text
+    assert verdict.startswith(f"{words}. ")
+    if ident.startswith("hammurabi"):
+        # A Sumerian reign is not told of the worker-peasant alliance anywhere on the screen.
+        assert words.startswith("The reign")
+        assert "alliance" not in visible_texts(app).lower() and "alliance" not in find(app, "debrief").html_text.lower()
+    else:
+        assert words.startswith("The alliance")
+
+
 def test_keys_and_buttons_lead_on(make_app) -> None:
     from game.ui.scenes.encyclopedia import EncyclopediaScene
     from game.ui.scenes.picker import PickerScene

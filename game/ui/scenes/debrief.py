@@ -15,7 +15,7 @@ import pygame_gui
 from game.history import Row
 from game.report import (
     TurningPoint, cause_sentence, cite, format_value, historical_ending, historical_path, history_rows,
-    indicators, label_of, turning_points,
+    indicators, label_of, turning_points, verdict,
 )
 from game.session import Session
 from game.ui.app import App
@@ -46,13 +46,12 @@ class DebriefScene(Scene):
 
     # -- content -----------------------------------------------------------------------------
     def verdict(self) -> tuple[str, str]:
-        """The ending's title line and the verdict on the alliance (with its colour id)."""
+        """The ending's title line and its verdict in the rule set's words ('' when none)."""
         ending = self.session.ending
         if ending is None or ending.ending is None:
             return (f"The scenario ends after {self.session.scenario.seasons} seasons with no decisive outcome",
                     "")
-        holds = ending.ending.alliance == "holds"
-        return f"{ending.ending.title} ({ending.season})", "The alliance holds" if holds else "The alliance breaks"
+        return f"{ending.ending.title} ({ending.season})", verdict(self.rs, ending.ending)
 
     def html(self) -> str:
         """The debrief as pygame_gui HTML; mechanisms link into the encyclopedia."""
