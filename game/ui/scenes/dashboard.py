@@ -639,7 +639,9 @@ class DashboardScene(Scene):
         show the season report."""
         s = self.session
         if s.is_over:
-            self.open_scene("game.ui.scenes.debrief", "DebriefScene")
+            from game.ui.scenes.debrief import DebriefScene
+
+            self.app.push(DebriefScene(self.app))
             return
         started = time.perf_counter()
         season = s.next_season
@@ -694,17 +696,25 @@ class DashboardScene(Scene):
             self.open_why(variable)
 
     def open_why(self, variable: str) -> None:
-        self.open_scene("game.ui.scenes.why", "WhyScene", variable)
+        from game.ui.scenes.why import WhyScene
+
+        self.app.push(WhyScene(self.app, variable))
 
     def charts(self) -> None:
-        self.open_scene("game.ui.scenes.charts", "ChartsScene")
+        from game.ui.scenes.charts import ChartsScene
+
+        self.app.push(ChartsScene(self.app))
 
     def web(self) -> None:
-        self.open_scene("game.ui.scenes.web", "WebScene", self.focused_variable())
+        from game.ui.scenes.web import WebScene
+
+        self.app.push(WebScene(self.app, self.focused_variable()))
 
     def forecast(self) -> None:
         if not self.session.is_over:
-            self.open_scene("game.ui.scenes.forecast", "ForecastScene")
+            from game.ui.scenes.forecast import ForecastScene
+
+            self.app.push(ForecastScene(self.app))
 
     def encyclopedia(self) -> None:
         focus = self.app.focus
@@ -714,21 +724,14 @@ class DashboardScene(Scene):
             entry = f"lever:{lever.name}"
         elif self.focused_variable():
             entry = f"indicator:{self.focused_variable()}"
-        self.open_scene("game.ui.scenes.encyclopedia", "EncyclopediaScene", entry)
+        from game.ui.scenes.encyclopedia import EncyclopediaScene
+
+        self.app.push(EncyclopediaScene(self.app, entry))
 
     def save(self) -> None:
-        self.open_scene("game.ui.scenes.saves", "SavesScene", mode="save")
+        from game.ui.scenes.saves import SavesScene
 
-    def open_scene(self, module: str, cls: str, *args: Any, **kwargs: Any) -> None:
-        """Push another screen, imported when it is opened; a screen not built yet is said, not raised."""
-        import importlib
-
-        try:
-            scene_class = getattr(importlib.import_module(module), cls)
-        except (ImportError, AttributeError):
-            self.say(f"That view ({cls}) is not available in this build.", bad=True)
-            return
-        self.app.push(scene_class(self.app, *args, **kwargs))
+        self.app.push(SavesScene(self.app, mode="save"))
 
     def back(self) -> None:
         """Esc: the title screen; the game stays in progress (Continue comes back here)."""

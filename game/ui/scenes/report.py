@@ -179,21 +179,15 @@ class ReportScene(Scene):
             self.open_why(self.report.changes[0].name, self.turn)
 
     def open_why(self, variable: str, turn: int) -> None:
-        try:
-            from game.ui.scenes.why import WhyScene
-        except ImportError:
-            self.app.notice = "The why view is not available in this build."
-            return
+        from game.ui.scenes.why import WhyScene
+
         self.app.push(WhyScene(self.app, variable, turn))
 
     def proceed(self) -> None:
         """Continue: back to the dashboard, or the debrief once the game is over."""
         if self.session.is_over:
-            try:
-                from game.ui.scenes.debrief import DebriefScene
-            except ImportError:
-                self.app.pop()
-                return
+            from game.ui.scenes.debrief import DebriefScene
+
             self.app.replace(DebriefScene(self.app))
             return
         self.app.pop()

@@ -566,11 +566,8 @@ class WhyScene(Scene):
         ids = mechanism_ids(self.rs, self.subject)
         if not ids:
             return
-        try:
-            from game.ui.scenes.encyclopedia import EncyclopediaScene
-        except ImportError:
-            self.chosen.set_text("The encyclopedia is not available in this version.")
-            return
+        from game.ui.scenes.encyclopedia import EncyclopediaScene
+
         self.app.push(EncyclopediaScene(self.app, entry=f"mechanism:{ids[0]}"))
 
     # -- events ------------------------------------------------------------------------------
