@@ -239,10 +239,7 @@ def simulate(scenario: Scenario, seed: int, policy: Sequence[Mapping[str, float]
 def play_policy(scenario: Scenario, seed: int, policy: Sequence[Mapping[str, float]] | None) -> Session:
     """A game of ``scenario`` played to its end with ``policy`` (None: the default levers)."""
     session = Session(scenario, seed)
-    while not session.is_over:
-        if policy is not None:
-            session.set_levers(policy[session.turn])
-        session.end_season()
+    session.play(policy)
     return session
 
 
@@ -321,7 +318,7 @@ def _historical_scenario(season: str, rules_root: Path) -> str | None:
                 scenario = load_scenario(ident, rules_root)
             except LoadError:
                 continue
-            seasons = {str(scenario.season_at(t)) for t in range(scenario.seasons)}
+            seasons = scenario.season_names()
             if scenario.history is not None and season in seasons:
                 rank = (ident == DEFAULT_BRANCH_SCENARIO, scenario.seasons, ident)
                 best = max(best, rank) if best else rank

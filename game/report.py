@@ -14,7 +14,7 @@ from game.history import Row, compare
 from game.rules.models import Citation, Ending, Indicator
 from game.rules.ruleset import Ruleset
 from game.rules.season import Season
-from game.session import Session
+from game.session import GameOver, Session
 
 _SEASON_FACT_TEXT = {
     "year": "the year", "season_of_year": "the time of year", "is_winter": "winter",
@@ -408,9 +408,7 @@ def historical_ending(session: Session) -> tuple[str | None, str] | None:
     if scenario.history is None:
         return None
     replay = Session(scenario, session.seed, session.model)
-    while not replay.is_over:
-        replay.set_levers(scenario.history[replay.turn])
-        replay.end_season()
+    replay.play(scenario.history)
     return replay.state.ending, replay.state.season
 
 
@@ -422,9 +420,8 @@ def historical_path(session: Session, turns: int | None = None) -> Session | Non
     if scenario.history is None:
         return None
     replay = Session(scenario, session.seed, session.model)
-    for _ in range(session.turn if turns is None else turns):
-        if replay.is_over:
-            break
-        replay.set_levers(scenario.history[replay.turn])
-        replay.end_season()
+    try:
+        replay.play(scenario.history, until=session.turn if turns is None else turns)
+    except GameOver:
+        pass  # history ended the game sooner: its path stops there
     return replay

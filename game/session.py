@@ -71,16 +71,17 @@ class Session:
         """Play ``scenario``'s historical policy up to season ``at`` and hand over: the player sets
         the levers of ``at`` (shown at what history did). Raises :class:`BranchRefused` for a
         scenario without history, a season it does not have, or a game history ended before it."""
-        seasons = [str(scenario.season_at(turn)) for turn in range(scenario.seasons)]
+        seasons = scenario.season_names()
         if scenario.history is None:
             raise BranchRefused(f"scenario '{scenario.id}' has no historical policy to branch from")
         if at not in seasons:
             raise BranchRefused(f"'{at}' is not a season of {scenario.id}; choose one of: {', '.join(seasons)}")
         turn = seasons.index(at)
         session = cls(scenario, seed, model)
-        while not session.is_over and session.turn < turn:
-            session.set_levers(scenario.history[session.turn])
-            session.end_season()
+        try:
+            session.play(scenario.history, until=turn)
+        except GameOver:
+            pass  # history ended the game before `at`: said just below
         if session.is_over:
             ending = session.ending
             why = f"the ending '{ending.id}'" if ending is not None and ending.id else "its end"
@@ -189,6 +190,22 @@ class Session:
         else:
             self.redo_stack.clear()
         return new
+
+    def play(self, policy: Sequence[Mapping[str, float]] | None = None, until: int | None = None) -> None:
+        """Play season after season, each with ``policy[turn]`` (the lever values for the season
+        after ``turn`` seasons played; None: the levers as they are set), until ``until`` seasons
+        have been played — or, when ``until`` is None, until the game is over.
+
+        Raises :class:`GameOver` when the game ends before ``until`` seasons (the seasons played
+        stay played), and :class:`LeverRejected` or :class:`~game.engine.RuleError` for a season
+        that cannot be played: the session then stands just before that season
+        (:attr:`next_season` names it), with the seasons before it played."""
+        while (not self.is_over) if until is None else self.turn < until:
+            if self.is_over:
+                raise GameOver(f"the game ended in {self.state.season}, after {self.turn} of the {until} season(s) to play")
+            if policy is not None:
+                self.set_levers(policy[self.turn])
+            self.end_season()
 
     def undo(self) -> bool:
         """Take back the last season; its levers become the current ones. False at the start."""

@@ -213,6 +213,28 @@ def test_rules_changed_offers_replay_or_as_saved(tmp_path: Path) -> None:
     assert [as_saved.value("fresh", t) for t in range(4)] == [1, 1, 1, 13]
 
 
+def test_replay_says_the_game_ends_early_only_when_it_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    scenario = changed_rules(tmp_path, "prev(n) + price")
+    session = Session(scenario, 7)
+    session.play(None, until=4)
+    path = save_game(session, tmp_path / "g.json")
+    build_scenario(tmp_path, {"n": variable("prev(n) + price", initial=0)},
+                   levers={"price": lever(default=5, lo=0, hi=10)}, scenario={"seasons": 2})  # the scenario is now shorter
+    loaded = load_save(path, tmp_path)
+    with pytest.raises(SaveRefused, match="the game ends in .*, before the saved game did"):
+        loaded.replay()
+    # Any other failure is not an early ending: it is not passed off as one.
+    changed_rules(tmp_path, "prev(n) + 2 * price")
+    loaded = load_save(path, tmp_path)
+
+    def broken(self: Session) -> None:
+        raise RecursionError("a bug, not an ending")
+
+    monkeypatch.setattr(Session, "end_season", broken)
+    with pytest.raises(RecursionError):
+        loaded.replay()
+
+
 # --- list and autosave -----------------------------------------------------------------------
 
 

@@ -71,3 +71,32 @@ def test_game_ends_after_the_last_season(session: Session) -> None:
     with pytest.raises(GameOver):
         session.end_season()
     assert session.undo() and not session.is_over
+
+
+def test_play_follows_a_policy_season_by_season_up_to_a_turn_or_the_end(session: Session) -> None:
+    policy = [{"price": 80}, {"price": 120}, {"price": 100}]
+    session.play(policy, until=2)
+    assert session.turn == 2 and [session.value("n", t) for t in range(3)] == [0, 80, 200]
+    session.play(policy)  # to the end
+    assert session.is_over and session.value("n") == 300
+    session.play(policy)  # over already: nothing to play
+    assert session.turn == 3
+
+
+def test_play_without_a_policy_keeps_the_levers_as_set(session: Session) -> None:
+    session.set_lever("price", 115)
+    session.play()
+    assert session.is_over and session.value("n") == 345
+
+
+def test_play_past_the_end_raises_game_over_with_the_seasons_played(session: Session) -> None:
+    with pytest.raises(GameOver, match="after 3 of the 5 season"):
+        session.play(None, until=5)
+    assert session.turn == 3 and session.is_over
+
+
+def test_play_stops_before_a_refused_season_with_the_earlier_ones_played(session: Session) -> None:
+    with pytest.raises(LeverRejected, match="outside the bounds"):
+        session.play([{"price": 80}, {"price": 130}, {"price": 100}])
+    assert session.turn == 1 and str(session.next_season) == str(session.scenario.season_at(1))
+    assert session.levers["price"] == 80  # the refused policy changed nothing of the season it was for

@@ -54,6 +54,10 @@ class Scenario:
         """The season played at ``turn`` (0 = the first)."""
         return self.start.plus(turn)
 
+    def season_names(self) -> list[str]:
+        """Every season of the scenario in order, as text ('1923-spring', ...)."""
+        return [str(self.season_at(turn)) for turn in range(self.seasons)]
+
 
 def scenario_path(ref: str, rules_root: FsPath) -> FsPath:
     """A scenario given as an id (``my-scenario``) or a path to a ``.toml`` file."""

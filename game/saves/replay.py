@@ -35,8 +35,7 @@ def check_replay(loaded: LoadedSave) -> ReplayCheck:
         if turn:
             season = session.next_season if not session.is_over else session.state.season
             try:
-                session.set_levers(save.lever_history[turn - 1])
-                session.end_season()
+                session.play(save.lever_history, until=turn)
             except (LeverRejected, RuleError) as err:
                 return ReplayCheck(turn - 1, numbers, f"{season}: the replay could not play this season: {err}")
             except GameOver:

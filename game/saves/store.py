@@ -33,7 +33,7 @@ from game.saves.format import (
 )
 from game.saves.json_text import JsonTooHard, read_json
 from game.saves.locate_json import locate_json
-from game.session import LeverRejected, Session
+from game.session import GameOver, LeverRejected, Session
 
 MAX_SAVE_BYTES = 64 * 1024 * 1024
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -266,15 +266,14 @@ class LoadedSave:
         are now. Raises :class:`SaveRefused` naming the season when the new rules refuse it."""
         session = Session(self.scenario, self.save.seed, model)
         session.branch_at = self.save.branch_at
-        for levers in self.save.lever_history:
-            season = session.next_season
-            try:
-                session.set_levers({k: v for k, v in levers.items() if k in session.levers})
-                session.end_season()
-            except (LeverRejected, RuleError) as err:
-                raise SaveRefused(f"the lever history cannot be replayed under the rules as they are now: {season}: {err}") from None
-            except RuntimeError:
-                raise SaveRefused(f"under the rules as they are now the game ends in {session.state.season}, before the saved game did") from None
+        # A lever the rules no longer have is left out; every other value must still be allowed.
+        policy = [{k: v for k, v in levers.items() if k in session.levers} for levers in self.save.lever_history]
+        try:
+            session.play(policy, until=len(policy))
+        except (LeverRejected, RuleError) as err:
+            raise SaveRefused(f"the lever history cannot be replayed under the rules as they are now: {session.next_season}: {err}") from None
+        except GameOver:
+            raise SaveRefused(f"under the rules as they are now the game ends in {session.state.season}, before the saved game did") from None
         for name, value in self.save.levers.items():
             try:
                 session.set_lever(name, value)
@@ -389,7 +388,7 @@ def check_save(save: SaveV2, scenario: Scenario, same_rules: bool) -> list[tuple
             out.append((("states", turn, "turn"), f"expected turn {turn}, found {state.turn}"))
     if save.metadata.turn != states[-1].turn:
         out.append((("metadata", "turn"), f"the game has {len(states) - 1} season(s) played, not {save.metadata.turn}"))
-    seasons = [str(scenario.season_at(t)) for t in range(scenario.seasons)]
+    seasons = scenario.season_names()
     if save.branch_at is not None and save.branch_at not in seasons:
         out.append((("branch_at",), f"'{save.branch_at}' is not a season of {scenario.id} ({seasons[0]} to {seasons[-1]})"))
     if not same_rules or out:

@@ -112,7 +112,7 @@ class PickerScene(Scene):
         s = self.choices[self.selected].scenario if self.choices else None
         if s is None or s.history is None:
             return []
-        return [str(s.season_at(turn)) for turn in range(s.seasons)]
+        return s.season_names()
 
     def branch_at(self) -> str | None:
         """The season the player takes over at, or None to play from the start."""
