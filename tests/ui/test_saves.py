@@ -12,7 +12,7 @@ import pygame
 import pytest
 
 from game.rules.scenario import load_scenario
-from game.saves import AUTOSAVE_FOLDER, list_saves, load_save, save_game
+from game.saves import AUTOSAVE_FOLDER, default_save_path, list_saves, load_save, save_game
 from game.session import Session
 from game.ui.inspect import cut_off, find, overlaps, visible_texts
 from game.ui.scenes.error import ErrorScene
@@ -94,7 +94,9 @@ def test_save_dialog_offers_a_name_from_scenario_and_season(make_app, folder, si
     app.push(SavesScene(app, mode="save"))
     settle(app)
     save_png(app, "save")
-    assert find(app, "name").get_text() == f"nep-1923-1930-{app.session.next_season}" == default_name(app.session)
+    # The name the text mode's "save" gives: the scenario and the season last played.
+    assert find(app, "name").get_text() == f"nep-1923-1930-{app.session.state.season}" == default_name(app.session)
+    assert default_name(app.session) == default_save_path(app.session).stem
     assert app.typing()  # the name has the keyboard
     assert overlaps(app) == [] and cut_off(app) == []
 

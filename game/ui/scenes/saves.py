@@ -19,7 +19,8 @@ import pygame_gui
 
 from game.engine import RuleError
 from game.rules.problems import LoadError
-from game.saves import AUTOSAVE_FOLDER, LoadedSave, SaveEntry, SaveRefused, autosave, list_saves, load_save, save_game
+from game.saves import (AUTOSAVE_FOLDER, LoadedSave, SaveEntry, SaveRefused, autosave, default_save_path, list_saves, load_save,
+                        save_game)
 from game.session import Session
 from game.ui.app import App
 from game.ui.fonts import font
@@ -50,9 +51,8 @@ def check_name(text: str) -> tuple[str | None, str]:
 
 
 def default_name(session: Session) -> str:
-    """The name a save is offered under: the scenario and the season to be played next."""
-    season = session.state.season if session.is_over else session.next_season
-    return f"{session.scenario.id}-{season}"
+    """The name a save is offered under: the same as the text mode's ``save`` without a name."""
+    return default_save_path(session, Path()).stem
 
 
 def entry_row(entry: SaveEntry) -> str:
