@@ -225,15 +225,16 @@ def test_a_failing_season_is_shown_not_raised(make_app, monkeypatch) -> None:
 def test_a_change_too_small_to_show_gets_no_arrow_and_no_colour() -> None:
     from game.rules.scenario import load_scenario
     from game.ui.palette import palette
-    from game.ui.scenes.dashboard import signed, visible
+    from game.ui.scenes.dashboard import shown_change, signed
     from game.ui.widgets.gauge import trend_colour
     from tests.conftest import ROOT
 
     rs = load_scenario("nep-1923-1930", ROOT / "rules").ruleset
     trust = next(i for i in rs.indicators if i.better == "higher" and i.format.endswith("0f"))
-    assert signed(rs, trust.variable, 0.2) == "±0" and visible(rs, trust.variable, 0.2) == 0.0
-    assert trend_colour(palette("standard"), visible(rs, trust.variable, 0.2), "higher") == palette("standard").neutral
-    assert visible(rs, trust.variable, 2.0) == 2.0 and signed(rs, trust.variable, 2.0) == "+2"
+    assert signed(rs, trust.variable, 0.2) == "±0" and shown_change(rs, trust.variable, 0.2) == (0.0, "±0")
+    assert trend_colour(palette("standard"), shown_change(rs, trust.variable, 0.2)[0], "higher") == palette("standard").neutral
+    assert shown_change(rs, trust.variable, 2.0) == (2.0, "+2") and signed(rs, trust.variable, 2.0) == "+2"
+    assert shown_change(rs, trust.variable, -2.0) == (-2.0, "−2")
 
 
 def test_leaving_the_report_on_the_next_frame_still_autosaves_every_season(make_app) -> None:

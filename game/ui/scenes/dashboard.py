@@ -17,7 +17,7 @@ import pygame_gui
 
 from game.engine import RuleError
 from game.report import (
-    compared_turn, format_value, indicators, label_of, lever_range, lever_text, parse_lever_value, rule_info, season_log,
+    better_direction, compared_turn, format_value, indicators, label_of, lever_range, lever_text, parse_lever_value, rule_info, season_log,
 )
 from game.rules.models import Indicator
 from game.rules.ruleset import Ruleset
@@ -65,10 +65,11 @@ def signed(ruleset: Ruleset, name: str, change: float) -> str:
     return ("+" if change > 0 else "−") + text
 
 
-def visible(ruleset: Ruleset, name: str, change: float) -> float:
-    """``change``, or 0 when it is too small to show in ``name``'s format (no arrow, no colour
-    for a '±0')."""
-    return 0.0 if signed(ruleset, name, change) == "±0" else change
+def shown_change(ruleset: Ruleset, name: str, change: float) -> tuple[float, str]:
+    """``change`` as the dashboard shows it: the change, or 0 when it is too small to show in
+    ``name``'s format (no arrow, no colour for a '±0'), and its :func:`signed` text."""
+    text = signed(ruleset, name, change)
+    return (0.0 if text == "±0" else change), text
 
 
 @dataclass(frozen=True)
@@ -311,7 +312,8 @@ class DashboardScene(Scene):
         if moved is None:
             text, colour = "the first season is still to play", MUTED
         else:
-            text, colour = f"{signed(self.rs, ind.variable, moved[0])} since {moved[1]}", trend_colour(self.app.palette, moved[0], ind.better)
+            change, shown = shown_change(self.rs, ind.variable, moved[0])
+            text, colour = f"{shown} since {moved[1]}", trend_colour(self.app.palette, change, ind.better)
         dial = paint_gauge(canvas, surface, s.value(ind.variable), previous, low, high, self.app.palette, ind.label,
                            format_value(self.rs, ind.variable, s.value(ind.variable)), text, colour)
         canvas.hotspot(surface.get_rect(), ind.variable)
@@ -363,9 +365,6 @@ class DashboardScene(Scene):
             (self.paint_card if side_by_side else self.paint_line)(canvas, surface, panel, inset(slot, px(5)))
             canvas.hotspot(slot, panel.lead)
 
-    def better(self, name: str) -> str:
-        return next((i.better for i in self.shown if i.variable == name), "neither")
-
     def change_since(self, name: str) -> float | None:
         s = self.session
         return s.value(name) - s.value(name, s.turn - 1) if s.turn else None
@@ -376,12 +375,12 @@ class DashboardScene(Scene):
         r = canvas.text(surface, format_value(self.rs, name, self.session.value(name)), at, size=size, bold=True, anchor="midleft")
         change = self.change_since(name)
         if change is not None:
-            change = visible(self.rs, name, change)
-            colour = trend_colour(self.app.palette, change, self.better(name))
+            change, shown = shown_change(self.rs, name, change)
+            colour = trend_colour(self.app.palette, change, better_direction(self.rs, name))
             ax = r.right + px(9)
             if change:
                 arrow(surface, (ax, r.centery), px(11), change > 0, colour)
-            text = fit_text(signed(self.rs, name, change), font(px(12)), max(0, at[0] + room - ax - px(9)))
+            text = fit_text(shown, font(px(12)), max(0, at[0] + room - ax - px(9)))
             canvas.text(surface, text, (ax + px(8), r.centery), size=12, colour=colour, anchor="midleft")
         return r
 
@@ -476,11 +475,11 @@ class DashboardScene(Scene):
             if moved is None:
                 canvas.text(surface, "—", (value_right + px(26), cy), size=13, colour=MUTED, anchor="midleft")
             else:
-                moved = (visible(self.rs, ind.variable, moved[0]), *moved[1:])
-                colour = trend_colour(palette, moved[0], ind.better)
-                if moved[0]:
-                    arrow(surface, (value_right + px(16), cy), px(11), moved[0] > 0, colour)
-                text = fit_text(signed(self.rs, ind.variable, moved[0]), change_f, w - value_right - px(30))
+                change, shown = shown_change(self.rs, ind.variable, moved[0])
+                colour = trend_colour(palette, change, ind.better)
+                if change:
+                    arrow(surface, (value_right + px(16), cy), px(11), change > 0, colour)
+                text = fit_text(shown, change_f, w - value_right - px(30))
                 canvas.text(surface, text, (value_right + px(26), cy), size=13, colour=colour, anchor="midleft")
             canvas.hotspot(row, ind.variable)
         if len(self.listed) > fits:
