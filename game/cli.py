@@ -19,7 +19,7 @@ from game.rules.problems import LoadError, Problem
 from game.rules.reading import display_name, read_document
 from game.rules.ruleset import MANIFEST_FILE, cached_rulesets, load_ruleset, ruleset_warnings
 from game.rules.scenario import SCENARIO_FOLDER, Scenario, available_scenarios, load_policy, load_scenario
-from game.saves import LoadedSave, SaveRefused, check_replay, default_saves_folder, load_save, save_game, write_atomically
+from game.saves import OpenWay, SaveRefused, check_replay, default_saves_folder, load_save, save_game, write_atomically
 from game.session import BranchRefused, Session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -337,15 +337,16 @@ def _play_saved(args: argparse.Namespace, inp: TextIO, out: TextIO, why_not: str
         return 1
     if why_not is not None:
         out.write(f"{why_not} Starting the text mode.\n")
-    how = "resume"
+    how: OpenWay = "resume"
     if loaded.change is not None:
         out.write(f"Note: {loaded.change.describe()}.\n")
-        how = getattr(args, "on_changed", None) or ask_how_to_open(inp, out) or ""
-        if not how:
+        chosen: OpenWay | None = getattr(args, "on_changed", None) or ask_how_to_open(inp, out)
+        if chosen is None:
             out.write("Not loaded: no choice was made.\n")
             return 1
+        how = chosen
     try:
-        session = _open(loaded, how)
+        session = loaded.open(how)
     except (SaveRefused, RuleError) as err:
         out.write(f"error: cannot open {args.load}: {err}\n")
         return 1
@@ -353,14 +354,6 @@ def _play_saved(args: argparse.Namespace, inp: TextIO, out: TextIO, why_not: str
     way = {"replay": " (replayed under the rules as they are now)", "as-saved": " (as saved)"}.get(how, "")
     out.write(f"Loaded {args.load}: {loaded.scenario.title}, {session.turn} season(s) played{branch}{way}.\n")
     return play_text(session, inp, out, saves=_saves_folder(args), player=getattr(args, "player", "") or loaded.save.metadata.player)
-
-
-def _open(loaded: LoadedSave, how: str) -> Session:
-    if how == "replay":
-        return loaded.replay()
-    if how == "as-saved":
-        return loaded.as_saved()
-    return loaded.resume()
 
 
 def _no_window_reason() -> str | None:

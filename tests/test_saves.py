@@ -211,6 +211,11 @@ def test_rules_changed_offers_replay_or_as_saved(tmp_path: Path) -> None:
     assert as_saved.value("n") == 12  # and on under the new rules
     # 'fresh' is not in the save: the saved seasons show its starting value under the new rules.
     assert [as_saved.value("fresh", t) for t in range(4)] == [1, 1, 1, 13]
+    # open(how) is the one way in for every front end, the player's choice by name.
+    with pytest.raises(SaveRefused, match="replay the lever history"):
+        loaded.open("resume")
+    assert [loaded.open("replay").value("n", t) for t in range(3)] == [0, 6, 12]
+    assert [loaded.open("as-saved").value("n", t) for t in range(3)] == [0, 3, 6]
 
 
 def test_replay_says_the_game_ends_early_only_when_it_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

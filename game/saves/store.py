@@ -15,7 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Literal, Mapping
 
 from pydantic import BaseModel, ValidationError
 
@@ -37,6 +37,10 @@ from game.session import GameOver, LeverRejected, Session
 
 MAX_SAVE_BYTES = 64 * 1024 * 1024
 ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+# How a loaded save may be opened (see LoadedSave.open).
+OpenWay = Literal["resume", "replay", "as-saved"]
 
 
 class SaveRefused(ValueError):
@@ -253,6 +257,16 @@ class LoadedSave:
     @property
     def turn(self) -> int:
         return len(self.save.states) - 1
+
+    def open(self, how: OpenWay, model: Model | None = None) -> Session:
+        """The game opened the way the player chose: ``"resume"`` (:meth:`resume`, exactly as
+        saved), ``"replay"`` (:meth:`replay`) or ``"as-saved"`` (:meth:`as_saved`). Raises
+        :class:`SaveRefused` when it cannot be opened that way."""
+        if how == "replay":
+            return self.replay(model)
+        if how == "as-saved":
+            return self.as_saved(model)
+        return self.resume(model)
 
     def resume(self, model: Model | None = None) -> Session:
         """The game exactly as saved, ready to go on. Only when the rules have not changed;

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
-from typing import TextIO
+from typing import Literal, TextIO
 
 from game.engine import RuleError
 from game.engine.explain import Cause, Explanation
@@ -381,7 +381,7 @@ def play_text(session: Session, inp: TextIO, out: TextIO, saves: Path | None = N
     return TextGame(session, inp, out, saves, player).run()
 
 
-def ask_how_to_open(inp: TextIO, out: TextIO) -> str | None:
+def ask_how_to_open(inp: TextIO, out: TextIO) -> Literal["replay", "as-saved"] | None:
     """Ask how to open a save whose rules have changed: 'replay' or 'as-saved' (None: no answer)."""
     while True:
         out.write("Type 'replay' to play its levers again under the new rules, or 'as-saved' to open the game as it was saved: ")
@@ -393,5 +393,9 @@ def ask_how_to_open(inp: TextIO, out: TextIO) -> str | None:
         answer = line.strip().lower().replace(" ", "-").replace("_", "-")
         if not _is_terminal(inp):
             out.write(line.rstrip("\n") + "\n")
-        if answer in ("replay", "as-saved", "quit"):
-            return None if answer == "quit" else answer
+        if answer == "replay":
+            return "replay"
+        if answer == "as-saved":
+            return "as-saved"
+        if answer == "quit":
+            return None

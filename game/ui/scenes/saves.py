@@ -129,7 +129,7 @@ def open_loaded(app: App, loaded: LoadedSave, how: Literal["resume", "replay", "
 
     name = loaded.path.name
     try:
-        session = loaded.replay() if how == "replay" else loaded.as_saved() if how == "as-saved" else loaded.resume()
+        session = loaded.open(how)
     except (SaveRefused, RuleError) as err:
         app.show_problems(f"The save '{name}' cannot be opened that way", [str(err)])
         return False
