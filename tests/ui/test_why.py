@@ -211,3 +211,20 @@ def test_m_opens_the_encyclopedia_on_the_mechanism_of_the_subject(make_app) -> N
     app.frame(key(pygame.K_ESCAPE))
     settle(app)
     assert isinstance(app.scene, WhyScene)
+
+
+def test_an_inputs_value_reads_as_the_player_set_it() -> None:
+    """A lever with choices is named by its choice, as the report and the text mode name it."""
+    from game.report import lever_text
+    from game.ui.scenes.why import value_text
+
+    session = Session(load_scenario("nep-1923-1930", ROOT / "rules"), 1)
+    rs = session.scenario.ruleset
+    name, lever = next((n, lv) for n, lv in session.scenario.levers.items() if lv.choices)
+    for i, choice in enumerate(lever.choices):
+        value = rs.levers[name].min + i * lever.step
+        assert value_text(session, name, "lever", value) == choice == lever_text(session, name, value)
+        assert value_text(session, name, "prev_lever", value) == choice
+    assert value_text(session, name, "lever", rs.levers[name].min + len(lever.choices) * lever.step) == \
+        lever_text(session, name, rs.levers[name].min + len(lever.choices) * lever.step)
+    assert value_text(session, "harvest", "event", 1.0) == "happened"

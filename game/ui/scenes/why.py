@@ -15,7 +15,7 @@ import pygame
 import pygame_gui
 
 from game.engine.explain import Explanation
-from game.report import better_direction, format_change, format_value, label_of, rule_info
+from game.report import better_direction, format_change, format_value, label_of, lever_text, rule_info
 from game.rules.ruleset import Ruleset
 from game.session import Session
 from game.ui.app import App
@@ -57,14 +57,11 @@ def kind_words(ruleset: Ruleset, name: str, kind: str) -> str:
 
 def value_text(session: Session, name: str, kind: str, value: float) -> str:
     """An input's value as the player reads it (a lever's choice by name, an event as on/off)."""
-    rs = session.scenario.ruleset
-    lever = session.scenario.levers.get(name)
-    if kind in ("lever", "prev_lever") and lever is not None:
-        index = round((value - rs.levers[name].min) / lever.step) if lever.choices else -1
-        return lever.choices[index] if lever.choices and 0 <= index < len(lever.choices) else f"{value:g}"
+    if kind in ("lever", "prev_lever") and name in session.scenario.levers:
+        return lever_text(session, name, value)
     if kind == "event":
         return "happened" if value else "did not happen"
-    return format_value(rs, name, value)
+    return format_value(session.scenario.ruleset, name, value)
 
 
 def effect_colour(palette: Palette, ruleset: Ruleset, subject: str, contribution: float) -> pygame.Color:
