@@ -331,10 +331,7 @@ def _play_saved(args: argparse.Namespace, inp: TextIO, out: TextIO, why_not: str
     try:
         loaded = load_save(args.load, args.rules)
     except LoadError as err:
-        for problem in err.problems:
-            out.write(f"{problem}\n")
-        out.write(f"cannot load {args.load}: {len(err.errors)} error(s); nothing was changed\n")
-        return 1
+        return _report_problems(err, out, f"cannot load {args.load}", "; nothing was changed")
     if why_not is not None:
         out.write(f"{why_not} Starting the text mode.\n")
     how: OpenWay = "resume"
@@ -390,10 +387,7 @@ def cmd_replay(path: Path, rules_root: Path, out: TextIO) -> int:
     try:
         loaded = load_save(path, rules_root)
     except LoadError as err:
-        for problem in err.problems:
-            out.write(f"{problem}\n")
-        out.write(f"cannot replay {path}: {len(err.errors)} error(s)\n")
-        return 1
+        return _report_problems(err, out, f"cannot replay {path}")
     save = loaded.save
     if loaded.change is not None:
         out.write(f"Note: {loaded.change.describe()}; replaying under the rules as they are now.\n")
@@ -433,8 +427,9 @@ def _seed(requested: int | None, scenario: Scenario) -> int:
     return secrets.randbelow(2**31)
 
 
-def _report_problems(err: LoadError, out: TextIO) -> int:
+def _report_problems(err: LoadError, out: TextIO, what: str = "cannot start", then: str = "") -> int:
+    """Print every problem of ``err``, then '<what>: N error(s)<then>'; returns the exit status 1."""
     for problem in err.problems:
         out.write(f"{problem}\n")
-    out.write(f"cannot start: {len(err.errors)} error(s)\n")
+    out.write(f"{what}: {len(err.errors)} error(s){then}\n")
     return 1

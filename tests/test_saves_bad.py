@@ -155,4 +155,8 @@ def test_check_and_play_refuse_a_bad_save_with_located_messages_and_change_nothi
     status, out = run_main("--rules", str(good.parent), "play", "--text", "--load", str(bad), stdin="quit\n")
     assert status == 1
     assert out.splitlines()[-1] == f"cannot load {bad}: 1 error(s); nothing was changed"
+    status, out = run_main("--rules", str(good.parent), "replay", str(bad))
+    assert status == 1
+    assert out.splitlines() == [f"{bad}:3:13: error: version: saved by a newer Smychka: format 7, this version reads up to 2",
+                                f"cannot replay {bad}: 1 error(s)"]
     assert "Traceback" not in out and not any(saves_folder.rglob("*.json"))
