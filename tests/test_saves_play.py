@@ -63,6 +63,30 @@ def test_a_failed_save_in_text_mode_is_said_and_the_game_goes_on(tmp_path: Path)
     assert "=== Season report:" in text and blocker.read_text() == "not a folder"
 
 
+def test_text_mode_save_refuses_a_file_that_is_not_a_save_and_asks_before_replacing_one(tmp_path: Path) -> None:
+    scenario = load_scenario("hammurabi-short", RULES)
+    rules_file = tmp_path / "market.toml"
+    rules_file.write_text((RULES / "base" / "market.toml").read_text())
+    target = tmp_path / "mine.json"
+    n = prompts(scenario)
+    script = [f"save {rules_file}", f"save {tmp_path}", f"save {target}"] + [""] * n
+    script += [f"save {target}", "n", f"save {target}", "yes", "quit"]
+    out = io.StringIO()
+    session = Session(scenario, 5)
+    play_text(session, io.StringIO("\n".join(script) + "\n"), out, player="Vera")
+    text = out.getvalue()
+    # Not a save (a rule file, a folder): refused, untouched, and the game goes on.
+    assert f"Not saved: {rules_file} is not a Smychka save (not a Smychka save: not JSON" in text
+    assert rules_file.read_text() == (RULES / "base" / "market.toml").read_text()
+    assert f"Not saved: {tmp_path} is not a Smychka save (is a folder, expected a save file)" in text
+    # A save: written when new; replaced only after a yes.
+    assert text.count(f"Saved to {target}.") == 2
+    question = f"{target} already holds a save ({scenario.title}, {scenario.season_at(0)}, played by Vera). Replace it? (y/n) "
+    assert text.count(question) == 2
+    assert "Not saved: the old save is kept." in text
+    assert load_save(target, RULES).turn == 1  # the yes replaced the start with the season played
+
+
 def test_play_load_resumes_the_game(tmp_path: Path, saves_folder: Path) -> None:
     save = tmp_path / "g.json"
     status, _ = run_main("simulate", "--scenario", "hammurabi-short", "--seed", "4", "--save", str(save), "--out", str(tmp_path / "g-sim.json"))

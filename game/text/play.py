@@ -19,8 +19,9 @@ from game.report import (
     label_of, lever_range, lever_text, parse_lever_value, rule_info, season_report, turning_points, verdict,
 )
 from game.rules.models import Indicator
+from game.rules.problems import LoadError
 from game.rules.season import Season
-from game.saves import autosave, default_save_path, save_game
+from game.saves import autosave, default_save_path, read_save, save_game
 from game.session import LeverRejected, Session
 
 HELP = """Commands at a lever prompt:
@@ -105,12 +106,31 @@ class TextGame:
 
     def save(self, where: str) -> None:
         path = Path(where).expanduser() if where else default_save_path(self.session, self.saves)
+        if path.exists() and not self.may_replace(path):
+            return
         try:
             save_game(self.session, path, self.player)
         except OSError as err:
             self.say(f"  Not saved: cannot write {path}: {err.strerror or err}. Nothing was overwritten.")
             return
         self.say(f"  Saved to {path}. Resume with: main.py play --load {path}")
+
+    def may_replace(self, path: Path) -> bool:
+        """Whether this game may be saved over the file at ``path``: never over anything but a
+        readable Smychka save, and over a save only when the player says so."""
+        try:
+            old = read_save(path)
+        except LoadError as err:
+            why = err.problems[0].message if err.problems else "it cannot be read"
+            self.say(f"  Not saved: {path} is not a Smychka save ({why}). Nothing was overwritten; give another path.")
+            return False
+        meta = old.metadata
+        who = f", played by {meta.player}" if meta.player else ""
+        answer = self.ask(f"  {path} already holds a save ({meta.scenario_title}, {meta.season}{who}). Replace it? (y/n) ")
+        if answer.lower() in ("y", "yes"):
+            return True
+        self.say("  Not saved: the old save is kept.")
+        return False
 
     def intro(self) -> None:
         sc = self.session.scenario
