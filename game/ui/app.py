@@ -65,6 +65,11 @@ class App:
         self.on_quit: list[Callable[[], None]] = []
         self.notice: str | None = self.settings_problem
         self.collect_garbage = False
+        # The notice bar wrapped and rendered, keyed on (text, width, scale): laid out once, not every frame.
+        self._notice_key: tuple[str, int, float] | None = None
+        self._notice_lines: list[pygame.Surface] = []
+        self._notice_h = 0
+        self._help_shade: pygame.Surface | None = None  # the help overlay's shade, for the window's size
 
     # -- display -----------------------------------------------------------------------------
     @property
@@ -320,27 +325,37 @@ class App:
         buttons at the bottom keep clear of it."""
         if not self.notice:
             return 0
-        f = font(self.px(14))
-        return f.get_linesize() * len(wrap(self.notice, f, self.size[0] - self.px(40))) + self.px(10)
+        return self._laid_out_notice(self.notice)[1]
+
+    def _laid_out_notice(self, text: str) -> tuple[list[pygame.Surface], int]:
+        """The notice's rendered lines and the bar's height, wrapped again only when the text,
+        the window's width or the scale changed."""
+        key = (text, self.size[0], self.settings.ui_scale)
+        if key != self._notice_key:
+            f = font(self.px(14))
+            self._notice_lines = [f.render(line, True, INK) for line in wrap(text, f, self.size[0] - self.px(40))]
+            self._notice_h = f.get_linesize() * len(self._notice_lines) + self.px(10)
+            self._notice_key = key
+        return self._notice_lines, self._notice_h
 
     def _draw_notice(self, text: str) -> None:
-        f = font(self.px(14))
-        lines = wrap(text, f, self.size[0] - self.px(40))
-        h = self.notice_height()
+        lines, h = self._laid_out_notice(text)
+        line_h = font(self.px(14)).get_linesize()
         box = pygame.Rect(0, self.size[1] - h, self.size[0], h)
         pygame.draw.rect(self.screen, (255, 244, 214), box)
         pygame.draw.line(self.screen, self.palette.bad, box.topleft, box.topright, 2)
         for i, line in enumerate(lines):
-            self.screen.blit(f.render(line, True, INK), (self.px(20), box.y + self.px(5) + i * f.get_linesize()))
+            self.screen.blit(line, (self.px(20), box.y + self.px(5) + i * line_h))
 
     def _draw_help(self) -> None:
         """The help overlay: this screen's shortcuts, then the ones that work everywhere."""
         scene = self.scene
         entries = [(s.label, s.what) for s in (scene.shortcuts if scene else [])]
         w, h = self.size
-        shade = pygame.Surface((w, h), pygame.SRCALPHA)
-        shade.fill((20, 18, 16, 200))
-        self.screen.blit(shade, (0, 0))
+        if self._help_shade is None or self._help_shade.get_size() != (w, h):
+            self._help_shade = pygame.Surface((w, h), pygame.SRCALPHA)
+            self._help_shade.fill((20, 18, 16, 200))
+        self.screen.blit(self._help_shade, (0, 0))
         title_font, body, bold = font(self.px(22), bold=True), font(self.px(15)), font(self.px(15), bold=True)
         line = body.get_linesize()
         key_w = max([bold.size(k)[0] for k, _ in entries + list(GLOBAL_KEYS)] + [0]) + self.px(24)
