@@ -138,6 +138,27 @@ def test_a_failed_save_leaves_the_old_save_whole(good: Path, monkeypatch: pytest
     assert sorted(p.name for p in good.parent.iterdir() if p.is_file()) == ["good.json"]  # no temporary file left
 
 
+@pytest.mark.parametrize("kind", ["a lever out of its bounds", "a scenario that no longer exists"])
+def test_a_bad_save_is_read_once_and_its_problems_placed_in_that_text(kind: str, good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make, expected = CASES[kind]
+    bad = good.with_name("bad.json")
+    bad.write_text(make(good))
+    reads: list[str] = []
+    for method in ("read_bytes", "read_text"):
+        original = getattr(Path, method)
+
+        def counted(self: Path, *args, _original=original, _method=method, **kwargs):
+            if self == bad:
+                reads.append(_method)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Path, method, counted)
+    with pytest.raises(LoadError) as caught:
+        load_save(bad, good.parent)
+    assert str(caught.value.problems[0]) == f"{bad}:{expected}"
+    assert reads == ["read_bytes"]
+
+
 def test_a_save_into_an_impossible_place_says_so(good: Path) -> None:
     session = load_save(good, good.parent).resume()
     with pytest.raises(OSError):

@@ -14,7 +14,7 @@ from game.rules.models import Ending, Event, Invariant, Lever, Policy, ScenarioF
 from game.rules.problems import LoadError, Problem
 from game.rules.reading import Document, display_name, read_model
 from game.rules.ruleset import (
-    RESERVED, SEASON_FACTS, Origin, Ruleset, RuleChecker, check_event, check_invariant, load_ruleset, name_problem, on_step,
+    RESERVED, Origin, Ruleset, RuleChecker, check_event, check_invariant, ending_names, load_ruleset, name_problem, on_step,
 )
 from game.rules.season import Season
 
@@ -274,7 +274,7 @@ def _scenario_own(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: li
     scenario_table = f"scenario_{table}"
     origins = {(scenario_table, ident): Origin(doc, (table, ident)) for ident in entries}
     checker = RuleChecker.for_ruleset(ruleset, origins, problems)
-    names = [*SEASON_FACTS, *ruleset.parameters, *ruleset.levers, *ruleset.variables, *ruleset.draws, *ruleset.events, *f.events]
+    names = [*ending_names(vars(ruleset)), *f.events]  # what the rule set's endings read, and the scenario's events
     own: dict[str, Entry] = {}
     for ident, entry in entries.items():
         origin = origins[(scenario_table, ident)]

@@ -125,6 +125,11 @@ class _JsonDocument(Document):
 def read_save(path: Path) -> SaveV2:
     """Read and validate the save at ``path``, upgrading an older format; no rules are read.
     Raises :class:`LoadError` with located problems for anything that is not a good save."""
+    return parse_save(display_name(path), _save_text(path))
+
+
+def _save_text(path: Path) -> str:
+    """The text of the file at ``path``, if it can be a save (LoadError, located, if not)."""
     name = display_name(path)
     try:
         if path.is_dir():
@@ -143,7 +148,7 @@ def read_save(path: Path) -> SaveV2:
         line_start = raw.rfind(b"\n", 0, err.start) + 1
         col = len(raw[line_start: err.start].decode("utf-8", errors="replace")) + 1
         raise LoadError([Problem(name, line, col, f"damaged save: byte 0x{raw[err.start]:02x} is not UTF-8 text (a save is UTF-8 JSON)")]) from None
-    return parse_save(name, text)
+    return text
 
 
 def parse_save(name: str, text: str) -> SaveV2:
@@ -340,20 +345,21 @@ def load_save(path: Path, rules_root: Path, scenario: Scenario | None = None) ->
     """Read the save at ``path`` and the scenario it was played in from ``rules_root`` (or use
     ``scenario`` when the caller has it loaded already and it is the save's). Raises
     :class:`LoadError` with located problems; never writes anything."""
-    save = read_save(path)
     name = display_name(path)
+    text = _save_text(path)  # read once: the problems below are placed in this same text
+    save = parse_save(name, text)
     if scenario is None or scenario.id != save.scenario.id:
-        scenario = _scenario_of(path, save, rules_root)
+        scenario = _scenario_of(path, text, save, rules_root)
     change = _change(save, scenario)
     problems = check_save(save, scenario, change is None)
     if problems:
-        doc = _JsonDocument(name, {}, path.read_text(encoding="utf-8", errors="replace"))
+        doc = _JsonDocument(name, {}, text)
         # An unknown or missing name is placed at its key; a wrong value at the value.
         raise LoadError([doc.problem(where, message, value=not message.startswith(("unknown", "missing"))) for where, message in problems])
     return LoadedSave(path, save, scenario, change)
 
 
-def _scenario_of(path: Path, save: SaveV2, rules_root: Path) -> Scenario:
+def _scenario_of(path: Path, text: str, save: SaveV2, rules_root: Path) -> Scenario:
     """The save's scenario: by id among the scenarios of ``rules_root``, else from the file it was
     loaded from (a scenario of one's own), if that is still there and still has that id."""
     known = available_scenarios(rules_root)
@@ -368,7 +374,6 @@ def _scenario_of(path: Path, save: SaveV2, rules_root: Path) -> Scenario:
             raise LoadError([note, *err.problems]) from None
         if scenario.id == save.scenario.id:
             return scenario
-    text = path.read_text(encoding="utf-8", errors="replace")
     doc = _JsonDocument(display_name(path), {}, text)
     raise LoadError([doc.problem(("scenario", "id"), f"the game's scenario '{save.scenario.id}' no longer exists"
                                  f"{did_you_mean(save.scenario.id, known)} (scenarios: {', '.join(known) or 'none'})", value=True)])
