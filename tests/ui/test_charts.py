@@ -257,3 +257,27 @@ def test_charts_frame_time(make_app) -> None:
     switch = (time.perf_counter() - start) * 1000
     print(f"\ncharts screen at 1280x720, {session.turn}-season game, pointer moving over the chart: frame p50 {times[60]:.1f} ms, "
           f"p95 {times[113]:.1f} ms, max {times[-1]:.1f} ms; switching preset {switch:.1f} ms")
+
+
+def test_history_that_cannot_be_replayed_drops_its_line_but_a_bug_is_not_hidden(make_app, monkeypatch) -> None:
+    import game.ui.scenes.charts as charts_module
+    from game.engine import RuleError
+    from game.session import LeverRejected
+
+    app = open_charts(make_app, played("nep-1923-1930", 3))
+    scene = app.scene
+    for failure in (RuleError("harvest", "1923-autumn", "came out as nan"), LeverRejected("tax: out of range")):
+        def fail(session, turns=None, failure=failure):  # type: ignore[no-untyped-def]
+            raise failure
+
+        monkeypatch.setattr(charts_module, "historical_path", fail)
+        scene._replay_key = None
+        assert scene.replay() is None
+
+    def broken(session, turns=None):  # type: ignore[no-untyped-def]
+        raise ZeroDivisionError("a bug, not a rule")
+
+    monkeypatch.setattr(charts_module, "historical_path", broken)
+    scene._replay_key = None
+    with pytest.raises(ZeroDivisionError):
+        scene.replay()

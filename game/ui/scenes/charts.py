@@ -17,11 +17,12 @@ from typing import Sequence
 import pygame
 import pygame_gui
 
+from game.engine import RuleError
 from game.history import year_of, yearly
 from game.report import cite, format_value, historical_path, indicators, label_of
 from game.rules.ruleset import Ruleset
 from game.rules.season import Season
-from game.session import Session
+from game.session import LeverRejected, Session
 from game.ui.app import App
 from game.ui.canvas import Canvas
 from game.ui.chart import ChartLayout, ChartSeries, draw_column_readout, nearest_index, paint_line_chart
@@ -186,6 +187,10 @@ class ChartsScene(Scene):
         self.list_canvas: Canvas | None = None
         self.chart: Canvas | None = None
         self.years: Canvas | None = None
+        self.notes: pygame_gui.elements.UITextBox | None = None
+        self.built_years = False   # the layout built has the yearly chart
+        self.tight = False         # ... and only one of the two charts fits
+        self._list_focused = False  # the list drew itself with the focus ring
 
     # -- data ----------------------------------------------------------------------------------
     @property
@@ -199,7 +204,7 @@ class ChartsScene(Scene):
             self._replay_key = key
             try:
                 self._replay = historical_path(self.session)
-            except Exception:  # noqa: BLE001 - a rule failing under history's policy: no dashed line
+            except (RuleError, LeverRejected):  # a season history's policy cannot play: no dashed line
                 self._replay = None
         return self._replay
 
@@ -437,13 +442,13 @@ class ChartsScene(Scene):
             self.list_canvas.repaint()
         if not data:
             return
-        if self.has_years() != getattr(self, "built_years", False):
+        if self.has_years() != self.built_years:
             self.app._rebuild()  # the yearly chart comes or goes: lay the screen out again
             return
         for canvas in (self.chart, self.years):
             if canvas is not None and canvas.alive():
                 canvas.repaint()
-        if getattr(self, "notes", None) is not None and self.notes.alive():
+        if self.notes is not None and self.notes.alive():
             self.notes.set_text(self.notes_html())
 
     # -- acting --------------------------------------------------------------------------------
@@ -480,7 +485,7 @@ class ChartsScene(Scene):
     def switch_view(self) -> None:
         """The yearly chart or the seasons, where only one fits (on a roomy screen both show)."""
         self.by_year = not self.by_year
-        if getattr(self, "tight", False):
+        if self.tight:
             self.app._rebuild()
 
     def focus_filter(self) -> None:
@@ -545,6 +550,6 @@ class ChartsScene(Scene):
     def update(self, dt: float) -> None:
         # The list shows the focus ring itself: repaint it when the focus comes or goes.
         focused = self.app.focus is self.list_canvas
-        if focused != getattr(self, "_list_focused", False):
+        if focused != self._list_focused:
             self._list_focused = focused
             self.refresh(data=False)

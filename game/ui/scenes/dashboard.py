@@ -266,7 +266,7 @@ class DashboardScene(Scene):
         if ident == "undo":
             return s.turn > 0
         if ident == "redo":
-            return bool(getattr(s, "can_redo", False))
+            return s.can_redo
         if ident == "forecast":
             return not s.is_over
         return True
@@ -678,8 +678,7 @@ class DashboardScene(Scene):
             self.say("Nothing to undo: no season has been played yet.", bad=True)
 
     def redo(self) -> None:
-        redo = getattr(self.session, "redo", None)
-        if redo is not None and redo():
+        if self.session.redo():
             self.message = f"Season {self.session.state.season} played again as it was."
             self.message_bad = False
             self.app._rebuild()

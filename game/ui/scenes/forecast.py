@@ -56,6 +56,7 @@ class ForecastScene(Scene):
         self.key: tuple | None = None
         self.rows_canvas: Canvas | None = None
         self.chart: Canvas | None = None
+        self._focused = False  # the rows drew themselves with the focus ring
 
     # -- data ----------------------------------------------------------------------------------
     def ensure(self) -> Forecast | None:
@@ -261,7 +262,7 @@ class ForecastScene(Scene):
 
     def update(self, dt: float) -> None:
         focused = self.app.focus is self.rows_canvas
-        if focused != getattr(self, "_focused", False):
+        if focused != self._focused:
             self._focused = focused
             if self.rows_canvas is not None and self.rows_canvas.alive():
                 self.rows_canvas.repaint()

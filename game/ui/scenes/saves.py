@@ -162,6 +162,9 @@ class SavesScene(Scene):
         # A question on top of the list: the rules changed since the save, or overwrite a save.
         self.changed: LoadedSave | None = None
         self.overwrite: Path | None = None
+        # The widgets of the list layout (None until it is first built).
+        self.list: pygame_gui.elements.UISelectionList | None = None
+        self.name_entry: pygame_gui.elements.UITextEntryLine | None = None
 
     # -- layout ------------------------------------------------------------------------------
     def build(self, rect: pygame.Rect) -> None:
@@ -261,16 +264,16 @@ class SavesScene(Scene):
 
     # -- choosing ----------------------------------------------------------------------------
     def handle(self, event: pygame.event.Event) -> bool:
-        if event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and getattr(self, "list", None) is event.ui_element:
+        if event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and self.list is not None and self.list is event.ui_element:
             index = next((i for i, item in enumerate(self.list.item_list) if item["selected"]), -1)
             if index >= 0:
                 self._select(index)
             return True
-        if event.type == pygame_gui.UI_SELECTION_LIST_DOUBLE_CLICKED_SELECTION and getattr(self, "list", None) is event.ui_element:
+        if event.type == pygame_gui.UI_SELECTION_LIST_DOUBLE_CLICKED_SELECTION and self.list is not None and self.list is event.ui_element:
             self.save() if self.mode == "save" else self.load()
             return True
         if self.mode == "save" and event.type in (pygame_gui.UI_TEXT_ENTRY_CHANGED, pygame_gui.UI_TEXT_ENTRY_FINISHED) \
-                and event.ui_element is getattr(self, "name_entry", None):
+                and self.name_entry is not None and event.ui_element is self.name_entry:
             self.name_text = self.name_entry.get_text()
             if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED:
                 self.save()
@@ -289,11 +292,14 @@ class SavesScene(Scene):
         entry = self.entries[index]
         if self.mode == "save" and entry.problem is None and not entry.is_autosave:
             self.name_text = entry.path.stem
-            self.name_entry.set_text(self.name_text)
+            if self.name_entry is not None:
+                self.name_entry.set_text(self.name_text)
         self.details.set_text(self._details())
 
     def _mark(self, index: int) -> None:
         """Show ``index`` selected in the list, scrolled into view."""
+        if self.list is None:
+            return
         for i, item in enumerate(self.list.item_list):
             item["selected"] = i == index
             button = item.get("button_element")
@@ -347,7 +353,7 @@ class SavesScene(Scene):
         """Save under the name typed; a bad name is refused, an existing save asked about."""
         if self.mode != "save" or self.app.session is None:
             return
-        if getattr(self, "name_entry", None) is not None and self.name_entry.alive():
+        if self.name_entry is not None and self.name_entry.alive():
             self.name_text = self.name_entry.get_text()
         file_name, why = check_name(self.name_text)
         if file_name is None:
