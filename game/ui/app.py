@@ -112,7 +112,7 @@ class App:
         """The window was resized (or tests ask for a size): lay the top scene out again."""
         self.screen = self._set_mode(size, self.settings.fullscreen)
         self.ui.set_window_resolution(self.size)
-        self._rebuild()
+        self.rebuild()
 
     def apply_settings(self, settings: Settings) -> str | None:
         """Use and remember new settings; returns a message if they could not be saved."""
@@ -123,7 +123,7 @@ class App:
         if settings.ui_scale != old.ui_scale or self.size != self.ui.window_resolution:
             self._teardown()
             self.ui = self._manager()
-        self._rebuild()
+        self.rebuild()
         return save_settings(settings, self.settings_file)
 
     # -- scenes ------------------------------------------------------------------------------
@@ -171,7 +171,9 @@ class App:
         if self.scene is not None:
             self.scene.leave()
 
-    def _rebuild(self) -> None:
+    def rebuild(self) -> None:
+        """Lay the top scene out again (its state changed what it shows), keeping the keyboard
+        focus on the widget of the same name."""
         scene = self.scene
         if scene is not None:
             focus_name = self._focus_name()

@@ -22,7 +22,7 @@ def start(app, scenario: str, seasons: int = 0) -> DashboardScene:
     assert session is not None
     for _ in range(seasons):
         session.end_season()
-    app._rebuild()
+    app.rebuild()
     settle(app)
     assert isinstance(app.scene, DashboardScene)
     return app.scene

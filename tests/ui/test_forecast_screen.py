@@ -106,7 +106,7 @@ def test_the_forecast_follows_the_levers(make_app) -> None:
     before = app.scene.result
     lever = session.lever("industrial_price")
     session.set_lever("industrial_price", min(lever.max, session.levers["industrial_price"] + 10 * lever.step))
-    app._rebuild()  # as when the screen is shown again
+    app.rebuild()  # as when the screen is shown again
     after = app.scene.result
     assert after is not before
     assert after.range("scissors").median < before.range("scissors").median

@@ -443,7 +443,7 @@ class ChartsScene(Scene):
         if not data:
             return
         if self.has_years() != self.built_years:
-            self.app._rebuild()  # the yearly chart comes or goes: lay the screen out again
+            self.app.rebuild()  # the yearly chart comes or goes: lay the screen out again
             return
         for canvas in (self.chart, self.years):
             if canvas is not None and canvas.alive():
@@ -486,7 +486,7 @@ class ChartsScene(Scene):
         """The yearly chart or the seasons, where only one fits (on a roomy screen both show)."""
         self.by_year = not self.by_year
         if self.tight:
-            self.app._rebuild()
+            self.app.rebuild()
 
     def focus_filter(self) -> None:
         self.app.set_focus(self.filter_entry)

@@ -173,7 +173,7 @@ class DashboardScene(Scene):
         page = max(0, min(pages - 1, self.page + step))
         if page != self.page:
             self.page = page
-            self.app._rebuild()
+            self.app.rebuild()
             first = next((row.slider for row in self.rows.values() if not row.locked), None)
             if first is not None and self.app.focus is None:
                 self.app.set_focus(first)
@@ -538,7 +538,7 @@ class DashboardScene(Scene):
         if self.status is not None and had and text:
             self.status.set_text(self.status_html())
         elif had != bool(text):
-            self.app._rebuild()  # the message box comes or goes
+            self.app.rebuild()  # the message box comes or goes
 
     def apply(self, name: str, value: float) -> bool:
         """Set lever ``name`` through the session; a refusal is shown and the row reverts."""
@@ -673,7 +673,7 @@ class DashboardScene(Scene):
         if self.session.undo():
             self.message = f"Season {self.session.next_season} taken back; its levers are restored."
             self.message_bad = False
-            self.app._rebuild()
+            self.app.rebuild()
         else:
             self.say("Nothing to undo: no season has been played yet.", bad=True)
 
@@ -681,7 +681,7 @@ class DashboardScene(Scene):
         if self.session.redo():
             self.message = f"Season {self.session.state.season} played again as it was."
             self.message_bad = False
-            self.app._rebuild()
+            self.app.rebuild()
         else:
             self.say("Nothing to redo: no season has been taken back (or another was played since).", bad=True)
 

@@ -227,7 +227,7 @@ class EncyclopediaScene(Scene):
         self.current = key
         if not self.query.strip():
             self.category = self.category_of(key)
-        self.app._rebuild()
+        self.app.rebuild()
 
     def back(self) -> None:
         """Esc / Backspace: the entry seen before, or the previous screen."""
@@ -245,7 +245,7 @@ class EncyclopediaScene(Scene):
         if first and (self.current is None or self.category_of(self.current) != index):
             self.show(first[0][0])
         else:
-            self.app._rebuild()
+            self.app.rebuild()
 
     def step(self, delta: int) -> None:
         """Up/Down: the next or previous entry of the list, shown at once."""
@@ -284,7 +284,7 @@ class EncyclopediaScene(Scene):
             self.current = listed[0][0]
         if not text.strip() and self.current is not None:
             self.category = self.category_of(self.current)
-        self.app._rebuild()
+        self.app.rebuild()
         self.app.set_focus(self.search)
         self.search.edit_position = len(text)
 

@@ -167,7 +167,7 @@ class PickerScene(Scene):
             index = next((i for i, item in enumerate(self.list.item_list) if item["selected"]), -1)
             if index >= 0 and index != self.selected:
                 self.selected = index
-                self.app._rebuild()  # the details and the take-over slider are the new scenario's
+                self.app.rebuild()  # the details and the take-over slider are the new scenario's
             return True
         if event.type == pygame_gui.UI_TEXT_ENTRY_CHANGED and event.ui_element is self.seed:
             self.seed_text = self.seed.get_text()
@@ -180,7 +180,7 @@ class PickerScene(Scene):
         if not self.choices:
             return
         self.selected = max(0, min(len(self.choices) - 1, index))
-        self.app._rebuild()
+        self.app.rebuild()
 
     def start(self) -> None:
         if not self.choices:

@@ -315,7 +315,7 @@ class SavesScene(Scene):
 
     def _say(self, text: str, bad: bool = False) -> None:
         self.message, self.message_bad = text, bad
-        self.app._rebuild()
+        self.app.rebuild()
 
     # -- loading -----------------------------------------------------------------------------
     def load(self) -> None:
@@ -328,7 +328,7 @@ class SavesScene(Scene):
             return
         if loaded.rules_changed:
             self.changed = loaded
-            self.app._rebuild()
+            self.app.rebuild()
             return
         open_loaded(self.app, loaded, "resume")
 
@@ -340,7 +340,7 @@ class SavesScene(Scene):
     def cancel_question(self) -> None:
         self.changed = None
         self.overwrite = None
-        self.app._rebuild()
+        self.app.rebuild()
 
     def back(self) -> None:
         if self.changed is not None or self.overwrite is not None:
@@ -362,7 +362,7 @@ class SavesScene(Scene):
         path = self.app.saves_dir / file_name
         if path.exists() or path.is_symlink():
             self.overwrite = path
-            self.app._rebuild()
+            self.app.rebuild()
             return
         self._write(path)
 

@@ -269,7 +269,7 @@ class SettingsScene(Scene):
             self.app.settings_problem = None
             if self.app.notice == had_problem:
                 self.app.notice = None
-            self.app._rebuild()
+            self.app.rebuild()
         self.scale = settings.ui_scale
         self.current_size = self.app.size if not settings.fullscreen else settings.window_size
         self._say(f"Applied and remembered ({round(settings.ui_scale * 100)} %, {dict((p[0], p[1]) for p in PALETTES)[settings.palette]}).")
@@ -277,7 +277,7 @@ class SettingsScene(Scene):
     def _say(self, text: str, bad: bool = False) -> None:
         self.status, self.status_bad = text, bad
         if self.root is not None:
-            self.app._rebuild()  # the status line changes colour: lay it out again
+            self.app.rebuild()  # the status line changes colour: lay it out again
 
     def back(self) -> None:
         """Cancel: leave without applying anything."""

@@ -325,7 +325,7 @@ class WhyScene(Scene):
         """Show the current subject, season and selection."""
         rs = self.rs
         if len(self.rows) != self._laid_out_rows:  # the bars need another height: lay out again
-            self.app._rebuild()
+            self.app.rebuild()
             return
         season = self.session.history[self.turn].season
         text = f"{season} (season {self.turn} of {self.session.turn})" if self.season_wide else season
