@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 import unicodedata
 import warnings
 from pathlib import Path
@@ -384,13 +385,47 @@ class App:
             y += self.px(6)
 
     def run(self) -> int:
-        """The main loop, until the player quits."""
+        """The main loop, until the player quits. A frame that fails unexpectedly does not end
+        the game: :meth:`recover` autosaves it and shows what happened (``SMYCHKA_DEBUG=1``
+        raises instead, for developers); a second failure in a row is left to ``main.py``."""
+        failed = False
         while self.running:
             dt = self.clock.tick(FPS) / 1000
-            self.frame(pygame.event.get(), dt)
+            try:
+                self.frame(pygame.event.get(), dt)
+            except Exception as err:
+                if failed or os.environ.get("SMYCHKA_DEBUG"):
+                    raise  # the recovery screen itself fails: main.py says so and stops
+                failed = True
+                self.recover(err)
+                continue
+            failed = False
             pygame.display.flip()
         pygame.quit()
         return 0
+
+    def recover(self, err: Exception) -> None:
+        """After an unexpected error in a frame: autosave the game in progress, drop the screens
+        (their widgets too) and show the error over the title screen; the game goes on from there."""
+        from game.ui.scenes.error import ErrorScene
+        from game.ui.scenes.saves import autosave_after_failure
+        from game.ui.scenes.title import TitleScene
+
+        saved = autosave_after_failure(self)
+        what = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+        sys.stderr.write(f"smychka: internal error in the window ({what}); the game went on. {saved}\n")
+        broken, self.scenes = self.scene, []
+        if broken is not None:
+            try:
+                broken.leave()
+            except Exception:  # noqa: BLE001 - the failed screen may fail to close too; its widgets go below
+                pass
+        self.ui.clear_and_reset()
+        self.focus = None
+        self.help_visible = False
+        self.reset_to(TitleScene(self), ErrorScene(
+            self, "Something went wrong", [f"Something went wrong: {what}.", f"{saved} Please report this."],
+            lead="The game met an error it did not expect. Back goes to the title screen, where you can go on."))
 
     def quit(self) -> None:
         for hook in self.on_quit:

@@ -305,6 +305,19 @@ def test_quitting_autosaves_the_game_in_progress(make_app, tmp_path) -> None:
     assert load_save(autosaves[0], RULES).turn == 2
 
 
+def test_an_autosave_on_quit_that_fails_is_said_on_stderr(make_app, tmp_path, capsys) -> None:
+    from game.ui.games import start_session
+
+    app = make_app()
+    app.push(TitleScene(app))
+    start_session(app, game(2))
+    (tmp_path / "saves").write_text("a file where the folder should be")
+    app.frame(key(pygame.K_q, mod=pygame.KMOD_CTRL))
+    assert not app.running
+    err = capsys.readouterr().err
+    assert err.startswith("smychka: The autosave could not be written") and "Traceback" not in err
+
+
 def test_an_empty_folder_says_there_are_no_saves(make_app) -> None:
     app = make_app()
     open_load(app)

@@ -14,17 +14,19 @@ from game.ui.scene import Scene
 class ErrorScene(Scene):
     title = "Cannot open"
 
-    def __init__(self, app: App, heading: str, problems: list[str]) -> None:
+    def __init__(self, app: App, heading: str, problems: list[str], lead: str | None = None) -> None:
         super().__init__(app)
         self.heading = heading
         self.problems = problems
+        self.lead = lead  # the line under the heading; by default it counts the problems of a file
 
     def build(self, rect: pygame.Rect) -> None:
         px = self.px
         head, lead, body, foot = rows(inset(rect, px(32)), [px(48), px(30), 1.0, px(44)], px(10))
         self.label("heading", head, self.heading, object_id="#heading")
         count = len(self.problems)
-        self.label("count", lead, f"{count} problem{'s' if count != 1 else ''} — nothing was changed or overwritten. Fix the file and try again.")
+        self.label("count", lead, self.lead if self.lead is not None else
+                   f"{count} problem{'s' if count != 1 else ''} — nothing was changed or overwritten. Fix the file and try again.")
         listing = "<br>".join(f"• {escape(p)}" for p in self.problems) or "(no details)"
         self.textbox("problems", body, listing)
         self.button("back", pygame.Rect(foot.x, foot.y, px(260), foot.h), "Back to the title screen", self.back, object_id="#primary")

@@ -7,6 +7,7 @@ a name, refuses names that are not plain file names, and asks before overwriting
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 import weakref
 from datetime import datetime
@@ -106,6 +107,20 @@ def autosave_game(app: App) -> str | None:
     return None
 
 
+def autosave_after_failure(app: App) -> str:
+    """Autosave the game in progress after something went wrong in the window, even if this
+    state was autosaved already: a sentence saying where it went, or that it could not be."""
+    session = app.session
+    if session is None:
+        return "No game was in progress."
+    try:
+        path = autosave(session, app.saves_dir, player=app.settings.player)
+    except Exception as err:  # noqa: BLE001 - the game may be what went wrong: say so, do not fail again
+        return f"The game could not be autosaved ({type(err).__name__}: {err}); the last autosave is in {app.saves_dir / AUTOSAVE_FOLDER}."
+    _autosaved[session] = session.state
+    return f"Your game was autosaved to {path}."
+
+
 class AutosaveOnQuit:
     """The quit hook that autosaves ``app``'s game in progress (one per app)."""
 
@@ -113,7 +128,9 @@ class AutosaveOnQuit:
         self.app = app
 
     def __call__(self) -> None:
-        autosave_game(self.app)
+        message = autosave_game(self.app)
+        if message:  # the window is closing: the terminal is the one place left to say it
+            print(f"smychka: {message}", file=sys.stderr)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, AutosaveOnQuit) and other.app is self.app
