@@ -108,6 +108,8 @@ def format_value(ruleset: Ruleset, name: str, value: float) -> str:
     variable = ruleset.variables.get(name)
     if variable is not None and variable.unit.startswith("share"):
         return f"{value:.0%}"
+    if 1000 <= abs(value) < 1e15:  # whole numbers with separators, not '6.07e+03'
+        return f"{value:,.0f}"
     return f"{value:,.3g}"
 
 

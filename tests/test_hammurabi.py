@@ -66,3 +66,15 @@ def test_scheduled_scenario_event_fires_in_its_season() -> None:
 def test_short_scenario_locks_the_granary_care_lever() -> None:
     s = session(ident="hammurabi-short")
     assert "granary_care" in s.scenario.locked and s.levers["granary_care"] == 1
+
+
+def test_large_numbers_read_as_whole_numbers_not_exponents() -> None:
+    from game.report import format_value
+    from game.rules.scenario import load_scenario
+
+    rs = load_scenario("hammurabi-reign", RULES).ruleset
+    shown = {i.variable for i in rs.indicators}
+    name = next(n for n, v in rs.variables.items() if n not in shown and not v.unit.startswith("share"))
+    assert format_value(rs, name, 6072.4) == "6,072"
+    assert format_value(rs, name, -25000) == "-25,000"
+    assert format_value(rs, name, 12.345) == "12.3"
