@@ -250,7 +250,8 @@ def cause_sentence(ruleset: Ruleset, owner: str, line: CauseLine) -> CauseSenten
     else:
         way = "up" if line.after > line.before else "down"
         moved = f"{way} from {format_value(ruleset, line.name, line.before)} to {format_value(ruleset, line.name, line.after)}"
-    effect = f"{'added' if line.contribution >= 0 else 'took away'} {format_value(ruleset, owner, abs(line.contribution))}"
+    # (an amount too small for the owner's format shows two significant digits, never 'added 0')
+    effect = f"{'added' if line.contribution >= 0 else 'took away'} {format_change(ruleset, owner, abs(line.contribution))[1:]}"
     through = f" (through {line.through})" if line.through else ""
     head = f"{line.phrase[:1].upper()}{line.phrase[1:]}, {moved}, {effect}{through}."
     mechanisms = "; ".join(line.mechanisms)

@@ -121,3 +121,15 @@ def test_yearly_sums_full_years_only_and_compare_judges_direction() -> None:
     assert "1926-27" in format_comparison(rows)
     up = Row("x", "2", 11.0, 9.0, None, None)
     assert up.deviation == pytest.approx(11 / 9 - 1) and up.within is None
+
+
+def test_a_cause_too_small_for_its_owner_s_format_never_reads_added_0() -> None:
+    from game.report import CauseLine, cause_sentence
+
+    rs = load_scenario("nep-1923-1930", RULES).ruleset
+    trust = next(i.variable for i in rs.indicators if i.format.endswith(".0f"))
+    line = CauseLine("Private grain price", "private_grain_price", "variable", 80, 76, 0.23, None, "", (), "")
+    head = cause_sentence(rs, trust, line).head
+    assert "added 0.23" in head and "added 0 " not in head and "added 0." not in head.replace("added 0.23", "")
+    big = CauseLine("Scissors", "scissors", "variable", 53, 47, -2.4, None, "", (), "")
+    assert cause_sentence(rs, trust, big).head.endswith("took away 2.")
