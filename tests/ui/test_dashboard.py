@@ -8,7 +8,7 @@ import time
 import pygame
 import pytest
 
-from game.report import format_value, indicators, lever_text
+from game.report import format_value, indicators, lever_text, season_log
 from game.ui.games import new_game
 from game.ui.inspect import cut_off, find, overlaps, visible_texts
 from game.ui.scenes.dashboard import DashboardScene, class_panels
@@ -181,6 +181,17 @@ def test_end_season_undo_redo_and_escape(make_app, capsys) -> None:
     assert "Continue" in visible_texts(app)
 
 
+def keys_open(app, scene: DashboardScene, opened: dict[int, str]) -> None:
+    """Each key opens the view named (a scene class) over the dashboard; back to the dashboard."""
+    for code, name in opened.items():
+        app.frame(key(code, text=pygame.key.name(code)))
+        settle(app)
+        assert type(app.scene).__name__ == name
+        app.pop()
+        settle(app)
+        assert app.scene is scene
+
+
 def test_why_chart_and_other_views_open(make_app) -> None:
     app = make_app()
     scene = start(app, "nep-1923-1930", seasons=1)
@@ -192,15 +203,8 @@ def test_why_chart_and_other_views_open(make_app) -> None:
     app.frame(key(pygame.K_ESCAPE))
     settle(app)
     assert app.scene is scene
-    opened = {pygame.K_c: "ChartsScene", pygame.K_g: "WebScene", pygame.K_k: "EncyclopediaScene",
-              pygame.K_w: "WhyScene", pygame.K_f: "ForecastScene"}
-    for code, name in opened.items():
-        app.frame(key(code, text=pygame.key.name(code)))
-        settle(app)
-        assert type(app.scene).__name__ == name
-        app.pop()
-        settle(app)
-        assert app.scene is scene
+    keys_open(app, scene, {pygame.K_c: "ChartsScene", pygame.K_g: "WebScene", pygame.K_k: "EncyclopediaScene",
+                           pygame.K_w: "WhyScene", pygame.K_f: "ForecastScene"})
     app.frame(key(pygame.K_s, mod=pygame.KMOD_CTRL))
     settle(app)
     assert type(app.scene).__name__ == "SavesScene" and app.scene.mode == "save"
@@ -255,3 +259,145 @@ def test_leaving_the_report_on_the_next_frame_still_autosaves_every_season(make_
     autosaves = sorted((app.saves_dir / "autosave").glob("*.json"))
     assert len(autosaves) == 3
     assert [load_save(p, ROOT / "rules").turn for p in autosaves] == [1, 2, 3]
+
+
+# -- the compact layout of small windows (few logical pixels: a small window or a large scale) --
+
+def footer_buttons(app) -> list:
+    """The footer's buttons, as laid out on the dashboard."""
+    names = ("end", "undo", "redo", "why", "charts", "web", "forecast", "encyclopedia", "save", "menu", "more")
+    return [e for n, e in app.scene.placed if n in names]
+
+
+def test_the_full_layout_stays_where_there_is_room(make_app) -> None:
+    app = make_app((1280, 720), 1.0)
+    scene = start(app, "nep-1923-1930", seasons=2)
+    assert not scene.compact and not scene.folded and not scene.log_folded
+    assert len(scene.rows) >= 6 and all(row.bounds is not None for row in scene.rows.values())
+    assert [b.text for b in footer_buttons(app)][5:8] == ["Causal web", "Forecast", "Encyclopedia"]
+    assert "What happened in" in visible_texts(app)
+
+
+def test_compact_at_1024x640_150_shows_four_levers_four_indicators_and_one_button_row(make_app) -> None:
+    app = make_app((1024, 640), 1.5)
+    scene = start(app, "nep-1923-1930", seasons=2)
+    save_png(app, "dashboard-compact")
+    s = app.session
+    assert scene.compact
+    assert len(scene.rows) >= 4
+    for name, row in scene.rows.items():  # each wholly visible, with its value
+        for element in (row.label, row.slider, row.entry):
+            assert element.visible and pygame.Rect((0, 0), app.size).contains(element.rect)
+        assert row.entry.get_text() == lever_text(s, name, s.levers[name])
+    table = find(app, "indicators")
+    assert scene.table_rows >= 4 and len(table.hotspots) >= 4
+    shown = [t for t, _ in table.texts]
+    for ind in scene.listed[:4]:
+        assert ind.label in shown and format_value(s.scenario.ruleset, ind.variable, s.value(ind.variable)) in shown
+        assert any(t.bottom <= table.rect.h for text, t in table.texts if text == ind.label)
+    # The buttons in one row; the three folded ones behind "More"; the log one line.
+    buttons = footer_buttons(app)
+    assert len({b.rect.y for b in buttons}) == 1
+    assert [b.text for b in buttons] == ["End season", "Undo", "Redo", "Why", "Charts", "Save", "Menu", "More"]
+    events, _ = season_log(s)
+    line = find(app, "log-line").text
+    assert "V to read" in line and s.state.season in line
+    assert (f"{len(events)} event" if events else "No events") in line
+    assert overlaps(app) == [] and cut_off(app) == []
+
+
+@pytest.mark.parametrize("size,scale", [((1024, 640), 1.5), ((1280, 720), 1.5), ((1280, 720), 2.0), ((1024, 640), 2.0)])
+def test_compact_layouts_neither_overlap_nor_cut_off(make_app, size, scale) -> None:
+    """At every small logical size: the dashboard, its "More" popup and its opened event log."""
+    app = make_app(size, scale)
+    scene = start(app, "nep-1923-1930", seasons=3)
+    assert scene.compact and scene.folded and scene.log_folded
+    assert len(scene.rows) >= 3 and scene.table_rows >= 2
+    save_png(app, "dashboard-compact")
+    assert overlaps(app) == [] and cut_off(app) == []
+    assert len({b.rect.y for b in footer_buttons(app)}) == 1
+    app.frame(key(pygame.K_m, text="m"))
+    settle(app)
+    save_png(app, "dashboard-compact-more")
+    assert overlaps(app) == [] and cut_off(app) == []
+    popup = scene.more_rect
+    assert popup is not None and pygame.Rect((0, 0), app.size).contains(popup)
+    app.frame(key(pygame.K_ESCAPE))
+    app.frame(key(pygame.K_v, text="v"))
+    settle(app)
+    save_png(app, "dashboard-compact-log")
+    assert overlaps(app) == [] and cut_off(app) == []
+
+
+def test_the_more_button_opens_the_folded_views_by_click_and_by_key(make_app) -> None:
+    app = make_app((1024, 640), 1.5)
+    scene = start(app, "nep-1923-1930", seasons=1)
+    # F1 lists the folded views' keys and the one of "More".
+    listed = {sc.label: sc.what for sc in scene.shortcuts}
+    assert {"G", "F", "K", "M"} <= set(listed)
+    # A click on "More" opens the popup; a click on its "Causal web" opens the web.
+    app.frame(click(find(app, "more").rect.center))
+    settle(app)
+    assert scene.more_open and "Causal web (G)" in visible_texts(app)
+    assert app.focus is find(app, "more:web")  # the keyboard is in the popup
+    app.frame(click(find(app, "more:web").rect.center))
+    settle(app)
+    assert type(app.scene).__name__ == "WebScene"
+    app.frame(key(pygame.K_ESCAPE))
+    settle(app)
+    assert app.scene is scene and not scene.more_open and "Causal web (G)" not in visible_texts(app)
+    # M opens it, Enter presses the focused entry (Causal web), Tab moves on to Forecast.
+    app.frame(key(pygame.K_m, text="m"))
+    settle(app)
+    assert scene.more_open
+    app.frame(key(pygame.K_TAB))
+    assert app.focus is find(app, "more:forecast")
+    app.frame(key(pygame.K_RETURN))
+    settle(app)
+    assert type(app.scene).__name__ == "ForecastScene"
+    app.pop()
+    settle(app)
+    # Esc closes the popup (and does not leave the dashboard); a click outside closes it too.
+    app.frame(key(pygame.K_m, text="m"))
+    settle(app)
+    app.frame(key(pygame.K_ESCAPE))
+    settle(app)
+    assert app.scene is scene and not scene.more_open
+    app.frame(key(pygame.K_m, text="m"))
+    settle(app)
+    app.frame(click(find(app, "title").rect.center))
+    settle(app)
+    assert app.scene is scene and not scene.more_open
+    # The folded views' own keys work with the popup closed.
+    keys_open(app, scene, {pygame.K_g: "WebScene", pygame.K_f: "ForecastScene", pygame.K_k: "EncyclopediaScene"})
+    # A click on the popup's margin reaches neither the indicator table below it nor closes it.
+    app.frame(key(pygame.K_m, text="m"))
+    settle(app)
+    margin = (scene.more_rect.x + 2, scene.more_rect.centery)
+    assert find(app, "indicators").rect.collidepoint(margin)
+    app.frame(click(margin))
+    settle(app)
+    assert app.scene is scene and scene.more_open
+
+
+def test_the_folded_event_log_opens_by_click_and_by_key(make_app) -> None:
+    app = make_app((1024, 640), 1.5)
+    scene = start(app, "nep-1923-1930", seasons=2)
+    assert scene.log_folded and "What happened in" not in visible_texts(app)
+    app.frame(click(find(app, "log-line").rect.center))
+    settle(app)
+    texts = visible_texts(app)
+    assert f"What happened in {app.session.state.season}" in texts and "Back to the key indicators (V)" in texts
+    assert overlaps(app) == [] and cut_off(app) == []
+    # Up/Down and W still work on the hidden table's selection.
+    app.frame(key(pygame.K_DOWN))
+    assert scene.selected == 1
+    app.frame(key(pygame.K_v, text="v"))
+    settle(app)
+    assert "What happened in" not in visible_texts(app) and find(app, "indicators").visible
+    app.frame(key(pygame.K_v, text="v"))
+    settle(app)
+    assert "What happened in" in visible_texts(app)
+    app.frame(key(pygame.K_w, text="w"))
+    settle(app)
+    assert type(app.scene).__name__ == "WhyScene" and app.scene.subject == scene.listed[1].variable

@@ -25,7 +25,7 @@ from game.session import GameOver, LeverRejected, Session
 from game.ui.app import App
 from game.ui.canvas import Canvas
 from game.ui.fonts import font
-from game.ui.layout import columns, fit_text, inset, rows
+from game.ui.layout import columns, fit_text, fitting, inset, rows
 from game.ui.palette import CARD, INK, MUTED
 from game.ui.scene import Scene
 from game.ui.widgets.gauge import arrow, paint_gauge, sparkline, trend_colour
@@ -34,6 +34,17 @@ from game.ui.widgets.lever_row import LeverRow, build_row, row_height, snap
 # How many seasons a class panel's sparkline shows, and how many of a class's stocks it lists.
 SPARK_SEASONS = 12
 STOCKS_MOST = 3
+# Below this logical size (window pixels over the UI scale) the dashboard lays itself out
+# compact; it then aims to show at least MIN_LEVERS levers and MIN_INDICATORS indicator rows,
+# folding the event log to one line when a readable log (LOG_LEAST high) does not fit beside them.
+COMPACT_BELOW = (880, 600)
+MIN_LEVERS, MIN_INDICATORS, LOG_LEAST = 4, 4, 90
+# The indicator table's heading and row heights at 100 %.
+TABLE_HEAD, ROW_H = 25, 26
+# The buttons folded into "More" when the bar does not hold them all in one row: first these,
+# then (in a very small window) these too.
+FOLD_FIRST = ("web", "forecast", "encyclopedia")
+FOLD_THEN = ("save", "menu")
 
 
 @dataclass(frozen=True)
@@ -103,36 +114,64 @@ class DashboardScene(Scene):
         self.selected = 0  # the indicator selected in the table (Up/Down, W)
         self.table_top = 0  # the first row the table shows
         self.table_rows = 1
+        self.compact = False  # laid out for a small window (see compact_for)
+        self.button_h = 38
+        self.folded: list[ButtonSpec] = []  # the actions behind the "More" button
+        self.more_open = False  # the "More" popup is shown
+        self.more_rect: pygame.Rect | None = None
+        self.log_folded = False  # the event log is one line (a compact window)
+        self.log_open = False  # ... and it is open in place of the key indicators
+        self.table: Canvas | None = None
+        self.log: Any = None
+        self.log_line: Any = None
 
     # -- building ----------------------------------------------------------------------------
+    def compact_for(self, rect: pygame.Rect) -> bool:
+        """Whether ``rect`` is small in logical pixels (its size over the UI scale): then the
+        dashboard lays itself out compact (tighter lever rows, a folded event log)."""
+        scale = self.app.settings.ui_scale
+        return rect.h / scale < COMPACT_BELOW[1] or rect.w / scale < COMPACT_BELOW[0]
+
     def build(self, rect: pygame.Rect) -> None:
         px = self.px
         s = self.session
-        area = inset(rect, px(12))
-        specs = self.button_specs()
+        self.compact = self.compact_for(rect)
+        c = self.compact
+        area = inset(rect, px(8 if c else 12))
+        self.button_h = px(34 if c else 38)
+        specs, folded = self.footer_specs(area.w)
         footer_rows = self.footer_layout(specs, area.w)
-        footer_h = len(footer_rows) * px(38) + (len(footer_rows) - 1) * px(6)
-        head, body, foot = rows(area, [px(34), 1.0, footer_h], px(10))
+        footer_h = len(footer_rows) * self.button_h + (len(footer_rows) - 1) * px(6)
+        head, body, foot = rows(area, [px(28 if c else 34), 1.0, footer_h], px(6 if c else 10))
         # Header: the scenario and the season.
         season = f"Game over after {s.turn} seasons" if s.is_over else f"{s.next_season} · season {s.turn + 1} of {s.scenario.seasons}"
         season_w = font(px(15), bold=True).size(season)[0] + px(12)
         title_rect, season_rect = columns(head, [1.0, min(season_w, head.w // 2)], px(12))
         self.label("title", title_rect, fit_text(s.scenario.title, font(px(19), bold=True), title_rect.w - px(4)), object_id="#heading")
         self.label("season", season_rect, season, object_id="#value")
-        left, right = columns(body, [0.43, 0.57], px(14))
+        left, right = columns(body, [0.43, 0.57], px(10 if c else 14))
         self.build_levers(left)
         self.build_right(right)
         self.build_footer(foot, footer_rows)
+        self.folded = folded
+        if not folded:
+            self.more_open = False
+        if self.more_open:
+            self.build_more(area, folded)
         self.bind_keys()
 
     def build_levers(self, rect: pygame.Rect) -> None:
         """The levers, as many as fit, in pages (PageUp/PageDown) when they do not all fit."""
         px = self.px
         s = self.session
+        c = self.compact
         status_h = int(font(px(15)).get_linesize() * 3.4) + px(12) if self.message else 0
-        heading, status, listing = rows(rect, [px(28), status_h, 1.0], px(6) if status_h else 0)
+        heading, status, listing = rows(rect, [px(26 if c else 28), status_h, 1.0], px(6) if status_h else 0)
         names = self.lever_order()
-        height = row_height(self.app.settings.ui_scale)
+        scale = self.app.settings.ui_scale
+        # A compact row keeps its bounds line only while the page still holds enough levers.
+        bounds = not c or listing.h // row_height(scale, True, True) >= min(MIN_LEVERS, len(names))
+        height = row_height(scale, c, bounds)
         self.per_page = max(1, listing.h // height)
         pages = (len(names) + self.per_page - 1) // self.per_page
         self.page = max(0, min(self.page, pages - 1))
@@ -141,11 +180,12 @@ class DashboardScene(Scene):
         self.rows = {}  # first, so that Tab reaches the first slider first
         for i, name in enumerate(shown):
             row_rect = pygame.Rect(listing.x, listing.y + i * height, listing.w, height)
-            self.rows[name] = build_row(self, s, name, row_rect, self.root)
+            self.rows[name] = build_row(self, s, name, row_rect, self.root, compact=c, bounds=bounds)
         free = len(names) - len(s.scenario.locked)
         text = "Your levers" if free == len(names) else f"Your levers ({free} of {len(names)} free)"
         if pages > 1 and font(px(19), bold=True).size(text)[0] > heading.w // 2:
             text = "Levers"
+        heading_font = font(px(19), bold=True)
         if pages > 1:
             where = f"{first + 1}–{first + len(shown)} of {len(names)}"
             where_w = font(px(13)).size(where)[0] + px(10)
@@ -155,7 +195,7 @@ class DashboardScene(Scene):
             self.button("levers-next", next_rect, ">", lambda: self.turn_page(1), tooltip="next levers (PageDown)", enabled=self.page < pages - 1)
         else:
             title_rect = heading
-        self.label("levers-heading", title_rect, fit_text(text, font(px(19), bold=True), title_rect.w - px(4)), object_id="#heading").set_tooltip(
+        self.label("levers-heading", title_rect, fitting([text, "Levers"], heading_font, title_rect.w, px(4)), object_id="#heading").set_tooltip(
             "Drag a slider, click its track, or type a value and press Enter. Tab to a slider and move it with Left/Right "
             "(Shift: ten steps); PageUp/PageDown for more levers. Hover a lever for what it does and its source.", wrap_width=px(360))
         self.status = self.textbox("status", status, self.status_html()) if status_h else None
@@ -184,29 +224,63 @@ class DashboardScene(Scene):
         self.turn_page(index // self.per_page - self.page)
 
     def build_right(self, rect: pygame.Rect) -> None:
+        """The alliance gauge and the classes; the key indicators; this season's events (in a
+        compact window folded to one line that opens them in place of the indicators, V)."""
         px = self.px
-        top_h = min(max(px(168), len(self.panels) * px(31)), int(rect.h * 0.45))
-        top, middle, bottom = rows(rect, [top_h, 1.0, 0.55], px(8))
+        c = self.compact
+        per_class = px(26) if c else px(31)
+        top_h = min(max(px(120 if c else 168), len(self.panels) * per_class), int(rect.h * (0.42 if c else 0.45)))
+        top, rest = rows(rect, [top_h, 1.0], px(6 if c else 8))
         gauge_rect, classes_rect = columns(top, [min(px(200), int(top.w * 0.36)), 1.0], px(8))
         self.gauge = self.canvas("gauge", gauge_rect, self.paint_gauge)
         self.gauge.set_tooltip(self.gauge_tooltip(), wrap_width=px(420))
         self.classes = self.canvas("classes", classes_rect, self.paint_classes)
         self.classes.set_tooltip("Each class: its trust (or what stands for it) with its trend over the last seasons, and what describes it. Click a class for why its number moved.",
                                  wrap_width=px(360))
+        middle, bottom = rows(rest, [1.0, 0.55], px(8))
+        table_least = px(TABLE_HEAD + 3) + MIN_INDICATORS * px(ROW_H)
+        self.log_folded = c and (middle.h < table_least or bottom.h < px(LOG_LEAST))
+        self.log_line = None
+        if self.log_folded:
+            middle, bottom = rows(rest, [1.0, self.button_h], px(6))
+            self.log_line = self.button("log-line", bottom, self.log_line_text(bottom.w), self.toggle_log,
+                                        tooltip="this season's events and chance draws (V)")
+        self.table = None
+        if self.log_folded and self.log_open:
+            self.log = self.textbox("log", middle, self.log_html())
+            return
         self.table = self.canvas("indicators", middle, self.paint_table)
         self.table.set_tooltip("Click a row (or Up/Down and W) for why it moved this season; the mouse wheel scrolls.", wrap_width=px(360))
-        self.log = self.textbox("log", bottom, self.log_html())
+        self.log = None if self.log_folded else self.textbox("log", bottom, self.log_html())
+
+    def log_line_text(self, width: int) -> str:
+        """The folded event log's one line: what it holds and the key that opens it (or closes it)."""
+        s = self.session
+        if self.log_open:
+            texts = ["Back to the key indicators (V)", "Key indicators (V)"]
+        elif s.is_over:
+            texts = ["The game is over — V to read", "Game over (V)"]
+        elif s.turn == 0:
+            texts = ["The scenario and its goals — V to read", "Scenario (V)"]
+        else:
+            events, draws = season_log(s)
+            what = f"{len(events)} event{'s' if len(events) != 1 else ''}" if events else "No events"
+            if draws:
+                what += f", {len(draws)} chance draw{'s' if len(draws) != 1 else ''}"
+            texts = [f"{what} in {s.state.season} — V to read", f"{what} — V to read", f"{what} (V)"]
+        return fitting(texts, font(self.px(15)), width, self.px(26))
+
+    def toggle_log(self) -> None:
+        """Open the folded event log in place of the key indicators, or close it (V)."""
+        if self.log_folded:
+            self.log_open = not self.log_open
+            self.app.rebuild()
 
     def footer_layout(self, specs: list[ButtonSpec], width: int) -> list[list[tuple[ButtonSpec, str, int]]]:
         """The buttons in rows: with their keys in one row if they fit, else without, as many
         rows as needed; each as (spec, text, natural width)."""
-        px = self.px
-        gap = px(6)
-
-        def natural(spec: ButtonSpec, text: str) -> int:
-            f = font(px(16), bold=True) if spec.primary else font(px(15))
-            return f.size(text)[0] + px(26)
-
+        gap = self.px(6)
+        natural = self.natural_width
         for with_keys in (True, False):
             texts = [f"{spec.text} ({spec.key})" if with_keys else spec.text for spec in specs]
             widths = [natural(spec, text) for spec, text in zip(specs, texts)]
@@ -230,10 +304,73 @@ class DashboardScene(Scene):
                 count += 1
         return laid
 
+    def natural_width(self, spec: ButtonSpec, text: str) -> int:
+        """The width a footer button wants for ``text``."""
+        f = font(self.px(16), bold=True) if spec.primary else font(self.px(15))
+        return f.size(text)[0] + self.px(26)
+
+    def footer_specs(self, width: int) -> tuple[list[ButtonSpec], list[ButtonSpec]]:
+        """The buttons of the bar and those folded behind its "More" button: none folded when
+        all fit in one row (without their keys if need be); else the least used first."""
+        specs = self.button_specs()
+        gap = self.px(6)
+        more = ButtonSpec("more", "More", "M", "more views: " + ", ".join(
+            f"{s.text.lower()} ({s.key})" for s in specs if s.ident in FOLD_FIRST), self.toggle_more)
+
+        def one_row(bar: list[ButtonSpec]) -> bool:
+            return sum(self.natural_width(b, b.text) for b in bar) + gap * (len(bar) - 1) <= width
+
+        if one_row(specs):
+            return specs, []
+        for fold in (FOLD_FIRST, FOLD_FIRST + FOLD_THEN):
+            bar = [b for b in specs if b.ident not in fold] + [more]
+            if one_row(bar) or fold is not FOLD_FIRST:
+                return bar, [b for b in specs if b.ident in fold]
+        return specs, []  # not reached
+
+    def build_more(self, area: pygame.Rect, folded: list[ButtonSpec]) -> None:
+        """The "More" popup: the folded actions as a small column above the "More" button."""
+        px = self.px
+        more = next(e for n, e in self.placed if n == "more")
+        texts = [f"{spec.text} ({spec.key})" for spec in folded]
+        width = max(self.natural_width(spec, text) for spec, text in zip(folded, texts)) + px(16)
+        pad, gap = px(6), px(6)
+        height = len(folded) * self.button_h + (len(folded) - 1) * gap + 2 * pad
+        rect = pygame.Rect(0, 0, min(width, area.w), height)
+        rect.bottomright = (more.rect.right, more.rect.top - px(4))
+        rect.left = max(area.left, rect.left)
+        self.more_rect = rect
+        panel = pygame_gui.elements.UIPanel(rect, manager=self.ui, container=self.root, starting_height=20,
+                                            object_id=pygame_gui.core.ObjectID("#more", "@popup"))
+        inner = inset(pygame.Rect(0, 0, rect.w, rect.h), pad)
+        for r, spec, text in zip(rows(inner, [self.button_h] * len(folded), gap), folded, texts):
+            self.button(f"more:{spec.ident}", r, text, self.folded_action(spec.action),
+                        tooltip=f"{escape(spec.what)} ({escape(spec.key)})", container=panel,
+                        enabled=self.button_enabled(spec.ident))
+
+    def folded_action(self, action: Callable[[], None]) -> Callable[[], None]:
+        """``action`` from the "More" popup: the popup closes first."""
+        def run() -> None:
+            self.more_open = False
+            action()
+            if self.root is not None and self.app.scene is self:
+                self.app.rebuild()
+        return run
+
+    def toggle_more(self) -> None:
+        """Open or close the "More" popup of folded actions (M)."""
+        if self.folded:
+            self.more_open = not self.more_open
+            self.app.rebuild()
+            # The keyboard goes into the popup (its first enabled button), and back to "More".
+            wanted = [e for n, e in self.placed if (n.startswith("more:") if self.more_open else n == "more") and e.is_enabled]
+            if wanted:
+                self.app.set_focus(wanted[0])
+
     def build_footer(self, rect: pygame.Rect, laid: list[list[tuple[ButtonSpec, str, int]]]) -> None:
         px = self.px
         gap = px(6)
-        for r, line in zip(rows(rect, [px(38)] * len(laid), px(6)), laid):
+        for r, line in zip(rows(rect, [self.button_h] * len(laid), px(6)), laid):
             natural = sum(w for _, _, w in line)
             free = r.w - gap * (len(line) - 1)
             x = r.x
@@ -288,7 +425,11 @@ class DashboardScene(Scene):
         self.bind(k.K_DOWN, "select the next key indicator", lambda: self.select(1))
         self.bind(k.K_PAGEUP, "previous levers", lambda: self.turn_page(-1))
         self.bind(k.K_PAGEDOWN, "next levers", lambda: self.turn_page(1))
-        self.bind(k.K_ESCAPE, "the title screen; the game stays in progress", self.back, label="Esc")
+        if self.folded:
+            self.bind(k.K_m, "more views: the folded buttons (" + ", ".join(b.key for b in self.folded) + ")", self.toggle_more)
+        if self.log_folded:
+            self.bind(k.K_v, "read this season's events (again: back to the key indicators)", self.toggle_log)
+        self.bind(k.K_ESCAPE, "close the More popup, else the title screen (the game stays in progress)", self.back, label="Esc")
 
     # -- painting ----------------------------------------------------------------------------
     def change_of(self, ind: Indicator) -> tuple[float, str] | None:
@@ -402,6 +543,9 @@ class DashboardScene(Scene):
         px = canvas.px
         cy = inner.centery
         name_w, lead_w = int(inner.w * 0.32), px(84)
+        if self.compact:  # a narrow panel: the class's name first, the sparkline where room is left
+            wanted = max(font(px(13), bold=True).size(p.title)[0] for p in self.panels) + px(8)
+            name_w = max(name_w, min(wanted, inner.w - lead_w - px(6)))
         canvas.text(surface, fit_text(panel.title, font(px(13), bold=True), name_w - px(6)), (inner.x, cy), size=13, bold=True, anchor="midleft")
         size = 15 if inner.h >= px(20) else 13
         self.paint_lead(canvas, surface, panel.lead, (inner.x + name_w, cy), lead_w, size)
@@ -444,7 +588,7 @@ class DashboardScene(Scene):
         palette = self.app.palette
         w, h = surface.get_size()
         pygame.draw.rect(surface, CARD, surface.get_rect(), border_radius=px(4))
-        row_h = px(26)
+        row_h = px(ROW_H)
         head = canvas.text(surface, "Key indicators", (px(8), px(3)), size=16, bold=True)
         canvas.text(surface, fit_text("click one (or Up/Down, W) for why it moved", font(px(12)), max(0, w - head.right - px(20))),
                     (head.right + px(10), head.centery), size=12, colour=MUTED, anchor="midleft")
@@ -494,9 +638,12 @@ class DashboardScene(Scene):
         if not self.listed:
             return
         self.selected = max(0, min(len(self.listed) - 1, self.selected + step))
-        self.table.repaint()
+        if self.table is not None:
+            self.table.repaint()
 
     def scroll_table(self, rows_: int) -> None:
+        if self.table is None:
+            return
         self.table_top = max(0, min(max(0, len(self.listed) - self.table_rows), self.table_top + rows_))
         self.selected = max(self.table_top, min(self.selected, self.table_top + self.table_rows - 1))
         self.table.repaint()
@@ -597,13 +744,26 @@ class DashboardScene(Scene):
             return True
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             return self.clicked(event.pos)
-        if event.type == pygame.MOUSEWHEEL and self.table.rect.collidepoint(pygame.mouse.get_pos()):
+        if event.type == pygame.MOUSEWHEEL and self.table is not None and self.table.rect.collidepoint(pygame.mouse.get_pos()) \
+                and not self.in_popup(pygame.mouse.get_pos()):
             self.scroll_table(-event.y)
             return True
         return False
 
+    def in_popup(self, pos: tuple[int, int]) -> bool:
+        return self.more_open and self.more_rect is not None and self.more_rect.collidepoint(pos)
+
     def clicked(self, pos: tuple[int, int]) -> bool:
-        """A click on a slider's track jumps there; on the gauge, a class or an indicator, the why view."""
+        """A click on a slider's track jumps there; on the gauge, a class or an indicator, the why
+        view. With the "More" popup open, a click outside it (and its button) only closes it."""
+        if self.more_open:
+            if self.in_popup(pos):
+                return False  # its buttons act
+            more = next((e for n, e in self.placed if n == "more"), None)
+            if more is None or not more.rect.collidepoint(pos):
+                self.toggle_more()
+                return True
+            return False
         for row in self.rows.values():
             slider = row.slider
             if row.locked or not slider.rect.collidepoint(pos):
@@ -617,11 +777,11 @@ class DashboardScene(Scene):
                 self.apply(row.name, snap(self.session, row.name, value))
                 return True
         for canvas in (self.gauge, self.classes, self.table):
-            variable = canvas.hit(pos)
+            variable = canvas.hit(pos) if canvas is not None else None
             if variable is not None:
                 if canvas is self.table:
                     self.selected = self.listed.index(next(i for i in self.listed if i.variable == variable))
-                    self.table.repaint()
+                    canvas.repaint()
                 self.open_why(variable)
                 return True
         return False
@@ -640,7 +800,7 @@ class DashboardScene(Scene):
         if s.is_over:
             from game.ui.scenes.debrief import DebriefScene
 
-            self.app.push(DebriefScene(self.app))
+            self.open_scene(DebriefScene(self.app))
             return
         started = time.perf_counter()
         season = s.next_season
@@ -658,7 +818,7 @@ class DashboardScene(Scene):
         report = ReportScene(self.app)
         report.started = started
         report.after_shown = self.autosave  # once the report is on screen, not before it
-        self.app.push(report)
+        self.open_scene(report)
 
     def autosave(self) -> None:
         """Autosave the season just played (with the player's name; not twice the same state);
@@ -696,23 +856,23 @@ class DashboardScene(Scene):
     def open_why(self, variable: str) -> None:
         from game.ui.scenes.why import WhyScene
 
-        self.app.push(WhyScene(self.app, variable))
+        self.open_scene(WhyScene(self.app, variable))
 
     def charts(self) -> None:
         from game.ui.scenes.charts import ChartsScene
 
-        self.app.push(ChartsScene(self.app))
+        self.open_scene(ChartsScene(self.app))
 
     def web(self) -> None:
         from game.ui.scenes.web import WebScene
 
-        self.app.push(WebScene(self.app, self.focused_variable()))
+        self.open_scene(WebScene(self.app, self.focused_variable()))
 
     def forecast(self) -> None:
         if not self.session.is_over:
             from game.ui.scenes.forecast import ForecastScene
 
-            self.app.push(ForecastScene(self.app))
+            self.open_scene(ForecastScene(self.app))
 
     def encyclopedia(self) -> None:
         focus = self.app.focus
@@ -724,16 +884,24 @@ class DashboardScene(Scene):
             entry = f"indicator:{self.focused_variable()}"
         from game.ui.scenes.encyclopedia import EncyclopediaScene
 
-        self.app.push(EncyclopediaScene(self.app, entry))
+        self.open_scene(EncyclopediaScene(self.app, entry))
 
     def save(self) -> None:
         from game.ui.scenes.saves import SavesScene
 
-        self.app.push(SavesScene(self.app, mode="save"))
+        self.open_scene(SavesScene(self.app, mode="save"))
+
+    def open_scene(self, scene: Scene) -> None:
+        """Show another view over the dashboard (the "More" popup is closed when it comes back)."""
+        self.more_open = False
+        self.app.push(scene)
 
     def back(self) -> None:
-        """Esc: the title screen; the game stays in progress (Continue comes back here)."""
-        if len(self.app.scenes) > 1:
+        """Esc: closes the "More" popup; else the title screen, the game staying in progress
+        (Continue comes back here)."""
+        if self.more_open:
+            self.toggle_more()
+        elif len(self.app.scenes) > 1:
             self.app.pop()
         else:
             from game.ui.scenes.title import TitleScene

@@ -1,6 +1,9 @@
 """One lever on the dashboard: its label (with a padlock where the scenario locks it), a slider,
 an entry for the exact number (or a choice's name), and its bounds, step and unit.
 
+In a small window the row is compact: tighter lines, and the bounds line only where the
+dashboard has room for it (the bounds stay in the tooltips and in a refusal's message).
+
 The row only shows values and turns what the player does into a candidate value; the scene
 sets it through ``session.set_lever``, which alone decides what is allowed.
 """
@@ -22,13 +25,18 @@ from game.ui.layout import columns, fit_text, rows
 from game.ui.palette import MUTED
 from game.ui.widgets.gauge import padlock
 
-# Heights (at 100 %) of a lever row's three lines and the gaps between and after them.
+# Heights (at 100 %) of a lever row's three lines and the gaps between and after them: the
+# full row, and the compact one of small windows.
 LABEL_H, CONTROL_H, RANGE_H, LINE_GAP, ROW_GAP = 23, 28, 20, 2, 8
+COMPACT = {"label": 21, "control": 26, "range": 19, "gap": 2, "row_gap": 5}
+FULL = {"label": LABEL_H, "control": CONTROL_H, "range": RANGE_H, "gap": LINE_GAP, "row_gap": ROW_GAP}
 
 
-def row_height(scale: float) -> int:
-    """The height of one lever row at ``scale``."""
-    return round((LABEL_H + CONTROL_H + RANGE_H + 2 * LINE_GAP + ROW_GAP) * scale)
+def row_height(scale: float, compact: bool = False, bounds: bool = True) -> int:
+    """The height of one lever row at ``scale`` (compact, with or without its bounds line)."""
+    h = COMPACT if compact else FULL
+    lines = h["label"] + h["gap"] + h["control"] + ((h["gap"] + h["range"]) if bounds else 0) + h["row_gap"]
+    return round(lines * scale)
 
 
 def lever_tooltip(session: Session, name: str) -> str:
@@ -67,7 +75,7 @@ class LeverRow:
     label: pygame_gui.elements.UILabel
     slider: pygame_gui.elements.UIHorizontalSlider
     entry: pygame_gui.elements.UITextEntryLine
-    bounds: pygame_gui.elements.UILabel
+    bounds: pygame_gui.elements.UILabel | None  # None where the compact row leaves it out
     lock: Canvas | None
     dirty: bool = False  # the entry was typed in and not yet applied
 
@@ -93,14 +101,18 @@ class LeverRow:
         return low + (x - left) / (right - left) * (high - low)
 
 
-def build_row(scene: Any, session: Session, name: str, rect: pygame.Rect, container: Any) -> LeverRow:
-    """Lay out lever ``name`` in ``rect`` and register its widgets with
-    ``scene`` (names ``lever:NAME``, ``slider:NAME``, ``entry:NAME``, ``bounds:NAME``, ``lock:NAME``)."""
+def build_row(scene: Any, session: Session, name: str, rect: pygame.Rect, container: Any,
+              compact: bool = False, bounds: bool = True) -> LeverRow:
+    """Lay out lever ``name`` in ``rect`` (full, or compact with or without its bounds line; see
+    :func:`row_height`) and register its widgets with ``scene`` (names ``lever:NAME``,
+    ``slider:NAME``, ``entry:NAME``, ``bounds:NAME``, ``lock:NAME``)."""
     px = scene.px
     lever = session.scenario.levers[name]
     locked = name in session.scenario.locked
     tip = lever_tooltip(session, name)
-    line1, _, line2, _, line3, _ = rows(rect, [px(LABEL_H), px(LINE_GAP), px(CONTROL_H), px(LINE_GAP), px(RANGE_H), px(ROW_GAP)])
+    h = COMPACT if compact else FULL
+    line1, _, line2, _, line3, _ = rows(rect, [px(h["label"]), px(h["gap"]), px(h["control"]), px(h["gap"]),
+                                               px(h["range"]) if bounds else 0, px(h["row_gap"])])
     lock_w = px(74) if locked else 0
     label_rect, lock_rect = columns(line1, [1.0, lock_w], px(6)) if locked else (line1, None)
     text_font = font(px(15))
@@ -117,7 +129,7 @@ def build_row(scene: Any, session: Session, name: str, rect: pygame.Rect, contai
 
         lock = scene.canvas(f"lock:{name}", lock_rect, paint, container=container)
         lock.set_tooltip(f"The scenario keeps {escape(lever.label)} at {escape(lever_text(session, name, lever.default))}.")
-    slider_rect, entry_rect = columns(line2, [1.0, px(110)], px(8))
+    slider_rect, entry_rect = columns(line2, [1.0, px(96 if compact else 110)], px(8))
     value = session.levers[name]
     slider = pygame_gui.elements.UIHorizontalSlider(slider_rect, float(value), (float(lever.min), float(lever.max)),
                                                     manager=scene.ui, container=container, click_increment=float(lever.step))
@@ -131,8 +143,10 @@ def build_row(scene: Any, session: Session, name: str, rect: pygame.Rect, contai
     if locked:
         slider.disable()
         entry.disable()
-    small = font(px(13))
-    allowed = f"locked at {lever_text(session, name, lever.default)}" if locked else lever_range(session, name)
-    bounds = scene.label(f"bounds:{name}", line3, fit_text(allowed, small, line3.w - px(4)), object_id="#small", container=container)
-    bounds.set_tooltip(tip, wrap_width=px(380))
-    return LeverRow(name, label, slider, entry, bounds, lock)
+    shown = None
+    if bounds:
+        small = font(px(13))
+        allowed = f"locked at {lever_text(session, name, lever.default)}" if locked else lever_range(session, name)
+        shown = scene.label(f"bounds:{name}", line3, fit_text(allowed, small, line3.w - px(4)), object_id="#small", container=container)
+        shown.set_tooltip(tip, wrap_width=px(380))
+    return LeverRow(name, label, slider, entry, shown, lock)
