@@ -17,6 +17,8 @@ from pygame_gui.core import ObjectID, UIElement
 from game.ui.canvas import Canvas, Painter
 
 if TYPE_CHECKING:
+    from game.rules.ruleset import Ruleset
+    from game.session import Session
     from game.ui.app import App
 
 Action = Callable[[], None]
@@ -41,8 +43,6 @@ class Scene:
     """A screen of the game. Subclasses set ``title`` and implement :meth:`build`."""
 
     title = ""
-    # A scene that needs a game in progress (the title screen does not).
-    needs_session = False
 
     def __init__(self, app: App) -> None:
         self.app = app
@@ -161,3 +161,14 @@ class Scene:
 def _mods_match(wanted: int, got: int) -> bool:
     want_ctrl, want_shift = bool(wanted & pygame.KMOD_CTRL), bool(wanted & pygame.KMOD_SHIFT)
     return want_ctrl == bool(got & pygame.KMOD_CTRL) and want_shift == bool(got & pygame.KMOD_SHIFT)
+
+
+class GameScene(Scene):
+    """A screen of the game in progress: its ``session`` and the rule set ``rs`` it plays."""
+
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+        if app.session is None:
+            raise RuntimeError(f"{type(self).__name__} needs a game in progress")
+        self.session: Session = app.session
+        self.rs: Ruleset = self.session.scenario.ruleset

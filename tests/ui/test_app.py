@@ -130,3 +130,13 @@ def test_an_error_screen_that_fails_too_is_left_to_main(make_app, monkeypatch) -
     app.push(BrokenScene(app))
     with pytest.raises(ValueError, match="fails as well"):
         run_frames(app, 5, [])
+
+
+def test_a_game_screen_without_a_game_says_so(make_app) -> None:
+    import pytest as _pytest
+
+    from game.ui.scenes.dashboard import DashboardScene
+
+    app = make_app()
+    with _pytest.raises(RuntimeError, match="DashboardScene needs a game in progress"):
+        DashboardScene(app)

@@ -29,7 +29,7 @@ from game.ui.chart import ChartLayout, ChartSeries, draw_column_readout, nearest
 from game.ui.fonts import font
 from game.ui.layout import columns, fit_text, inset, rows, wrap
 from game.ui.palette import INK, Palette
-from game.ui.scene import Scene
+from game.ui.scene import GameScene
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -159,13 +159,11 @@ class PickList:
             pygame.draw.rect(surface, palette.neutral, pygame.Rect(track.x, thumb_y, track.w, thumb_h))
 
 
-class ChartsScene(Scene):
+class ChartsScene(GameScene):
     title = "Charts"
-    needs_session = True
 
     def __init__(self, app: App, variables: list[str] | None = None) -> None:
         super().__init__(app)
-        self.session: Session = app.session
         rs = self.session.scenario.ruleset
         shown = [i.variable for i in indicators(rs)]
         entries = [("Indicators", v, label_of(rs, v)) for v in shown]

@@ -21,13 +21,13 @@ from game.report import (
 )
 from game.rules.models import Indicator
 from game.rules.ruleset import Ruleset
-from game.session import GameOver, LeverRejected, Session
+from game.session import GameOver, LeverRejected
 from game.ui.app import App
 from game.ui.canvas import Canvas
 from game.ui.fonts import font
 from game.ui.layout import columns, fit_text, fitting, inset, rows
 from game.ui.palette import CARD, INK, MUTED
-from game.ui.scene import Scene
+from game.ui.scene import GameScene, Scene
 from game.ui.widgets.gauge import arrow, paint_gauge, sparkline, trend_colour
 from game.ui.widgets.lever_row import LeverRow, build_row, row_height, snap
 
@@ -93,14 +93,11 @@ class ButtonSpec:
     primary: bool = False
 
 
-class DashboardScene(Scene):
+class DashboardScene(GameScene):
     title = "Season dashboard"
-    needs_session = True
 
     def __init__(self, app: App) -> None:
         super().__init__(app)
-        self.session: Session = app.session
-        self.rs = self.session.scenario.ruleset
         self.shown = indicators(self.rs)
         self.panels = class_panels(self.rs)
         self.headline = self.shown[0] if self.shown else None

@@ -17,24 +17,20 @@ from game.report import (
     TurningPoint, cause_sentence, cite, format_value, historical_ending, historical_path, history_rows,
     indicators, label_of, turning_points, verdict,
 )
-from game.session import Session
 from game.ui.app import App
 from game.ui.canvas import Canvas
 from game.ui.chart import ChartLayout, ChartSeries, paint_line_chart
 from game.ui.fonts import font
 from game.ui.layout import columns, fit_text, inset, rows
-from game.ui.scene import Scene
+from game.ui.scene import GameScene
 
 
-class DebriefScene(Scene):
+class DebriefScene(GameScene):
     title = "Debrief"
-    needs_session = True
 
     def __init__(self, app: App) -> None:
         super().__init__(app)
-        self.session: Session = app.session
         s = self.session
-        self.rs = s.scenario.ruleset
         shown = indicators(self.rs)
         self.headline = shown[0] if shown else None
         # Everything below is computed once: the game is over and does not change.

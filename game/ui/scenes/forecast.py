@@ -19,14 +19,13 @@ from game.forecast import Forecast, Range, forecast
 from game.report import format_value, indicators, rule_info
 from game.rules.models import Indicator
 from game.rules.season import Season
-from game.session import Session
 from game.ui.app import App
 from game.ui.canvas import Canvas
 from game.ui.chart import ChartBand, ChartSeries, paint_line_chart
 from game.ui.fonts import font
 from game.ui.layout import columns, fit_text, inset, rows
 from game.ui.palette import CARD, INK, Palette
-from game.ui.scene import Scene
+from game.ui.scene import GameScene
 from game.ui.scenes.charts import season_label
 
 RUNS = 200
@@ -42,13 +41,11 @@ def range_sentence(fmt: Callable[[float], str], r: Range) -> str:
     return f"between {low} and {high}, most likely {median}"
 
 
-class ForecastScene(Scene):
+class ForecastScene(GameScene):
     title = "Forecast"
-    needs_session = True
 
     def __init__(self, app: App) -> None:
         super().__init__(app)
-        self.session: Session = app.session
         self.shown: list[Indicator] = list(indicators(self.session.scenario.ruleset))
         self.cursor = 0
         self.top = 0

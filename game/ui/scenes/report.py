@@ -13,11 +13,10 @@ import pygame
 
 from game.report import SeasonReport, cause_lines, cause_sentence, format_value, rule_info, season_report
 from game.rules.season import Season
-from game.session import Session
 from game.ui.app import App
 from game.ui.fonts import font
 from game.ui.layout import columns, fit_text, fitting, inset, rows
-from game.ui.scene import Scene
+from game.ui.scene import GameScene
 from game.ui.widgets.richtext import Paragraph, RichText, Run
 
 # Number keys open the why view of the first nine causes.
@@ -38,15 +37,12 @@ class CauseLink:
     phrase: str
 
 
-class ReportScene(Scene):
+class ReportScene(GameScene):
     title = "Season report"
-    needs_session = True
 
     def __init__(self, app: App, turn: int | None = None) -> None:
         super().__init__(app)
-        self.session: Session = app.session
         self.turn = self.session.turn if turn is None else turn
-        self.rs = self.session.scenario.ruleset
         self.report: SeasonReport = season_report(self.session, self.turn)
         self.links: list[CauseLink] = []
         # Laid out and painted by the game itself: pygame_gui's HTML text box took 30-50 ms

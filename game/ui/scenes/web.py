@@ -24,7 +24,7 @@ from game.ui.canvas import Canvas
 from game.ui.fonts import font
 from game.ui.layout import columns, fit_text, inset, rows
 from game.ui.palette import CARD, INK, MUTED
-from game.ui.scene import Scene
+from game.ui.scene import GameScene
 from game.ui.scenes.why import effect_colour, kind_words, value_text
 
 # Inputs that never move within a game (parameters) or are the calendar are left out of the web.
@@ -66,16 +66,14 @@ def node_id(name: str, kind: str) -> str:
     return f"prev:{name}" if kind in ("prev", "prev_lever") else name
 
 
-class WebScene(Scene):
+class WebScene(GameScene):
     """The causal web around ``variable`` (None: the whole graph) in the season ``turn``."""
 
     title = "Causal web"
-    needs_session = True
 
     def __init__(self, app: App, variable: str | None = None, turn: int | None = None) -> None:
         super().__init__(app)
         session: Session = app.session
-        self.rs = session.scenario.ruleset
         self.model = session.model
         self.focus: str | None = variable if variable in self.model.index else None
         self.last_focus = self.focus or next((i.variable for i in self.rs.indicators if i.variable in self.model.index),
@@ -98,10 +96,6 @@ class WebScene(Scene):
             for inp in self.model.inputs[v]:
                 if inp.kind in ("variable", "prev", "lever", "prev_lever", "draw", "event"):
                     self._consumers.setdefault(inp.name, []).append((v, inp.kind))
-
-    @property
-    def session(self) -> Session:
-        return self.app.session
 
     # -- the graph (from the rules) ----------------------------------------------------------
     def inputs_of(self, name: str) -> list[tuple[str, str, str]]:

@@ -23,7 +23,7 @@ from game.ui.canvas import Canvas
 from game.ui.fonts import font
 from game.ui.layout import columns, fit_text, inset, rows
 from game.ui.palette import INK, MUTED, Palette
-from game.ui.scene import Scene
+from game.ui.scene import GameScene
 
 def escape(text: str) -> str:
     """``text`` safe inside pygame_gui's HTML (apostrophes left as they are)."""
@@ -175,16 +175,14 @@ def rule_html(session: Session, name: str, kind: str = "variable", heading: str 
     return "<br>".join(parts)
 
 
-class WhyScene(Scene):
+class WhyScene(GameScene):
     """Why ``variable`` moved in the season that produced ``history[turn]`` (default: the last)."""
 
     title = "Why it moved"
-    needs_session = True
 
     def __init__(self, app: App, variable: str, turn: int | None = None) -> None:
         super().__init__(app)
         session = app.session
-        self.rs = session.scenario.ruleset
         if variable not in session.model.index:
             variable = next(iter(i.variable for i in self.rs.indicators), session.model.variables[0])
         start = session.turn if turn is None else max(0, min(session.turn, turn))
@@ -197,10 +195,6 @@ class WhyScene(Scene):
         self._choices = self._variable_choices()
 
     # -- what is shown -----------------------------------------------------------------------
-    @property
-    def session(self) -> Session:
-        return self.app.session
-
     @property
     def subject(self) -> str:
         return self.trail[-1][0]
