@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: play test bench check clean
+.PHONY: play test test-fast lint bench check clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,16 @@ play: $(STAMP)
 	$(PY) main.py $(ARGS)
 
 test: $(STAMP)
+	$(PY) -m ruff check .
 	$(PY) -m pytest -q -n auto
+
+# The core alone (formula, rules, engine, session, saves, text mode): no window, no slow sweeps.
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -n auto -m "not ui and not slow"
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 check: $(STAMP)
 	$(PY) main.py check

@@ -10,8 +10,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -59,7 +59,8 @@ def main() -> None:
         print(f"load the file (read, parse, validate): median {median_ms(lambda: read_save(path)):.1f} ms")
         print(f"load_save with the scenario in hand (+ checks against the rules): median {median_ms(lambda: load_save(path, RULES, scenario=scenario)):.1f} ms")
         model = Model(scenario)
-        print(f"  and resume it as a session (the model compiled already): median {median_ms(lambda: load_save(path, RULES, scenario=scenario).resume(model)):.1f} ms")
+        resume_ms = median_ms(lambda: load_save(path, RULES, scenario=scenario).resume(model))
+        print(f"  and resume it as a session (the model compiled already): median {resume_ms:.1f} ms")
         print(f"load_save reading the rules from disk too: median {median_ms(lambda: load_save(path, RULES), 10):.1f} ms")
         print(f"  and resume it as a session, compiling the model: median {median_ms(lambda: load_save(path, RULES).resume(), 10):.1f} ms")
 

@@ -63,7 +63,7 @@ def key(k: int, mod: int = 0) -> list[pygame.event.Event]:
 def stats(name: str, ms: list[float], aim: float | None = None) -> None:
     ordered = sorted(ms)
     p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-    verdict = "" if aim is None else ("  (aim p95 <= %.1f ms: %s)" % (aim, "met" if p95 <= aim else "MISSED"))
+    verdict = "" if aim is None else f"  (aim p95 <= {aim:.1f} ms: {'met' if p95 <= aim else 'MISSED'})"
     print(f"{name:<34} n={len(ms):<4} p50 {statistics.median(ms):6.2f} ms   p95 {p95:6.2f} ms   max {max(ms):6.2f} ms{verdict}")
 
 

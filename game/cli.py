@@ -11,8 +11,9 @@ import json
 import os
 import secrets
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence, TextIO
+from typing import Any, TextIO
 
 from game.engine import RuleError
 from game.rules.problems import LoadError, Problem
@@ -41,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--text", action="store_true", help="play in the terminal even when a display is available")
     play.add_argument("--load", type=Path, metavar="SAVE", help="resume a saved game")
     play.add_argument("--branch-at", metavar="SEASON", help="play the scenario's historical policy up to SEASON (e.g. 1927-autumn) and take over from there")
-    play.add_argument("--on-changed", choices=("replay", "as-saved"), help="if the rules changed since the save: replay its levers under the new rules, or open it as saved (default: ask)")
+    play.add_argument("--on-changed", choices=("replay", "as-saved"),
+        help="if the rules changed since the save: replay its levers under the new rules, or open it as saved (default: ask)")
     play.add_argument("--player", default="", metavar="NAME", help="your name, recorded in saves")
     play.add_argument("--saves", type=Path, metavar="DIR", help="where saves and autosaves go (default: saves/)")
 
@@ -53,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--policy", metavar="history|PATH", help="lever values: 'history' (the scenario's own) or a policy TOML file")
     sim.add_argument("--seed", type=int, metavar="N")
     sim.add_argument("--out", type=Path, metavar="FILE", help="write the JSON here (default: standard output)")
-    sim.add_argument("--compare", action="store_true", help="print the model beside the scenario's historical series, year by year (the JSON goes to --out only)")
+    sim.add_argument("--compare", action="store_true",
+        help="print the model beside the scenario's historical series, year by year (the JSON goes to --out only)")
     sim.add_argument("--save", type=Path, metavar="PATH", help="also write the finished game as a save (to load, replay or check)")
 
     replay = sub.add_parser("replay", help="re-run a save's lever history from its scenario and seed; exit 0 only if every saved state is reproduced exactly")
@@ -129,7 +132,8 @@ def _check_one(target: Path, rules_root: Path) -> list[Problem]:
         return []
     if "ruleset" in doc.data or (target.parent / MANIFEST_FILE).exists():
         return _check_ruleset(target.parent)
-    return [Problem(display_name(target), 1, 1, "not a rule set file or a scenario: expected a [ruleset] or [scenario] table, or a file inside a rule set folder")]
+    return [Problem(display_name(target), 1, 1,
+            "not a rule set file or a scenario: expected a [ruleset] or [scenario] table, or a file inside a rule set folder")]
 
 
 def _is_save(target: Path) -> bool:

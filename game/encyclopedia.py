@@ -11,8 +11,8 @@ per entry: every sentence comes from the rules. Front ends format the :class:`Ar
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from game.report import cite, format_value, label_of
 from game.rules.models import Citation
@@ -51,7 +51,7 @@ class Article:
     russian: str = ""      # the word in Cyrillic, with its transliteration
     lead: str = ""         # a one-line definition, or the facts of a lever or variable
     body: tuple[str, ...] = ()
-    sources: tuple["Source", ...] = ()
+    sources: tuple[Source, ...] = ()
     related: tuple[Related, ...] = field(default=())
 
     @property

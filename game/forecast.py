@@ -19,11 +19,10 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
-from game.engine import GameState, Model, RuleError, step
-from game.engine import rng
+from game.engine import GameState, Model, RuleError, rng, step
 from game.session import Session
 
 # Salt for the forecast's seeds, so its random streams are not the game's own.

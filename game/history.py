@@ -4,8 +4,8 @@ historical series, with the deviation, the tolerance and whether each year's dir
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 from game.rules.models import Series
 from game.rules.season import Season

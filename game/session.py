@@ -8,8 +8,8 @@ methods. A rejected lever value or a failing season leaves the session exactly a
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 from game.engine import GameState, Model, initial_state, step
 from game.engine.explain import Explanation, explain
@@ -55,7 +55,7 @@ class Session:
 
     @classmethod
     def restore(cls, scenario: Scenario, seed: int, history: Sequence[GameState], levers: Mapping[str, float],
-                branch_at: str | None = None, model: Model | None = None) -> "Session":
+                branch_at: str | None = None, model: Model | None = None) -> Session:
         """A session over states already played (a loaded save): ``history[0]`` is the start.
         The states are taken as they are; nothing is recomputed."""
         if not history:
@@ -67,7 +67,7 @@ class Session:
         return session
 
     @classmethod
-    def branch(cls, scenario: Scenario, seed: int, at: str, model: Model | None = None) -> "Session":
+    def branch(cls, scenario: Scenario, seed: int, at: str, model: Model | None = None) -> Session:
         """Play ``scenario``'s historical policy up to season ``at`` and hand over: the player sets
         the levers of ``at`` (shown at what history did). Raises :class:`BranchRefused` for a
         scenario without history, a season it does not have, or a game history ended before it."""

@@ -95,3 +95,12 @@ def run_main(*argv: str, stdin: str = "", cwd: Path = ROOT) -> tuple[int, str]:
     finally:
         os.chdir(old)
     return status, out.getvalue()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test under tests/ui is marked ``ui``, so the core's tests can be run alone
+    (``make test-fast``: ``-m "not ui and not slow"``)."""
+    ui = ROOT / "tests" / "ui"
+    for item in items:
+        if ui in Path(item.path).parents:
+            item.add_marker(pytest.mark.ui)

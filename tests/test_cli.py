@@ -107,6 +107,7 @@ def test_simulate_does_not_overwrite_output_when_the_run_fails(tmp_path: Path) -
     assert status == 1 and out_file.read_text() == "precious"
 
 
+@pytest.mark.slow
 def test_same_seed_gives_identical_json_across_processes_and_hash_seeds() -> None:
     runs = [python("simulate", "--scenario", "hammurabi-reign", "--seed", "11", env={"PYTHONHASHSEED": seed}) for seed in ("0", "1", "12345")]
     assert all(r.returncode == 0 for r in runs), runs[0].stderr

@@ -13,6 +13,8 @@ from game.rules.ruleset import load_ruleset
 from scripts import fuzz
 from tests.conftest import RULES
 
+pytestmark = pytest.mark.slow
+
 # A fixed seed: the same few hundred inputs every run.
 SEED = 20250501
 

@@ -110,7 +110,7 @@ def test_duplicate_invariant_across_files_names_both_places(tmp_path: Path) -> N
     append(root / "mini" / "outcomes.toml", invariant("dry", 'condition = "water >= 0"'))
     problem = ruleset_problem(root / "mini")
     assert problem.file.endswith("outcomes.toml")
-    assert f"duplicate id 'dry': already defined at " in problem.message and f"model.toml:{first + 1}:1" in problem.message
+    assert "duplicate id 'dry': already defined at " in problem.message and f"model.toml:{first + 1}:1" in problem.message
 
 
 def test_invariants_use_mechanisms(tmp_path: Path) -> None:

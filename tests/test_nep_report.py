@@ -8,7 +8,7 @@ import io
 import pytest
 
 from game.history import Row, compare, format_comparison, year_of, yearly
-from game.report import cause_lines, history_rows, historical_ending, season_report, turning_points
+from game.report import cause_lines, historical_ending, history_rows, season_report, turning_points
 from game.rules.scenario import load_scenario
 from game.rules.season import Season
 from game.session import Session

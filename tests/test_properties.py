@@ -14,6 +14,8 @@ from game.rules.scenario import Scenario, available_scenarios, load_scenario
 from game.session import Session
 from tests.conftest import RULES
 
+pytestmark = pytest.mark.slow
+
 SCENARIOS = {ident: load_scenario(ident, RULES) for ident in available_scenarios(RULES)}
 
 

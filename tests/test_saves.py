@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from game.rules.problems import LoadError
 from game.rules.scenario import Scenario, load_policy, load_scenario
 from game.rules.season import Season
 from game.saves import (
-    AUTOSAVE_FOLDER, CURRENT_VERSION, SaveRefused, autosave, check_replay, list_saves, load_save, read_save, save_game,
+    AUTOSAVE_FOLDER,
+    CURRENT_VERSION,
+    SaveRefused,
+    autosave,
+    check_replay,
+    list_saves,
+    load_save,
+    save_game,
 )
 from game.saves.locate_json import locate_json
 from game.session import Session
@@ -23,7 +29,7 @@ from tests.conftest import RULES, build_scenario, lever, variable
 FIXTURES = Path(__file__).parent / "fixtures" / "saves"
 NEP = load_scenario("nep-1923-1930", RULES)
 STEADY = load_policy(FIXTURES / "steady-nep.toml", NEP)
-WHEN = datetime(2025, 3, 1, 12, 30, tzinfo=timezone.utc)
+WHEN = datetime(2025, 3, 1, 12, 30, tzinfo=UTC)
 
 
 def full_game(scenario: Scenario = NEP, seed: int = 1923) -> Session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from game.saves import load_save, save_game
 from game.session import Session
 from tests.conftest import build_scenario, lever, run_main, variable
 
-WHEN = datetime(2025, 3, 1, 12, 30, tzinfo=timezone.utc)
+WHEN = datetime(2025, 3, 1, 12, 30, tzinfo=UTC)
 
 
 @pytest.fixture

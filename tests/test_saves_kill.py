@@ -15,6 +15,8 @@ import pytest
 from game.saves import load_save, save_game
 from tests.test_saves import NEP, RULES, full_game
 
+pytestmark = pytest.mark.slow
+
 TRIALS = 200
 
 

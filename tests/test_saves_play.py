@@ -10,11 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from game.rules.scenario import load_scenario
 from game.saves import AUTOSAVE_FOLDER, list_saves, load_save
 from game.session import Session
 from game.text.play import play_text
-from tests.conftest import RULES, ROOT, build_scenario, lever, run_main, variable
+from tests.conftest import ROOT, RULES, build_scenario, lever, run_main, variable
 
 
 def prompts(scenario) -> int:
@@ -148,6 +150,7 @@ def python(*args: str, hashseed: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120)
 
 
+@pytest.mark.slow
 def test_replay_reproduces_a_game_in_other_processes_with_other_hash_seeds(tmp_path: Path) -> None:
     save = tmp_path / "nep.json"
     made = python("simulate", "--scenario", "nep-1923-1930", "--policy", "history", "--seed", "11", "--save", str(save), "--out", str(tmp_path / "sim.json"), hashseed="1")

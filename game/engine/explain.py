@@ -11,8 +11,8 @@ this season's variables are explained in turn, down the dependency graph.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from game.engine.model import Env, Input, Model
 from game.engine.state import GameState
@@ -28,7 +28,7 @@ class Cause:
     before: float
     after: float
     contribution: float
-    causes: tuple["Cause", ...] = ()
+    causes: tuple[Cause, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ invariants that do not hold, each with the season and the values involved.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 from game.engine.model import CompiledInvariant, Env, Fn, Model
 from game.engine.state import GameState
@@ -76,7 +76,8 @@ def _check_one(inv: CompiledInvariant, env: Env, season: str) -> Violation | Non
         return None
     tolerance = _tolerance(inv)
     balance = {"left": left, "right": right, "difference": left - right, **_inputs(inv, env)}
-    return Violation(inv.id, inv.invariant.title, season, f"left {left:.9g} and right {right:.9g} differ by {left - right:.3g} (tolerance {tolerance:g})", balance)
+    return Violation(inv.id, inv.invariant.title, season,
+        f"left {left:.9g} and right {right:.9g} differ by {left - right:.3g} (tolerance {tolerance:g})", balance)
 
 
 def _tolerance(inv: CompiledInvariant) -> float:

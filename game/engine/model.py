@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import ast
 import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
 
 from game.formula import Formula, expression_function, make_function, to_python
 from game.formula.compiler import as_float, item, load

@@ -9,7 +9,7 @@ rule, the season and the values, and no new state is made.
 from __future__ import annotations
 
 import math
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from game.engine import rng
 from game.engine.errors import RuleError

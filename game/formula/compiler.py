@@ -13,7 +13,8 @@ from __future__ import annotations
 import ast
 import copy
 import types
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from game.formula.functions import FUNCTIONS, PREV, safe_pow
 from game.formula.parser import Formula

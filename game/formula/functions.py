@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 PREV = "prev"  # prev(x): last season's value of x; resolved by the rules layer, not called
 

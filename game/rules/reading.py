@@ -128,7 +128,7 @@ MAX_DIGITS = 4300  # Python's limit on converting text to an integer (sys.get_in
 
 def long_number(text: str) -> tuple[int, int]:
     """Line and column of the first run of more than 4,300 digits (1, 1 if none is found)."""
-    match = re.search(r"[0-9_]{%d,}" % (MAX_DIGITS + 1), text)
+    match = re.search(rf"[0-9_]{{{MAX_DIGITS + 1},}}", text)
     if match is None:
         return 1, 1
     line = text.count("\n", 0, match.start()) + 1

@@ -12,15 +12,32 @@ import hashlib
 import keyword
 import math
 import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 from game.formula import FUNCTIONS, MAX_EXPONENT, PREV, Formula, FormulaError, did_you_mean, parse
 from game.rules.locate import Path
 from game.rules.models import (
-    DEFINITION_TABLES, FORMAT_VERSION, Citation, Draw, Ending, Event, Indicator, Invariant, Lever,
-    Manifest, Mechanism, Parameter, RuleFile, SocialClass, Term, Variable, Verdicts, Work,
+    DEFINITION_TABLES,
+    FORMAT_VERSION,
+    Citation,
+    Draw,
+    Ending,
+    Event,
+    Indicator,
+    Invariant,
+    Lever,
+    Manifest,
+    Mechanism,
+    Parameter,
+    RuleFile,
+    SocialClass,
+    Term,
+    Variable,
+    Verdicts,
+    Work,
 )
 from game.rules.problems import LoadError, Problem
 from game.rules.reading import Document, display_name, read_document, validate_partially
@@ -215,7 +232,9 @@ def _assemble(folder: FsPath, docs: list[tuple[Document, RuleFile]], content_has
     )
 
 
-def _check_manifest(folder: FsPath, docs: list[tuple[Document, RuleFile]], manifests: list[tuple[Manifest, Origin]], problems: list[Problem], broken: set[str]) -> Manifest | None:
+def _check_manifest(
+    folder: FsPath, docs: list[tuple[Document, RuleFile]], manifests: list[tuple[Manifest, Origin]], problems: list[Problem], broken: set[str]
+) -> Manifest | None:
     if not manifests and MANIFEST_MARK in broken:
         return None  # it is there, but invalid: already reported
     if not manifests:
@@ -223,7 +242,8 @@ def _check_manifest(folder: FsPath, docs: list[tuple[Document, RuleFile]], manif
         if (folder / MANIFEST_FILE).exists():
             problems.append(Problem(name, 1, 1, "missing the manifest: a [ruleset] table with id, name and format_version"))
         else:
-            problems.append(Problem(name, 1, 1, f"file not found: a rule set needs a {MANIFEST_FILE} with the manifest, a [ruleset] table with id, name and format_version"))
+            problems.append(Problem(name, 1, 1,
+                    f"file not found: a rule set needs a {MANIFEST_FILE} with the manifest, a [ruleset] table with id, name and format_version"))
         return None
     # The manifest belongs in ruleset.toml; any other [ruleset] table is a second one.
     manifests = sorted(manifests, key=lambda m: FsPath(m[1].doc.file).name != MANIFEST_FILE)
@@ -256,7 +276,7 @@ class RuleChecker:
         self.depends_on: dict[str, tuple[str, ...]] = {}
 
     @classmethod
-    def for_ruleset(cls, ruleset: Ruleset, origins: dict[tuple[str, str], Origin], problems: list[Problem]) -> "RuleChecker":
+    def for_ruleset(cls, ruleset: Ruleset, origins: dict[tuple[str, str], Origin], problems: list[Problem]) -> RuleChecker:
         """A checker over a loaded rule set, for definitions that come from elsewhere (a scenario)."""
         merged = {table: dict(getattr(ruleset, table)) for table in DEFINITION_TABLES}
         checker = cls(merged, {**ruleset.origins, **origins}, problems)
@@ -286,7 +306,8 @@ class RuleChecker:
                 self.problems.append(origin.problem(f"unknown variable '{indicator.variable}'{hint}", ("variable",), value=True))
             for index, name in enumerate(indicator.chart):
                 if name not in self.m["variables"] and name not in self.broken:
-                    self.problems.append(origin.problem(f"chart: unknown variable '{name}'{did_you_mean(name, self.m['variables'])}", ("chart", index), value=True))
+                    hint = did_you_mean(name, self.m["variables"])
+                    self.problems.append(origin.problem(f"chart: unknown variable '{name}'{hint}", ("chart", index), value=True))
             if any(len(digits) > 2 for digits in re.findall(r"\d+", indicator.format)):
                 # A width or precision of 100 or more is no display format (and a huge one would
                 # make the check itself build a huge string).
@@ -391,11 +412,13 @@ class RuleChecker:
             elif not on_step(lever.default, lever.min, lever.step):
                 self.err("levers", ident, f"default {lever.default:g} is not min plus a whole number of steps of {lever.step:g}", ("default",))
             if not on_step(lever.max, lever.min, lever.step):
-                self.err("levers", ident, f"max {lever.max:g} is not min plus a whole number of steps of {lever.step:g}: the slider could never reach it", ("max",))
+                self.err("levers", ident,
+                    f"max {lever.max:g} is not min plus a whole number of steps of {lever.step:g}: the slider could never reach it", ("max",))
             if lever.choices is not None:
                 count = round((lever.max - lever.min) / lever.step) + 1
                 if len(lever.choices) != count:
-                    self.err("levers", ident, f"{len(lever.choices)} choices for {count} possible values ({lever.min:g} to {lever.max:g} in steps of {lever.step:g})", ("choices",))
+                    self.err("levers", ident,
+                        f"{len(lever.choices)} choices for {count} possible values ({lever.min:g} to {lever.max:g} in steps of {lever.step:g})", ("choices",))
 
     def check_draws(self) -> None:
         for ident, d in self.m["draws"].items():
@@ -454,12 +477,14 @@ class RuleChecker:
             self.problems.append(origin.formula_problem(sub, FormulaError(message, *use_position(formula, name, "prev"))))
         for name in formula.exponent_names:
             param = self.m["parameters"].get(name)
+            where = use_position(formula, name, "exponent")
             if param is None:
                 ok = False
-                self.problems.append(origin.formula_problem(sub, FormulaError(f"the exponent '{name}' must be a parameter (a number fixed at load)", *use_position(formula, name, "exponent"))))
+                self.problems.append(origin.formula_problem(sub, FormulaError(f"the exponent '{name}' must be a parameter (a number fixed at load)", *where)))
             elif abs(param.value) > MAX_EXPONENT:
                 ok = False
-                self.problems.append(origin.formula_problem(sub, FormulaError(f"exponent parameter '{name}' = {param.value:g} is too large; at most {MAX_EXPONENT:g}", *use_position(formula, name, "exponent"))))
+                message = f"exponent parameter '{name}' = {param.value:g} is too large; at most {MAX_EXPONENT:g}"
+                self.problems.append(origin.formula_problem(sub, FormulaError(message, *where)))
         return ok
 
     def check_variables(self) -> None:
@@ -595,7 +620,8 @@ def check_event(checker: RuleChecker, ident: str, event: Event, table: str = "ev
             checker.check_refs(table, ident, sub, formula, names, "event")
     for target, text in event.effects.items():
         if target not in checker.m["variables"] and target not in checker.broken:
-            checker.err(table, ident, f"an effect must name a variable; '{target}' is not one{did_you_mean(target, checker.m['variables'])}", ("effects", target), value=False)
+            checker.err(table, ident, f"an effect must name a variable; '{target}' is not one{did_you_mean(target, checker.m['variables'])}",
+                ("effects", target), value=False)
             continue
         formula = checker.parse(table, ident, ("effects", target), text)
         if formula is not None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Callable, Mapping, TypeVar
+from typing import TypeVar
 
 from game.formula import MAX_EXPONENT, Formula, did_you_mean
 from game.rules.locate import Path
@@ -14,7 +15,16 @@ from game.rules.models import Ending, Event, Invariant, Lever, Policy, ScenarioF
 from game.rules.problems import LoadError, Problem
 from game.rules.reading import Document, display_name, read_model
 from game.rules.ruleset import (
-    RESERVED, Origin, Ruleset, RuleChecker, check_event, check_invariant, ending_names, load_ruleset, name_problem, on_step,
+    RESERVED,
+    Origin,
+    RuleChecker,
+    Ruleset,
+    check_event,
+    check_invariant,
+    ending_names,
+    load_ruleset,
+    name_problem,
+    on_step,
 )
 from game.rules.season import Season
 
@@ -88,7 +98,8 @@ def load_scenario(ref: str, rules_root: FsPath) -> Scenario:
     if not found:
         known = sorted(p.name for p in rules_root.iterdir() if p.is_dir() and (p / "ruleset.toml").exists()) if rules_root.is_dir() else []
         hint = did_you_mean(parsed.scenario.ruleset, known)
-        problems.append(doc.problem(("scenario", "ruleset"), f"no rule set '{parsed.scenario.ruleset}' in {display_name(rules_root)}{hint} (rule sets: {', '.join(known) or 'none'})", value=True))
+        problems.append(doc.problem(("scenario", "ruleset"),
+                f"no rule set '{parsed.scenario.ruleset}' in {display_name(rules_root)}{hint} (rule sets: {', '.join(known) or 'none'})", value=True))
         raise LoadError(problems)
     try:
         ruleset = load_ruleset(ruleset_folder)
@@ -106,7 +117,8 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
     last = start.plus(meta.seasons - 1)
     stem = doc.file.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".toml")
     if meta.id != stem:
-        problems.append(doc.problem(("scenario", "id"), f"id '{meta.id}' must equal the file name '{stem}' (players and instructors load scenarios by id)", value=True))
+        problems.append(doc.problem(("scenario", "id"),
+                f"id '{meta.id}' must equal the file name '{stem}' (players and instructors load scenarios by id)", value=True))
 
     def where(path: Path, message: str, value: bool = True) -> None:
         problems.append(doc.problem(path, message, value=value))
@@ -296,9 +308,11 @@ def _check_series(doc: Document, series: tuple[Series, ...], ruleset: Ruleset, p
     for index, entry in enumerate(series):
         path: Path = ("history", "series", index)
         if entry.variable not in ruleset.variables:
-            problems.append(doc.problem(path + ("variable",), f"unknown variable '{entry.variable}'{did_you_mean(entry.variable, ruleset.variables)}", value=True))
+            problems.append(doc.problem(path + ("variable",), f"unknown variable '{entry.variable}'{did_you_mean(entry.variable, ruleset.variables)}",
+                    value=True))
         if entry.source.work not in ruleset.works:
-            problems.append(doc.problem(path + ("source", "work"), f"unknown work '{entry.source.work}'{did_you_mean(entry.source.work, ruleset.works)}", value=True))
+            problems.append(doc.problem(path + ("source", "work"),
+                    f"unknown work '{entry.source.work}'{did_you_mean(entry.source.work, ruleset.works)}", value=True))
         form = "'1926'" if entry.year == "calendar" else "'1926-27'"
         for key in entry.values:
             match = _YEAR_KEY[entry.year].match(key)

@@ -18,7 +18,7 @@ class Season:
     quarter: int
 
     @classmethod
-    def parse(cls, text: str) -> "Season":
+    def parse(cls, text: str) -> Season:
         """``"1927-autumn"`` -> Season(1927, 3). Raises ValueError with the expected form."""
         match = _PATTERN.fullmatch(text) if isinstance(text, str) else None
         if not match:
@@ -29,12 +29,12 @@ class Season:
     def name(self) -> str:
         return SEASONS_OF_YEAR[self.quarter]
 
-    def plus(self, seasons: int) -> "Season":
+    def plus(self, seasons: int) -> Season:
         """The season ``seasons`` later (or earlier, if negative)."""
         total = self.year * 4 + self.quarter + seasons
         return Season(total // 4, total % 4)
 
-    def minus(self, other: "Season") -> int:
+    def minus(self, other: Season) -> int:
         """How many seasons ``other`` lies before this one."""
         return (self.year * 4 + self.quarter) - (other.year * 4 + other.quarter)
 

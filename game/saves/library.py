@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from game.rules.problems import LoadError
@@ -31,7 +31,7 @@ def autosave(session: Session, folder: Path | None = None, player: str = "", now
     """Save ``session`` as a new file in ``FOLDER/autosave/`` and then remove the oldest autosaves
     beyond the last ``keep`` — only once the new one is safely on disk. Raises :class:`OSError`
     (with every older autosave intact) when it cannot write."""
-    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
     target = (folder or default_saves_folder()) / AUTOSAVE_FOLDER
     stem = f"{moment:%Y%m%dT%H%M%S%f}Z-{session.scenario.id}-{session.state.season}"
     path = target / f"{stem}.json"
@@ -88,5 +88,5 @@ def list_saves(folder: Path | None = None) -> list[SaveEntry]:
                 continue
             m = save.metadata
             entries.append(SaveEntry(path, is_auto, save.scenario.id, m.scenario_title, m.season, m.turn, m.saved_at, m.player, m.ending))
-    good = sorted((e for e in entries if e.problem is None), key=lambda e: e.saved_at or datetime.min.replace(tzinfo=timezone.utc), reverse=True)
+    good = sorted((e for e in entries if e.problem is None), key=lambda e: e.saved_at or datetime.min.replace(tzinfo=UTC), reverse=True)
     return good + [e for e in entries if e.problem is not None]

@@ -39,7 +39,8 @@ def check_replay(loaded: LoadedSave) -> ReplayCheck:
             except (LeverRejected, RuleError) as err:
                 return ReplayCheck(turn - 1, numbers, f"{season}: the replay could not play this season: {err}")
             except GameOver:
-                return ReplayCheck(turn - 1, numbers, f"{season}: the replayed game had already ended ({session.state.ending or 'its last season'}); the save goes on")
+                return ReplayCheck(turn - 1, numbers,
+                    f"{season}: the replayed game had already ended ({session.state.ending or 'its last season'}); the save goes on")
         replayed = saved_state(session.model, session.state, session.history[turn - 1] if turn else None)
         difference = first_difference(saved, replayed)
         if difference is not None:

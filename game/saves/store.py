@@ -12,10 +12,11 @@ from __future__ import annotations
 import functools
 import json
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable, Literal, Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
@@ -29,7 +30,15 @@ from game.rules.ruleset import on_step
 from game.rules.scenario import Scenario, available_scenarios, load_scenario
 from game.saves.atomic import write_atomically
 from game.saves.format import (
-    CURRENT_VERSION, FORMAT, UPGRADES, Metadata, RulesRef, SavedLogEntry, SavedState, SaveV2, ScenarioRef,
+    CURRENT_VERSION,
+    FORMAT,
+    UPGRADES,
+    Metadata,
+    RulesRef,
+    SavedLogEntry,
+    SavedState,
+    SaveV2,
+    ScenarioRef,
 )
 from game.saves.json_text import JsonTooHard, read_json
 from game.saves.locate_json import locate_json
@@ -61,7 +70,7 @@ def to_save(session: Session, player: str = "", now: datetime | None = None) -> 
         metadata=Metadata(
             scenario_title=scenario.title,
             season=last.season if session.is_over else str(session.next_season),
-            turn=last.turn, saved_at=(now or datetime.now(timezone.utc)).astimezone(timezone.utc),
+            turn=last.turn, saved_at=(now or datetime.now(UTC)).astimezone(UTC),
             player=player, game_version=game_version(), ending=last.ending,
         ),
         ruleset=RulesRef(id=scenario.ruleset.id, hash=scenario.ruleset.content_hash),
@@ -170,7 +179,8 @@ def parse_save(name: str, text: str) -> SaveV2:
     if version > CURRENT_VERSION:
         raise LoadError([doc.problem(("version",), f"saved by a newer Smychka: format {version}, this version reads up to {CURRENT_VERSION}", value=True)])
     if version != CURRENT_VERSION and version not in UPGRADES:
-        raise LoadError([doc.problem(("version",), f"unknown save format version {version} (this version reads {min(UPGRADES, default=CURRENT_VERSION)} to {CURRENT_VERSION})", value=True)])
+        raise LoadError([doc.problem(("version",),
+                    f"unknown save format version {version} (this version reads {min(UPGRADES, default=CURRENT_VERSION)} to {CURRENT_VERSION})", value=True)])
     model: type[BaseModel] = SaveV2 if version == CURRENT_VERSION else UPGRADES[version][0]
     try:
         parsed: BaseModel = model.model_validate_json(text)

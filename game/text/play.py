@@ -15,8 +15,23 @@ from game.engine import RuleError
 from game.engine.explain import Cause, Explanation
 from game.history import format_comparison
 from game.report import (
-    CauseLine, cause_lines, cause_phrase, cause_sentence, cite, format_value, historical_ending, history_rows, indicators,
-    label_of, lever_range, lever_text, parse_lever_value, rule_info, season_report, turning_points, verdict,
+    CauseLine,
+    cause_lines,
+    cause_phrase,
+    cause_sentence,
+    cite,
+    format_value,
+    historical_ending,
+    history_rows,
+    indicators,
+    label_of,
+    lever_range,
+    lever_text,
+    parse_lever_value,
+    rule_info,
+    season_report,
+    turning_points,
+    verdict,
 )
 from game.rules.models import Indicator
 from game.rules.problems import LoadError

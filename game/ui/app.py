@@ -11,8 +11,9 @@ import os
 import sys
 import unicodedata
 import warnings
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 import pygame
 import pygame_gui

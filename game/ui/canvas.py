@@ -7,7 +7,8 @@ it drew and where (tests read what is on screen from it), and its clickable regi
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pygame
 import pygame_gui

@@ -3,7 +3,7 @@ and the UI scale, so nothing overlaps or is cut off at any allowed size."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import pygame
 

@@ -8,7 +8,6 @@ import pygame
 
 from game.ui.app import App
 
-
 HEADLESS_DRIVERS = ("offscreen", "dummy")
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from game.formula import FormulaError, expression_function, parse, to_python
 from game.formula.compiler import item

@@ -19,9 +19,10 @@ A test whose claim is the sources' but which the rules get wrong is kept, marked
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, TypeVar
+from typing import Any, TypeVar
 
 import pytest
 import tomli_w

@@ -14,6 +14,8 @@ from game.rules.scenario import load_scenario
 from scripts.no_easy_way_out import constant_policies, play_constant, settings
 from tests.conftest import RULES
 
+pytestmark = pytest.mark.slow
+
 SCENARIO = load_scenario("nep-1923-1930", RULES)
 MODEL = Model(SCENARIO)
 # The levers a player reaches for first; the others are varied together below.

@@ -12,7 +12,15 @@ from game.rules.problems import Problem
 from game.rules.reading import describe, display_name, key_path, read_document
 from game.rules.ruleset import load_ruleset
 from tests.rules.ruleskit import (
-    MINI, append, at, copy_mini, edit, only_problem, ruleset_problem, ruleset_problems, shown,
+    MINI,
+    append,
+    at,
+    copy_mini,
+    edit,
+    only_problem,
+    ruleset_problem,
+    ruleset_problems,
+    shown,
 )
 
 # --- files that cannot be read ---------------------------------------------------------------

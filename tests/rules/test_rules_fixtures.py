@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from game.rules.problems import LoadError
-from game.rules.problems import Problem
+from game.rules.problems import LoadError, Problem
 from game.rules.reading import read_document
 from game.rules.ruleset import load_ruleset
 from game.rules.scenario import load_policy, load_scenario
@@ -77,9 +76,10 @@ def test_the_mini_fixtures_are_valid() -> None:
 def test_type_errors_do_not_hide_reference_errors(tmp_path) -> None:
     """All problems at once: a wrongly typed entry is reported together with an unknown name in
     another entry, and references to the broken entry are not reported again as unknown."""
-    from tests.conftest import build_scenario, variable
-    from game.rules.problems import LoadError
     import pytest
+
+    from game.rules.problems import LoadError
+    from tests.conftest import build_scenario, variable
 
     with pytest.raises(LoadError) as caught:
         build_scenario(tmp_path, {
@@ -96,9 +96,10 @@ def test_type_errors_do_not_hide_reference_errors(tmp_path) -> None:
 
 
 def test_scenario_type_errors_and_reference_errors_come_together(tmp_path) -> None:
-    from tests.conftest import build_scenario, variable
-    from game.rules.problems import LoadError
     import pytest
+
+    from game.rules.problems import LoadError
+    from tests.conftest import build_scenario, variable
 
     with pytest.raises(LoadError) as caught:
         build_scenario(tmp_path, {"stock": variable("prev(stock)", initial=1)}, scenario_tables={
@@ -113,18 +114,20 @@ def test_scenario_type_errors_and_reference_errors_come_together(tmp_path) -> No
 
 
 def test_lever_max_off_its_steps_is_an_error(tmp_path) -> None:
-    from tests.conftest import build_scenario, lever, variable
-    from game.rules.problems import LoadError
     import pytest
+
+    from game.rules.problems import LoadError
+    from tests.conftest import build_scenario, lever, variable
 
     with pytest.raises(LoadError, match=r"levers.l.max: max 95 is not min plus a whole number of steps of 10"):
         build_scenario(tmp_path, {"x": variable("l")}, levers={"l": lever(default=0, hi=95, step=10)})
 
 
 def test_scenario_id_must_match_its_file_name(tmp_path) -> None:
-    from tests.conftest import build_scenario, variable
-    from game.rules.problems import LoadError
     import pytest
+
+    from game.rules.problems import LoadError
+    from tests.conftest import build_scenario, variable
 
     with pytest.raises(LoadError, match=r"scenario.id: id 'other' must equal the file name 't-game'"):
         build_scenario(tmp_path, {"x": variable(1)}, scenario={"id": "other"})

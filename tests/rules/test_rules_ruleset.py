@@ -13,7 +13,15 @@ from game.rules.problems import LoadError, Problem
 from game.rules.reading import display_name
 from game.rules.ruleset import RESERVED, Ruleset, load_ruleset, ruleset_warnings
 from tests.rules.ruleskit import (
-    MINI, append, at, copy_mini, edit, load_mini, ruleset_problem, ruleset_problems, shown,
+    MINI,
+    append,
+    at,
+    copy_mini,
+    edit,
+    load_mini,
+    ruleset_problem,
+    ruleset_problems,
+    shown,
 )
 
 # --- the valid mini rule set -----------------------------------------------------------------

@@ -7,14 +7,22 @@ from pathlib import Path
 import pytest
 
 from game.rules.models import Policy
-from game.rules.problems import LoadError
-from game.rules.problems import Problem
+from game.rules.problems import LoadError, Problem
 from game.rules.reading import display_name
 from game.rules.scenario import Scenario, load_policy, load_scenario, resolve_policy
 from game.rules.season import Season
 from tests.rules.ruleskit import (
-    FIXTURES, MINI_GAME, append, at, copy_rules, edit, load_mini_game, only_problem, scenario_problem,
-    scenario_problems, shown,
+    FIXTURES,
+    MINI_GAME,
+    append,
+    at,
+    copy_rules,
+    edit,
+    load_mini_game,
+    only_problem,
+    scenario_problem,
+    scenario_problems,
+    shown,
 )
 
 # --- the valid mini game ---------------------------------------------------------------------

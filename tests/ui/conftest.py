@@ -9,8 +9,8 @@ os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_VIDEO_DRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 
+from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Iterator  # noqa: E402
 
 import pygame  # noqa: E402
 import pytest  # noqa: E402
@@ -25,7 +25,7 @@ SCALES = [1.0, 1.5]
 
 
 @pytest.fixture
-def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator["type[App]"]:
+def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[type[App]]:
     """A factory of headless apps: ``make_app(size=(w, h), scale=1.0)``."""
     monkeypatch.setenv("SMYCHKA_CONFIG_DIR", str(tmp_path / "config"))
     apps: list[App] = []

@@ -3,7 +3,7 @@ default levers, and the whole NEP under the state's actual policy (history besid
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import pygame
 import pygame_gui
@@ -20,7 +20,7 @@ from tests.conftest import ROOT
 from tests.ui.conftest import SCALES, SIZES, click, key, save_png, settle
 
 
-@lru_cache(maxsize=None)
+@cache
 def finished(ident: str, historical: bool) -> Session:
     """``ident`` played to its end: the scenario's default levers, or its historical policy."""
     scenario = load_scenario(ident, ROOT / "rules")

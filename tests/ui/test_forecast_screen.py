@@ -9,8 +9,8 @@ from game.forecast import forecast
 from game.report import format_value
 from game.ui.inspect import cut_off, find, overlaps, visible_texts
 from game.ui.scenes.forecast import AHEAD, RUNS, ForecastScene, range_sentence
-from tests.ui.conftest import SCALES, SIZES, click, key, save_png, settle
 from tests.test_forecast import until_summer_next
+from tests.ui.conftest import SCALES, SIZES, click, key, save_png, settle
 from tests.ui.test_charts import canvas_texts, open_scene, played
 
 

@@ -4,7 +4,6 @@ asks before overwriting; autosave on quit; taking over from history in the scena
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 

@@ -10,9 +10,9 @@ filter, Left/Right read the values of a season, Delete clears the chart, Esc bac
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Sequence
 
 import pygame
 import pygame_gui

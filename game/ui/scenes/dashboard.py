@@ -8,16 +8,26 @@ Everything shown comes from the session and the report layer; levers change only
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from typing import Any, Callable
+from typing import Any
 
 import pygame
 import pygame_gui
 
 from game.engine import RuleError
 from game.report import (
-    better_direction, compared_turn, format_value, indicators, label_of, lever_range, lever_text, parse_lever_value, rule_info, season_log,
+    better_direction,
+    compared_turn,
+    format_value,
+    indicators,
+    label_of,
+    lever_range,
+    lever_text,
+    parse_lever_value,
+    rule_info,
+    season_log,
 )
 from game.rules.models import Indicator
 from game.rules.ruleset import Ruleset
@@ -232,8 +242,11 @@ class DashboardScene(GameScene):
         self.gauge = self.canvas("gauge", gauge_rect, self.paint_gauge)
         self.gauge.set_tooltip(self.gauge_tooltip(), wrap_width=px(420))
         self.classes = self.canvas("classes", classes_rect, self.paint_classes)
-        self.classes.set_tooltip("Each class: its trust (or what stands for it) with its trend over the last seasons, and what describes it. Click a class for why its number moved.",
-                                 wrap_width=px(360))
+        self.classes.set_tooltip(
+            "Each class: its trust (or what stands for it) with its trend over the last seasons, and what describes it. "
+            "Click a class for why its number moved.",
+            wrap_width=px(360),
+        )
         middle, bottom = rows(rest, [1.0, 0.55], px(8))
         table_least = px(TABLE_HEAD + 3) + MIN_INDICATORS * px(ROW_H)
         self.log_folded = c and (middle.h < table_least or bottom.h < px(LOG_LEAST))

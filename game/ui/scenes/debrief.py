@@ -14,8 +14,17 @@ import pygame_gui
 
 from game.history import Row
 from game.report import (
-    TurningPoint, cause_sentence, cite, format_value, historical_ending, historical_path, history_rows,
-    indicators, label_of, turning_points, verdict,
+    TurningPoint,
+    cause_sentence,
+    cite,
+    format_value,
+    historical_ending,
+    historical_path,
+    history_rows,
+    indicators,
+    label_of,
+    turning_points,
+    verdict,
 )
 from game.ui.app import App
 from game.ui.canvas import Canvas

@@ -10,8 +10,8 @@ Keys: Up/Down choose an indicator, C its chart, Esc back to the dashboard.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
-from typing import Callable
 
 import pygame
 

@@ -15,8 +15,8 @@ from game.rules.ruleset import cached_rulesets
 from game.rules.scenario import Scenario, available_scenarios, load_scenario
 from game.rules.season import SEASONS_OF_YEAR
 from game.ui.app import App
-from game.ui.games import new_game
 from game.ui.fonts import font
+from game.ui.games import new_game
 from game.ui.layout import columns, fit_text, fitting, inset, rows
 from game.ui.scene import Scene
 

@@ -6,8 +6,8 @@ each cause a link into the why view; the season's events and chance draws.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pygame
 

@@ -20,8 +20,7 @@ import pygame_gui
 
 from game.engine import RuleError
 from game.rules.problems import LoadError
-from game.saves import (AUTOSAVE_FOLDER, LoadedSave, SaveEntry, SaveRefused, autosave, default_save_path, list_saves, load_save,
-                        save_game)
+from game.saves import AUTOSAVE_FOLDER, LoadedSave, SaveEntry, SaveRefused, autosave, default_save_path, list_saves, load_save, save_game
 from game.session import Session
 from game.ui.app import App
 from game.ui.fonts import font
@@ -89,7 +88,7 @@ def _when(moment: datetime | None) -> str:
 
 
 # The state each session was last autosaved (or loaded) at: no need to write it again.
-_autosaved: "weakref.WeakKeyDictionary[Session, object]" = weakref.WeakKeyDictionary()
+_autosaved: weakref.WeakKeyDictionary[Session, object] = weakref.WeakKeyDictionary()
 
 
 def autosave_game(app: App) -> str | None:

@@ -121,7 +121,8 @@ class SettingsScene(Scene):
 
         # Display: in a window or fullscreen.
         window_cell, full_cell = columns(cells[3][1], [1.0, 1.0], px(8))
-        self.window_button = self.button("windowed", window_cell, fitting(("In a window", "Window"), label_font, window_cell.w), lambda: self.choose_fullscreen(False),
+        self.window_button = self.button("windowed", window_cell, fitting(("In a window", "Window"), label_font, window_cell.w),
+            lambda: self.choose_fullscreen(False),
                                          tooltip="a window you can resize (at least 1024 × 640)")
         self.full_button = self.button("fullscreen", full_cell, "Fullscreen", lambda: self.choose_fullscreen(True),
                                        tooltip="the whole screen")

@@ -450,7 +450,7 @@ class WebScene(GameScene):
         for target in self.nodes.values():
             if target.kind != "variable":
                 continue
-            for ident, name, kind in self.inputs_of(target.name):
+            for ident, _name, kind in self.inputs_of(target.name):
                 if kind in ("variable", "lever") and ident in self.nodes:
                     contribution, share = self.link(ident, target.name)
                     out.append(Edge(ident, target.id, contribution, share))

@@ -25,6 +25,7 @@ from game.ui.layout import columns, fit_text, inset, rows
 from game.ui.palette import INK, MUTED, Palette
 from game.ui.scene import GameScene
 
+
 def escape(text: str) -> str:
     """``text`` safe inside pygame_gui's HTML (apostrophes left as they are)."""
     return _escape(text, quote=False)
@@ -388,7 +389,7 @@ class WhyScene(GameScene):
             widths.pop(0)
         if len(shown) < len(items):
             x = canvas.text(surface, "…" + CRUMB_SEPARATOR, (x, y), 14, MUTED, anchor="midleft").right
-        for k, (i, text) in enumerate(shown):
+        for i, text in shown:
             last = i == len(items) - 1
             text = fit_text(text, bold if last else f, max(canvas.px(40), avail - x))
             r = canvas.text(surface, text, (x, y), 14, INK if last else self.app.palette.focus, bold=last, anchor="midleft")

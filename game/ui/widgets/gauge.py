@@ -7,7 +7,7 @@ paper of the window; sizes are given at 100 % and scaled through the canvas.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import pygame
 
