@@ -235,11 +235,6 @@ def _policy(ref: str | None, scenario: Scenario) -> tuple[Mapping[str, float], .
     return load_policy(Path(ref), scenario)
 
 
-def simulate(scenario: Scenario, seed: int, policy: Sequence[Mapping[str, float]] | None) -> dict[str, Any]:
-    """Play ``scenario`` headless with ``policy`` (lever values per turn; None: the defaults)."""
-    return game_record(play_policy(scenario, seed, policy))
-
-
 def play_policy(scenario: Scenario, seed: int, policy: Sequence[Mapping[str, float]] | None) -> Session:
     """A game of ``scenario`` played to its end with ``policy`` (None: the default levers)."""
     session = Session(scenario, seed)

@@ -164,15 +164,6 @@ def key_path(path: Path) -> str:
     return out
 
 
-def validate(model: type[M], doc: Document, data: Any, problems: list[Problem], at: Path = ()) -> M | None:
-    """Validate ``data`` (found at key path ``at`` of ``doc``) as ``model``."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as err:
-        problems.extend(translate(err, model, doc, data, at))
-        return None
-
-
 def validate_partially(model: type[M], doc: Document, data: Any, problems: list[Problem]) -> tuple[M | None, dict[str, set[str | int]]]:
     """Validate ``data`` as ``model``; if that fails, report every problem and keep what is valid.
 

@@ -3,7 +3,7 @@ and the debrief draw their time series with this.
 
 The API, in short::
 
-    from game.ui.chart import ChartBand, ChartSeries, nearest_point, paint_line_chart, draw_readout
+    from game.ui.chart import ChartBand, ChartSeries, draw_column_readout, nearest_index, paint_line_chart
 
     def paint(canvas, surface):
         self.layout = paint_line_chart(
@@ -13,9 +13,9 @@ The API, in short::
             title="Harvest", y_label="million tonnes", x_labels=seasons,
             palette=app.palette, band=ChartBand(low, high, colour=0))
         if self.hover is not None:
-            draw_readout(canvas, surface, self.layout, self.hover, app.palette)
+            draw_column_readout(canvas, surface, self.layout, self.hover, app.palette)
 
-    # on MOUSEMOTION:  self.hover = nearest_point(self.layout, local_pos); canvas.repaint()
+    # on MOUSEMOTION:  self.hover = nearest_index(self.layout, local_pos); canvas.repaint()
 
 * :class:`ChartSeries` — ``label``, ``values`` (one per x position; ``None`` leaves a gap),
   ``colour`` (an index into ``palette.series``, a palette role name such as ``"history"``,
@@ -33,8 +33,6 @@ The API, in short::
   lines. Returns a :class:`ChartLayout` for hover look-ups. Every colour comes from ``palette``
   (the Okabe–Ito palette works as well as the standard one); every text is drawn with
   ``canvas.text`` so tests can read what the chart says.
-* :func:`nearest_point` — the data point nearest a canvas position (for tooltips/readouts);
-  :func:`draw_readout` draws a marker and a small box with the label and value.
 * :func:`nearest_index` — the x position nearest a canvas position; :func:`draw_column_readout`
   draws every series' value there (a season's readout, for hover or Left/Right keys).
 """
@@ -104,19 +102,6 @@ class ChartLayout:
         low, high = self.ranges.get(axis, self.ranges[0])
         share = 0.5 if high == low else (value - low) / (high - low)
         return round(self.plot.bottom - share * self.plot.h)
-
-
-@dataclass(frozen=True)
-class Readout:
-    """A data point under the pointer."""
-
-    series: int
-    index: int
-    label: str
-    x_label: str
-    value: float
-    text: str
-    pos: tuple[int, int]
 
 
 def resolve_colour(palette: Palette, colour: Colour) -> pygame.Color:
@@ -409,59 +394,6 @@ def _runs(items: Sequence) -> list[list[tuple[int, object]]]:
     if current:
         runs.append(current)
     return runs
-
-
-def nearest_point(layout: ChartLayout | None, pos: tuple[int, int], reach: int | None = None) -> Readout | None:
-    """The data point nearest ``pos`` (canvas coordinates): the x position nearest the pointer,
-    then the series whose point there is nearest vertically. None outside the plot (widened
-    by ``reach`` pixels) or where no series has a value."""
-    if layout is None or not layout.xs or not layout.points:
-        return None
-    reach = layout.plot.w // 40 + 6 if reach is None else reach
-    if not layout.plot.inflate(2 * reach, 2 * reach).collidepoint(pos):
-        return None
-    index = min(range(len(layout.xs)), key=lambda i: abs(layout.xs[i] - pos[0]))
-    best: tuple[int, int] | None = None
-    for si, pts in enumerate(layout.points):
-        p = pts[index] if index < len(pts) else None
-        if p is not None and (best is None or abs(p[1] - pos[1]) < best[1]):
-            best = (si, abs(p[1] - pos[1]))
-    if best is None:
-        return None
-    s = layout.series[best[0]]
-    value = s.values[index]
-    assert value is not None
-    text = s.format(value) if s.format else f"{value:,.3g}"
-    x_label = layout.x_labels[index] if index < len(layout.x_labels) else str(index)
-    point = layout.points[best[0]][index]
-    assert point is not None
-    return Readout(best[0], index, s.label, x_label, value, text, point)
-
-
-def draw_readout(canvas: Canvas, surface: pygame.Surface, layout: ChartLayout, readout: Readout, palette: Palette) -> pygame.Rect:
-    """A marker on the point and a box with the season, the series and its value, kept inside
-    the canvas; returns the box."""
-    px = canvas.px
-    colour = resolve_colour(palette, layout.series[readout.series].colour)
-    x, y = readout.pos
-    pygame.draw.line(surface, palette.grid, (x, layout.plot.y), (x, layout.plot.bottom), 1)
-    pygame.draw.circle(surface, colour, (x, y), px(5))
-    pygame.draw.circle(surface, CARD, (x, y), px(2))
-    f, bold = font(px(SMALL_SIZE)), font(px(TEXT_SIZE), bold=True)
-    limit = max(px(80), surface.get_width() // 2)
-    first = fit_text(f"{readout.x_label} · {readout.label}", f, limit)
-    box = pygame.Rect(0, 0, max(f.size(first)[0], bold.size(readout.text)[0]) + px(14), f.get_linesize() + bold.get_linesize() + px(8))
-    box.bottomleft = (x + px(10), y - px(8))
-    if box.right > surface.get_width() - 2:
-        box.right = x - px(10)
-    if box.top < 2:
-        box.top = y + px(10)
-    box.clamp_ip(surface.get_rect())
-    pygame.draw.rect(surface, CARD, box, border_radius=px(4))
-    pygame.draw.rect(surface, colour, box, max(1, px(1)), border_radius=px(4))
-    canvas.text(surface, first, (box.x + px(7), box.y + px(4)), SMALL_SIZE, INK)
-    canvas.text(surface, readout.text, (box.x + px(7), box.y + px(4) + f.get_linesize()), TEXT_SIZE, INK, bold=True)
-    return box
 
 
 def nearest_index(layout: ChartLayout | None, pos: tuple[int, int], reach: int | None = None) -> int | None:

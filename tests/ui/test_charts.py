@@ -11,7 +11,7 @@ from game.report import format_value, label_of
 from game.rules.scenario import load_scenario
 from game.session import Session
 from game.ui.canvas import Canvas
-from game.ui.chart import ChartBand, ChartSeries, nearest_point, nice_ticks, paint_line_chart, tick_format
+from game.ui.chart import ChartBand, ChartSeries, nearest_index, nice_ticks, paint_line_chart, tick_format
 from game.ui.inspect import cut_off, find, overlaps, visible_texts
 from game.ui.scenes.charts import ChartsScene, presets
 from tests.conftest import RULES
@@ -219,9 +219,8 @@ def test_the_chart_painter_ticks_bands_gaps_and_readouts(make_app) -> None:
     assert {"T", "A", "B", "range", "units", "w", "z"} <= set(texts)
     layout = holder["layout"]
     assert layout.points[0][1] is None and layout.points[1][2] is None  # gaps stay gaps
-    hit = nearest_point(layout, layout.points[0][3])
-    assert hit is not None and hit.label == "A" and hit.value == 4.0
-    assert nearest_point(layout, (0, 0)) is None
+    assert nearest_index(layout, layout.points[0][3]) == 3
+    assert nearest_index(layout, (0, 0)) is None
 
 
 def test_an_unknown_chart_variable_is_a_located_problem(tmp_path) -> None:

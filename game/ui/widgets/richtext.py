@@ -124,13 +124,6 @@ class RichText:
     _drag: tuple[int, int] | None = field(default=None, repr=False)  # (mouse y, top) when the thumb was grabbed
 
     # -- content and scrolling ---------------------------------------------------------------
-    def set_content(self, paragraphs: Sequence[Paragraph]) -> None:
-        """New text: laid out again, scrolled to the top."""
-        self.paragraphs = paragraphs
-        self._layout = self._words = None
-        self.top = 0
-        self.repaint()
-
     def repaint(self) -> None:
         if self.canvas is not None and self.canvas.alive():
             self.canvas.repaint()
