@@ -24,6 +24,11 @@ FORBIDDEN_INTERNAL = {
     "game.saves": ("game.report", "game.text", "game.ui", "game.cli"),
     "game.report": ("game.text", "game.ui", "game.cli"),
     "game.text": ("game.ui", "game.cli"),
+    # Safe file access and safe printing sit below everything: every reader, writer and printer calls them.
+    "game.files": ("game.formula", "game.rules", "game.engine", "game.session", "game.report", "game.text", "game.ui", "game.cli",
+                   "game.saves", "game.forecast", "game.textsafe"),
+    "game.textsafe": ("game.formula", "game.rules", "game.engine", "game.session", "game.report", "game.text", "game.ui", "game.cli",
+                      "game.saves", "game.forecast", "game.files"),
 }
 # The pure core: no I/O, no clock, no global random, no windowing.
 IMPURE = ("random", "time", "datetime", "os", "pathlib", "io", "socket", "subprocess", "shutil", "tempfile", "pygame", "pygame_gui", "secrets", "sys")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from game.textsafe import escape_controls
+
 Severity = Literal["error", "warning"]
 
 
@@ -19,7 +21,9 @@ class Problem:
     severity: Severity = "error"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        """As printed: the file's name and the message with every control character escaped (a
+        name or a value quoted from a file cannot draw on the terminal or start a line)."""
+        return f"{escape_controls(self.file)}:{self.line}:{self.col}: {self.severity}: {escape_controls(self.message)}"
 
 
 class LoadError(Exception):

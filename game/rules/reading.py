@@ -8,6 +8,7 @@ pydantic's errors are translated into the project's words (what was expected, wh
 from __future__ import annotations
 
 import datetime
+import errno
 import functools
 import re
 import tomllib
@@ -19,6 +20,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from game.files import FileProblem, NotUtf8, decode_utf8, read_file
 from game.formula import did_you_mean
 from game.rules.locate import Locations, Path, find_duplicate, locate
 from game.rules.problems import Problem
@@ -50,39 +52,39 @@ def display_name(path: FsPath) -> str:
     """The file's name as messages show it: relative to the working directory when inside it."""
     try:
         return str(path.resolve().relative_to(FsPath.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside it; or a symbolic link loop, a NUL, no working directory
         return str(path)
 
 
 def read_document(path: FsPath, problems: list[Problem]) -> Document | None:
-    """Read and parse ``path``; on failure add a located problem and return None."""
+    """Read and parse ``path``; on failure add a located problem and return None. Only a regular
+    file of at most :data:`MAX_FILE_BYTES` is read (see :func:`game.files.read_file`)."""
     name = display_name(path)
     try:
-        if not path.exists():
-            problems.append(Problem(name, 1, 1, "file not found"))
-            return None
-        if path.is_dir():
-            problems.append(Problem(name, 1, 1, "is a folder, expected a .toml file"))
-            return None
-        raw = path.read_bytes()
-    except OSError as err:
-        problems.append(Problem(name, 1, 1, f"cannot read the file: {err.strerror or err}"))
-        return None
-    if len(raw) > MAX_FILE_BYTES:
-        problems.append(Problem(name, 1, 1, f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}"))
+        raw = read_file(path, MAX_FILE_BYTES, TOML_FILE)
+    except FileProblem as err:
+        problems.append(Problem(name, 1, 1, _read_problem(err)))
         return None
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        line_start = raw.rfind(b"\n", 0, err.start) + 1
-        # Columns count characters, as everywhere else: decode the (valid) start of the line.
-        col = len(raw[line_start: err.start].decode("utf-8")) + 1
-        byte = raw[err.start]
-        problems.append(Problem(name, line, col, f"not UTF-8 text (byte 0x{byte:02x}): TOML files must be saved as UTF-8"))
+        text = decode_utf8(raw)  # a byte-order mark (Windows editors write one) is not part of the text
+    except NotUtf8 as err:
+        problems.append(Problem(name, err.line, err.col, f"not UTF-8 text (byte 0x{err.byte:02x}): TOML files must be saved as UTF-8"))
         return None
-    # Editors on Windows may start a UTF-8 file with a byte-order mark; it is not part of the text.
-    return parse_document(name, text.removeprefix("\ufeff"), problems)
+    return parse_document(name, text, problems)
+
+
+TOML_FILE = "a rule, scenario or policy file"
+
+
+def _read_problem(err: FileProblem) -> str:
+    """A file that could not be read, in the words every rule file's problems use."""
+    if err.errno == errno.ENOENT:
+        return "file not found"
+    if err.errno == errno.EISDIR:
+        return "is a folder, expected a .toml file"
+    if err.errno in (errno.EFBIG, errno.EINVAL):
+        return err.reason  # its size and the limit, or what kind of thing it is
+    return f"cannot read the file: {err.reason}"
 
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")

@@ -9,6 +9,7 @@ problems, and nothing is written.
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import tomllib
@@ -21,6 +22,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from game.engine import GameState, LogEntry, Model, RuleError
+from game.files import FileProblem, NotUtf8, decode_utf8, read_file, write_file
 from game.formula import did_you_mean
 from game.rules.locate import Locations
 from game.rules.locate import Path as KeyPath
@@ -28,7 +30,6 @@ from game.rules.problems import LoadError, Problem
 from game.rules.reading import Document, describe, display_name, translate
 from game.rules.ruleset import on_step
 from game.rules.scenario import Scenario, available_scenarios, load_scenario
-from game.saves.atomic import write_atomically
 from game.saves.format import (
     CURRENT_VERSION,
     FORMAT,
@@ -105,8 +106,11 @@ def save_text(save: SaveV2) -> str:
 
 def save_game(session: Session, path: Path, player: str = "", now: datetime | None = None) -> Path:
     """Save ``session`` to ``path`` atomically: the old file stays whole until the new one is
-    complete on disk. Raises :class:`OSError` (with the old file intact) when it cannot write."""
-    write_atomically(path, save_text(to_save(session, player, now)))
+    complete on disk. Only a new file or an existing save is written (see
+    :func:`game.files.write_file`: never a file of another kind, a link, a device). Raises
+    :class:`OSError` (a :class:`game.files.FileProblem` saying why; the old file intact) when it
+    cannot or may not write."""
+    write_file(path, save_text(to_save(session, player, now)), may_replace=not_a_save)
     return path
 
 
@@ -138,26 +142,29 @@ def read_save(path: Path) -> SaveV2:
 
 
 def _save_text(path: Path) -> str:
-    """The text of the file at ``path``, if it can be a save (LoadError, located, if not)."""
+    """The text of the file at ``path``, if it can be a save (LoadError, located, if not). Only a
+    regular file of at most :data:`MAX_SAVE_BYTES` is read."""
     name = display_name(path)
     try:
-        if path.is_dir():
-            raise LoadError([Problem(name, 1, 1, "is a folder, expected a save file")])
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise LoadError([Problem(name, 1, 1, "file not found")]) from None
-    except OSError as err:
-        raise LoadError([Problem(name, 1, 1, f"cannot read the file: {err.strerror or err}")]) from None
-    if len(raw) > MAX_SAVE_BYTES:
-        raise LoadError([Problem(name, 1, 1, f"file is {len(raw):,} bytes; a save is at most {MAX_SAVE_BYTES:,}")])
+        raw = read_file(path, MAX_SAVE_BYTES, "a save file")
+    except FileProblem as err:
+        if err.errno in (errno.ENOENT, errno.EISDIR, errno.EFBIG, errno.EINVAL):
+            raise LoadError([Problem(name, 1, 1, err.reason)]) from None
+        raise LoadError([Problem(name, 1, 1, f"cannot read the file: {err.reason}")]) from None
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        line_start = raw.rfind(b"\n", 0, err.start) + 1
-        col = len(raw[line_start: err.start].decode("utf-8", errors="replace")) + 1
-        raise LoadError([Problem(name, line, col, f"damaged save: byte 0x{raw[err.start]:02x} is not UTF-8 text (a save is UTF-8 JSON)")]) from None
-    return text
+        return decode_utf8(raw)
+    except NotUtf8 as err:
+        raise LoadError([Problem(name, err.line, err.col, f"damaged save: byte 0x{err.byte:02x} is not UTF-8 text (a save is UTF-8 JSON)")]) from None
+
+
+def not_a_save(path: Path) -> str | None:
+    """Why the file at ``path`` must not be replaced by a save (None: it is a save, or empty)."""
+    try:
+        read_save(path)
+    except LoadError as err:
+        why = err.problems[0].message if err.problems else "it cannot be read"
+        return f"is not a Smychka save ({why}); nothing was overwritten"
+    return None
 
 
 def parse_save(name: str, text: str) -> SaveV2:

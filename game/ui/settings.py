@@ -8,6 +8,7 @@ player changes a setting.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from pathlib import Path
@@ -15,8 +16,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from game.files import FileProblem, NotUtf8, decode_utf8, plain_reason, read_file
 from game.saves.atomic import write_atomically
 from game.saves.json_text import JsonTooHard, read_json
+from game.textsafe import escape_controls, escape_path
 
 MIN_SIZE = (1024, 640)
 DEFAULT_SIZE = (1280, 720)
@@ -49,25 +52,32 @@ def settings_path() -> Path:
     return config_dir() / "settings.json"
 
 
+MAX_SETTINGS_BYTES = 1024 * 1024
+
+
 def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
-    """The saved settings, or the defaults and a message saying why the file could not be used."""
+    """The saved settings, or the defaults and a message saying why the file could not be used.
+    Only a regular file of at most :data:`MAX_SETTINGS_BYTES` is read (never a pipe or a device)."""
     path = path or settings_path()
+    shown = escape_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Settings(), None
-    except (OSError, UnicodeDecodeError) as err:
-        return Settings(), f"{path}: cannot read the settings ({err}); using the defaults"
+        text = decode_utf8(read_file(path, MAX_SETTINGS_BYTES, "a settings file"))
+    except FileProblem as err:
+        if err.errno == errno.ENOENT:
+            return Settings(), None
+        return Settings(), f"{shown}: cannot read the settings ({err.reason}); using the defaults"
+    except NotUtf8 as err:
+        return Settings(), f"{shown}:{err.line}:{err.col}: cannot read the settings (byte 0x{err.byte:02x} is not UTF-8 text); using the defaults"
     try:
         return Settings.model_validate(read_json(text)), None
     except json.JSONDecodeError as err:
-        return Settings(), f"{path}:{err.lineno}:{err.colno}: the settings are not valid JSON ({err.msg}); using the defaults"
+        return Settings(), f"{shown}:{err.lineno}:{err.colno}: the settings are not valid JSON ({err.msg}); using the defaults"
     except JsonTooHard as err:
-        return Settings(), f"{path}:{err.line}:{err.col}: the settings cannot be read ({err.reason}); using the defaults"
+        return Settings(), f"{shown}:{err.line}:{err.col}: the settings cannot be read ({err.reason}); using the defaults"
     except ValidationError as err:
         first = err.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "the file"
-        return Settings(), f"{path}: {where}: {first['msg']}; using the defaults"
+        return Settings(), escape_controls(f"{shown}: {where}: {first['msg']}; using the defaults")
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> str | None:
@@ -76,5 +86,5 @@ def save_settings(settings: Settings, path: Path | None = None) -> str | None:
     try:
         write_atomically(path, settings.model_dump_json(indent=1) + "\n")
     except OSError as err:
-        return f"cannot save the settings to {path}: {err.strerror or err}"
+        return f"cannot save the settings to {escape_path(path)}: {plain_reason(err)}"
     return None

@@ -59,20 +59,22 @@ def test_unreadable_file(tmp_path: Path) -> None:
         if os.access(target, os.R_OK):
             pytest.skip("running with rights that read any file (root)")
         problem = ruleset_problem(folder)
-        assert str(problem) == shown(target, 1, 1, "cannot read the file: Permission denied")
+        assert str(problem) == shown(target, 1, 1, "cannot read the file: permission denied")
     finally:
         target.chmod(0o644)
 
 
 def test_read_error_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The same path as an unreadable file, whoever runs the tests.
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    # The same path as an unreadable file, whoever runs the tests: every read goes through game.files.
+    import game.files
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    def refuse(path: object, *args: object) -> bytes:
+        raise game.files.FileProblem("permission denied", path, 13)
+
+    monkeypatch.setattr(reading, "read_file", refuse)
     problems: list[Problem] = []
     assert read_document(MINI / "model.toml", problems) is None
-    assert at(only_problem(problems)) == (1, 1, "cannot read the file: Permission denied")
+    assert at(only_problem(problems)) == (1, 1, "cannot read the file: permission denied")
 
 
 def test_file_over_the_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -80,7 +82,7 @@ def test_file_over_the_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     size = (MINI / "ruleset.toml").stat().st_size
     problems: list[Problem] = []
     assert read_document(MINI / "ruleset.toml", problems) is None
-    assert at(only_problem(problems)) == (1, 1, f"file is {size:,} bytes; the limit is 100")
+    assert at(only_problem(problems)) == (1, 1, f"file is {size:,} bytes; a rule, scenario or policy file is at most 100 bytes")
 
 
 # --- encodings -------------------------------------------------------------------------------
