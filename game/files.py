@@ -257,6 +257,19 @@ def write_file(path: str | os.PathLike[str], text: str, may_replace: MayReplace 
     files of earlier killed writes in the folder are removed first (see
     :func:`clean_stale_temporaries`)."""
     target = Path(path)
+    how = check_writable(target, may_replace)
+    if how == "written straight":
+        _write_straight(target, text, _stat_following(target))
+    else:
+        _write_atomically(target, text)
+    return how
+
+
+def check_writable(path: str | os.PathLike[str], may_replace: MayReplace | None = None) -> str:
+    """What :func:`write_file` would do with ``path``, without writing: ``"created"``,
+    ``"replaced"`` or ``"written straight"``; raises :class:`FileProblem` for what it would
+    refuse. (For a command that writes two files: check both before writing either.)"""
+    target = Path(path)
     why = name_problem(target)
     if why:
         raise FileProblem(why, target, errno.EINVAL)
@@ -270,40 +283,47 @@ def write_file(path: str | os.PathLike[str], text: str, may_replace: MayReplace 
         why = name_problem(target.name, new=True)
         if why:
             raise FileProblem(why, target, errno.EINVAL)
-        _write_atomically(target, text)
         return "created"
     mode = info.st_mode
     if stat.S_ISLNK(mode):
-        return _write_through_link(target, text)
+        followed = _stat_following(target)
+        if stat.S_ISFIFO(followed.st_mode) or (stat.S_ISCHR(followed.st_mode) and _may_open_device(followed)):
+            return "written straight"
+        if stat.S_ISCHR(followed.st_mode):
+            raise FileProblem(_other_device(followed), target, errno.EINVAL)
+        try:
+            points_to = os.readlink(target)
+        except OSError:
+            points_to = "?"
+        if points_to.startswith(("/proc/self/fd/", "/dev/fd/")):
+            raise FileProblem(f"is an open file of this program (a link to {points_to}); write - for standard output", target, errno.EINVAL)
+        raise FileProblem(f"is a symbolic link (to {points_to}); the game does not write through links: name the file itself, or another path",
+                          target, errno.EINVAL)
     if stat.S_ISREG(mode):
         if may_replace is not None and info.st_size > 0:
             why = may_replace(target)
             if why:
                 raise FileProblem(why, target, errno.EEXIST)
-        _write_atomically(target, text)
         return "replaced"
-    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
-        _write_straight(target, text, info)
+    if stat.S_ISFIFO(mode) or (stat.S_ISCHR(mode) and _may_open_device(info)):
         return "written straight"
+    if stat.S_ISCHR(mode):
+        raise FileProblem(_other_device(info), target, errno.EINVAL)
     raise FileProblem(f"is {_kind(mode)}, not a file: the game writes only to files, terminals, pipes and /dev/null", target, errno.EINVAL)
 
 
-def _write_through_link(link: Path, text: str) -> str:
+def _stat_following(link: Path) -> os.stat_result:
     try:
-        info = os.stat(link)
+        return os.stat(link)
+    except FileNotFoundError:
+        raise FileProblem("is a symbolic link to nothing; the game does not create files through links", link, errno.ENOENT) from None
     except (OSError, ValueError) as err:
-        if isinstance(err, FileNotFoundError):
-            raise FileProblem("is a symbolic link to nothing; the game does not create files through links", link, errno.ENOENT) from None
         raise _problem(err, link) from None
-    if stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode):
-        _write_straight(link, text, info)
-        return "written straight"
-    try:
-        points_to = os.readlink(link)
-    except OSError:
-        points_to = "?"
-    raise FileProblem(f"is a symbolic link (to {points_to}); the game does not write through links: name the file itself, or another path",
-                      link, errno.EINVAL)
+
+
+def _other_device(info: os.stat_result) -> str:
+    device = f"{os.major(info.st_rdev)}:{os.minor(info.st_rdev)}"
+    return f"is a device ({device}) other than a terminal or /dev/null: the game writes only to files, terminals, pipes and /dev/null"
 
 
 def _write_straight(path: Path, text: str, info: os.stat_result) -> None:
@@ -312,9 +332,7 @@ def _write_straight(path: Path, text: str, info: os.stat_result) -> None:
     devices does something by itself)."""
     is_fifo = stat.S_ISFIFO(info.st_mode)
     if not is_fifo and not _may_open_device(info):
-        device = f"{os.major(info.st_rdev)}:{os.minor(info.st_rdev)}"
-        raise FileProblem(f"is a device ({device}) other than a terminal or /dev/null: the game writes only to files, terminals, pipes and /dev/null",
-                          path, errno.EINVAL)
+        raise FileProblem(_other_device(info), path, errno.EINVAL)
     flags = os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)

@@ -52,6 +52,9 @@ class Session:
         self.redo_stack: list[tuple[GameState, dict[str, float]]] = []
         # The season the player took over from the scenario's historical policy (None: from the start).
         self.branch_at: str | None = None
+        # (rule set hash, scenario hash) of the rules the first seasons were played under, when a
+        # save was opened "as saved" under rules that changed since (None: all under these rules).
+        self.played_under: tuple[str, str] | None = None
 
     @classmethod
     def restore(cls, scenario: Scenario, seed: int, history: Sequence[GameState], levers: Mapping[str, float],

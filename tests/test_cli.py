@@ -44,7 +44,7 @@ def test_check_of_a_file_that_is_neither_rules_nor_scenario(tmp_path: Path) -> N
     stray = tmp_path / "stray.toml"
     stray.write_text("x = 1\n")
     status, out = run_main("check", str(stray))
-    assert status == 1 and "not a rule set file or a scenario" in out
+    assert status == 1 and "not a rule set file, a scenario or a policy" in out
 
 
 def test_check_of_a_missing_path() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -72,9 +73,18 @@ class Scenario:
 def scenario_path(ref: str, rules_root: FsPath) -> FsPath:
     """A scenario given as an id (``my-scenario``) or a path to a ``.toml`` file."""
     candidate = FsPath(ref)
-    if ref.endswith(".toml") or "/" in ref or candidate.exists():
+    if ref.endswith(".toml") or "/" in ref or _exists(candidate):
         return candidate
     return rules_root / SCENARIO_FOLDER / f"{ref}.toml"
+
+
+def _exists(path: FsPath) -> bool:
+    """Whether ``path`` exists; False for a name the file system cannot even look up (too long,
+    a NUL, a loop of links): reading it then says why."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def available_scenarios(rules_root: FsPath) -> list[str]:
@@ -85,7 +95,7 @@ def load_scenario(ref: str, rules_root: FsPath) -> Scenario:
     """Load scenario ``ref`` (id or path) and its rule set; raise :class:`LoadError` with every
     problem of both."""
     path = scenario_path(ref, rules_root)
-    if not path.exists() and not ref.endswith(".toml") and "/" not in ref:
+    if not _exists(path) and not ref.endswith(".toml") and "/" not in ref:
         known = available_scenarios(rules_root)
         raise LoadError([Problem(ref, 1, 1, f"no scenario '{ref}'{did_you_mean(ref, known)} (scenarios: {', '.join(known) or 'none'})")])
     problems: list[Problem] = []
@@ -115,6 +125,7 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
     meta = f.scenario
     start = Season.parse(meta.start)
     last = start.plus(meta.seasons - 1)
+    _check_calendar(doc, start, last, problems)
     stem = doc.file.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".toml")
     if meta.id != stem:
         problems.append(doc.problem(("scenario", "id"),
@@ -248,6 +259,17 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
     )
 
 
+def _check_calendar(doc: Document, start: Season, last: Season, problems: list[Problem]) -> None:
+    """Every season of a game, and the start state's (the season before the first), is written
+    with a four-digit year: the calendar runs from 0000-winter to 9999-autumn."""
+    if start.plus(-1).year < 0:
+        problems.append(doc.problem(("scenario", "start"), f"{start} is too early: a scenario starts in 0000-spring at the earliest "
+                                    "(its starting state is dated the season before)", value=True))
+    if last.year > 9999:
+        problems.append(doc.problem(("scenario", "seasons"), f"the game would run to {last.year}-{last.name}, past 9999-autumn, "
+                                    "the last season the calendar can write", value=True))
+
+
 def _scenario_endings(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Problem],
                       formulas: dict[tuple[str, ...], Formula]) -> dict[str, Ending]:
     """The scenario's own endings, checked like the rule set's, ahead of them."""
@@ -338,6 +360,12 @@ def resolve_policy(
             return False
         if not lever.min <= value <= lever.max:
             problems.append(doc.problem(path, f"{value:g} is outside {name}'s bounds {lever.min:g}..{lever.max:g}", value=True))
+            return False
+        if not on_step(value, lever.min, lever.step):
+            low = lever.min + math.floor((value - lever.min) / lever.step) * lever.step
+            near = " or ".join(f"{v:g}" for v in (low, low + lever.step) if lever.min <= v <= lever.max)
+            problems.append(doc.problem(path, f"{value:g} is not on a step of {name}: it moves in steps of {lever.step:g} from {lever.min:g}; "
+                                        f"try {near}", value=True))
             return False
         return True
 

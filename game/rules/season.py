@@ -39,4 +39,4 @@ class Season:
         return (self.year * 4 + self.quarter) - (other.year * 4 + other.quarter)
 
     def __str__(self) -> str:
-        return f"{self.year}-{self.name}"
+        return f"{self.year:04d}-{self.name}"  # four digits, as parse reads them (0999-spring)

@@ -7,10 +7,10 @@ a newer version than this code knows is refused with a message saying so.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 FORMAT: Final = "smychka-save"
 CURRENT_VERSION: Final = 2
@@ -19,6 +19,21 @@ SeasonId = Annotated[str, Field(pattern=r"^\d{4}-(winter|spring|summer|autumn)$"
 Hash = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 ByName = dict[str, float]
+
+
+def _in_utc(moment: datetime) -> datetime:
+    """A save's time as UTC: one without a time zone (written by hand, or by another program) is
+    taken as UTC, so that every save's time compares with every other's."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("a moment that, in UTC, falls outside the years 1 to 9999") from None
+
+
+SavedAt = Annotated[datetime, AfterValidator(_in_utc)]
+MAX_PLAYER: Final = 200  # characters of a player's name
 
 
 class _Strict(BaseModel):
@@ -68,8 +83,8 @@ class Metadata(_Strict):
     scenario_title: str
     season: SeasonId  # the season to be played next (the last one played when the game is over)
     turn: int = Field(ge=0)
-    saved_at: datetime
-    player: str = Field(max_length=200)
+    saved_at: SavedAt
+    player: str = Field(max_length=MAX_PLAYER)
     game_version: str
     ending: Name | None = None
 
@@ -103,7 +118,7 @@ class SaveV1(_Strict):
     version: Literal[1]
     title: str
     season: SeasonId
-    saved_at: datetime
+    saved_at: SavedAt
     ruleset: Name
     ruleset_hash: Hash
     scenario: Name

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import hashlib
 import json
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticSerializationError
 
 from game.engine import GameState, LogEntry, Model, RuleError
 from game.files import FileProblem, NotUtf8, decode_utf8, read_file, write_file
@@ -33,6 +35,7 @@ from game.rules.scenario import Scenario, available_scenarios, load_scenario
 from game.saves.format import (
     CURRENT_VERSION,
     FORMAT,
+    MAX_PLAYER,
     UPGRADES,
     Metadata,
     RulesRef,
@@ -66,16 +69,23 @@ def to_save(session: Session, player: str = "", now: datetime | None = None) -> 
     states = [saved_state(model, state, history[turn - 1] if turn else None) for turn, state in enumerate(history)]
     last = session.state
     scenario = session.scenario
+    ruleset_hash, scenario_hash = scenario.ruleset.content_hash, scenario.content_hash
+    if session.played_under is not None:
+        # Opened "as saved" under changed rules: the seasons before were played under other rules.
+        # Hashes of neither rules say so, and the game loads as one whose rules changed (never
+        # checked against bounds its first seasons were not played under).
+        ruleset_hash, scenario_hash = (_mixed(before, now) for before, now in zip(session.played_under, (ruleset_hash, scenario_hash)))
     return SaveV2(
         format=FORMAT, version=CURRENT_VERSION,
         metadata=Metadata(
             scenario_title=scenario.title,
             season=last.season if session.is_over else str(session.next_season),
             turn=last.turn, saved_at=(now or datetime.now(UTC)).astimezone(UTC),
-            player=player, game_version=game_version(), ending=last.ending,
+            player=_utf8(player)[:MAX_PLAYER], game_version=game_version(), ending=last.ending,
         ),
-        ruleset=RulesRef(id=scenario.ruleset.id, hash=scenario.ruleset.content_hash),
-        scenario=ScenarioRef(id=scenario.id, hash=scenario.content_hash, file=scenario.file),
+        ruleset=RulesRef(id=scenario.ruleset.id, hash=ruleset_hash),
+        # A file name that is not UTF-8 cannot be written in a save: the scenario is then found by id.
+        scenario=ScenarioRef(id=scenario.id, hash=scenario_hash, file=scenario.file if _utf8(scenario.file) == scenario.file else ""),
         seed=session.seed,
         branch_at=session.branch_at,
         lever_history=[session.levers_played(turn) for turn in range(1, len(history))],
@@ -99,6 +109,20 @@ def saved_state(model: Model, state: GameState, before: GameState | None) -> Sav
     )
 
 
+def _utf8(text: str) -> str:
+    """``text`` as a UTF-8 file can hold it: a lone surrogate (a byte of a name that was not UTF-8)
+    becomes U+FFFD."""
+    return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text) if any(0xD800 <= ord(c) <= 0xDFFF for c in text) else text
+
+
+def _mixed(before: str, now: str) -> str:
+    """The hash a save records for rules its seasons were played under only in part: ``now``
+    if they did not change, else one that matches no rules (so the save loads as 'rules changed')."""
+    if before == now:
+        return now
+    return hashlib.sha256(f"mixed:{before}:{now}".encode()).hexdigest()
+
+
 def save_text(save: SaveV2) -> str:
     """The JSON text of ``save`` (one key per line, so a problem's line says where it is)."""
     return save.model_dump_json(indent=1) + "\n"
@@ -110,17 +134,28 @@ def save_game(session: Session, path: Path, player: str = "", now: datetime | No
     :func:`game.files.write_file`: never a file of another kind, a link, a device). Raises
     :class:`OSError` (a :class:`game.files.FileProblem` saying why; the old file intact) when it
     cannot or may not write."""
-    write_file(path, save_text(to_save(session, player, now)), may_replace=not_a_save)
+    try:
+        text = save_text(to_save(session, player, now))
+        SaveV2.model_validate_json(text)  # what is written must read again
+    except (ValidationError, PydanticSerializationError, ValueError) as err:
+        raise FileProblem(f"this game cannot be written as a save ({_first_error(err)}); nothing was written") from None
+    write_file(path, text, may_replace=not_a_save)
     return path
+
+
+def _first_error(err: Exception) -> str:
+    if isinstance(err, ValidationError) and err.errors():
+        first = err.errors(include_url=False)[0]
+        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    return str(err).split("\n")[0]
 
 
 @functools.cache
 def game_version() -> str:
     """The game's version, as pyproject.toml declares it."""
     try:
-        with open(ROOT / "pyproject.toml", "rb") as handle:
-            return str(tomllib.load(handle)["project"]["version"])
-    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return str(tomllib.loads(read_file(ROOT / "pyproject.toml", 1 << 20, "pyproject.toml").decode("utf-8"))["project"]["version"])
+    except (OSError, KeyError, TypeError, ValueError):
         return "unknown"
 
 
@@ -301,7 +336,7 @@ class LoadedSave:
         """The lever history played again, from the scenario and seed, under the rules as they
         are now. Raises :class:`SaveRefused` naming the season when the new rules refuse it."""
         session = Session(self.scenario, self.save.seed, model)
-        session.branch_at = self.save.branch_at
+        session.branch_at = self.save.branch_at if self.save.branch_at in self.scenario.season_names() else None
         # A lever the rules no longer have is left out; every other value must still be allowed.
         policy = [{k: v for k, v in levers.items() if k in session.levers} for levers in self.save.lever_history]
         try:
@@ -324,7 +359,19 @@ class LoadedSave:
         than the saved game."""
         if self.turn > self.scenario.seasons:
             raise SaveRefused(f"the saved game has {self.turn} season(s) but {self.scenario.id} now has only {self.scenario.seasons}")
-        return self._restore(model or Model(self.scenario))
+        session = self._restore(model or Model(self.scenario))
+        if self.change is not None:
+            session.played_under = (self.save.ruleset.hash, self.save.scenario.hash)
+            # The levers being set go on only where the rules as they are now allow them.
+            session.levers = {name: lever.default for name, lever in self.scenario.levers.items()}
+            for name, value in self.save.levers.items():
+                try:
+                    session.set_lever(name, value)
+                except LeverRejected:
+                    pass  # its default is shown
+            if session.branch_at is not None and session.branch_at not in self.scenario.season_names():
+                session.branch_at = None  # a season the scenario no longer has
+        return session
 
     def _restore(self, model: Model) -> Session:
         fresh = Session(self.scenario, self.save.seed, model)
@@ -424,11 +471,11 @@ def check_save(save: SaveV2, scenario: Scenario, same_rules: bool) -> list[tuple
             out.append((("states", turn, "turn"), f"expected turn {turn}, found {state.turn}"))
     if save.metadata.turn != states[-1].turn:
         out.append((("metadata", "turn"), f"the game has {len(states) - 1} season(s) played, not {save.metadata.turn}"))
+    if not same_rules or out:
+        return out
     seasons = scenario.season_names()
     if save.branch_at is not None and save.branch_at not in seasons:
         out.append((("branch_at",), f"'{save.branch_at}' is not a season of {scenario.id} ({seasons[0]} to {seasons[-1]})"))
-    if not same_rules or out:
-        return out
     if len(states) - 1 > scenario.seasons:
         out.append((("states",), f"{len(states) - 1} seasons played; {scenario.id} has {scenario.seasons}"))
     for turn, state in enumerate(states):

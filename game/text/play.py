@@ -7,12 +7,14 @@ season report; at the end, the ending and its debrief.
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 from typing import Literal, TextIO
 
 from game.engine import RuleError
 from game.engine.explain import Cause, Explanation
+from game.files import name_problem, plain_reason
 from game.history import format_comparison
 from game.report import (
     CauseLine,
@@ -38,6 +40,7 @@ from game.rules.problems import LoadError
 from game.rules.season import Season
 from game.saves import autosave, default_save_path, read_save, save_game
 from game.session import LeverRejected, Session
+from game.textsafe import escape_controls, escape_path
 
 HELP = """Commands at a lever prompt:
   <number>     set this lever (a choice's name works too)
@@ -69,7 +72,7 @@ class TextGame:
         self.autosaved: object = session.state  # the state last autosaved (or loaded): no need to again
 
     def say(self, text: str = "") -> None:
-        self.out.write(text + "\n")
+        self.out.write(escape_controls(text, keep_lines=True) + "\n")  # text from files never drives the terminal
 
     def say_wrapped(self, text: str, indent: str = "") -> None:
         """A paragraph of prose, wrapped for an 88-column terminal."""
@@ -77,7 +80,7 @@ class TextGame:
             self.say(textwrap.fill(" ".join(paragraph.split()), width=88, initial_indent=indent, subsequent_indent=indent))
 
     def ask(self, prompt: str) -> str:
-        self.out.write(prompt)
+        self.out.write(escape_controls(prompt))
         self.out.flush()
         line = self.inp.readline()
         if not line:
@@ -114,21 +117,29 @@ class TextGame:
         try:
             path = autosave(self.session, self.saves, self.player)
         except OSError as err:
-            self.say(f"(Autosave failed: {err.strerror or err}. Your game goes on; try 'save PATH'.)")
+            self.say(f"(Autosave failed: {plain_reason(err)}. Your game goes on; try 'save PATH'.)")
             return
         self.autosaved = self.session.state
-        self.say(f"(Autosaved to {path}.)")
+        self.say(f"(Autosaved to {escape_path(path)}.)")
 
     def save(self, where: str) -> None:
-        path = Path(where).expanduser() if where else default_save_path(self.session, self.saves)
-        if path.exists() and not self.may_replace(path):
+        try:
+            path = Path(where).expanduser() if where else default_save_path(self.session, self.saves)
+        except RuntimeError:  # ~someone who has no home folder here
+            self.say(f"  Not saved: {escape_controls(where)} names the home folder of a user this machine does not know. Give another path.")
+            return
+        why = name_problem(path)
+        if why:
+            self.say(f"  Not saved: {why}. Nothing was written; give another name.")
+            return
+        if os.path.lexists(path) and not self.may_replace(path):
             return
         try:
             save_game(self.session, path, self.player)
         except OSError as err:
-            self.say(f"  Not saved: cannot write {path}: {err.strerror or err}. Nothing was overwritten.")
+            self.say(f"  Not saved: cannot write {escape_path(path)}: {plain_reason(err)}. Nothing was overwritten.")
             return
-        self.say(f"  Saved to {path}. Resume with: main.py play --load {path}")
+        self.say(f"  Saved to {escape_path(path)}. Resume with: main.py play --load {escape_path(path)}")
 
     def may_replace(self, path: Path) -> bool:
         """Whether this game may be saved over the file at ``path``: never over anything but a
@@ -137,7 +148,7 @@ class TextGame:
             old = read_save(path)
         except LoadError as err:
             why = err.problems[0].message if err.problems else "it cannot be read"
-            self.say(f"  Not saved: {path} is not a Smychka save ({why}). Nothing was overwritten; give another path.")
+            self.say(f"  Not saved: {escape_path(path)} is not a Smychka save ({why}). Nothing was overwritten; give another path.")
             return False
         meta = old.metadata
         who = f", played by {meta.player}" if meta.player else ""

@@ -263,7 +263,8 @@ def test_policy_loads(tmp_path: Path) -> None:
          "season[1].season: season 1927-spring is outside this scenario (1925-spring to 1927-winter)"),
         ('season = "1927-winter"', 'season = "1927-wintr"', 10, 10,
          "season[1].season: expected a season like '1927-autumn', found text \"1927-wintr\""),
-        ("pump = 20", "pump = 25", 7, 8, None),  # off-step values are allowed (the engine snaps them)
+        # Off-step values are refused here, located: the session would refuse them in mid-game (issue 10).
+        ("pump = 20", "pump = 25", 7, 8, "season[0].pump: 25 is not on a step of pump: it moves in steps of 10 from 0; try 20 or 30"),
         ("pump = 20", "pump = 20 x", 7, 11, "TOML syntax error: expected newline or end of document after a statement"),
         ("pump = 0", "pump = -10", 11, 8, "season[1].pump: -10 is outside pump's bounds 0..80"),
         ("pump = 0", "guard = 2", 11, 9, "season[1].guard: lever guard is locked at 1 in this scenario"),

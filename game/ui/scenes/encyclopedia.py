@@ -19,7 +19,9 @@ import pygame
 import pygame_gui
 
 from game import encyclopedia as enc
+from game.files import read_file
 from game.rules.problems import LoadError
+from game.rules.reading import MAX_FILE_BYTES, TOML_FILE
 from game.rules.ruleset import MANIFEST_FILE, Ruleset, load_ruleset
 from game.rules.scenario import available_scenarios, scenario_path
 from game.ui.app import App
@@ -38,8 +40,15 @@ def encyclopedia_ruleset(app: App) -> Ruleset:
     if app.session is not None:
         return app.session.scenario.ruleset
     folder = Path(app.rules_root) / most_played_ruleset(Path(app.rules_root))
-    stamp = max((f.stat().st_mtime_ns for f in folder.glob("*.toml")), default=0)
+    stamp = max((_mtime(f) for f in folder.glob("*.toml")), default=0)
     return _load(str(folder), stamp)
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except (OSError, ValueError):  # a link to nowhere, a loop: loading the rule set says what is wrong
+        return 0
 
 
 @lru_cache(maxsize=4)
@@ -54,9 +63,9 @@ def most_played_ruleset(rules_root: Path) -> str:
     counts: Counter[str] = Counter()
     for ident in available_scenarios(rules_root):
         try:
-            with scenario_path(ident, rules_root).open("rb") as handle:
-                named = tomllib.load(handle).get("scenario", {}).get("ruleset")
-        except (OSError, ValueError, AttributeError):  # a broken scenario: the picker says why
+            raw = read_file(scenario_path(ident, rules_root), MAX_FILE_BYTES, TOML_FILE)  # only a regular file: never a pipe
+            named = tomllib.loads(raw.decode("utf-8")).get("scenario", {}).get("ruleset")
+        except (OSError, ValueError, AttributeError, RecursionError):  # a broken scenario: the picker says why
             continue
         if isinstance(named, str) and (rules_root / named / MANIFEST_FILE).exists():
             counts[named] += 1

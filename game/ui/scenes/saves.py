@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 import unicodedata
 import weakref
-from datetime import datetime
+from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 from typing import Literal
@@ -22,6 +22,7 @@ from game.engine import RuleError
 from game.rules.problems import LoadError
 from game.saves import AUTOSAVE_FOLDER, LoadedSave, SaveEntry, SaveRefused, autosave, default_save_path, list_saves, load_save, save_game
 from game.session import Session
+from game.textsafe import escape_controls
 from game.ui.app import App
 from game.ui.fonts import font
 from game.ui.layout import columns, fit_text, inset, rows
@@ -84,7 +85,16 @@ def describe(entry: SaveEntry, small: int = 12) -> str:
 
 
 def _when(moment: datetime | None) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment is not None else "unknown time"
+    """A save's time in the player's time zone (a time without one is taken as UTC, as the save
+    format reads it); in UTC where the local calendar cannot hold it (around the years 1 and 9999)."""
+    if moment is None:
+        return "unknown time"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    except (OverflowError, ValueError, OSError):
+        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 # The state each session was last autosaved (or loaded) at: no need to write it again.
@@ -129,7 +139,7 @@ class AutosaveOnQuit:
     def __call__(self) -> None:
         message = autosave_game(self.app)
         if message:  # the window is closing: the terminal is the one place left to say it
-            print(f"smychka: {message}", file=sys.stderr)
+            print(f"smychka: {escape_controls(message)}", file=sys.stderr)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, AutosaveOnQuit) and other.app is self.app
