@@ -291,8 +291,9 @@ def cmd_schema(folder: Path, out: TextIO) -> int:
 
     targets = [folder / f"{name}.schema.json" for name in SCHEMAS]
     try:
-        for target in targets:  # every target is checked before any is written
-            check_writable(target, _not_a_schema)
+        for target in targets:  # every target is checked before any is written; schemas go to files only
+            if check_writable(target, _not_a_schema) == "written straight":
+                raise FileProblem("is a pipe or a device: schemas are written to files", target)
         for name, target in zip(SCHEMAS, targets):
             write_file(target, schema_text(name), _not_a_schema)
             out.write(f"wrote {escape_path(target)}\n")
@@ -375,13 +376,13 @@ def _outputs_refused(args: argparse.Namespace) -> str | None:
                if path is not None and str(path) != STDOUT]
     if str(args.save) == STDOUT:
         return "error: --save -: a save is written to a file, not to standard output"
+    if len(outputs) == 2 and os.path.abspath(outputs[0][1]) == os.path.abspath(outputs[1][1]):
+        return f"error: --save and --out name the same file ({escape_path(args.out)}); give each its own"
     for option, path, check in outputs:
         try:
             check_writable(path, check)
         except FileProblem as err:
             return f"error: {option} {escape_path(path)}: {err.reason}"
-    if len(outputs) == 2 and os.path.abspath(outputs[0][1]) == os.path.abspath(outputs[1][1]):
-        return f"error: --save and --out name the same file ({escape_path(args.out)}); give each its own"
     return None
 
 

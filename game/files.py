@@ -178,6 +178,10 @@ def read_file(path: str | os.PathLike[str], limit: int, what: str) -> bytes:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
     except FileProblem:
         raise
+    except FileNotFoundError as err:
+        if os.path.islink(path):
+            raise FileProblem(f"is a symbolic link to nothing ({os.readlink(path)}): file not found", path, errno.ENOENT) from None
+        raise _problem(err, path) from None
     except (OSError, ValueError) as err:
         raise _problem(err, path) from None
     try:

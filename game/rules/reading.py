@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import errno
 import functools
+import os
 import re
 import tomllib
 import types
@@ -50,9 +51,9 @@ class Document:
 
 def display_name(path: FsPath) -> str:
     """The file's name as messages show it: relative to the working directory when inside it."""
-    try:
-        return str(path.resolve().relative_to(FsPath.cwd().resolve()))
-    except (ValueError, OSError, RuntimeError):  # outside it; or a symbolic link loop, a NUL, no working directory
+    try:  # (links are not followed: a message names the path the user gave, not where it leads)
+        return str(FsPath(os.path.normpath(os.path.abspath(path))).relative_to(FsPath.cwd()))
+    except (ValueError, OSError):  # outside it; or a NUL, no working directory
         return str(path)
 
 
@@ -78,12 +79,10 @@ TOML_FILE = "a rule, scenario or policy file"
 
 def _read_problem(err: FileProblem) -> str:
     """A file that could not be read, in the words every rule file's problems use."""
-    if err.errno == errno.ENOENT:
-        return "file not found"
     if err.errno == errno.EISDIR:
         return "is a folder, expected a .toml file"
-    if err.errno in (errno.EFBIG, errno.EINVAL):
-        return err.reason  # its size and the limit, or what kind of thing it is
+    if err.errno in (errno.ENOENT, errno.EFBIG, errno.EINVAL):
+        return err.reason  # not found (or a link to nothing), its size and the limit, or what kind of thing it is
     return f"cannot read the file: {err.reason}"
 
 

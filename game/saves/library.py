@@ -3,11 +3,15 @@ a load dialog shows — every file in it, an unreadable one with its problem ins
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from game.files import FileProblem
 from game.rules.problems import LoadError
 from game.saves.store import ROOT, read_save, save_game
 from game.session import Session
@@ -33,6 +37,8 @@ def autosave(session: Session, folder: Path | None = None, player: str = "", now
     (with every older autosave intact) when it cannot write."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     target = (folder or default_saves_folder()) / AUTOSAVE_FOLDER
+    if target.is_symlink():  # the game names this folder, not the player: it never follows a link out of the saves folder
+        raise FileProblem(f"{target} is a symbolic link; autosaves go only into a real folder (remove the link)", target, errno.EINVAL)
     stem = f"{moment:%Y%m%dT%H%M%S%f}Z-{session.scenario.id}-{session.state.season}"
     path = target / f"{stem}.json"
     n = 1
@@ -48,9 +54,17 @@ def autosave(session: Session, folder: Path | None = None, player: str = "", now
     return path
 
 
+# An autosave's name: the moment it was saved (UTC, to the microsecond), the scenario, the season.
+AUTOSAVE_NAME = re.compile(r"^\d{8}T\d{12}Z-.+\.json$")
+
+
 def _autosaves(folder: Path) -> list[Path]:
-    """Autosave files, oldest first (their names start with the time they were saved)."""
-    return sorted(p for p in folder.glob("*.json") if not p.name.startswith("."))
+    """Autosave files, oldest first (their names start with the time they were saved): only
+    regular files named as :func:`autosave` names them — nothing else in the folder is ever removed."""
+    try:
+        return sorted(p for p in folder.glob("*.json") if AUTOSAVE_NAME.match(p.name) and stat.S_ISREG(p.lstat().st_mode))
+    except OSError:
+        return []
 
 
 @dataclass(frozen=True)

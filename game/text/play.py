@@ -8,6 +8,7 @@ season report; at the end, the ending and its debrief.
 from __future__ import annotations
 
 import os
+import stat
 import textwrap
 from pathlib import Path
 from typing import Literal, TextIO
@@ -132,8 +133,8 @@ class TextGame:
         if why:
             self.say(f"  Not saved: {why}. Nothing was written; give another name.")
             return
-        if os.path.lexists(path) and not self.may_replace(path):
-            return
+        if _is_regular(path) and not self.may_replace(path):
+            return  # (anything else but a new file is for save_game to write straight or refuse)
         try:
             save_game(self.session, path, self.player)
         except OSError as err:
@@ -407,6 +408,13 @@ class TextGame:
     def indicator_name(self) -> str:
         shown = indicators(self.rs)
         return shown[0].variable if shown else ""
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def _is_terminal(stream: TextIO) -> bool:
