@@ -47,6 +47,7 @@ from game.saves.format import (
 from game.saves.json_text import JsonTooHard, read_json
 from game.saves.locate_json import locate_json
 from game.session import GameOver, LeverRejected, Session
+from game.textsafe import escape_path
 
 MAX_SAVE_BYTES = 64 * 1024 * 1024
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -134,6 +135,9 @@ def save_game(session: Session, path: Path, player: str = "", now: datetime | No
     :func:`game.files.write_file`: never a file of another kind, a link, a device). Raises
     :class:`OSError` (a :class:`game.files.FileProblem` saying why; the old file intact) when it
     cannot or may not write."""
+    if _utf8(session.scenario.file) != session.scenario.file:
+        raise FileProblem(f"this game cannot be saved: its scenario's file name ({escape_path(session.scenario.file)}) is not UTF-8 text, "
+                          "so a save could not find it again; rename the file and start again", path)
     try:
         text = save_text(to_save(session, player, now))
         SaveV2.model_validate_json(text)  # what is written must read again
