@@ -12,6 +12,7 @@ import os
 import secrets
 import sys
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -111,7 +112,8 @@ def _argument_problem(args: argparse.Namespace) -> str | None:
     if len(player) > MAX_PLAYER:
         return f"error: --player: a player's name is at most {MAX_PLAYER} characters; this one has {len(player):,}"
     if name_problem(player, new=True) or any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in player):
-        return "error: --player: a player's name must be text without control characters (and valid UTF-8)"
+        shown = escape_controls(player[:60])
+        return f"error: --player '{shown}': a player's name must be text without control characters (and valid UTF-8)"
     for option in ("load", "out", "save", "saves", "rules"):
         value = getattr(args, option, None)
         if isinstance(value, Path):
@@ -232,7 +234,7 @@ def _check_policy(target: Path, rules_root: Path, scenario_ref: str | None) -> l
         refs = [scenario_ref]
     else:
         refs = available_scenarios(rules_root)
-    best: tuple[int, str, list[Problem]] | None = None
+    best: tuple[tuple[int, int], str, list[Problem]] | None = None
     for ref in refs:
         try:
             scenario = load_scenario(ref, rules_root)
@@ -244,8 +246,10 @@ def _check_policy(target: Path, rules_root: Path, scenario_ref: str | None) -> l
             load_policy(target, scenario)
         except LoadError as err:
             errors = [p for p in err.problems if p.severity == "error"]
-            if best is None or len(errors) < best[0]:
-                best = (len(errors), scenario.id, err.problems)
+            # The closest: the one whose levers it names, then the fewest problems.
+            rank = (sum("unknown lever" in p.message for p in errors), len(errors))
+            if best is None or rank < best[0]:
+                best = (rank, scenario.id, err.problems)
             continue
         return []
     if best is None:
@@ -573,13 +577,17 @@ def cmd_replay(path: Path, rules_root: Path, out: TextIO) -> int:
     who = f" by {escape_controls(save.metadata.player)}" if save.metadata.player else ""
     branch = f", branched from history at {save.branch_at}" if save.branch_at else ""
     out.write(f"{escape_path(path)}: {escape_controls(save.scenario.id)} (seed {save.seed}), {len(save.states) - 1} season(s) played{who}{branch}, "
-              f"saved {save.metadata.saved_at:%Y-%m-%d %H:%M} UTC\n")
+              f"saved {_stamp(save.metadata.saved_at)} UTC\n")
     if result.difference is not None:
         out.write(f"replay FAILED after {result.seasons} season(s) reproduced: {result.difference}\n")
         return 1
     out.write(f"replay ok: the lever history reproduces the start and all {result.seasons} season(s) exactly "
               f"({result.numbers:,} values, draws and events compared, with every log entry, random counter and ending)\n")
     return 0
+
+
+def _stamp(m: datetime) -> str:
+    return f"{m.year:04d}-{m.month:02d}-{m.day:02d} {m.hour:02d}:{m.minute:02d}"  # (strftime's %Y drops the zeros of year 1)
 
 
 # --- shared ----------------------------------------------------------------------------------

@@ -284,9 +284,10 @@ def check_writable(path: str | os.PathLike[str], may_replace: MayReplace | None 
     except (OSError, ValueError) as err:
         raise _problem(err, target) from None
     if info is None:
-        why = name_problem(target.name, new=True)
-        if why:
-            raise FileProblem(why, target, errno.EINVAL)
+        for part in _to_create(target):  # the file, and any folder on the way that does not exist yet
+            why = name_problem(part.name, new=True)
+            if why:
+                raise FileProblem(why, target, errno.EINVAL)
         return "created"
     mode = info.st_mode
     if stat.S_ISLNK(mode):
@@ -314,6 +315,16 @@ def check_writable(path: str | os.PathLike[str], may_replace: MayReplace | None 
     if stat.S_ISCHR(mode):
         raise FileProblem(_other_device(info), target, errno.EINVAL)
     raise FileProblem(f"is {_kind(mode)}, not a file: the game writes only to files, terminals, pipes and /dev/null", target, errno.EINVAL)
+
+
+def _to_create(path: Path) -> list[Path]:
+    """``path`` and those of its parents that do not exist (up to the first that does)."""
+    out = [path]
+    for parent in path.parents:
+        if os.path.lexists(parent):
+            break
+        out.append(parent)
+    return out
 
 
 def _stat_following(link: Path) -> os.stat_result:

@@ -92,9 +92,13 @@ def _when(moment: datetime | None) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     try:
-        return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+        return _stamp(moment.astimezone())
     except (OverflowError, ValueError, OSError):
-        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        return _stamp(moment.astimezone(UTC)) + " UTC"
+
+
+def _stamp(m: datetime) -> str:
+    return f"{m.year:04d}-{m.month:02d}-{m.day:02d} {m.hour:02d}:{m.minute:02d}"  # (strftime's %Y drops the zeros of year 1)
 
 
 # The state each session was last autosaved (or loaded) at: no need to write it again.
