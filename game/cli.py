@@ -36,8 +36,15 @@ DEFAULT_SCENARIOS = ("scissors-1923", "hammurabi-reign")
 DEFAULT_BRANCH_SCENARIO = "nep-1923-1930"
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, whose usage errors quote the arguments given: shown with their controls escaped."""
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        super()._print_message(escape_controls(message, keep_lines=True), file)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="main.py", description="Smychka: the worker-peasant alliance under the NEP, 1923-1930.")
+    parser = _Parser(prog="main.py", description="Smychka: the worker-peasant alliance under the NEP, 1923-1930.")
     parser.add_argument("--rules", type=Path, default=RULES, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 

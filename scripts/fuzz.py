@@ -1,4 +1,4 @@
-"""A mutation fuzzer over the shipped rule files, scenarios and saves.
+"""A mutation fuzzer over the shipped rule files, scenarios and saves, and the hostile environment.
 
 Each case takes one shipped file (or a save written by playing a shipped scenario), mutates it —
 byte flips, truncation, deleted, duplicated and swapped lines, swapped values and types, random
@@ -7,6 +7,12 @@ in-process under a watchdog. Every case must either load (and then play its firs
 with the engine's RuleError) or raise :class:`LoadError` whose problems all have a file, a line
 >= 1, a column >= 1 and a message. Anything else, or a load that takes longer than the watchdog
 allows, is a failure; failing inputs are kept under ``--keep`` to reproduce.
+
+Three more kinds try the machine around the files (scripts/fuzz_hostile.py): ``files`` (paths that
+are not regular files where the game reads or writes one), ``names`` (names the system or the
+locale refuse, in arguments, typed, on disk) and ``locale`` (ASCII and latin-1 terminals, random
+bytes typed). Each runs main.py in-process and must answer — accepted, or refused with a sentence —
+with no traceback, no raw control character, and no file changed that it was not asked to write.
 
     .venv/bin/python scripts/fuzz.py                    # 10,000 cases, both cores
     .venv/bin/python scripts/fuzz.py --cases 500 --seed 7 --jobs 1
@@ -43,10 +49,14 @@ from game.engine import Model, RuleError, initial_state, step  # noqa: E402
 from game.rules.problems import LoadError  # noqa: E402
 from game.rules.ruleset import MANIFEST_FILE, cached_rulesets  # noqa: E402
 from game.rules.scenario import Scenario, load_scenario  # noqa: E402
+from scripts import fuzz_hostile  # noqa: E402
 
 RULES = ROOT / "rules"
+# "loaded": the input was read (a hostile case: the command was accepted); "located error": it was
+# refused with a located problem (a hostile case: with a sentence); "failure": anything else.
 OUTCOMES = ("loaded", "located error", "failure")
-KINDS = ("rules", "scenario", "save")
+FILE_KINDS = ("rules", "scenario", "save")
+KINDS = (*FILE_KINDS, *fuzz_hostile.KINDS)
 WATCHDOG_SECONDS = 10.0
 
 
@@ -76,6 +86,7 @@ def targets(root: Path) -> list[Target]:
         out.append(Target("scenario", str(path.relative_to(root)), path.stem))
     for path in sorted((root / "saves").glob("*.json")):
         out.append(Target("save", str(path.relative_to(root)), ""))
+    out += [Target(kind, kind, "") for kind in fuzz_hostile.KINDS]  # the hostile environment: no file of its own to mutate
     return out
 
 
@@ -417,6 +428,29 @@ def run_case(target: Target, mutator: str, data: bytes, root: Path, keep: Path |
         path.write_bytes(original)
 
 
+def run_hostile_case(target: Target, mutator: str, rng: random.Random, root: Path, index: int, keep: Path | None) -> Outcome:
+    """A hostile-environment case (see scripts/fuzz_hostile.py) in a folder of its own, under the watchdog."""
+    case = root / "cases" / f"case-{index}"
+    case.mkdir(parents=True)
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, WATCHDOG_SECONDS)
+    try:
+        result, detail = fuzz_hostile.run_hostile(target.kind, mutator, rng, root, case)
+    except Hang:
+        result, detail = "failure", f"{mutator}: no answer within {WATCHDOG_SECONDS:g} s"
+    except Exception as err:  # noqa: BLE001 - the fuzzer's own harness failing is a failure too
+        tb = traceback.format_exception(type(err), err, err.__traceback__)
+        result, detail = "failure", "".join(tb[-4:]).strip()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        shutil.rmtree(case, ignore_errors=True)
+    if result == "failure" and keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        (keep / f"{len(list(keep.iterdir())):04d}-{target.kind}.txt").write_text(f"{mutator}\n{detail}\n")
+    return Outcome(target.kind, fuzz_hostile.class_of(target.kind, mutator), result, detail)
+
+
 def _failure(target: Target, mutator: str, data: bytes, detail: str, keep: Path | None) -> Outcome:
     if keep is not None:
         keep.mkdir(parents=True, exist_ok=True)
@@ -479,7 +513,8 @@ def plan(seed: int, cases: int, all_targets: list[Target], kinds: tuple[str, ...
     out = []
     for index in range(cases):
         kind = kinds[index % len(kinds)]  # the kinds in turn: each gets its third
-        out.append((index, rng.choice(by_kind[kind]), rng.choice(list(MUTATORS))))
+        mutators = list(MUTATORS) if kind in FILE_KINDS else fuzz_hostile.MUTATORS_OF[kind]
+        out.append((index, rng.choice(by_kind[kind]), rng.choice(mutators)))
     return out
 
 
@@ -487,18 +522,21 @@ def run_chunk(seed: int, chunk: list[tuple[int, Target, str]], keep: Path | None
     report = Report()
     with tempfile.TemporaryDirectory(prefix="smychka-fuzz-") as tmp:
         root = make_root(Path(tmp))
-        originals = {t.relative: (root / t.relative).read_bytes() for _, t, _ in chunk}
-        same_kind = {kind: tuple(raw for rel, raw in originals.items() if rel.endswith(".json") == (kind == "save")) for kind in ("rules", "scenario", "save")}
+        originals = {t.relative: (root / t.relative).read_bytes() for _, t, _ in chunk if t.kind in FILE_KINDS}
+        same_kind = {kind: tuple(raw for rel, raw in originals.items() if rel.endswith(".json") == (kind == "save")) for kind in FILE_KINDS}
         # Rule-file cases first and uncached (they change a rule set); then the others, with each
         # rule set read once.
         ordered = sorted(chunk, key=lambda c: c[1].kind != "rules")
         split = sum(1 for c in ordered if c[1].kind == "rules")
         for position, (index, target, mutator) in enumerate(ordered):
             rng = random.Random(f"{seed}:{index}")
-            data = mutate(rng, originals[target.relative], target.kind, mutator, same_kind[target.kind])
             if position == split:
                 cache = cached_rulesets()
                 cache.__enter__()
+            if target.kind not in FILE_KINDS:
+                report.add(run_hostile_case(target, mutator, rng, root, index, keep))
+                continue
+            data = mutate(rng, originals[target.relative], target.kind, mutator, same_kind[target.kind])
             report.add(run_case(target, mutator, data, root, keep))
         if split < len(ordered):
             cache.__exit__(None, None, None)
@@ -537,7 +575,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=multiprocessing.cpu_count())
     parser.add_argument("--keep", type=Path, default=None, metavar="DIR", help="write each failing input here")
-    parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS), help="which files to mutate (default: all)")
+    parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS),
+                        help="which files to mutate, which hostile environments to try (default: all)")
     args = parser.parse_args(argv)
     report = run(args.cases, args.seed, max(1, args.jobs), args.keep, tuple(args.kinds))
     print(report.text())

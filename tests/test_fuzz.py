@@ -40,6 +40,18 @@ def test_fast_slice_of_saves() -> None:
     assert outcomes["loaded"] > 0 and outcomes["located error"] > 0, outcomes
 
 
+def test_fast_slice_of_the_hostile_environment() -> None:
+    """Non-regular files, odd names and locales (scripts/fuzz_hostile.py): each case answered —
+    accepted or refused with a sentence — with nothing changed that was not asked."""
+    report = fuzz.run(cases=90, seed=SEED, kinds=("files", "names", "locale"))
+    assert report.total == 90
+    assert _failures(report) == []
+    for kind in ("files", "names", "locale"):
+        outcomes = report.by(0)[kind]
+        assert outcomes["loaded"] + outcomes["located error"] == 30, (kind, outcomes)
+    assert report.by(0)["files"]["located error"] > 0 and report.by(0)["locale"]["loaded"] > 0
+
+
 def test_a_save_with_a_huge_integer_gives_a_located_error(tmp_path: Path) -> None:
     """Found by the fuzzer: json refuses integers over 4,300 digits with a bare ValueError."""
     from game.saves import load_save
