@@ -133,7 +133,7 @@ class TextGame:
         if why:
             self.say(f"  Not saved: {why}. Nothing was written; give another name.")
             return
-        if _is_regular(path) and not self.may_replace(path):
+        if _is_file_or_folder(path) and not self.may_replace(path):
             return  # (anything else but a new file is for save_game to write straight or refuse)
         try:
             save_game(self.session, path, self.player)
@@ -410,11 +410,12 @@ class TextGame:
         return shown[0].variable if shown else ""
 
 
-def _is_regular(path: Path) -> bool:
+def _is_file_or_folder(path: Path) -> bool:
     try:
-        return stat.S_ISREG(os.lstat(path).st_mode)
+        mode = os.lstat(path).st_mode
     except (OSError, ValueError):
         return False
+    return stat.S_ISREG(mode) or stat.S_ISDIR(mode)
 
 
 def _is_terminal(stream: TextIO) -> bool:
