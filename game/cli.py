@@ -149,6 +149,8 @@ def _check_all(paths: Sequence[Path], rules_root: Path, out: TextIO, policy_scen
     problems: set[Problem] = set()
     checked = 0
     targets = list(paths) or _shipped(rules_root)
+    if not targets:
+        problems.add(Problem(display_name(rules_root), 1, 1, "no rule sets or scenarios here: give the folder that holds them"))
     for named in targets:
         found, empty = _expand(named)
         problems.update(empty)
@@ -166,8 +168,11 @@ def _check_all(paths: Sequence[Path], rules_root: Path, out: TextIO, policy_scen
 
 
 def _shipped(rules_root: Path) -> list[Path]:
-    sets = sorted(p for p in rules_root.iterdir() if p.is_dir() and (p / MANIFEST_FILE).exists()) if rules_root.is_dir() else []
-    scenarios = sorted((rules_root / SCENARIO_FOLDER).glob("*.toml"))
+    try:
+        sets = sorted(p for p in rules_root.iterdir() if p.is_dir() and (p / MANIFEST_FILE).exists()) if rules_root.is_dir() else []
+        scenarios = sorted((rules_root / SCENARIO_FOLDER).glob("*.toml"))
+    except OSError:  # not a folder that can be listed: said by the caller
+        return []
     return [*sets, *scenarios]
 
 

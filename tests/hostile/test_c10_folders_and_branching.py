@@ -99,3 +99,8 @@ def test_branch_at_a_season_the_default_scenario_has(tmp_path: Path) -> None:
                   stdin=b"quit\n")
     assert "The state's actual policy was played from 1923-autumn up to 1927-autumn" in result.out
     assert (ROOT / "rules" / "scenarios" / "nep-1923-1930.toml").exists()
+
+
+@pytest.mark.parametrize("rules", ["nowhere", "rules/scenarios", "README.md"])
+def test_check_of_a_rules_folder_with_nothing_in_it(tmp_path: Path, rules: str) -> None:
+    case(["--rules", rules, "check"], roots=[tmp_path], refused=True, says="no rule sets or scenarios here")
