@@ -448,7 +448,7 @@ def run_hostile_case(target: Target, mutator: str, rng: random.Random, root: Pat
     if result == "failure" and keep is not None:
         keep.mkdir(parents=True, exist_ok=True)
         (keep / f"{len(list(keep.iterdir())):04d}-{target.kind}.txt").write_text(f"{mutator}\n{detail}\n")
-    return Outcome(target.kind, fuzz_hostile.class_of(target.kind, mutator), result, detail)
+    return Outcome(target.kind, fuzz_hostile.class_of(target.kind, mutator), result, detail, played="accepted" if result == "loaded" else "")
 
 
 def _failure(target: Target, mutator: str, data: bytes, detail: str, keep: Path | None) -> Outcome:
@@ -488,10 +488,11 @@ class Report:
 
     def text(self) -> str:
         lines = [f"{self.total:,} mutated inputs in {self.seconds:.1f} s ({self.total / max(self.seconds, 1e-9):,.0f}/s)", ""]
+        width = max([16, *(len(k[1]) for k in self.counts)])
         for title, index in (("by file kind", 0), ("by mutation", 1)):
-            lines.append(f"{title:<18}" + "".join(f"{o:>15}" for o in OUTCOMES))
+            lines.append(f"{title:<{width + 2}}" + "".join(f"{o:>15}" for o in OUTCOMES))
             for name, c in sorted(self.by(index).items()):
-                lines.append(f"  {name:<16}" + "".join(f"{c[o]:>15,}" for o in OUTCOMES))
+                lines.append(f"  {name:<{width}}" + "".join(f"{c[o]:>15,}" for o in OUTCOMES))
             lines.append("")
         played = ", ".join(f"{kind} {how}: {n:,}" for (kind, how), n in sorted(self.played.items()))
         lines.append(f"loaded inputs, then played: {played}")
