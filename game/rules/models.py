@@ -136,7 +136,7 @@ class Parameter(Strict):
     """A number the formulas use, fixed for a game (a scenario may change it within min..max)."""
 
     value: Number
-    """The number."""
+    """The parameter's value, in its unit."""
     description: Text
     """What it means, in plain words."""
     unit: str = ""

@@ -25,20 +25,34 @@ def schemas() -> dict[str, dict[str, Any]]:
     """Each file kind's JSON Schema, by name."""
     out = {}
     for name, model in SCHEMAS.items():
-        schema = _finite(model.model_json_schema())
+        schema = _for_toml(model.model_json_schema())
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["title"] = f"Smychka: {TITLES[name]} (format_version {FORMAT_VERSION})"
         out[name] = schema
     return out
 
 
-def _finite(node: Any) -> Any:
-    """``node`` without the defaults JSON cannot write (an open bound's ``inf``)."""
-    if isinstance(node, dict):
-        return {k: _finite(v) for k, v in node.items() if not (k == "default" and isinstance(v, float) and not math.isfinite(v))}
+def _for_toml(node: Any) -> Any:
+    """``node`` as TOML files can meet it: without the defaults JSON cannot write (an open bound's
+    ``inf``), and without ``null`` (TOML has none: an optional key is simply left out), so that an
+    optional table is one schema, not "any of" it and null — validators then say what is wrong
+    inside it, not only that it matches neither."""
     if isinstance(node, list):
-        return [_finite(v) for v in node]
-    return node
+        return [_for_toml(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _for_toml(v) for k, v in node.items() if not (k == "default" and isinstance(v, float) and not math.isfinite(v))}
+    if out.get("default", 0) is None:
+        del out["default"]
+    options = out.get("anyOf")
+    if isinstance(options, list):
+        kept = [o for o in options if o != {"type": "null"}]
+        if len(kept) == 1:
+            del out["anyOf"]
+            out = {**kept[0], **out}
+        else:
+            out["anyOf"] = kept
+    return out
 
 
 def schema_text(name: str) -> str:
