@@ -251,7 +251,7 @@ def _divergence_text(report: Impact, width: int) -> list[str]:
     if d is None:
         return ["The two sides never differ: every season of every game is the same."]
     which = "the first season" if d.turn == 1 else f"season {d.turn}"
-    lines = _wrapped(f"They first differ in {d.season} ({which}), in the game with seed {d.seed} ({d.policy}):", width)
+    lines = _wrapped(f"They first differ in {d.season} ({which}), game with seed {d.seed} ({d.policy}):", width)
     if not d.differences and d.endings is not None:
         ending_a, ending_b = d.endings
         lines.append(f"  one game has ended: {report.a.name} {ending_a or 'no ending'}, {report.b.name} {ending_b or 'no ending'}")

@@ -136,8 +136,8 @@ def test_compare_reports_endings_the_first_difference_and_the_indicators(tmp_pat
                          "Each side played 4 game(s): seeds 1 to 4, policy history."]
     assert lines[lines.index("How the games end (number of games)") + 1:][:3] == [
         f"  {'':<52}{'mini':>13}{'deep-well':>13}", f"  {'The well runs dry':<52}{4:>13}{4:>13}", ""]
-    assert lines[lines.index("They first differ in 1925-spring (the first season), in the game with seed 1") + 1:][:2] == [
-        "  (history):", "  Water in the well: 108 -> 102 buckets; −5 (−5.0%)"]
+    assert lines[lines.index("They first differ in 1925-spring (the first season), game with seed 1 (history):") + 1] == (
+        "  Water in the well: 108 -> 102 buckets; −5 (−5.0%)")
     block = lines.index("Water in the well (buckets)")
     assert lines[block:block + 4] == ["Water in the well (buckets)", "  year              mini     deep-well   change",
                                       "  1925                63            56   −7 (−11%)", "  1926                 9             6   −2 (−28%)"]
@@ -206,3 +206,19 @@ def test_watch_is_offered_on_check_and_simulate(command: str) -> None:
 
     extra = ["--scenario", "x"] if command == "simulate" else []
     assert build_parser().parse_args([command, *extra, "--watch"]).watch
+
+
+def test_the_guide_shows_what_the_commands_really_print() -> None:
+    guide = (ROOT / "docs" / "MODDING.md").read_text(encoding="utf-8")
+
+    def block_after(command: str) -> list[str]:
+        start = guide.index(f"$ python main.py {command}\n") + len(f"$ python main.py {command}\n")
+        return guide[start: guide.index("```", start)].rstrip("\n").splitlines()
+
+    status, out = run_main("check", "long-memory")
+    assert block_after("check long-memory") == out.splitlines()
+    # (The figures are the NEP model's, refreshed by hand when it changes; the words must hold.)
+    shown = [line for line in block_after("compare --rules base --rules long-memory") if line.strip() != "..." and not any(c.isdigit() for c in line)]
+    assert len(shown) >= 5
+    status, out = run_main("compare", "--rules", "base", "--rules", "long-memory")
+    assert status == 0 and all(line in out.splitlines() for line in shown), [line for line in shown if line not in out.splitlines()]
