@@ -82,7 +82,7 @@ class Library:
         seen: set[str] = set()
         out = []
         for folder in self.folders:
-            key = _key(folder)
+            key = place_key(folder)
             if key not in seen:
                 seen.add(key)
                 out.append(folder)
@@ -95,8 +95,8 @@ class Library:
         seen: set[str] = set()
         for folder in self.folders:
             for place in (folder / ident, folder / f"{ident}.zip"):
-                if _is_rule_place(place) and _key(place) not in seen:
-                    seen.add(_key(place))
+                if _is_rule_place(place) and place_key(place) not in seen:
+                    seen.add(place_key(place))
                     found.append(place)
         return found
 
@@ -109,8 +109,8 @@ class Library:
         seen: set[str] = set()
         for folder in self.folders:
             for place in _entries(folder):
-                if _is_rule_place(place) and _key(place) not in seen:
-                    seen.add(_key(place))
+                if _is_rule_place(place) and place_key(place) not in seen:
+                    seen.add(place_key(place))
                     yield place
 
 
@@ -130,7 +130,8 @@ def _is_rule_place(place: Path) -> bool:
         return False
 
 
-def _key(place: Path) -> str:
+def place_key(place: Path) -> str:
+    """The same text for the same place however it is named (resolved when it can be)."""
     try:
         return str(place.resolve())
     except OSError:

@@ -40,7 +40,7 @@ from game.rules.models import (
     Verdicts,
     Work,
 )
-from game.rules.mods import MANIFEST_FILE, Library
+from game.rules.mods import MANIFEST_FILE, Library, place_key
 from game.rules.problems import LoadError, Problem
 from game.rules.reading import display_name
 from game.rules.season import Season
@@ -151,7 +151,7 @@ def load_ruleset(place: FsPath, library: Library | None = None) -> Ruleset:
 def _load_cached(place: FsPath, library: Library, chain: tuple[str, ...]) -> Ruleset:
     if _CACHE is None:
         return _load(place, library, chain)
-    key = (_resolved(place), *map(_resolved, library.folders))
+    key = (place_key(place), *map(place_key, library.folders))
     if key not in _CACHE:
         try:
             _CACHE[key] = _load(place, library, chain)
@@ -161,13 +161,6 @@ def _load_cached(place: FsPath, library: Library, chain: tuple[str, ...]) -> Rul
     if isinstance(found, LoadError):
         raise LoadError(found.problems)
     return found
-
-
-def _resolved(place: FsPath) -> str:
-    try:
-        return str(place.resolve())
-    except OSError:
-        return str(place)
 
 
 def _load(place: FsPath, library: Library, chain: tuple[str, ...]) -> Ruleset:
