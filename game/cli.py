@@ -138,7 +138,7 @@ def _check_all(paths: Sequence[Path], rules_root: Path, out: TextIO) -> int:
 def _shipped(rules_root: Path) -> list[Path]:
     """Everything under ``rules_root``: its rule sets, its mods (``mods/``) and its scenarios."""
     sets = sorted(p for p in rules_root.iterdir() if p.is_dir() and (p / MANIFEST_FILE).exists()) if rules_root.is_dir() else []
-    mods = list(Library((rules_root / MODS_FOLDER,)).places())
+    mods = list(Library.of(rules_root / MODS_FOLDER).places())
     scenarios = sorted((rules_root / SCENARIO_FOLDER).glob("*.toml"))
     return [*sets, *mods, *scenarios]
 
@@ -196,7 +196,7 @@ def _check_save(target: Path, rules_root: Path) -> list[Problem]:
 
 def _check_ruleset(place: Path, rules_root: Path, listing: TextIO | None = None) -> list[Problem]:
     try:
-        ruleset = load_ruleset(place, Library.around(place).with_first(rules_root, rules_root / MODS_FOLDER, place.parent))
+        ruleset = load_ruleset(place, Library.around(place, rules_root))
     except LoadError as err:
         return err.problems
     if listing is not None and ruleset.is_mod:
@@ -525,7 +525,7 @@ def _report_problems(err: LoadError, out: TextIO, what: str = "cannot start", th
 def cmd_mods(rules_root: Path, out: TextIO) -> int:
     """List the mods in ``rules_root/mods`` and the player's mod folder, each with its check."""
     folders = (rules_root / MODS_FOLDER, user_mods_folder())
-    places = list(Library(folders).places())
+    places = list(Library.of(*folders).places())
     out.write(f"Mods in {' and '.join(display_name(f) for f in folders)}:\n")
     if not places:
         out.write("  none yet: see docs/MODDING.md to make one in ten minutes\n")

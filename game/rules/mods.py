@@ -57,48 +57,70 @@ def place_id(place: Path) -> str:
 
 @dataclass(frozen=True)
 class Library:
-    """Where rule sets and mods are looked for by id, in order (earlier folders first)."""
+    """Where rule sets and mods are looked for by id: tiers of folders, the nearest first. An id
+    is taken from the first tier that has it; two places of that id in the same tier are a
+    conflict (see :meth:`candidates`)."""
 
-    folders: tuple[Path, ...]
+    tiers: tuple[tuple[Path, ...], ...]
+
+    @classmethod
+    def of(cls, *folders: Path) -> Library:
+        """One tier of ``folders``."""
+        return cls((folders,))
 
     @classmethod
     def default(cls, rules_root: Path) -> Library:
-        """``rules_root`` (rule sets), ``rules_root/mods`` and the player's mod folder."""
-        return cls((rules_root, rules_root / MODS_FOLDER, user_mods_folder()))
+        """``rules_root`` (rule sets), ``rules_root/mods`` and the player's mod folder, as one tier:
+        a mod id in two of them is a conflict."""
+        return cls.of(rules_root, rules_root / MODS_FOLDER, user_mods_folder())
 
     @classmethod
-    def around(cls, place: Path) -> Library:
-        """For a rule set or mod at ``place`` loaded on its own: the folders beside it (and the
-        rules folder above ``mods/``), the player's mod folder, then the game's rules."""
+    def around(cls, place: Path, rules_root: Path = GAME_RULES) -> Library:
+        """For a rule set or mod at ``place``: the folders beside it (and the rules folder above a
+        ``mods/`` folder), then the player's mod folder, then ``rules_root`` and its ``mods/``,
+        then the game's own rules."""
         parent = place.parent
         near = (parent, parent.parent) if parent.name == MODS_FOLDER else (parent, parent / MODS_FOLDER)
-        return cls((*near, user_mods_folder(), GAME_RULES, GAME_RULES / MODS_FOLDER)).unique()
+        return cls((near, (user_mods_folder(),), (rules_root, rules_root / MODS_FOLDER), (GAME_RULES, GAME_RULES / MODS_FOLDER))).unique()
 
     def with_first(self, *folders: Path) -> Library:
-        """This library with ``folders`` searched before the others."""
-        return Library((*folders, *self.folders)).unique()
+        """This library with a tier of ``folders`` searched before the others."""
+        return Library((folders, *self.tiers)).unique()
 
     def unique(self) -> Library:
+        """Each folder once, in its first tier; empty tiers dropped."""
         seen: set[str] = set()
-        out = []
-        for folder in self.folders:
-            key = place_key(folder)
-            if key not in seen:
-                seen.add(key)
-                out.append(folder)
-        return Library(tuple(out))
+        tiers = []
+        for tier in self.tiers:
+            kept = []
+            for folder in tier:
+                key = place_key(folder)
+                if key not in seen:
+                    seen.add(key)
+                    kept.append(folder)
+            if kept:
+                tiers.append(tuple(kept))
+        return Library(tuple(tiers))
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """Every folder, in search order."""
+        return tuple(folder for tier in self.tiers for folder in tier)
 
     def candidates(self, ident: str) -> list[Path]:
-        """Every rule set or mod called ``ident``: a folder with a ruleset.toml, or ``ident.zip``
-        (one entry per distinct place, in search order)."""
-        found: list[Path] = []
-        seen: set[str] = set()
-        for folder in self.folders:
-            for place in (folder / ident, folder / f"{ident}.zip"):
-                if _is_rule_place(place) and place_key(place) not in seen:
-                    seen.add(place_key(place))
-                    found.append(place)
-        return found
+        """The rule sets or mods called ``ident`` (a folder with a ruleset.toml, or ``ident.zip``)
+        in the first tier that has any: one place, or more when they conflict."""
+        for tier in self.tiers:
+            found: list[Path] = []
+            seen: set[str] = set()
+            for folder in tier:
+                for place in (folder / ident, folder / f"{ident}.zip"):
+                    if _is_rule_place(place) and place_key(place) not in seen:
+                        seen.add(place_key(place))
+                        found.append(place)
+            if found:
+                return found
+        return []
 
     def ids(self) -> list[str]:
         """The ids of every rule set and mod in the library, sorted."""

@@ -238,18 +238,15 @@ def test_an_unknown_or_ambiguous_base_is_named_at_the_extends_key(tmp_path: Path
     assert (problem.line, problem.col) == (5, 11)
     assert problem.message.startswith(f"ruleset.extends: no rule set or mod 'mnii'; did you mean 'mini'? (looked in {display_name(root / 'mods')}, ")
     twin = make_mod(root, "twin", "", extends="deep-well")
-    make_mod(root, "deep-well", DEEP_WELL)
-    make_mod(root, "deep-well", DEEP_WELL, folder="more")
-    library = Library.default(root).with_first(root / "more")
-    problem = only_problem(ruleset_problems_in(twin, library))
+    folder = make_mod(root, "deep-well", DEEP_WELL)
+    zip_of(folder, root / "mods" / "deep-well.zip")  # the same mod, folder and archive side by side
+    problem = only_problem(ruleset_problems(twin))
     assert problem.message == (f"ruleset.extends: two rule sets are called 'deep-well': {display_name(root / 'mods' / 'deep-well')} and "
-                               f"{display_name(root / 'more' / 'deep-well')}; rename or remove one")
-
-
-def ruleset_problems_in(place: Path, library: Library) -> list:
-    with pytest.raises(LoadError) as info:
-        load_ruleset(place, library)
-    return info.value.problems
+                               f"{display_name(root / 'mods' / 'deep-well.zip')}; rename or remove one")
+    # A copy nearer the mod wins over the game's own: a copy of a rule set beside a mod is no conflict.
+    (root / "mods" / "deep-well.zip").unlink()
+    make_mod(root, "deep-well", DEEP_WELL, folder="elsewhere")
+    assert load_ruleset(twin, Library.default(root).with_first(root / "elsewhere")).stack[1].place == display_name(root / "mods" / "deep-well")
 
 
 def test_a_mod_needs_a_version_and_its_folder_name_as_id(tmp_path: Path) -> None:
