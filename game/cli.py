@@ -72,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     compare = sub.add_parser("compare", help="play two rule sets (or mods) over the same seeds and policies and report what changes")
     compare.add_argument("--rules", dest="sides", action="append", required=True, metavar="ID|PATH",
         help="a rule set or mod (id, folder or .zip); give two (the first is the one compared against)")
-    compare.add_argument("--scenario", metavar="ID|PATH", help="the scenario both play (default: the longest with a history that both can play)")
+    compare.add_argument("--scenario", metavar="ID|PATH",
+        help=f"the scenario both play (default: {DEFAULT_BRANCH_SCENARIO} if both can play it, else the first that both can)")
     compare.add_argument("--seeds", type=int, default=20, metavar="N", help="play seeds 1 to N (default 20)")
     compare.add_argument("--policy", action="append", metavar="history|default|PATH",
         help="the levers: the scenario's 'history', the 'default' levers, or a policy file; repeat for several (default: history if any)")
@@ -603,8 +604,8 @@ def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _compare_scenario(sides: Sequence[str], rules_root: Path) -> str | None:
-    """The default scenario of a comparison: one both sides can play, the longest with a history
-    (the default branching scenario first)."""
+    """The default scenario of a comparison: the default branching scenario if both sides can play
+    it, else the first (by id) that both can."""
     fits = [_scenarios_for(rules, rules_root) for rules in sides]
     if any(f is None for f in fits):
         return _default_scenario(rules_root)  # loading will say what is wrong
