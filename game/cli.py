@@ -1,4 +1,4 @@
-"""The command line: ``check``, ``simulate``, ``play`` and ``replay``.
+"""The command line: ``check``, ``simulate``, ``play``, ``replay``, ``mods`` and ``compare``.
 
 Every failure a user can cause (a bad file, a bad value, a rule that breaks mid-game) ends in a
 plain message and a non-zero exit status, never a traceback.
@@ -11,16 +11,19 @@ import json
 import os
 import secrets
 import sys
-from collections.abc import Mapping, Sequence
+import textwrap
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from game.engine import RuleError
 from game.files import STDOUT, FileProblem, check_writable, name_problem, plain_reason, read_file, write_file, write_output
+from game.rules.layers import read_layer
+from game.rules.mods import MODS_FOLDER, Library, is_zip, user_mods_folder
 from game.rules.problems import LoadError, Problem
 from game.rules.reading import MAX_FILE_BYTES, display_name, read_document
-from game.rules.ruleset import MANIFEST_FILE, cached_rulesets, load_ruleset, ruleset_warnings
+from game.rules.ruleset import MANIFEST_FILE, Ruleset, cached_rulesets, load_ruleset, ruleset_warnings
 from game.rules.scenario import SCENARIO_FOLDER, Scenario, available_scenarios, load_policy, load_scenario
 from game.saves import OpenWay, SaveRefused, check_replay, default_saves_folder, load_save, save_game
 from game.saves.format import MAX_PLAYER
@@ -58,11 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="if the rules changed since the save: replay its levers under the new rules, or open it as saved (default: ask)")
     play.add_argument("--player", default="", metavar="NAME", help=f"your name, recorded in saves (at most {MAX_PLAYER} characters)")
     play.add_argument("--saves", type=Path, metavar="DIR", help="where saves and autosaves go (default: saves/)")
+    play.add_argument("--mod", metavar="ID|PATH", help="play under a mod (see `main.py mods`) that builds on the scenario's rule set")
 
-    check = sub.add_parser("check", help="validate rule sets, scenarios, policies and saves; FILE:LINE:COL: error: MESSAGE")
+    check = sub.add_parser("check", help="validate rule sets, mods, scenarios, policies and saves; FILE:LINE:COL: error: MESSAGE")
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-        help="rule set folders, .toml files, saves (.json), or folders holding any of them (default: everything under rules/)")
+        help="rule set or mod folders (or ids), mod .zip files, .toml files, saves (.json), or folders holding any of them "
+             "(default: everything under rules/)")
     check.add_argument("--scenario", metavar="ID|PATH", help="the scenario to check policy files against (default: any scenario they fit)")
+    check.add_argument("--watch", action="store_true", help="check again every time a rule file is saved (Ctrl-C to stop)")
 
     sim = sub.add_parser("simulate", help="run a game headless and write every season as JSON")
     sim.add_argument("--scenario", required=True, metavar="ID|PATH")
@@ -74,6 +80,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the model beside the scenario's historical series, year by year (the JSON goes to --out only)")
     sim.add_argument("--save", type=Path, metavar="PATH",
         help="also write the finished game as a save (to load, replay or check); an existing file is replaced only if it is a save")
+    sim.add_argument("--mod", metavar="ID|PATH", help="play under a mod that builds on the scenario's rule set")
+    sim.add_argument("--watch", action="store_true", help="run again every time a rule file is saved (Ctrl-C to stop)")
+
+    sub.add_parser("mods", help="list the mods installed (rules/mods and your mod folder) and whether each passes check")
+
+    compare = sub.add_parser("compare", help="play two rule sets (or mods) over the same seeds and policies and report what changes")
+    compare.add_argument("--rules", dest="sides", action="append", required=True, metavar="ID|PATH",
+        help="a rule set or mod (id, folder or .zip); give two (the first is the one compared against)")
+    compare.add_argument("--scenario", metavar="ID|PATH",
+        help=f"the scenario both play (default: {DEFAULT_BRANCH_SCENARIO} if both can play it, else the first that both can)")
+    compare.add_argument("--seeds", type=int, default=20, metavar="N", help="play seeds 1 to N (default 20)")
+    compare.add_argument("--policy", action="append", metavar="history|default|PATH",
+        help="the levers: the scenario's 'history', the 'default' levers, or a policy file; repeat for several (default: history if any)")
+    compare.add_argument("--json", action="store_true", help="print the report as JSON instead of text")
+    compare.add_argument("--out", type=Path, metavar="FILE", help="also write the report as JSON to FILE")
 
     replay = sub.add_parser("replay", help="re-run a save's lever history from its scenario and seed; exit 0 only if every saved state is reproduced exactly")
     replay.add_argument("save", type=Path, metavar="SAVE")
@@ -92,9 +113,17 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout:
         say_error(refused)
         return 2
     if args.command == "check":
-        return cmd_check(args.paths, args.rules, out, getattr(args, "scenario", None))
+        if args.watch:
+            return watch_rules(lambda: cmd_check(args.paths, args.rules, out, args.scenario), _watched(args.paths, args.rules), out)
+        return cmd_check(args.paths, args.rules, out, args.scenario)
     if args.command == "simulate":
+        if args.watch:
+            return watch_rules(lambda: cmd_simulate(args, out), _watched([Path(args.scenario)], args.rules), out)
         return cmd_simulate(args, out)
+    if args.command == "mods":
+        return cmd_mods(args.rules, out)
+    if args.command == "compare":
+        return cmd_compare(args, out)
     if args.command == "schema":
         return cmd_schema(args.out, out)
     if args.command == "replay":
@@ -148,7 +177,7 @@ def cmd_check(paths: Sequence[Path], rules_root: Path, out: TextIO, policy_scena
 def _check_all(paths: Sequence[Path], rules_root: Path, out: TextIO, policy_scenario: str | None = None) -> int:
     problems: set[Problem] = set()
     checked = 0
-    targets = list(paths) or _shipped(rules_root)
+    targets = [_named(path, rules_root) for path in paths] or _shipped(rules_root)
     if not targets:
         problems.add(Problem(display_name(rules_root), 1, 1, "no rule sets or scenarios here: give the folder that holds them"))
     for named in targets:
@@ -156,7 +185,7 @@ def _check_all(paths: Sequence[Path], rules_root: Path, out: TextIO, policy_scen
         problems.update(empty)
         for target in found:
             checked += 1
-            problems.update(_check_one(target, rules_root, policy_scenario))
+            problems.update(_check_one(target, rules_root, policy_scenario, listing=out if paths else None))
     ordered = sorted(problems, key=lambda p: (p.file, p.line, p.col, p.message))
     for problem in ordered:
         out.write(f"{problem}\n")
@@ -168,12 +197,25 @@ def _check_all(paths: Sequence[Path], rules_root: Path, out: TextIO, policy_scen
 
 
 def _shipped(rules_root: Path) -> list[Path]:
+    """Everything under ``rules_root``: its rule sets, its mods (``mods/``) and its scenarios."""
     try:
         sets = sorted(p for p in rules_root.iterdir() if p.is_dir() and (p / MANIFEST_FILE).exists()) if rules_root.is_dir() else []
+        mods = list(Library.of(rules_root / MODS_FOLDER).places())
         scenarios = sorted((rules_root / SCENARIO_FOLDER).glob("*.toml"))
     except OSError:  # not a folder that can be listed: said by the caller
         return []
-    return [*sets, *scenarios]
+    return [*sets, *mods, *scenarios]
+
+
+def _named(path: Path, rules_root: Path) -> Path:
+    """A path as given, or — when there is no such file and it is an id — that rule set or mod."""
+    try:
+        if path.exists() or len(path.parts) != 1:
+            return path
+    except (OSError, ValueError):  # a name the file system cannot look up: reading it says why
+        return path
+    found = Library.default(rules_root).candidates(str(path))
+    return found[0] if len(found) == 1 else path
 
 
 MAX_FOLDER_DEPTH = 8
@@ -209,10 +251,10 @@ def _expand(target: Path, depth: int = 0) -> tuple[list[Path], list[Problem]]:
     return found, []
 
 
-def _check_one(target: Path, rules_root: Path, policy_scenario: str | None = None) -> list[Problem]:
+def _check_one(target: Path, rules_root: Path, policy_scenario: str | None = None, listing: TextIO | None = None) -> list[Problem]:
     try:
-        if target.is_dir():
-            return _check_ruleset(target)
+        if target.is_dir() or is_zip(target):
+            return _check_ruleset(target, rules_root, listing)
     except OSError:
         pass  # the read below says what is wrong with the path
     if _is_save(target):
@@ -223,14 +265,13 @@ def _check_one(target: Path, rules_root: Path, policy_scenario: str | None = Non
         return problems
     if "scenario" in doc.data:
         try:
-            # A scenario inside some rules/scenarios/ folder is read with the rule sets beside it.
-            parent = target.resolve().parent
-            load_scenario(str(target), parent.parent if parent.name == SCENARIO_FOLDER else rules_root)
+            # A scenario is read with the rule sets beside it first (and above a scenarios/ folder).
+            scenario = load_scenario(str(target), rules_root)
         except LoadError as err:
             return err.problems
-        return []
+        return list(scenario.warnings)
     if "ruleset" in doc.data or (target.parent / MANIFEST_FILE).exists():
-        return _check_ruleset(target.parent)
+        return _check_ruleset(target.parent, rules_root, listing)
     if doc.data and set(doc.data) <= {"levers", "season"}:
         return _check_policy(target, rules_root, policy_scenario)
     return [Problem(display_name(target), 1, 1,
@@ -294,12 +335,30 @@ def _check_save(target: Path, rules_root: Path) -> list[Problem]:
     return []
 
 
-def _check_ruleset(folder: Path) -> list[Problem]:
+def _check_ruleset(place: Path, rules_root: Path, listing: TextIO | None = None) -> list[Problem]:
     try:
-        ruleset = load_ruleset(folder)
+        ruleset = load_ruleset(place, Library.around(place, rules_root))
     except LoadError as err:
         return err.problems
+    if listing is not None and ruleset.is_mod:
+        listing.write(mod_listing(ruleset))
     return ruleset_warnings(ruleset)
+
+
+def mod_listing(ruleset: Ruleset) -> str:
+    """What a mod is and what it does to the rule set it extends, one change a line."""
+    mod = ruleset.stack[-1]
+    by = f" by {', '.join(mod.authors)}" if mod.authors else ""
+    lines = [f"Mod {mod.id} {mod.version}: \"{mod.name}\"{by}",
+             f"  extends {ruleset.extends} (layers: {' -> '.join(layer.id for layer in ruleset.stack)})"]
+    counts = {kind: sum(c.kind == kind for c in ruleset.changes) for kind in ("adds", "overrides", "removes")}
+    lines.append(f"  adds {counts['adds']}, overrides {counts['overrides']}, removes {counts['removes']}:")
+    for change in ruleset.changes:
+        fields = f" ({', '.join(change.fields)})" if change.fields else ""
+        line, _col = change.origin.doc.locations.find(change.origin.path)
+        text = f"{change.kind:<10}{change.table}.{change.ident}{fields}, {Path(change.origin.doc.file).name}:{line}"
+        lines += textwrap.wrap(text, 78, initial_indent="  ", subsequent_indent=" " * 12, break_on_hyphens=False)
+    return "\n".join(lines) + "\n"
 
 
 def cmd_schema(folder: Path, out: TextIO) -> int:
@@ -325,7 +384,7 @@ def _not_a_schema(path: Path) -> str | None:
         data = json.loads(read_file(path, MAX_FILE_BYTES, "a JSON Schema"))
     except (FileProblem, ValueError, RecursionError):
         data = None
-    if isinstance(data, dict) and str(data.get("title", "")).startswith("Smychka ") and "$schema" in data:
+    if isinstance(data, dict) and str(data.get("title", "")).startswith("Smychka") and "$schema" in data:
         return None
     return "is not a JSON Schema written by this command; nothing was overwritten"
 
@@ -335,7 +394,7 @@ def _not_a_schema(path: Path) -> str | None:
 
 def cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
     try:
-        scenario = load_scenario(args.scenario, args.rules)
+        scenario = load_scenario(args.scenario, args.rules, mod=getattr(args, "mod", None))
         policy = _policy(args.policy, scenario)
     except LoadError as err:
         return _report_problems(err, out)
@@ -402,15 +461,21 @@ def _outputs_refused(args: argparse.Namespace) -> str | None:
     return None
 
 
-def _not_a_simulation(path: Path) -> str | None:
-    """Why ``path`` must not be replaced by a simulation's JSON (None: it is one, written before)."""
-    try:
-        data = json.loads(read_file(path, 64 * 1024 * 1024, "a simulation's output"))
-    except (FileProblem, ValueError, RecursionError):
-        data = None
-    if isinstance(data, dict) and {"scenario", "seed", "seasons"} <= set(data):
-        return None
-    return "is not the JSON output of a simulation; nothing was overwritten (give a new file, or - for standard output)"
+def _not_json_with(keys: set[str], what: str) -> Callable[[Path], str | None]:
+    """A check for :func:`game.files.write_file`: the file may be replaced only if it is a JSON
+    object with ``keys`` (``what``, written before by the same command)."""
+    def check(path: Path) -> str | None:
+        try:
+            data = json.loads(read_file(path, 64 * 1024 * 1024, what))
+        except (FileProblem, ValueError, RecursionError):
+            data = None
+        if isinstance(data, dict) and keys <= set(data):
+            return None
+        return f"is not {what} written before; nothing was overwritten (give a new file, or - for standard output)"
+    return check
+
+
+_not_a_simulation = _not_json_with({"scenario", "seed", "seasons"}, "the JSON output of a simulation")
 
 
 def _policy(ref: str | None, scenario: Scenario) -> tuple[Mapping[str, float], ...] | None:
@@ -450,6 +515,9 @@ def cmd_play(args: argparse.Namespace, inp: TextIO, out: TextIO) -> int:
     from game.text.play import play_text
 
     why_not = None if getattr(args, "text", False) else _no_window_reason()
+    mod = getattr(args, "mod", None)
+    if why_not is None and mod is not None and not getattr(args, "text", False):
+        why_not = "The window does not pick mods yet."
     if not getattr(args, "text", False) and why_not is None:
         why_not = _open_window(args)
         if why_not is None:
@@ -460,12 +528,12 @@ def cmd_play(args: argparse.Namespace, inp: TextIO, out: TextIO) -> int:
     ref = getattr(args, "scenario", None)
     if ref is None and branch_at is not None:
         ref = DEFAULT_BRANCH_SCENARIO
-    ref = ref or _default_scenario(args.rules)
+    ref = ref or _default_scenario(args.rules, mod)
     if ref is None:
         out.write(f"error: no scenarios found in {escape_path(args.rules / SCENARIO_FOLDER)}\n")
         return 1
     try:
-        scenario = load_scenario(ref, args.rules)
+        scenario = load_scenario(ref, args.rules, mod=mod)
     except LoadError as err:
         return _report_problems(err, out)
     if why_not is not None:
@@ -605,12 +673,39 @@ def _stamp(m: datetime) -> str:
 # --- shared ----------------------------------------------------------------------------------
 
 
-def _default_scenario(rules_root: Path) -> str | None:
+def _default_scenario(rules_root: Path, mod: str | None = None) -> str | None:
+    """The scenario to play when none is named: the first default there is; with a mod, the
+    first default (else the first scenario) whose rule set the mod builds on."""
     known = available_scenarios(rules_root)
+    if mod is not None:
+        fitting = _scenarios_for(mod, rules_root)
+        if fitting is not None:
+            known = [ident for ident in known if ident in fitting] or known
     for ident in DEFAULT_SCENARIOS:
         if ident in known:
             return ident
     return known[0] if known else None
+
+
+def _scenarios_for(rules: str, rules_root: Path) -> list[str] | None:
+    """The scenarios that can be played under ``rules`` (a rule set or mod), or None when it does
+    not load (loading the scenario will then say why)."""
+    place = Path(rules) if ("/" in rules or is_zip(Path(rules))) else next(iter(Library.default(rules_root).candidates(rules)), None)
+    if place is None:
+        return None
+    try:
+        layers = {layer.id for layer in load_ruleset(place, Library.default(rules_root)).stack}
+    except LoadError:
+        return None
+    out = []
+    for ident in available_scenarios(rules_root):
+        try:
+            doc = read_document(rules_root / SCENARIO_FOLDER / f"{ident}.toml", [])
+        except OSError:
+            continue
+        if doc is not None and isinstance(doc.data.get("scenario"), dict) and doc.data["scenario"].get("ruleset") in layers:
+            out.append(ident)
+    return out
 
 
 def _seed(requested: int | None, scenario: Scenario) -> int:
@@ -627,3 +722,168 @@ def _report_problems(err: LoadError, out: TextIO, what: str = "cannot start", th
         out.write(f"{problem}\n")
     out.write(f"{what}: {len(err.errors)} error(s){then}\n")
     return 1
+
+
+# --- mods ------------------------------------------------------------------------------------
+
+
+def cmd_mods(rules_root: Path, out: TextIO) -> int:
+    """List the mods in ``rules_root/mods`` and the player's mod folder, each with its check."""
+    folders = (rules_root / MODS_FOLDER, user_mods_folder())
+    places = list(Library.of(*folders).places())
+    out.write(f"Mods in {' and '.join(display_name(f) for f in folders)}:\n")
+    if not places:
+        out.write("  none yet: see docs/MODDING.md to make one in ten minutes\n")
+    library = Library.default(rules_root)
+    with cached_rulesets():
+        for place in places:
+            out.write(_mod_row(place, library) + "\n")
+    out.write("Play one: main.py play --mod ID. Check one: main.py check ID (lists what it changes).\n")
+    return 0
+
+
+def _mod_row(place: Path, library: Library) -> str:
+    name = place.stem if is_zip(place) else place.name
+    twins = library.candidates(name)
+    try:
+        ruleset = load_ruleset(place, library.with_first(place.parent))
+    except LoadError as err:
+        layer = read_layer(place, [])
+        manifest = layer.manifest if layer is not None else None
+        head = f"  {name} {manifest.version if manifest else '?'}"
+        extends = f", extends {manifest.extends}" if manifest and manifest.extends else ""
+        status = f"FAILS check: {len(err.errors)} error(s); run main.py check {display_name(place)}"
+        return f"{head}{extends}\n      {status}\n      {display_name(place)}"
+    counts = [sum(c.kind == kind for c in ruleset.changes) for kind in ("adds", "overrides", "removes")]
+    warnings = ruleset_warnings(ruleset)
+    status = "ok" + (f", {len(warnings)} warning(s)" if warnings else "")
+    if len(twins) > 1:
+        status += f"; another mod has the same id at {display_name(next(t for t in twins if t != place))}"
+    what = f"adds {counts[0]}, overrides {counts[1]}, removes {counts[2]}" if ruleset.is_mod else "a rule set of its own (extends nothing)"
+    extends = f", extends {ruleset.extends}" if ruleset.extends else ""
+    return f"  {name} {ruleset.version}: \"{ruleset.name}\"{extends}\n      {status}: {what}\n      {display_name(place)}"
+
+
+# --- compare ---------------------------------------------------------------------------------
+
+
+def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
+    """Play two rule sets over the same seeds and policies; print the impact report."""
+    from game.impact import Side, impact, impact_json, impact_text, play_campaigns
+
+    if len(args.sides) != 2:
+        out.write(f"error: compare needs two --rules (the rules to compare against, then the changed ones), found {len(args.sides)}\n")
+        return 1
+    if args.seeds < 1 or args.seeds > 10_000:
+        out.write(f"error: --seeds must be from 1 to 10,000, found {args.seeds}\n")
+        return 1
+    rules_root: Path = args.rules
+    ref = args.scenario or _compare_scenario(args.sides, rules_root)
+    if ref is None:
+        out.write(f"error: no scenario can be played under both {args.sides[0]} and {args.sides[1]}: name one with --scenario\n")
+        return 1
+    seeds = list(range(1, args.seeds + 1))
+    sides = []
+    labels: list[str] = []
+    with cached_rulesets():
+        for rules in args.sides:
+            try:
+                scenario = load_scenario(ref, rules_root, mod=rules)
+                policies = _compare_policies(args.policy, scenario)
+            except LoadError as err:
+                return _report_problems(err, out, f"cannot compare under {rules}")
+            labels = list(policies)
+            name = scenario.ruleset.id if not sides or scenario.ruleset.id != sides[0].name else f"{rules} (2)"
+            sides.append(Side(name, scenario, tuple(play_campaigns(scenario, seeds, policies))))
+    report = impact(sides[0], sides[1], seeds, labels)
+    data = impact_json(report)
+    if args.out is not None:
+        try:
+            write_output(args.out, json.dumps(data, indent=1, ensure_ascii=False) + "\n", out,
+                         may_replace=_not_json_with({"scenario", "seeds", "sides"}, "a comparison report"))
+        except OSError as err:
+            out.write(f"error: cannot write {escape_path(args.out)}: {plain_reason(err)}\n")
+            return 1
+    out.write(json.dumps(data, indent=1, ensure_ascii=False) + "\n" if args.json else impact_text(report))
+    return 0
+
+
+def _compare_scenario(sides: Sequence[str], rules_root: Path) -> str | None:
+    """The default scenario of a comparison: the default branching scenario if both sides can play
+    it, else the first (by id) that both can."""
+    fits = [_scenarios_for(rules, rules_root) for rules in sides]
+    if any(f is None for f in fits):
+        return _default_scenario(rules_root)  # loading will say what is wrong
+    common = [ident for ident in fits[0] or [] if ident in (fits[1] or [])]
+    if not common:
+        return None
+    if DEFAULT_BRANCH_SCENARIO in common:
+        return DEFAULT_BRANCH_SCENARIO
+    return common[0]
+
+
+def _compare_policies(refs: Sequence[str] | None, scenario: Scenario) -> dict[str, Sequence[Mapping[str, float]] | None]:
+    """Each policy of a comparison by its label: 'history', 'default' or a policy file's path."""
+    if not refs:
+        return {"history": scenario.history} if scenario.history is not None else {"default": None}
+    out: dict[str, Sequence[Mapping[str, float]] | None] = {}
+    for ref in refs:
+        out[ref] = None if ref == "default" else _policy(ref, scenario)
+    return out
+
+
+# --- watching ----------------------------------------------------------------------------------
+
+
+def _watched(paths: Sequence[Path], rules_root: Path) -> Callable[[], list[Path]]:
+    """The files a ``--watch`` looks at: every rule file under ``rules_root``, the player's mods,
+    and the paths named (with the rule sets beside a named file)."""
+    def files() -> list[Path]:
+        found: list[Path] = []
+        for folder in (rules_root, user_mods_folder(), *paths):
+            if folder.is_file():
+                found.append(folder)
+                folder = folder.parent
+            if folder.is_dir():
+                found += [p for p in folder.rglob("*") if p.suffix in (".toml", ".zip") and len(p.relative_to(folder).parts) <= 3]
+        return found
+    return files
+
+
+def watch_rules(run: Callable[[], int], files: Callable[[], list[Path]], out: TextIO, interval: float = 0.5,
+                sleep: Callable[[float], None] | None = None) -> int:
+    """Run ``run``, then again each time one of ``files()`` is saved, added or removed, until
+    Ctrl-C (polling the files' times and sizes: no extra dependency). Returns the last status."""
+    import time
+
+    pause = sleep or time.sleep
+    status = run()
+    seen = _stamps(files())
+    out.write(f"Watching {len(seen)} rule file(s) for changes; Ctrl-C to stop.\n")
+    out.flush()
+    try:
+        while True:
+            pause(interval)
+            now = _stamps(files())
+            if now == seen:
+                continue
+            changed = sorted({*now.keys() ^ seen.keys(), *(k for k in now.keys() & seen.keys() if now[k] != seen[k])})
+            seen = now
+            names = ", ".join(display_name(Path(p)) for p in changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+            out.write(f"\n--- {names} changed; running again ---\n")
+            status = run()
+            out.flush()
+    except KeyboardInterrupt:
+        out.write("Stopped watching.\n")
+    return status
+
+
+def _stamps(paths: Sequence[Path]) -> dict[str, tuple[int, int]]:
+    stamps = {}
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        stamps[str(path)] = (info.st_mtime_ns, info.st_size)
+    return stamps

@@ -81,6 +81,15 @@ def saves_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     return folder
 
 
+@pytest.fixture(autouse=True)
+def user_mods_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test (and every process it starts) sees an empty mod folder of its own as the player's
+    (``SMYCHKA_MODS``), never the mods of whoever runs the tests."""
+    folder = tmp_path_factory.mktemp("user-mods")
+    monkeypatch.setenv("SMYCHKA_MODS", str(folder))
+    return folder
+
+
 def run_main(*argv: str, stdin: str = "", cwd: Path = ROOT) -> tuple[int, str]:
     """Run ``game.cli.main`` in-process with ``argv``; returns (status, output)."""
     import io

@@ -76,7 +76,7 @@ def test_a_full_game_saved_and_loaded_is_exactly_the_same_game(nep_game: Session
 def test_the_save_is_documented_json_with_every_season_by_name(nep_game: Session, tmp_path: Path) -> None:
     data = json.loads(save_game(nep_game, tmp_path / "game.json").read_text())
     assert (data["format"], data["version"]) == ("smychka-save", CURRENT_VERSION)
-    assert set(data) == {"format", "version", "metadata", "ruleset", "scenario", "seed", "branch_at", "lever_history", "levers", "states"}
+    assert set(data) == {"format", "version", "metadata", "ruleset", "scenario", "seed", "branch_at", "lever_history", "levers", "states", "rules_detail"}
     assert len(data["lever_history"]) == 28 and len(data["states"]) == 29
     assert data["lever_history"][4]["procurement_price"] == STEADY[4]["procurement_price"] + 5
     third = data["states"][3]
@@ -206,7 +206,8 @@ def test_rules_changed_offers_replay_or_as_saved(tmp_path: Path) -> None:
     loaded = load_save(path, tmp_path)
     assert loaded.rules_changed and loaded.change is not None
     assert loaded.change.describe() == ("the rule set changed since this game was saved; variables no longer in the rules: gone; "
-                                        "new variables: fresh")
+                                        "new variables: fresh; formulas changed: variables.n.formula, variables.fresh.formula (new), "
+                                        "variables.gone.formula (gone)")
     with pytest.raises(SaveRefused, match="replay the lever history under the new rules, or open the game as saved"):
         loaded.resume()
     replayed = loaded.replay()
@@ -303,6 +304,19 @@ def test_locate_json_survives_deep_nesting() -> None:
 
 
 # --- the version-1 fixture -------------------------------------------------------------------
+
+
+def test_a_version_2_save_loads_through_its_upgrade_without_rules_detail() -> None:
+    path = FIXTURES / "hammurabi-short-v2.json"
+    data = json.loads(path.read_text())
+    assert data["version"] == 2 and "rules_detail" not in data
+    loaded = load_save(path, RULES)
+    save = loaded.save
+    assert save.version == CURRENT_VERSION and save.rules_detail is None
+    assert save.ruleset.id == "hammurabi" and save.metadata.player == "Ada" and len(save.lever_history) == 3
+    assert loaded.replay().turn == 3
+    if loaded.change is not None:  # the rules changed since the fixture was made: no digest to list details from
+        assert not loaded.change.details and loaded.change.layers == ()
 
 
 def test_a_version_1_save_loads_through_its_upgrade() -> None:

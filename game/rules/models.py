@@ -3,14 +3,17 @@
 Every model forbids unknown keys and does not coerce types: a string where a number belongs is
 an error, not a guess. Cross-references (names in formulas, mechanism ids, works) are checked in
 a second pass, :mod:`game.rules.ruleset`.
+
+Each field's docstring (the string under it) is its description: editors show it on hover, from
+the JSON Schema that :mod:`game.rules.schema` writes. Keep them short and in plain words.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, field_validator
 
 from game.rules.season import SEASON_PATTERN
 
@@ -33,7 +36,7 @@ SeasonOfYear = Literal["winter", "spring", "summer", "autumn"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -44,8 +47,11 @@ class Citation(Strict):
     """Where in a source a rule comes from: the work, its part/chapter/section, the lines."""
 
     work: Text
+    """The id of a work declared under [works]."""
     section: Text
+    """The part, chapter and section cited, e.g. "Part 2, ch. 2, §IV"."""
     lines: tuple[Annotated[int, Field(ge=1)], Annotated[int, Field(ge=1)]] | None = None
+    """The first and last line cited in the work's line-numbered file, e.g. [4839, 5104]."""
 
     @field_validator("lines", mode="before")
     @classmethod
@@ -70,10 +76,16 @@ class Citation(Strict):
 
 
 class Work(Strict):
+    """A source the rules cite: a book, an article, a document."""
+
     title: Text
+    """The work's title."""
     author: Text
+    """Its author or authors."""
     year: int | None = None
+    """The year it was published."""
     file: str | None = None
+    """The file of its text, when the project has one (line numbers refer to it)."""
 
 
 class Verdicts(Strict):
@@ -82,90 +94,176 @@ class Verdicts(Strict):
     terms ("The alliance holds", "The reign fails")."""
 
     holds: Text
+    """The words for a good outcome ("The reign stands")."""
     breaks: Text
+    """The words for a bad outcome ("The reign fails")."""
 
 
 class Manifest(Strict):
+    """The [ruleset] table of ruleset.toml: what this rule set or mod is. A mod names the rule set
+    it builds on in ``extends``; its files may then add, override and remove entries."""
+
     id: Id
+    """The rule set's or mod's id: lower-case letters, digits, '-' and '_'; equal to its folder's name."""
     name: Text
+    """Its name as players see it."""
     format_version: int
+    """The version of the rule format the files are written in (this game reads 1)."""
+    version: str = ""
+    """The mod's own version, e.g. "1.0.0" (required for a mod; saves record it)."""
+    extends: Id | None = None
+    """The id of the rule set or mod this one builds on ("base"): makes this a mod."""
+    authors: list[Text] = []
+    """Who made it."""
     description: str = ""
-    verdicts: Verdicts | None = None  # none: the debrief shows the ending's title alone
+    """What it is about, in a sentence or two."""
+    verdicts: Verdicts | None = None
+    """How the debrief words an ending's outcome; none: the ending's title alone (a mod inherits its base's)."""
 
 
 class Mechanism(Strict):
+    """A causal mechanism of the period that rules implement, described and cited."""
+
     title: Text
+    """A short title."""
     summary: Text
+    """What happens and why, in our own words."""
     sources: Annotated[list[Citation], Field(min_length=1)]
+    """The passages that support it (at least one)."""
 
 
 class Parameter(Strict):
+    """A number the formulas use, fixed for a game (a scenario may change it within min..max)."""
+
     value: Number
+    """The parameter's value, in its unit."""
     description: Text
+    """What it means, in plain words."""
     unit: str = ""
+    """Its unit, e.g. "bushels/acre"."""
     min: Bound | None = None
+    """The lowest value a scenario may give it."""
     max: Bound | None = None
+    """The highest value a scenario may give it."""
     source: Citation | None = None
+    """Where the number comes from."""
 
 
 class Lever(Strict):
+    """A policy the player sets each season."""
+
     label: Text
+    """Its name on screen."""
     unit: str = ""
+    """Its unit, e.g. "roubles per unit"."""
     min: Number
+    """The lowest value."""
     max: Number
+    """The highest value (min plus a whole number of steps)."""
     step: Annotated[Number, Field(gt=0)]
+    """How far one click moves it."""
     default: Number
+    """Its value until the player moves it."""
     description: Text
+    """What it does, in plain words."""
     source: Citation
+    """The passage that supports it."""
     choices: list[Text] | None = None
+    """Names for the values min, min+step, ... (one per value), for a lever of choices."""
     mechanisms: list[str] = []
+    """The ids of the mechanisms it acts through."""
 
 
 class Variable(Strict):
+    """A quantity of the model, computed each season from its formula."""
+
     formula: FormulaText
+    """How it is computed each season: an expression over levers, parameters, draws, events, other variables and prev(x)."""
     initial: Number | None = None
+    """Its value before the first season (needed when a formula reads prev() of it)."""
     unit: str = ""
+    """Its unit, e.g. "million units"."""
     min: Bound = float("-inf")
+    """The lowest value it may take: below it the season stops with an error (default: no bound)."""
     max: Bound = float("inf")
+    """The highest value it may take: above it the season stops with an error (default: no bound)."""
     label: str | None = None
+    """Its name on screen (default: the indicator's label, else the id)."""
     description: Text
+    """What it is, in plain words."""
     mechanisms: Annotated[list[str], Field(min_length=1)]
+    """The ids of the mechanisms it implements."""
     source: Citation
+    """The passage that supports its formula."""
 
 
 class Draw(Strict):
+    """A random number drawn each season from the game's seeded generator."""
+
     distribution: Literal["normal", "uniform", "triangular"]
+    """The shape of the draw: "normal" (mean, sd), "uniform" (min, max) or "triangular" (min, mode, max)."""
     min: Number
+    """The lowest result (results are clipped to min..max)."""
     max: Number
+    """The highest result."""
     mean: Number | None = None
+    """The average of a normal draw."""
     sd: Annotated[Number, Field(ge=0)] | None = None
+    """The standard deviation of a normal draw."""
     mode: Number | None = None
+    """The most likely value of a triangular draw."""
     seasons: list[SeasonOfYear] | None = None
+    """Drawn only in these seasons of the year; "default" in the others."""
     default: Number | None = None
+    """The value in the seasons it is not drawn."""
     description: Text
+    """What it stands for, in plain words."""
     source: Citation | None = None
+    """The passage that supports it."""
 
 
 class Event(Strict):
+    """Something that may happen at the start of a season and change last season's values."""
+
     title: Text
+    """A short title."""
     condition: FormulaText = "1"
+    """When it can happen (default: always); reads levers, parameters, draws and prev(x)."""
     chance: FormulaText = 1.0
+    """The probability that it happens when the condition holds, between 0 and 1 (default 1)."""
     effects: dict[str, FormulaText] = {}
+    """Variable id -> its new value for last season, as a formula."""
     message: Text
+    """What the season report says when it happens."""
     once: bool = False
+    """true: it happens at most once in a game."""
     season: SeasonText | None = None
+    """Only in this season, e.g. "1925-summer"."""
     mechanisms: Annotated[list[str], Field(min_length=1)]
+    """The ids of the mechanisms it implements."""
     source: Citation
+    """The passage that supports it."""
 
 
 class Ending(Strict):
+    """A way the game ends, with the debrief that explains it."""
+
     title: Text
+    """A short title."""
     condition: FormulaText
+    """When the game ends this way; reads anything of this season and prev(x)."""
     alliance: Literal["holds", "breaks"]
+    """The outcome: "holds" (good) or "breaks" (bad)."""
     when: Literal["any", "end"] = "any"
+    """"any": checked after every season; "end": only after the last."""
+    priority: int = 0
+    """Endings with a higher priority are checked first; equal priorities keep file order (default 0)."""
     debrief: Text
+    """What happened and why, in our own words."""
     mechanisms: Annotated[list[str], Field(min_length=1)]
+    """The ids of the mechanisms it implements."""
     source: Citation
+    """The passage that supports it."""
 
 
 class Invariant(Strict):
@@ -174,25 +272,40 @@ class Invariant(Strict):
     Checked under test (the property tests, the soak script), not during play."""
 
     title: Text
+    """A short title."""
     condition: FormulaText | None = None
+    """What must be true after every season (or give left and right for a balance)."""
     left: FormulaText | None = None
+    """One side of a balance."""
     right: FormulaText | None = None
+    """The other side of a balance."""
     tolerance: Annotated[Number, Field(ge=0)] | None = None
+    """How far the sides of a balance may differ, relative to their size (default 1e-9)."""
     description: Text
+    """What must hold, and why, in our own words."""
     mechanisms: Annotated[list[str], Field(min_length=1)]
+    """The ids of the mechanisms it concerns."""
     source: Citation
+    """The passage that supports it."""
 
 
 class Indicator(Strict):
+    """A variable the front ends show, with how to show it."""
+
     variable: Text
+    """The id of the variable shown."""
     label: Text
+    """Its name on screen."""
     format: str = ".1f"
+    """A Python format for the number: ".1f", ",.0f", ".0%"."""
     better: Literal["higher", "lower", "neither"] = "neither"
+    """Which way is good: "higher", "lower" or "neither" (how a change is coloured)."""
     always_in_report: bool = False
+    """true: the season report explains it whenever it moves."""
     compare: Literal["last-season", "last-year"] = "last-season"
-    # A chart preset named after the indicator: the variables drawn together (e.g. the price
-    # indices whose ratio the indicator is, beside what drives them). Empty: no preset.
+    """Report it against last season, or against the same season a year before (for seasonal flows)."""
     chart: list[Text] = []
+    """A chart preset named after the indicator: the variables drawn together. Empty: no preset."""
 
 
 # Entry kinds a ``see_also`` link may name, as ``"<kind>:<id>"`` (e.g. ``"term:<id>"``, ``"lever:<id>"``).
@@ -204,12 +317,19 @@ class Term(Strict):
     """A word of the period for the encyclopedia's glossary, explained in our own words."""
 
     title: Text
-    russian: str = ""  # the word in Cyrillic
+    """The word as the encyclopedia heads it."""
+    russian: str = ""
+    """The word in Cyrillic."""
     transliteration: str = ""
-    definition: Text  # one sentence
-    explanation: Text  # a paragraph or two
+    """The word in Latin letters."""
+    definition: Text
+    """One sentence, in our own words."""
+    explanation: Text
+    """A paragraph or two, in our own words."""
     sources: Annotated[list[Citation], Field(min_length=1)]
+    """The passages that support it (at least one)."""
     see_also: list[SeeAlso] = []
+    """Links to other entries, as "term:<id>", "class:<id>", "mechanism:<id>", "lever:<id>", "indicator:<id>", "variable:<id>" or "work:<id>"."""
 
 
 class SocialClass(Strict):
@@ -217,35 +337,121 @@ class SocialClass(Strict):
     may group indicators by class)."""
 
     title: Text
+    """The class as the encyclopedia heads it."""
     russian: str = ""
+    """The name in Cyrillic."""
     transliteration: str = ""
+    """The name in Latin letters."""
     description: Text
+    """Who they are and what they want, in our own words."""
     variables: list[str] = []
+    """The variables that describe the class (the first is its headline)."""
     sources: Annotated[list[Citation], Field(min_length=1)]
+    """The passages that support it (at least one)."""
     see_also: list[SeeAlso] = []
-
-
-class RuleFile(Strict):
-    """One ``.toml`` file of a rule set: any of these tables, the manifest in ``ruleset.toml``."""
-
-    ruleset: Manifest | None = None
-    works: dict[str, Work] = {}
-    mechanisms: dict[str, Mechanism] = {}
-    parameters: dict[str, Parameter] = {}
-    levers: dict[str, Lever] = {}
-    variables: dict[str, Variable] = {}
-    draws: dict[str, Draw] = {}
-    events: dict[str, Event] = {}
-    endings: dict[str, Ending] = {}
-    invariants: dict[str, Invariant] = {}
-    indicators: list[Indicator] = []
-    classes: dict[str, SocialClass] = {}
-    terms: dict[str, Term] = {}
+    """Links to other entries, as "<kind>:<id>" (see terms)."""
 
 
 # The tables of a rule set that hold named definitions, in the order they are merged.
 DEFINITION_TABLES = ("works", "mechanisms", "parameters", "levers", "variables", "draws", "events", "endings", "invariants",
                      "classes", "terms")
+# Each table's model (a mod's [override] tables take the same fields, every one optional).
+TABLE_MODELS: dict[str, type[Strict]] = {
+    "works": Work, "mechanisms": Mechanism, "parameters": Parameter, "levers": Lever, "variables": Variable, "draws": Draw,
+    "events": Event, "endings": Ending, "invariants": Invariant, "classes": SocialClass, "terms": Term, "indicators": Indicator,
+}
+
+
+def _partial(model: type[Strict], drop: tuple[str, ...] = ()) -> type[Strict]:
+    """``model`` with every field optional (None: not given), for an override of some fields."""
+    fields: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if name in drop:
+            continue
+        annotation: Any = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        fields[name] = (annotation | None, Field(default=None, description=info.description))
+    doc = f"Fields of {model.__name__.lower()} to change: each replaces the field of the entry it overrides; the others are kept."
+    return create_model(f"{model.__name__}Override", __base__=Strict, __doc__=doc, **fields)
+
+
+OVERRIDE_MODELS: dict[str, type[Strict]] = {
+    table: _partial(model, ("variable",) if table == "indicators" else ()) for table, model in TABLE_MODELS.items()
+}
+
+if TYPE_CHECKING:
+    Overrides = Strict
+else:
+    Overrides = create_model(
+        "Overrides", __base__=Strict,
+        __doc__="[override.<table>.<id>]: fields of entries the extended rule set defines, changed by this mod "
+                "(indicators by their variable's id).",
+        **{table: (dict[str, model], Field(default={}, description=f"The {table} to change, by id."))
+           for table, model in OVERRIDE_MODELS.items()},
+    )
+
+
+class Removals(Strict):
+    """[remove]: entries of the extended rule set this mod takes out, by id, table by table."""
+
+    works: list[Text] = []
+    """The ids of works to remove."""
+    mechanisms: list[Text] = []
+    """The ids of mechanisms to remove."""
+    parameters: list[Text] = []
+    """The ids of parameters to remove."""
+    levers: list[Text] = []
+    """The ids of levers to remove."""
+    variables: list[Text] = []
+    """The ids of variables to remove."""
+    draws: list[Text] = []
+    """The ids of random draws to remove."""
+    events: list[Text] = []
+    """The ids of events to remove."""
+    endings: list[Text] = []
+    """The ids of endings to remove."""
+    invariants: list[Text] = []
+    """The ids of invariants to remove."""
+    classes: list[Text] = []
+    """The ids of social classes (encyclopedia) to remove."""
+    terms: list[Text] = []
+    """The ids of glossary terms to remove."""
+    indicators: list[Text] = []
+    """The indicators to remove, by their variable's id."""
+
+
+class RuleFile(Strict):
+    """One ``.toml`` file of a rule set or mod: any of these tables, the manifest in ``ruleset.toml``."""
+
+    ruleset: Manifest | None = None
+    """The manifest: id, name, format_version (only in ruleset.toml)."""
+    works: dict[str, Work] = {}
+    """The works the rules cite, by id."""
+    mechanisms: dict[str, Mechanism] = {}
+    """The causal mechanisms, by id."""
+    parameters: dict[str, Parameter] = {}
+    """Numbers the formulas use, by id."""
+    levers: dict[str, Lever] = {}
+    """What the player sets each season, by id."""
+    variables: dict[str, Variable] = {}
+    """The model's quantities, by id."""
+    draws: dict[str, Draw] = {}
+    """Random draws, by id."""
+    events: dict[str, Event] = {}
+    """Events, by id."""
+    endings: dict[str, Ending] = {}
+    """Endings, by id."""
+    invariants: dict[str, Invariant] = {}
+    """What must hold after every season (checked under test), by id."""
+    indicators: list[Indicator] = []
+    """The variables the front ends show, in order."""
+    classes: dict[str, SocialClass] = {}
+    """Social classes for the encyclopedia, by id."""
+    terms: dict[str, Term] = {}
+    """Glossary words for the encyclopedia, by id."""
+    override: Overrides | None = None
+    """A mod's changes to entries of the rule set it extends: [override.<table>.<id>] with the fields to change."""
+    remove: Removals | None = None
+    """A mod's removals of entries of the rule set it extends: [remove] <table> = ["id", ...]."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -255,10 +461,11 @@ DEFINITION_TABLES = ("works", "mechanisms", "parameters", "levers", "variables",
 class PolicySeason(BaseModel):
     """``[[season]]``: from this season on, these lever values (any lever id as a key)."""
 
-    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
+    model_config = ConfigDict(extra="allow", strict=True, frozen=True, use_attribute_docstrings=True)
     # Typed extras: each lever value is checked, and a wrong one is located at its own key.
     __pydantic_extra__: dict[str, Number] = Field(init=False)
     season: SeasonText
+    """The first season these values apply, e.g. "1925-spring"."""
 
     @property
     def levers(self) -> dict[str, float]:
@@ -269,59 +476,104 @@ class Policy(Strict):
     """Lever values for a whole game: ``[levers]`` every season, ``[[season]]`` from a season on."""
 
     levers: dict[str, Number] = {}
+    """Lever id -> its value in every season (until a [[season]] changes it)."""
     season: list[PolicySeason] = []
+    """Changes from a season on, in order."""
 
 
 class Series(Strict):
     """A historical series to set the model beside: a variable aggregated by year."""
 
     variable: Text
+    """The id of the variable compared."""
     label: Text
+    """What the series is, with its unit."""
     aggregate: Literal["sum", "mean", "last"] = "sum"
+    """How a year's four seasons make the yearly figure: "sum", "mean" or "last"."""
     year: Literal["calendar", "agricultural"] = "calendar"
+    """"calendar" years ("1927") or "agricultural" ones, July to June ("1927-28")."""
     values: dict[str, Number]
+    """Year -> the historical figure."""
     tolerance: Annotated[float, Field(ge=0)] | None = None
+    """The calibration target: how far (relative) the model may stray."""
     source: Citation
+    """Where the figures come from."""
 
 
 class History(Policy):
     """The historical policy, and the historical series the model is compared with."""
 
     series: list[Series] = []
+    """Historical series to set the model beside (simulate --compare, the debrief)."""
 
 
 class ScenarioMeta(Strict):
+    """What the scenario is and how long it runs."""
+
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+    """The scenario's id: equal to its file's name."""
     title: Text
+    """Its title as players see it."""
     summary: Text
+    """A few sentences on the situation and the task."""
     objectives: list[Text] = []
+    """What the player should try to achieve."""
     ruleset: Id
+    """The id of the rule set (or mod) it is played under."""
     start: SeasonText
+    """The first season played, e.g. "1923-autumn"."""
     seasons: Annotated[int, Field(ge=1, le=400)]
+    """How many seasons it lasts."""
     seed: Annotated[int, Field(ge=0)] | None = None
+    """The random seed; omit it for a fresh seed each game."""
     debrief_questions: list[Text] = []
+    """Questions for the debrief and the classroom."""
+    unlocked: list[Id] | None = None
+    """The levers the player may set; every other lever is locked at its default (omit: all are unlocked unless locked below)."""
 
 
 class LeverSetting(Strict):
+    """How this scenario changes one lever."""
+
     locked: bool = False
+    """true: the player cannot move it."""
     min: Number | None = None
+    """A narrower lowest value (on a step of the lever)."""
     max: Number | None = None
+    """A narrower highest value (on a step of the lever)."""
     default: Number | None = None
+    """Its value at the start."""
 
 
 class ScriptedDraw(Strict):
+    """A random draw fixed for one season (a scripted bad year, say)."""
+
     season: SeasonText
+    """The season, e.g. "1924-summer"."""
     draw: Text
+    """The id of the draw."""
     value: Number
+    """Its value in that season."""
 
 
 class ScenarioFile(Strict):
+    """A scenario file: the situation, the rule set, what it changes, and history when there is one."""
+
     scenario: ScenarioMeta
+    """What the scenario is."""
     initial: dict[str, Number] = {}
+    """Variable id -> its value before the first season."""
     parameters: dict[str, Number] = {}
+    """Parameter id -> its value in this scenario (within the parameter's min..max)."""
     levers: dict[str, LeverSetting] = {}
+    """Lever id -> how this scenario changes it."""
     scripted_draws: list[ScriptedDraw] = []
+    """Random draws fixed for given seasons."""
     events: dict[str, Event] = {}
+    """The scenario's own events."""
     endings: dict[str, Ending] = {}
+    """The scenario's own endings (checked with the rule set's, by priority)."""
     invariants: dict[str, Invariant] = {}
+    """The scenario's own invariants."""
     history: History | None = None
+    """The historical policy and series, when there are any."""

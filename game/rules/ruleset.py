@@ -1,7 +1,10 @@
-"""Loading a rule set: read every file, merge, check every cross-reference, sort the model.
+"""Loading a rule set, in stages: **read** each layer's files, **layer** the mods over the rule
+set they extend, **validate** every cross-reference, **compile** the formulas and the order.
 
 A rule set either loads whole or not at all: :func:`load_ruleset` returns a valid, immutable
-:class:`Ruleset` or raises :class:`LoadError` carrying every problem found, each located.
+:class:`Ruleset` or raises :class:`LoadError` carrying every problem found, each located in the
+layer that caused it. Reading and layering are :mod:`game.rules.layers`; finding the rule set a
+mod extends is :mod:`game.rules.mods`.
 """
 
 from __future__ import annotations
@@ -17,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
-from game.formula import FUNCTIONS, MAX_EXPONENT, PREV, Formula, FormulaError, did_you_mean, parse
+from game.formula import FUNCTIONS, MAX_EXPONENT, PREV, Formula, FormulaError, did_you_mean, expression_function, parse, to_python
+from game.rules.layers import MANIFEST_MARK, Change, Layer, Merged, Origin, apply_layer, attribute, read_layer
 from game.rules.locate import Path
 from game.rules.models import (
     DEFINITION_TABLES,
-    FORMAT_VERSION,
     Citation,
     Draw,
     Ending,
@@ -29,22 +32,20 @@ from game.rules.models import (
     Indicator,
     Invariant,
     Lever,
-    Manifest,
     Mechanism,
     Parameter,
-    RuleFile,
     SocialClass,
     Term,
     Variable,
     Verdicts,
     Work,
 )
+from game.rules.mods import MANIFEST_FILE, Library, place_key
 from game.rules.problems import LoadError, Problem
-from game.rules.reading import Document, display_name, read_document, validate_partially
+from game.rules.reading import display_name
 from game.rules.season import Season
 
-MANIFEST_FILE = "ruleset.toml"
-MANIFEST_MARK = "[ruleset]"  # in the set of broken names: the manifest is present but invalid
+__all__ = ["MANIFEST_FILE", "MANIFEST_MARK", "LayerInfo", "Origin", "Ruleset", "load_ruleset", "ruleset_warnings"]
 
 # Names every formula can read: facts about the season being played.
 SEASON_FACTS = ("year", "season_of_year", "is_winter", "is_spring", "is_summer", "is_autumn", "turn")
@@ -52,35 +53,23 @@ RESERVED = frozenset((*SEASON_FACTS, *FUNCTIONS, PREV, "true", "false", "inf", "
 
 
 @dataclass(frozen=True)
-class Origin:
-    """Where a definition stands: its document and key path, to place later problems."""
+class LayerInfo:
+    """One layer of a rule set's stack: the base, or a mod over it."""
 
-    doc: Document
-    path: Path
-
-    def problem(self, message: str, sub: Path = (), *, value: bool = False, severity: str = "error") -> Problem:
-        return self.doc.problem(self.path + sub, message, value=value, severity=severity)
-
-    def formula_problem(self, sub: Path, err: FormulaError, prefix: str = "") -> Problem:
-        line, col = self.doc.locations.inside(self.path + sub, err.line, err.col)
-        from game.rules.reading import key_path
-
-        return Problem(self.doc.file, line, col, f"{key_path(self.path + sub)}: {prefix}{err.message}")
-
-    @property
-    def where(self) -> str:
-        line, col = self.doc.locations.find(self.path)
-        return f"{self.doc.file}:{line}:{col}"
-
-    @property
-    def order(self) -> tuple[str, int, int]:
-        """Sorts definitions as the files are read: by file, then by place in it."""
-        return (self.doc.file, *self.doc.locations.find(self.path))
+    id: str
+    name: str
+    version: str
+    hash: str  # the SHA-256 of the layer's own files
+    place: str  # its folder or archive, as messages show it
+    files: tuple[str, ...] = field(default=(), compare=False)
+    authors: tuple[str, ...] = field(default=(), compare=False)
+    description: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
 class Ruleset:
-    """A whole, valid rule set. Dicts keep declaration order (file-name order, then file order)."""
+    """A whole, valid rule set. Dicts keep declaration order (layer by layer, file-name order,
+    then file order), except endings, which are in the order they are checked (by priority)."""
 
     id: str
     name: str
@@ -104,15 +93,39 @@ class Ruleset:
     classes: Mapping[str, SocialClass] = field(default_factory=dict)  # for the encyclopedia
     terms: Mapping[str, Term] = field(default_factory=dict)  # the glossary of the period's words
     verdicts: Verdicts | None = None  # the words for an ending that holds or breaks (manifest)
+    # The layers, base first and this rule set last (one layer for a rule set that is not a mod).
+    stack: tuple[LayerInfo, ...] = ()
+    extends: str | None = None  # the id of the rule set this one is a mod of
+    changes: tuple[Change, ...] = field(default=(), repr=False, compare=False)  # what this mod does to it
+    removed: Mapping[tuple[str, str], Origin] = field(default_factory=dict, repr=False, compare=False)  # by any mod of the stack
+    indicator_origins: tuple[Origin, ...] = field(default=(), repr=False, compare=False)
+    parent: Ruleset | None = field(default=None, repr=False, compare=False)
+    manifest_origin: Origin | None = field(default=None, repr=False, compare=False)
 
     def formula(self, *key: str) -> Formula:
         return self.formulas[key]
+
+    @property
+    def version(self) -> str:
+        return self.stack[-1].version if self.stack else ""
+
+    @property
+    def is_mod(self) -> bool:
+        return self.extends is not None
+
+    def removed_note(self, table: str, ident: str) -> str:
+        """`` (removed by mod 'x' at FILE:LINE:COL)`` when a mod of the stack removed it, else ``""``."""
+        origin = self.removed.get((table, ident))
+        if origin is None:
+            return ""
+        layer = self.stack[origin.layer].id if origin.layer < len(self.stack) else "a mod"
+        return f" (removed by mod '{layer}' at {origin.where})"
 
 
 # --------------------------------------------------------------------------------------------
 
 
-_CACHE: dict[str, Ruleset | LoadError] | None = None
+_CACHE: dict[tuple[str, ...], Ruleset | LoadError] | None = None
 
 
 @contextlib.contextmanager
@@ -127,14 +140,21 @@ def cached_rulesets() -> Iterator[None]:
         _CACHE = outer
 
 
-def load_ruleset(folder: FsPath) -> Ruleset:
-    """Load and check the rule set in ``folder``; raise :class:`LoadError` with every problem."""
+def load_ruleset(place: FsPath, library: Library | None = None) -> Ruleset:
+    """Load and check the rule set or mod in ``place`` (a folder, or a mod's ``.zip``) with every
+    layer below it, found by id in ``library`` (default: :meth:`Library.around` ``place``);
+    raise :class:`LoadError` with every problem."""
+    library = library or Library.around(place)
+    return _load_cached(place, library, ())
+
+
+def _load_cached(place: FsPath, library: Library, chain: tuple[str, ...]) -> Ruleset:
     if _CACHE is None:
-        return _load_ruleset(folder)
-    key = str(folder.resolve())
+        return _load(place, library, chain)
+    key = (place_key(place), *map(place_key, library.folders))
     if key not in _CACHE:
         try:
-            _CACHE[key] = _load_ruleset(folder)
+            _CACHE[key] = _load(place, library, chain)
         except LoadError as err:
             _CACHE[key] = err
     found = _CACHE[key]
@@ -143,44 +163,94 @@ def load_ruleset(folder: FsPath) -> Ruleset:
     return found
 
 
-def _load_ruleset(folder: FsPath) -> Ruleset:
+def _load(place: FsPath, library: Library, chain: tuple[str, ...]) -> Ruleset:
     problems: list[Problem] = []
-    folder_name = display_name(folder)
-    if not folder.is_dir():
-        raise LoadError([Problem(folder_name, 1, 1, "rule set folder not found")])
-    files = sorted(folder.glob("*.toml"))
-    if not files:
-        raise LoadError([Problem(folder_name, 1, 1, "no .toml files in the rule set folder")])
-    docs: list[tuple[Document, RuleFile]] = []
-    digest = hashlib.sha256()
-    broken: set[str] = set()
-    unreadable = unusable = False
-    for path in files:
-        doc = read_document(path, problems)
-        if doc is None:
-            unreadable = True
-            continue
-        digest.update(path.name.encode() + b"\0" + doc.text.encode() + b"\0")
-        parsed, dropped = validate_partially(RuleFile, doc, doc.data, problems)
-        if parsed is not None:
-            docs.append((doc, parsed))
-        for table, keys in dropped.items():
-            if table == "ruleset":
-                broken.add(MANIFEST_MARK)
-            if table in DEFINITION_TABLES:
-                broken.update(k for k in keys if isinstance(k, str))
-        unusable = unusable or parsed is None
-    if unreadable or unusable:
-        # A file that cannot be read at all hides its names: cross-checks would only guess.
+    layer = read_layer(place, problems)  # 1. read
+    if layer is None:
+        raise LoadError(problems or [Problem(display_name(place), 1, 1, "the rule set cannot be read")])
+    # Problems of one entry do not stop the checks of the others: every problem at once.
+    parent = _parent(layer, library, chain, problems) if layer.manifest is not None else None
+    merged = Merged.empty() if parent is None else _merged_of(parent)
+    depth = len(parent.stack) if parent is not None else 0
+    changes = apply_layer(merged, layer, depth, parent.id if parent else layer.id, problems)  # 2. layer
+    checker = RuleChecker(merged.tables, merged.origins, problems)  # 3. validate
+    checker.broken = layer.broken
+    checker.check_all(merged.indicators)
+    if parent is not None:
+        problems[:] = attribute(problems, changes, merged.files_below, layer.manifest_origin)
+    if any(p.severity == "error" for p in problems) or layer.manifest is None:
         raise LoadError(problems)
-    ruleset = _assemble(folder, docs, digest.hexdigest(), problems, broken)
-    if any(p.severity == "error" for p in problems) or ruleset is None:
-        raise LoadError(problems)
-    return ruleset
+    return _compile(layer, parent, merged, checker, tuple(changes))  # 4. compile
+
+
+def _parent(layer: Layer, library: Library, chain: tuple[str, ...], problems: list[Problem]) -> Ruleset | None:
+    """The rule set ``layer`` extends, loaded (with everything below it); raises :class:`LoadError`
+    placed at ``extends`` when it cannot be found or loaded, or when the chain loops."""
+    manifest, origin = layer.manifest, layer.manifest_origin
+    if manifest is None or origin is None or manifest.extends is None:
+        return None
+
+    def fail(message: str, extra: Iterable[Problem] = ()) -> LoadError:
+        return LoadError([*problems, origin.problem(message, ("extends",), value=True), *extra])
+
+    ident = manifest.extends
+    chain = (*chain, layer.id)
+    if ident in chain:
+        loop = " -> ".join((*chain[chain.index(ident):], ident))
+        raise fail(f"'{layer.id}' extends '{ident}', which builds on '{layer.id}' itself: the chain {loop} never reaches a base")
+    near = library.with_first(layer.place.parent)
+    found = near.candidates(ident)
+    if not found:
+        known = [i for i in near.ids() if i != layer.id]
+        raise fail(f"no rule set or mod '{ident}'{did_you_mean(ident, known)} (looked in {', '.join(display_name(f) for f in near.folders)})")
+    if len(found) > 1:
+        raise fail(f"two rule sets are called '{ident}': {display_name(found[0])} and {display_name(found[1])}; rename or remove one")
+    try:
+        return _load_cached(found[0], library, chain)
+    except LoadError as err:
+        raise fail(f"'{ident}', which this mod extends, does not load: {len(err.errors)} error(s), listed here", err.problems) from None
+
+
+def _merged_of(parent: Ruleset) -> Merged:
+    """The parent rule set's tables, ready for the next layer to be put over them."""
+    tables = {table: dict(getattr(parent, table)) for table in DEFINITION_TABLES}
+    indicators = list(zip(parent.indicators, parent.indicator_origins))
+    files = frozenset(f for info in parent.stack for f in info.files)
+    return Merged(tables, dict(parent.origins), indicators, parent.verdicts, dict(parent.removed), files)
+
+
+def _compile(layer: Layer, parent: Ruleset | None, merged: Merged, checker: RuleChecker, changes: tuple[Change, ...]) -> Ruleset:
+    manifest = layer.manifest
+    assert manifest is not None
+    info = LayerInfo(manifest.id, manifest.name, manifest.version, layer.content_hash, display_name(layer.place), layer.files,
+                     tuple(manifest.authors), manifest.description)
+    stack = (*(parent.stack if parent else ()), info)
+    if parent is None:
+        content_hash = layer.content_hash
+    else:  # the whole stack: any layer changed, the rule set changed
+        content_hash = hashlib.sha256("".join(f"{i.id}\0{i.hash}\0" for i in stack).encode()).hexdigest()
+    m = merged.tables
+    return Ruleset(
+        id=manifest.id, name=manifest.name, description=manifest.description, folder=str(layer.place),
+        content_hash=content_hash, works=m["works"], mechanisms=m["mechanisms"],
+        parameters=m["parameters"], levers=m["levers"], variables=m["variables"],
+        draws=m["draws"], events=m["events"], endings=by_priority(m["endings"]),
+        indicators=tuple(i for i, _ in merged.indicators), formulas=checker.formulas, order=checker.order,
+        depends_on=checker.depends_on, origins=merged.origins, invariants=m["invariants"],
+        classes=m["classes"], terms=m["terms"], verdicts=merged.verdicts,
+        stack=stack, extends=manifest.extends, changes=changes, removed=merged.removed,
+        indicator_origins=tuple(o for _, o in merged.indicators), parent=parent, manifest_origin=layer.manifest_origin,
+    )
+
+
+def by_priority(endings: Mapping[str, Ending]) -> dict[str, Ending]:
+    """Endings in the order they are checked: higher priority first, equal ones as declared."""
+    return dict(sorted(endings.items(), key=lambda item: -item[1].priority))
 
 
 def ruleset_warnings(ruleset: Ruleset) -> list[Problem]:
-    """Problems that do not stop a rule set from loading (unused mechanisms, for instance)."""
+    """Problems that do not stop a rule set from loading: unused mechanisms, endings that can never
+    fire. For a mod, only those its own changes cause, placed in its files."""
     problems: list[Problem] = []
     used: set[str] = set()
     for table in ("variables", "events", "endings", "levers", "invariants"):
@@ -193,72 +263,53 @@ def ruleset_warnings(ruleset: Ruleset) -> list[Problem]:
                     f"mechanism '{mech_id}' is declared but no rule names it", severity="warning"
                 )
             )
+    problems += unreachable_endings(ruleset.endings, ruleset.formulas, lambda ident: ruleset.origins[("endings", ident)])
+    if ruleset.parent is not None:
+        known = set(ruleset_warnings(ruleset.parent))
+        files = frozenset(f for info in ruleset.parent.stack for f in info.files)
+        problems = attribute([p for p in problems if p not in known], list(ruleset.changes), files, ruleset.manifest_origin)
     return problems
 
 
-def _assemble(folder: FsPath, docs: list[tuple[Document, RuleFile]], content_hash: str, problems: list[Problem], broken: set[str]) -> Ruleset | None:
-    merged: dict[str, dict[str, Any]] = {table: {} for table in DEFINITION_TABLES}
-    origins: dict[tuple[str, str], Origin] = {}
-    indicators: list[tuple[Indicator, Origin]] = []
-    manifests: list[tuple[Manifest, Origin]] = []
-    for doc, rule_file in docs:
-        if rule_file.ruleset is not None:
-            manifests.append((rule_file.ruleset, Origin(doc, ("ruleset",))))
-        for table in DEFINITION_TABLES:
-            for ident, definition in getattr(rule_file, table).items():
-                origin = Origin(doc, (table, ident))
-                if ident in merged[table]:
-                    problems.append(origin.problem(f"duplicate id '{ident}': already defined at {origins[(table, ident)].where}"))
-                    continue
-                merged[table][ident] = definition
-                origins[(table, ident)] = origin
-        for index, indicator in enumerate(rule_file.indicators):
-            indicators.append((indicator, Origin(doc, ("indicators", index))))
-
-    manifest = _check_manifest(folder, docs, manifests, problems, broken)
-    checker = RuleChecker(merged, origins, problems)
-    checker.broken = broken
-    checker.check_all(indicators)
-    if manifest is None or any(p.severity == "error" for p in problems):
+def constant_value(formula: Formula) -> float | None:
+    """The value of a formula that reads nothing (``"1"``, ``"0.5 * 2"``); None if it reads a name
+    or cannot be computed."""
+    if formula.names or formula.prev_names:
         return None
-    return Ruleset(
-        id=manifest.id, name=manifest.name, description=manifest.description, folder=str(folder),
-        content_hash=content_hash, works=merged["works"], mechanisms=merged["mechanisms"],
-        parameters=merged["parameters"], levers=merged["levers"], variables=merged["variables"],
-        draws=merged["draws"], events=merged["events"], endings=merged["endings"],
-        indicators=tuple(i for i, _ in indicators), formulas=checker.formulas, order=checker.order,
-        depends_on=checker.depends_on, origins=origins, invariants=merged["invariants"],
-        classes=merged["classes"], terms=merged["terms"], verdicts=manifest.verdicts,
-    )
 
+    def nothing(name: str) -> ast.expr:
+        raise KeyError(name)
 
-def _check_manifest(
-    folder: FsPath, docs: list[tuple[Document, RuleFile]], manifests: list[tuple[Manifest, Origin]], problems: list[Problem], broken: set[str]
-) -> Manifest | None:
-    if not manifests and MANIFEST_MARK in broken:
-        return None  # it is there, but invalid: already reported
-    if not manifests:
-        name = display_name(folder / MANIFEST_FILE)
-        if (folder / MANIFEST_FILE).exists():
-            problems.append(Problem(name, 1, 1, "missing the manifest: a [ruleset] table with id, name and format_version"))
-        else:
-            problems.append(Problem(name, 1, 1,
-                    f"file not found: a rule set needs a {MANIFEST_FILE} with the manifest, a [ruleset] table with id, name and format_version"))
+    try:
+        value = float(expression_function("constant", [], to_python(formula, nothing, nothing), "<constant>")())
+    except (ArithmeticError, ValueError, KeyError):
         return None
-    # The manifest belongs in ruleset.toml; any other [ruleset] table is a second one.
-    manifests = sorted(manifests, key=lambda m: FsPath(m[1].doc.file).name != MANIFEST_FILE)
-    manifest, origin = manifests[0]
-    if FsPath(origin.doc.file).name != MANIFEST_FILE:
-        problems.append(origin.problem(f"the [ruleset] manifest belongs in {MANIFEST_FILE}, not in {FsPath(origin.doc.file).name}"))
-    for _, other in manifests[1:]:
-        problems.append(other.problem(f"a second [ruleset] manifest; the first is at {origin.where}"))
-    if manifest.format_version != FORMAT_VERSION:
-        problems.append(origin.problem(
-            f"format_version {manifest.format_version} is not supported; this version of the game reads format_version {FORMAT_VERSION}",
-            ("format_version",), value=True))
-    if manifest.id != folder.name:
-        problems.append(origin.problem(f"id '{manifest.id}' must equal the folder name '{folder.name}'", ("id",), value=True))
-    return manifest
+    return value if math.isfinite(value) else None
+
+
+def unreachable_endings(endings: Mapping[str, Ending], formulas: Mapping[tuple[str, ...], Formula], origin_of: Any) -> list[Problem]:
+    """Warnings for endings that can never fire because an ending checked before them always holds
+    (a catch-all such as condition = "1"): ``any`` endings are checked after every season, ``end``
+    ones after the last; each group by priority, then in order."""
+    out: list[Problem] = []
+    catch_any: str | None = None
+    catch_end: str | None = None
+    ordered = [(i, e) for i, e in endings.items() if e.when == "any"] + [(i, e) for i, e in endings.items() if e.when == "end"]
+    for ident, ending in ordered:
+        first = catch_any or (catch_end if ending.when == "end" else None)
+        if first is not None:
+            shown = "after every season" if endings[first].when == "any" else "after the last season"
+            out.append(origin_of(ident).problem(
+                f"ending '{ident}' can never fire: '{first}' (at {origin_of(first).where}) is checked before it and always holds "
+                f"{shown}; give '{ident}' a higher priority than {endings[first].priority}", severity="warning"))
+            continue
+        formula = formulas.get(("endings", ident, "condition"))
+        if formula is not None and constant_value(formula):
+            if ending.when == "any":
+                catch_any = ident
+            else:
+                catch_end = ident
+    return out
 
 
 class RuleChecker:
@@ -618,6 +669,10 @@ def check_event(checker: RuleChecker, ident: str, event: Event, table: str = "ev
         formula = checker.parse(table, ident, sub, text)
         if formula is not None:
             checker.check_refs(table, ident, sub, formula, names, "event")
+        if formula is not None and sub == ("chance",):
+            value = constant_value(formula)
+            if value is not None and not 0 <= value <= 1:
+                checker.err(table, ident, f"a chance is a probability from 0 to 1, found {value:g}", sub)
     for target, text in event.effects.items():
         if target not in checker.m["variables"] and target not in checker.broken:
             checker.err(table, ident, f"an effect must name a variable; '{target}' is not one{did_you_mean(target, checker.m['variables'])}",

@@ -13,6 +13,7 @@ from typing import TypeVar
 from game.formula import MAX_EXPONENT, Formula, did_you_mean
 from game.rules.locate import Path
 from game.rules.models import Ending, Event, Invariant, Lever, Policy, ScenarioFile, Series
+from game.rules.mods import Library, is_zip
 from game.rules.problems import LoadError, Problem
 from game.rules.reading import Document, display_name, read_model
 from game.rules.ruleset import (
@@ -20,12 +21,14 @@ from game.rules.ruleset import (
     Origin,
     RuleChecker,
     Ruleset,
+    by_priority,
     check_event,
     check_invariant,
     ending_names,
     load_ruleset,
     name_problem,
     on_step,
+    unreachable_endings,
 )
 from game.rules.season import Season
 
@@ -60,6 +63,8 @@ class Scenario:
     endings: Mapping[str, Ending] = field(default_factory=dict)
     # The rule set's invariants, then the scenario's own.
     invariants: Mapping[str, Invariant] = field(default_factory=dict)
+    # What `check` reports without refusing the scenario (a lever it does not mention, say).
+    warnings: tuple[Problem, ...] = field(default=(), compare=False, repr=False)
 
     def season_at(self, turn: int) -> Season:
         """The season played at ``turn`` (0 = the first)."""
@@ -91,34 +96,76 @@ def available_scenarios(rules_root: FsPath) -> list[str]:
     return sorted(p.stem for p in (rules_root / SCENARIO_FOLDER).glob("*.toml"))
 
 
-def load_scenario(ref: str, rules_root: FsPath) -> Scenario:
+def scenario_library(path: FsPath, rules_root: FsPath) -> Library:
+    """Where the rule sets of the scenario at ``path`` are looked for: beside the scenario file
+    (and, for a file in a ``scenarios/`` folder, in the folder above), then ``rules_root``, its
+    ``mods/`` and the player's mod folder. ``check``, ``simulate`` and ``play`` all use this."""
+    folder = path.parent
+    near = [folder.parent, folder.parent / "mods"] if path.resolve().parent.name == SCENARIO_FOLDER else []
+    return Library.default(rules_root).with_first(folder, *near)
+
+
+def load_scenario(ref: str, rules_root: FsPath, mod: str | FsPath | None = None) -> Scenario:
     """Load scenario ``ref`` (id or path) and its rule set; raise :class:`LoadError` with every
-    problem of both."""
+    problem of both. ``mod`` (an id, or a mod's folder or archive) plays it under a mod that
+    extends the scenario's rule set, directly or through other mods."""
     path = scenario_path(ref, rules_root)
     if not _exists(path) and not ref.endswith(".toml") and "/" not in ref:
         known = available_scenarios(rules_root)
         raise LoadError([Problem(ref, 1, 1, f"no scenario '{ref}'{did_you_mean(ref, known)} (scenarios: {', '.join(known) or 'none'})")])
     problems: list[Problem] = []
     doc, parsed = read_model(path, ScenarioFile, problems)
-    ruleset_folder = rules_root / parsed.scenario.ruleset
-    try:
-        found = (ruleset_folder / "ruleset.toml").exists() or any(ruleset_folder.glob("*.toml"))
-    except OSError:  # a name the file system cannot hold (too long, say): no such rule set
-        found = False
-    if not found:
-        known = sorted(p.name for p in rules_root.iterdir() if p.is_dir() and (p / "ruleset.toml").exists()) if rules_root.is_dir() else []
-        hint = did_you_mean(parsed.scenario.ruleset, known)
-        problems.append(doc.problem(("scenario", "ruleset"),
-                f"no rule set '{parsed.scenario.ruleset}' in {display_name(rules_root)}{hint} (rule sets: {', '.join(known) or 'none'})", value=True))
+    library = scenario_library(path, rules_root)
+    wanted = parsed.scenario.ruleset
+    # A folder of that name with .toml files but no manifest is still the one meant: loading it says what is missing.
+    found = library.candidates(wanted) or [f / wanted for f in library.folders if _has_toml(f / wanted)][:1]
+    if len(found) != 1:
+        if found:
+            message = f"two rule sets are called '{wanted}': {display_name(found[0])} and {display_name(found[1])}; rename or remove one"
+        else:
+            known = library.ids()
+            message = (f"no rule set '{wanted}'{did_you_mean(wanted, known)} (rule sets: {', '.join(known) or 'none'}; "
+                       f"looked in {', '.join(display_name(f) for f in library.folders if f.is_dir())})")
+        problems.append(doc.problem(("scenario", "ruleset"), message, value=True))
         raise LoadError(problems)
     try:
-        ruleset = load_ruleset(ruleset_folder)
+        ruleset = load_ruleset(found[0], library)
+        if mod is not None:
+            ruleset = _under_mod(doc, ruleset, mod, library)
     except LoadError as err:
         raise LoadError(problems + err.problems) from None
     scenario = _resolve(doc, parsed, ruleset, problems)
     if scenario is None or any(p.severity == "error" for p in problems):
         raise LoadError(problems)
     return scenario
+
+
+def _has_toml(folder: FsPath) -> bool:
+    try:
+        return folder.is_dir() and any(folder.glob("*.toml"))
+    except OSError:  # a name the file system cannot hold (too long, say): no such rule set
+        return False
+
+
+def _under_mod(doc: Document, ruleset: Ruleset, mod: str | FsPath, library: Library) -> Ruleset:
+    """The mod ``mod`` (id or place), which must build on ``ruleset``."""
+    if isinstance(mod, FsPath) or "/" in mod or is_zip(FsPath(mod)):
+        place = FsPath(mod)
+        modded = load_ruleset(place, library.with_first(place.parent))
+    else:
+        found = library.candidates(mod)
+        if len(found) != 1:
+            known = [i for i in library.ids() if i != ruleset.id]
+            message = (f"two mods are called '{mod}': {display_name(found[0])} and {display_name(found[1])}; rename or remove one" if found
+                       else f"no mod '{mod}'{did_you_mean(mod, known)} (looked in {', '.join(display_name(f) for f in library.folders if f.is_dir())})")
+            raise LoadError([Problem(str(mod), 1, 1, message)])
+        modded = load_ruleset(found[0], library)
+    layers = [layer.id for layer in modded.stack]
+    if ruleset.id not in layers:
+        raise LoadError([doc.problem(("scenario", "ruleset"),
+            f"this scenario is written for '{ruleset.id}', and mod '{modded.id}' does not build on it (its layers: {' -> '.join(layers)})",
+            value=True)])
+    return modded
 
 
 def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Problem]) -> Scenario | None:
@@ -145,7 +192,8 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
     for name, value in f.initial.items():
         var = ruleset.variables.get(name)
         if var is None:
-            where(("initial", name), f"unknown variable '{name}'{did_you_mean(name, ruleset.variables)}", value=False)
+            where(("initial", name), f"unknown variable '{name}'{did_you_mean(name, ruleset.variables)}{ruleset.removed_note('variables', name)}",
+                  value=False)
         elif not var.min <= value <= var.max:
             where(("initial", name), f"{value:g} is outside the bounds of {name} ({var.min:g}..{var.max:g})")
         else:
@@ -155,7 +203,8 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
     for name, value in f.parameters.items():
         param = ruleset.parameters.get(name)
         if param is None:
-            where(("parameters", name), f"unknown parameter '{name}'{did_you_mean(name, ruleset.parameters)}", value=False)
+            where(("parameters", name), f"unknown parameter '{name}'{did_you_mean(name, ruleset.parameters)}"
+                  f"{ruleset.removed_note('parameters', name)}", value=False)
         elif (param.min is not None and value < param.min) or (param.max is not None and value > param.max):
             low = "-inf" if param.min is None else f"{param.min:g}"
             high = "inf" if param.max is None else f"{param.max:g}"
@@ -168,7 +217,8 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
     for name, setting in f.levers.items():
         lever = ruleset.levers.get(name)
         if lever is None:
-            where(("levers", name), f"unknown lever '{name}'{did_you_mean(name, ruleset.levers)}", value=False)
+            where(("levers", name), f"unknown lever '{name}'{did_you_mean(name, ruleset.levers)}{ruleset.removed_note('levers', name)}",
+                  value=False)
             continue
         lo = lever.min if setting.min is None else setting.min
         hi = lever.max if setting.max is None else setting.max
@@ -191,6 +241,8 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
             levers[name] = lever.model_copy(update={"min": lo, "max": hi, "default": default})
             if setting.locked:
                 locked.add(name)
+    warnings: list[Problem] = []
+    _lock_unlisted(doc, f, ruleset, locked, problems, warnings)
 
     scripted: dict[tuple[int, str], float] = {}
     for index, sd in enumerate(f.scripted_draws):
@@ -233,6 +285,10 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
 
     endings = _scenario_endings(doc, f, ruleset, problems, formulas)
     invariants = _scenario_invariants(doc, f, ruleset, problems, formulas)
+    if f.endings:
+        own = {("endings", ident): Origin(doc, ("endings", ident)) for ident in f.endings}
+        warnings += unreachable_endings(endings, {**ruleset.formulas, **formulas},
+                                        lambda ident: own.get(("endings", ident)) or ruleset.origins[("endings", ident)])
 
     # An override must keep every exponent small, in the rule set's formulas and the scenario's.
     exponents = {n for formula in (*ruleset.formulas.values(), *formulas.values()) for n in formula.exponent_names}
@@ -255,7 +311,7 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
         ruleset=ruleset, file=doc.file, content_hash=hashlib.sha256(doc.text.encode()).hexdigest(),
         initial=initial, parameters=parameters, levers=levers, locked=frozenset(locked),
         scripted_draws=scripted, events=events, endings=endings, formulas=formulas, history=history, series=series,
-        invariants=invariants,
+        invariants=invariants, warnings=tuple(warnings),
     )
 
 
@@ -279,7 +335,7 @@ def _scenario_endings(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems
             formulas[("endings", ident, "condition")] = formula
 
     own = _scenario_own(doc, f, ruleset, problems, "endings", "an ending", f.endings, ruleset.endings, check)
-    return {**own, **ruleset.endings}
+    return by_priority({**own, **ruleset.endings})
 
 
 def _scenario_invariants(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Problem],
@@ -320,6 +376,31 @@ def _scenario_own(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: li
         check(checker, ident, entry, names)
         own[ident] = entry
     return own
+
+
+def _lock_unlisted(doc: Document, f: ScenarioFile, ruleset: Ruleset, locked: set[str], problems: list[Problem], warnings: list[Problem]) -> None:
+    """``[scenario] unlocked = [...]`` locks every lever it does not list. Without it, a scenario
+    that locks some levers but does not mention one (a lever a mod or a later version of the rules
+    added, say) is warned about: players would find that lever unlocked."""
+    unlocked = f.scenario.unlocked
+    if unlocked is not None:
+        for index, name in enumerate(unlocked):
+            if name not in ruleset.levers:
+                problems.append(doc.problem(("scenario", "unlocked", index),
+                        f"unknown lever '{name}'{did_you_mean(name, ruleset.levers)}{ruleset.removed_note('levers', name)}", value=True))
+            elif name in locked:
+                problems.append(doc.problem(("levers", name, "locked"), f"lever {name} is listed in [scenario] unlocked, and locked here", value=True))
+        locked.update(name for name in ruleset.levers if name not in unlocked)
+        return
+    if not locked:
+        return  # every lever is the player's: nothing can be unlocked by mistake
+    for name, lever in ruleset.levers.items():
+        if name not in f.levers:
+            origin = ruleset.origins[("levers", name)]
+            by = f", added by mod '{ruleset.stack[origin.layer].id}'" if origin.layer and origin.layer < len(ruleset.stack) else ""
+            warnings.append(doc.problem(("scenario",),
+                f"lever '{name}' ({lever.label}{by}) is not mentioned here, so players will find it unlocked: lock it with "
+                f"[levers.{name}] locked = true, or list the levers players set in [scenario] unlocked = [...]", severity="warning"))
 
 
 _YEAR_KEY = {"calendar": re.compile(r"^\d{4}$"), "agricultural": re.compile(r"^(\d{4})-(\d{2})$")}

@@ -1,6 +1,6 @@
 """The save file format: versioned JSON, validated by pydantic models (see docs/SAVE_FORMAT.md).
 
-Version 2 is current. Every older version has an explicit upgrade step to the next one; a save of
+Version 3 is current. Every older version has an explicit upgrade step to the next one; a save of
 a newer version than this code knows is refused with a message saying so.
 """
 
@@ -13,7 +13,7 @@ from typing import Annotated, Final, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 FORMAT: Final = "smychka-save"
-CURRENT_VERSION: Final = 2
+CURRENT_VERSION: Final = 3
 
 SeasonId = Annotated[str, Field(pattern=r"^\d{4}-(winter|spring|summer|autumn)$")]
 Hash = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
@@ -71,6 +71,30 @@ class RulesRef(_Strict):
     hash: Hash
 
 
+class LayerRef(_Strict):
+    """One layer of the rule set a game was played under: the base rule set, or a mod over it."""
+
+    id: Name
+    version: str = Field(max_length=100)
+    hash: Hash  # the SHA-256 of the layer's own files
+
+
+class RulesDigest(_Strict):
+    """What the rules said (see game/rules/digest.py), so that a notice can list what changed."""
+
+    parameters: ByName = {}
+    formulas: dict[str, Annotated[str, Field(pattern=r"^[0-9a-f]{12}$")]] = {}
+    bounds: dict[str, Annotated[str, Field(max_length=200)]] = {}
+
+
+class RulesDetail(_Strict):
+    """The rule set in more detail than ``ruleset`` (its id and the hash of its whole stack): its
+    layers, base first and the rule set played last, and a digest of what its rules said."""
+
+    layers: list[LayerRef] = []
+    digest: RulesDigest = RulesDigest()
+
+
 class ScenarioRef(_Strict):
     id: Name
     hash: Hash
@@ -89,11 +113,11 @@ class Metadata(_Strict):
     ending: Name | None = None
 
 
-class SaveV2(_Strict):
+class SaveV3(_Strict):
     """A whole game: enough to resume it, to show it exactly as played, and to replay it."""
 
     format: Literal["smychka-save"]
-    version: Literal[2]
+    version: Literal[3]
     metadata: Metadata
     ruleset: RulesRef
     scenario: ScenarioRef
@@ -102,12 +126,39 @@ class SaveV2(_Strict):
     lever_history: list[ByName]  # the levers of every season played, in order
     levers: ByName  # the levers being set for the coming season
     states: list[SavedState] = Field(min_length=1)  # states[0] is the start
+    # Last in the file, being long: none in a save upgraded from version 2 (which knew no mods).
+    rules_detail: RulesDetail | None = None
 
 
-SaveFile = SaveV2
+SaveFile = SaveV3
 
 
 # --- older versions --------------------------------------------------------------------------
+
+
+class SaveV2(_Strict):
+    """The second format (before mods): the rule set as an id and a hash alone."""
+
+    format: Literal["smychka-save"]
+    version: Literal[2]
+    metadata: Metadata
+    ruleset: RulesRef
+    scenario: ScenarioRef
+    seed: int
+    branch_at: SeasonId | None
+    lever_history: list[ByName]
+    levers: ByName
+    states: list[SavedState] = Field(min_length=1)
+
+
+def upgrade_v2(old: SaveV2) -> SaveV3:
+    """Version 2 -> 3: ``rules_detail`` (the rule set's layers and a digest of its rules) is new;
+    a version-2 game knew no mods, and what its rules said in detail is unknown, so it is left out
+    (a notice of changed rules then says only what it can)."""
+    return SaveV3(
+        format=FORMAT, version=3, metadata=old.metadata, ruleset=old.ruleset, scenario=old.scenario, seed=old.seed, branch_at=old.branch_at,
+        lever_history=old.lever_history, levers=old.levers, states=old.states, rules_detail=None,
+    )
 
 
 class SaveV1(_Strict):
@@ -155,4 +206,5 @@ def upgrade_v1(old: SaveV1) -> SaveV2:
 # version -> (its model, the step to the next version); applied in order up to CURRENT_VERSION.
 UPGRADES: dict[int, tuple[type[BaseModel], Callable[..., BaseModel]]] = {
     1: (SaveV1, upgrade_v1),
+    2: (SaveV2, upgrade_v2),
 }

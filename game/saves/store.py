@@ -1,6 +1,6 @@
 """Saving a game to a file and loading it back: exact, atomic, and never a traceback.
 
-:func:`save_game` writes a :class:`~game.saves.format.SaveV2` as JSON, atomically.
+:func:`save_game` writes a :class:`~game.saves.format.SaveFile` as JSON, atomically.
 :func:`load_save` reads one back against the rules on disk and returns a :class:`LoadedSave`;
 every bad save (truncated, damaged, not JSON, not a save, hand-edited nonsense, a version this
 code does not know, a scenario that no longer exists) raises :class:`LoadError` with located
@@ -26,8 +26,11 @@ from pydantic_core import PydanticSerializationError
 from game.engine import GameState, LogEntry, Model, RuleError
 from game.files import FileProblem, NotUtf8, decode_utf8, read_file, write_file
 from game.formula import did_you_mean
+from game.rules.digest import Digest, DigestChanges, digest
+from game.rules.digest import changes as digest_changes
 from game.rules.locate import Locations
 from game.rules.locate import Path as KeyPath
+from game.rules.mods import Library
 from game.rules.problems import LoadError, Problem
 from game.rules.reading import Document, describe, display_name, translate
 from game.rules.ruleset import on_step
@@ -37,11 +40,14 @@ from game.saves.format import (
     FORMAT,
     MAX_PLAYER,
     UPGRADES,
+    LayerRef,
     Metadata,
+    RulesDetail,
+    RulesDigest,
     RulesRef,
     SavedLogEntry,
     SavedState,
-    SaveV2,
+    SaveFile,
     ScenarioRef,
 )
 from game.saves.json_text import JsonTooHard, read_json
@@ -64,7 +70,7 @@ class SaveRefused(ValueError):
 # --- writing ---------------------------------------------------------------------------------
 
 
-def to_save(session: Session, player: str = "", now: datetime | None = None) -> SaveV2:
+def to_save(session: Session, player: str = "", now: datetime | None = None) -> SaveFile:
     """The whole of ``session`` as a save: lever history, every state by name, metadata."""
     model, history = session.model, session.history
     states = [saved_state(model, state, history[turn - 1] if turn else None) for turn, state in enumerate(history)]
@@ -76,7 +82,7 @@ def to_save(session: Session, player: str = "", now: datetime | None = None) -> 
         # Hashes of neither rules say so, and the game loads as one whose rules changed (never
         # checked against bounds its first seasons were not played under).
         ruleset_hash, scenario_hash = (_mixed(before, now) for before, now in zip(session.played_under, (ruleset_hash, scenario_hash)))
-    return SaveV2(
+    return SaveFile(
         format=FORMAT, version=CURRENT_VERSION,
         metadata=Metadata(
             scenario_title=scenario.title,
@@ -92,7 +98,15 @@ def to_save(session: Session, player: str = "", now: datetime | None = None) -> 
         lever_history=[session.levers_played(turn) for turn in range(1, len(history))],
         levers=dict(session.levers),
         states=states,
+        rules_detail=rules_detail(scenario),
     )
+
+
+def rules_detail(scenario: Scenario) -> RulesDetail:
+    """The layers of the rule set a game is played under (base first) and a digest of its rules."""
+    layers = [LayerRef(id=layer.id, version=layer.version, hash=layer.hash) for layer in scenario.ruleset.stack]
+    brief = digest(scenario)
+    return RulesDetail(layers=layers, digest=RulesDigest(parameters=dict(brief.parameters), formulas=dict(brief.formulas), bounds=dict(brief.bounds)))
 
 
 def saved_state(model: Model, state: GameState, before: GameState | None) -> SavedState:
@@ -124,7 +138,7 @@ def _mixed(before: str, now: str) -> str:
     return hashlib.sha256(f"mixed:{before}:{now}".encode()).hexdigest()
 
 
-def save_text(save: SaveV2) -> str:
+def save_text(save: SaveFile) -> str:
     """The JSON text of ``save`` (one key per line, so a problem's line says where it is)."""
     return save.model_dump_json(indent=1) + "\n"
 
@@ -140,7 +154,7 @@ def save_game(session: Session, path: Path, player: str = "", now: datetime | No
                           "so a save could not find it again; rename the file and start again", path)
     try:
         text = save_text(to_save(session, player, now))
-        SaveV2.model_validate_json(text)  # what is written must read again
+        SaveFile.model_validate_json(text)  # what is written must read again
     except (ValidationError, PydanticSerializationError, ValueError) as err:
         raise FileProblem(f"this game cannot be written as a save ({_first_error(err)}); nothing was written") from None
     write_file(path, text, may_replace=not_a_save)
@@ -174,7 +188,7 @@ class _JsonDocument(Document):
         return locate_json(self.text)
 
 
-def read_save(path: Path) -> SaveV2:
+def read_save(path: Path) -> SaveFile:
     """Read and validate the save at ``path``, upgrading an older format; no rules are read.
     Raises :class:`LoadError` with located problems for anything that is not a good save."""
     return parse_save(display_name(path), _save_text(path))
@@ -206,10 +220,10 @@ def not_a_save(path: Path) -> str | None:
     return None
 
 
-def parse_save(name: str, text: str) -> SaveV2:
+def parse_save(name: str, text: str) -> SaveFile:
     """Validate save ``text`` (shown as file ``name`` in problems); see :func:`read_save`."""
     try:
-        return SaveV2.model_validate_json(text)  # the usual case, and the fast one
+        return SaveFile.model_validate_json(text)  # the usual case, and the fast one
     except ValidationError:
         pass  # (pydantic reports bad JSON of any kind this way too) read it again, to say what is wrong
     data = _json(name, text)
@@ -227,7 +241,7 @@ def parse_save(name: str, text: str) -> SaveV2:
     if version != CURRENT_VERSION and version not in UPGRADES:
         raise LoadError([doc.problem(("version",),
                     f"unknown save format version {version} (this version reads {min(UPGRADES, default=CURRENT_VERSION)} to {CURRENT_VERSION})", value=True)])
-    model: type[BaseModel] = SaveV2 if version == CURRENT_VERSION else UPGRADES[version][0]
+    model: type[BaseModel] = SaveFile if version == CURRENT_VERSION else UPGRADES[version][0]
     try:
         parsed: BaseModel = model.model_validate_json(text)
     except ValidationError as err:
@@ -238,7 +252,7 @@ def parse_save(name: str, text: str) -> SaveV2:
         except (ValueError, ValidationError) as err:
             raise LoadError([doc.problem((), f"cannot upgrade this format {version} save: {err}")]) from None
         version += 1
-    assert isinstance(parsed, SaveV2)
+    assert isinstance(parsed, SaveFile)
     return parsed
 
 
@@ -285,14 +299,19 @@ class RulesChange:
     new_variables: tuple[str, ...]  # in the rules, not in the save
     missing_levers: tuple[str, ...]
     new_levers: tuple[str, ...]
+    details: DigestChanges = DigestChanges()  # parameters, formulas and bounds (saves of format 3 on)
+    layers: tuple[str, ...] = ()  # the mods added, gone or changed ("example-mod 1.0.0 -> 1.1.0")
 
     def describe(self) -> str:
         what = " and ".join(w for w, changed in (("the rule set", self.ruleset_changed), ("the scenario", self.scenario_changed)) if changed)
         parts = [f"{what} changed since this game was saved"]
+        if self.layers:
+            parts.append(f"mods: {_short_list(self.layers)}")
         for label, names in (("variables no longer in the rules", self.missing_variables), ("new variables", self.new_variables),
                              ("levers no longer in the rules", self.missing_levers), ("new levers", self.new_levers)):
             if names:
                 parts.append(f"{label}: {_short_list(names)}")
+        parts += self.details.parts()
         return "; ".join(parts)
 
 
@@ -307,7 +326,7 @@ class LoadedSave:
     """A valid save and the scenario it belongs to, as the rules on disk now read."""
 
     path: Path
-    save: SaveV2
+    save: SaveFile
     scenario: Scenario
     change: RulesChange | None  # None: the rules are exactly those the game was played under
 
@@ -427,16 +446,28 @@ def load_save(path: Path, rules_root: Path, scenario: Scenario | None = None) ->
     return LoadedSave(path, save, scenario, change)
 
 
-def _scenario_of(path: Path, text: str, save: SaveV2, rules_root: Path) -> Scenario:
+def _scenario_of(path: Path, text: str, save: SaveFile, rules_root: Path) -> Scenario:
     """The save's scenario: by id among the scenarios of ``rules_root``, else from the file it was
-    loaded from (a scenario of one's own), if that is still there and still has that id."""
+    loaded from (a scenario of one's own), if that is still there and still has that id; under
+    the mod the game was played with, if it was (a missing mod is named)."""
     known = available_scenarios(rules_root)
     ref = save.scenario.id
     if ref not in known and save.scenario.file and Path(save.scenario.file).is_file():
         ref = save.scenario.file
+    layers = save.rules_detail.layers if save.rules_detail is not None else []
+    mod = save.ruleset.id if len(layers) > 1 else None
+    if mod is not None:
+        library = Library.default(rules_root)
+        if not library.candidates(mod):
+            layer = layers[-1]
+            below = " -> ".join(item.id for item in layers[:-1])
+            folders = " or ".join(display_name(folder) for folder in library.folders[1:])
+            doc = _JsonDocument(display_name(path), {}, text)
+            raise LoadError([doc.problem(("ruleset", "id"), f"this game was played with the mod '{mod}' (version {layer.version}, over {below}), "
+                                         f"which is not installed: put it in {folders}", value=True)])
     if ref in known or ref == save.scenario.file:
         try:
-            scenario = load_scenario(ref, rules_root)
+            scenario = load_scenario(ref, rules_root, mod=mod)
         except LoadError as err:
             note = Problem(display_name(path), 1, 1, f"the game's scenario '{save.scenario.id}' does not load; its problems follow")
             raise LoadError([note, *err.problems]) from None
@@ -447,23 +478,47 @@ def _scenario_of(path: Path, text: str, save: SaveV2, rules_root: Path) -> Scena
                                  f"{did_you_mean(save.scenario.id, known)} (scenarios: {', '.join(known) or 'none'})", value=True)])
 
 
-def _change(save: SaveV2, scenario: Scenario) -> RulesChange | None:
+def _change(save: SaveFile, scenario: Scenario) -> RulesChange | None:
     ruleset_changed = save.ruleset.hash != scenario.ruleset.content_hash or save.ruleset.id != scenario.ruleset.id
     scenario_changed = save.scenario.hash != scenario.content_hash
     if not (ruleset_changed or scenario_changed):
         return None
     saved_vars = list(save.states[0].values)
     saved_levers = list(save.levers)
+    details = DigestChanges()
+    if save.rules_detail is not None:
+        old = save.rules_detail.digest
+        details = digest_changes(Digest(old.parameters, old.formulas, old.bounds), digest(scenario))
     return RulesChange(
         ruleset_changed, scenario_changed,
         missing_variables=tuple(v for v in saved_vars if v not in scenario.ruleset.variables),
         new_variables=tuple(v for v in scenario.ruleset.variables if v not in save.states[0].values),
         missing_levers=tuple(v for v in saved_levers if v not in scenario.levers),
         new_levers=tuple(v for v in scenario.levers if v not in save.levers),
+        details=details, layers=_layer_changes(save, scenario),
     )
 
 
-def check_save(save: SaveV2, scenario: Scenario, same_rules: bool) -> list[tuple[KeyPath, str]]:
+def _layer_changes(save: SaveFile, scenario: Scenario) -> tuple[str, ...]:
+    """The layers (mods) of the rules that differ from the save's: new, gone, or changed."""
+    if save.rules_detail is None:
+        return ()  # a save from before mods: nothing to compare
+    old = {layer.id: layer for layer in save.rules_detail.layers}
+    new = {layer.id: layer for layer in scenario.ruleset.stack}
+    if len(old) <= 1 and len(new) <= 1:
+        return ()  # no mods then or now: "the rule set changed" says it all
+    out = []
+    for ident, layer in new.items():
+        before = old.get(ident)
+        if before is None:
+            out.append(f"{ident} (new)")
+        elif before.hash != layer.hash:
+            out.append(f"{ident} {before.version} -> {layer.version}" if before.version != layer.version else f"{ident} (its files changed)")
+    out += [f"{ident} (gone)" for ident in old if ident not in new]
+    return tuple(out)
+
+
+def check_save(save: SaveFile, scenario: Scenario, same_rules: bool) -> list[tuple[KeyPath, str]]:
     """What a valid-looking save gets wrong: its parts disagree with each other, or (when the
     rules are those it was played under) with the rules. Each problem with its key path."""
     out: list[tuple[KeyPath, str]] = []

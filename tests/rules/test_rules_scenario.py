@@ -68,11 +68,13 @@ def test_missing_scenario_file(tmp_path: Path) -> None:
     assert str(scenario_problem(root, str(root / "scenarios" / "gone.toml"))) == shown(root / "scenarios" / "gone.toml", 1, 1, "file not found")
 
 
-def test_unknown_rule_set(tmp_path: Path) -> None:
+def test_unknown_rule_set(tmp_path: Path, user_mods_folder: Path) -> None:
     root = copy_rules(tmp_path)
     edit(root / "scenarios" / "mini-game.toml", 'ruleset = "mini"', 'ruleset = "mni"')
+    looked = ", ".join(display_name(p) for p in (root / "scenarios", root, user_mods_folder))
     assert str(scenario_problem(root)) == shown(
-        root / "scenarios" / "mini-game.toml", 8, 11, f"scenario.ruleset: no rule set 'mni' in {display_name(root)}; did you mean 'mini'? (rule sets: mini)",
+        root / "scenarios" / "mini-game.toml", 8, 11,
+        f"scenario.ruleset: no rule set 'mni'; did you mean 'mini'? (rule sets: mini; looked in {looked})",
     )
 
 

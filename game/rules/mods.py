@@ -1,0 +1,254 @@
+"""Where rule sets and mods live, and reading a mod packed as a ``.zip``.
+
+A **mod** is a rule set whose manifest names another in ``extends``: a folder (or a ``.zip`` of
+one) holding ``ruleset.toml`` and any other ``.toml`` files. Rule sets and mods are found by id in
+a :class:`Library`, an ordered list of folders: the game's ``rules/``, ``rules/mods/``, and the
+player's own mod folder in the platform's data directory (``SMYCHKA_MODS`` overrides it, for
+tests and for portable installs). A scenario or mod being loaded also sees the folders beside it.
+
+Zip files are read in memory, never unpacked: only ``.toml`` files directly inside the archive
+(or inside one top folder) are read; names that climb out (``..``, absolute paths), links,
+encrypted members, more than :data:`MAX_ZIP_MEMBERS` members, a file over the rule files' size
+limit, or more than :data:`MAX_ZIP_TOTAL` bytes in all are refused with a message.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from game.rules.problems import Problem
+from game.rules.reading import MAX_FILE_BYTES, display_name
+
+MANIFEST_FILE = "ruleset.toml"
+MODS_FOLDER = "mods"
+ENV_VAR = "SMYCHKA_MODS"
+# The game's own rules: a mod in the player's folder that extends "base" finds it here.
+GAME_RULES = Path(__file__).resolve().parents[2] / "rules"
+
+MAX_ZIP_BYTES = 16 * 1024 * 1024  # the archive itself
+MAX_ZIP_MEMBERS = 256
+MAX_ZIP_TOTAL = 16 * 1024 * 1024  # all the .toml files read from one archive, unpacked
+
+
+def user_mods_folder() -> Path:
+    """The player's mod folder: ``$SMYCHKA_MODS``, else ``mods`` in the platform's data directory
+    (``~/.local/share/smychka/mods`` on Linux, ``~/Library/Application Support/smychka/mods`` on
+    macOS, ``%LOCALAPPDATA%\\smychka\\mods`` on Windows)."""
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    import platformdirs
+
+    return platformdirs.user_data_path("smychka", appauthor=False) / MODS_FOLDER
+
+
+def is_zip(place: Path) -> bool:
+    return place.suffix.lower() == ".zip"
+
+
+def place_id(place: Path) -> str:
+    """The id a rule set at ``place`` must have: its folder's name, or the archive's without .zip."""
+    return place.stem if is_zip(place) else place.name
+
+
+@dataclass(frozen=True)
+class Library:
+    """Where rule sets and mods are looked for by id: tiers of folders, the nearest first. An id
+    is taken from the first tier that has it; two places of that id in the same tier are a
+    conflict (see :meth:`candidates`)."""
+
+    tiers: tuple[tuple[Path, ...], ...]
+
+    @classmethod
+    def of(cls, *folders: Path) -> Library:
+        """One tier of ``folders``."""
+        return cls((folders,))
+
+    @classmethod
+    def default(cls, rules_root: Path) -> Library:
+        """``rules_root`` (rule sets), ``rules_root/mods`` and the player's mod folder, as one tier:
+        a mod id in two of them is a conflict."""
+        return cls.of(rules_root, rules_root / MODS_FOLDER, user_mods_folder())
+
+    @classmethod
+    def around(cls, place: Path, rules_root: Path = GAME_RULES) -> Library:
+        """For a rule set or mod at ``place``: the folders beside it (and the rules folder above a
+        ``mods/`` folder), then the player's mod folder, then ``rules_root`` and its ``mods/``,
+        then the game's own rules."""
+        parent = place.parent
+        near = (parent, parent.parent) if parent.name == MODS_FOLDER else (parent, parent / MODS_FOLDER)
+        return cls((near, (user_mods_folder(),), (rules_root, rules_root / MODS_FOLDER), (GAME_RULES, GAME_RULES / MODS_FOLDER))).unique()
+
+    def with_first(self, *folders: Path) -> Library:
+        """This library with a tier of ``folders`` searched before the others."""
+        return Library((folders, *self.tiers)).unique()
+
+    def unique(self) -> Library:
+        """Each folder once, in its first tier; empty tiers dropped."""
+        seen: set[str] = set()
+        tiers = []
+        for tier in self.tiers:
+            kept = []
+            for folder in tier:
+                key = place_key(folder)
+                if key not in seen:
+                    seen.add(key)
+                    kept.append(folder)
+            if kept:
+                tiers.append(tuple(kept))
+        return Library(tuple(tiers))
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """Every folder, in search order."""
+        return tuple(folder for tier in self.tiers for folder in tier)
+
+    def candidates(self, ident: str) -> list[Path]:
+        """The rule sets or mods called ``ident`` (a folder with a ruleset.toml, or ``ident.zip``)
+        in the first tier that has any: one place, or more when they conflict."""
+        for tier in self.tiers:
+            found: list[Path] = []
+            seen: set[str] = set()
+            for folder in tier:
+                for place in (folder / ident, folder / f"{ident}.zip"):
+                    if _is_rule_place(place) and place_key(place) not in seen:
+                        seen.add(place_key(place))
+                        found.append(place)
+            if found:
+                return found
+        return []
+
+    def ids(self) -> list[str]:
+        """The ids of every rule set and mod in the library, sorted."""
+        return sorted({place_id(p) for p in self.places()})
+
+    def places(self) -> Iterator[Path]:
+        """Every rule set folder and mod (folder or zip) in the library's folders."""
+        seen: set[str] = set()
+        for folder in self.folders:
+            for place in _entries(folder):
+                if _is_rule_place(place) and place_key(place) not in seen:
+                    seen.add(place_key(place))
+                    yield place
+
+
+def _entries(folder: Path) -> list[Path]:
+    try:
+        return sorted(folder.iterdir()) if folder.is_dir() else []
+    except OSError:
+        return []
+
+
+def _is_rule_place(place: Path) -> bool:
+    try:
+        if is_zip(place):
+            return place.is_file()
+        return place.is_dir() and (place / MANIFEST_FILE).is_file()
+    except OSError:  # a name the file system cannot hold (too long, say): nothing there
+        return False
+
+
+def place_key(place: Path) -> str:
+    """The same text for the same place however it is named (resolved when it can be)."""
+    try:
+        return str(place.resolve())
+    except OSError:
+        return str(place)
+
+
+# --- zip archives -----------------------------------------------------------------------------
+
+
+def read_zip(path: Path, problems: list[Problem]) -> dict[str, str] | None:
+    """The ``.toml`` files of the mod archive at ``path``, by file name, as text; None (with a
+    problem added) when the archive cannot be read safely. The one place that opens archives."""
+    name = display_name(path)
+
+    def refuse(message: str) -> None:
+        problems.append(Problem(name, 1, 1, message))
+
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            refuse("not a regular file: a mod archive must be a .zip file")
+            return None
+        if info.st_size > MAX_ZIP_BYTES:
+            refuse(f"the archive is {info.st_size:,} bytes; the limit is {MAX_ZIP_BYTES:,}")
+            return None
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_ZIP_MEMBERS:
+                refuse(f"the archive holds {len(members):,} entries; the limit is {MAX_ZIP_MEMBERS:,}")
+                return None
+            chosen = _toml_members(members, refuse)
+            if chosen is None:
+                return None
+            texts: dict[str, str] = {}
+            total = 0
+            for file_name, member in chosen.items():
+                with archive.open(member) as handle:
+                    raw = handle.read(MAX_FILE_BYTES + 1)  # never trust the sizes the archive claims
+                if len(raw) > MAX_FILE_BYTES:
+                    refuse(f"{member.filename}: more than {MAX_FILE_BYTES:,} bytes unpacked; the limit for a rule file")
+                    return None
+                total += len(raw)
+                if total > MAX_ZIP_TOTAL:
+                    refuse(f"the rule files unpack to more than {MAX_ZIP_TOTAL:,} bytes; the limit for a mod")
+                    return None
+                try:
+                    texts[file_name] = raw.decode("utf-8").removeprefix("\ufeff")
+                except UnicodeDecodeError as err:
+                    line = raw[: err.start].count(b"\n") + 1
+                    problems.append(Problem(f"{name}/{file_name}", line, 1, "not UTF-8 text: TOML files must be saved as UTF-8"))
+                    return None
+            return texts
+    except FileNotFoundError:
+        refuse("file not found")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as err:
+        refuse(f"not a readable .zip archive ({err})")
+    except NotImplementedError as err:  # a compression method zipfile does not know
+        refuse(f"cannot unpack the archive: {err}")
+    except RuntimeError as err:  # an encrypted member
+        refuse(f"cannot unpack the archive: {err}")
+    except OSError as err:
+        refuse(f"cannot read the archive: {err.strerror or err}")
+    return None
+
+
+def _toml_members(members: list[zipfile.ZipInfo], refuse: Callable[[str], None]) -> dict[str, zipfile.ZipInfo] | None:
+    """The archive's .toml files at its top, or inside its one top folder, by file name."""
+    for member in members:
+        parts = PurePosixPath(member.filename.replace("\\", "/")).parts
+        if member.filename.startswith(("/", "\\")) or ".." in parts or (parts and parts[0].endswith(":")):
+            refuse(f"unsafe name in the archive: '{_printable(member.filename)}' (names must stay inside the mod)")
+            return None
+        mode = member.external_attr >> 16
+        if stat.S_ISLNK(mode):
+            refuse(f"the archive holds a link, '{_printable(member.filename)}': a mod holds only plain files")
+            return None
+        if member.flag_bits & 0x1:
+            refuse(f"'{_printable(member.filename)}' is encrypted: pack the mod without a password")
+            return None
+    files = [m for m in members if not m.is_dir()]
+    tops = {PurePosixPath(m.filename).parts[0] for m in files if len(PurePosixPath(m.filename).parts) > 1}
+    at_top = [m for m in files if len(PurePosixPath(m.filename).parts) == 1]
+    prefix: tuple[str, ...] = ()
+    if not any(PurePosixPath(m.filename).name == MANIFEST_FILE for m in at_top) and len(tops) == 1:
+        prefix = (next(iter(tops)),)  # the archive of a folder: its files are one level down
+    chosen: dict[str, zipfile.ZipInfo] = {}
+    for member in files:
+        parts = PurePosixPath(member.filename).parts
+        if parts[:-1] == prefix and parts[-1].lower().endswith(".toml"):
+            chosen[parts[-1]] = member
+    if MANIFEST_FILE not in chosen:
+        refuse(f"no {MANIFEST_FILE} in the archive (at its top, or inside its one top folder)")
+        return None
+    return dict(sorted(chosen.items()))
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)[:120]

@@ -1,0 +1,224 @@
+"""Mods on the command line: check lists what a mod changes, `mods` lists the mods installed,
+play and simulate take --mod, a save remembers its mod, compare reports an edit's impact, and
+--watch checks again on every save."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from game.rules.reading import display_name
+from tests.conftest import ROOT, run_main
+from tests.rules.ruleskit import edit
+from tests.rules.test_mods import DEEP_WELL, make_mod, rules_root
+
+EXAMPLE = ROOT / "rules" / "mods" / "long-memory"
+
+
+def test_check_a_mod_by_id_lists_what_it_adds_overrides_and_removes() -> None:
+    status, out = run_main("check", "long-memory")
+    assert status == 0, out
+    assert out.splitlines() == [
+        'Mod long-memory 1.0.0: "Long memories" by The Smychka team',
+        "  extends base (layers: base -> long-memory)",
+        "  adds 1, overrides 1, removes 0:",
+        "  overrides parameters.coercion_forgetting (value, description, source),",
+        "            memory.toml:6",
+        "  adds      indicators.coercion_memory, memory.toml:12",
+        "check ok: 1 item(s), 0 error(s), 0 warning(s)",
+    ]
+    assert max(map(len, out.splitlines())) <= 80
+    assert run_main("check", "rules/mods/long-memory") == (status, out)
+
+
+def test_the_guide_s_broken_removal_is_reported_at_the_removal(tmp_path: Path) -> None:
+    # docs/MODDING.md, step 4: removing a parameter the base still uses.
+    mod = tmp_path / "long-memory"
+    shutil.copytree(EXAMPLE, mod)
+    with (mod / "memory.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[remove]\nparameters = ["coercion_forgetting"]\n')
+    status, out = run_main("check", str(mod))
+    assert status == 1
+    lines = out.splitlines()
+    assert lines[0].startswith(f"{display_name(mod / 'memory.toml')}:6:1: error: override.parameters.coercion_forgetting: 'coercion_forgetting' "
+                               "is removed by this mod (at ")
+    assert lines[1].startswith(f"{display_name(mod / 'memory.toml')}:19:15: error: remove.parameters[0]: removing 'coercion_forgetting' "
+                               "breaks rules/base/society.toml:")
+    assert lines[1].endswith("variables.coercion_memory.formula: unknown name 'coercion_forgetting'; did you mean 'coercion_memory'?")
+    assert lines[-1] == "check FAILED: 1 item(s), 2 error(s), 0 warning(s)"
+
+
+def test_mods_lists_each_mod_with_its_check_status(user_mods_folder: Path) -> None:
+    # A good mod packed as a zip and a broken one, in the player's own folder.
+    packed = user_mods_folder / "zipped-memory.zip"
+    with zipfile.ZipFile(packed, "w") as archive:
+        for path in sorted(EXAMPLE.iterdir()):
+            text = path.read_text(encoding="utf-8").replace('id = "long-memory"', 'id = "zipped-memory"')
+            archive.writestr(f"zipped-memory/{path.name}", text)
+    broken = user_mods_folder / "broken"
+    shutil.copytree(EXAMPLE, broken)
+    edit(broken / "ruleset.toml", 'id = "long-memory"', 'id = "broken"')
+    edit(broken / "memory.toml", "value = 0.03", "value = 3")
+    status, out = run_main("mods")
+    assert status == 0
+    user = display_name(user_mods_folder)
+    assert out.splitlines() == [
+        f"Mods in rules/mods and {user}:",
+        '  long-memory 1.0.0: "Long memories", extends base',
+        "      ok: adds 1, overrides 1, removes 0",
+        "      rules/mods/long-memory",
+        "  broken 1.0.0, extends base",
+        f"      FAILS check: 1 error(s); run main.py check {display_name(broken)}",
+        f"      {display_name(broken)}",
+        '  zipped-memory 1.0.0: "Long memories", extends base',
+        "      ok: adds 1, overrides 1, removes 0",
+        f"      {display_name(packed)}",
+        "Play one: main.py play --mod ID. Check one: main.py check ID (lists what it changes).",
+    ]
+    status, out = run_main("check", "broken")
+    assert status == 1 and "override.parameters.coercion_forgetting.value: 3 is outside the declared bounds 0..1" in out
+
+
+def test_simulate_and_play_take_a_mod_and_the_save_remembers_it(tmp_path: Path, user_mods_folder: Path) -> None:
+    root = rules_root(tmp_path / "rules")
+    make_mod(root, "deep-well", DEEP_WELL, folder=str(user_mods_folder))
+    rules = ["--rules", str(root)]
+    status, plain = run_main(*rules, "simulate", "--scenario", "mini-game", "--policy", "history")
+    assert status == 0
+    save = tmp_path / "deep.json"
+    status, modded = run_main(*rules, "simulate", "--scenario", "mini-game", "--policy", "history", "--mod", "deep-well", "--save", str(save))
+    assert status == 0
+    seasons = json.loads(modded)["seasons"]
+    assert "seepage" in seasons[0]["values"] and json.loads(plain)["seasons"] != seasons
+    detail = json.loads(save.read_text())["rules_detail"]
+    assert [layer["id"] for layer in detail["layers"]] == ["mini", "deep-well"] and detail["layers"][1]["version"] == "1.0.0"
+    assert detail["digest"]["parameters"]["need"] == 50 and "variables.seepage.formula" in detail["digest"]["formulas"]
+    status, out = run_main(*rules, "replay", str(save))
+    assert status == 0 and out.splitlines()[-1].startswith("replay ok")
+    status, out = run_main(*rules, "play", "--text", "--mod", "deep-well", "--scenario", "mini-game", stdin="quit\n")
+    assert status == 0 and "Two years at the well" in out
+    # Without the mod, the save says which mod it needs and where to put it.
+    shutil.rmtree(user_mods_folder / "deep-well")
+    status, out = run_main(*rules, "check", str(save))
+    assert status == 1
+    assert (f"{display_name(save)}:14:9: error: ruleset.id: this game was played with the mod 'deep-well' (version 1.0.0, over mini), "
+            f"which is not installed: put it in {display_name(root / 'mods')} or {display_name(user_mods_folder)}") in out.splitlines()[0]
+    status, out = run_main(*rules, "simulate", "--scenario", "mini-game", "--mod", "deep-wel")
+    assert status == 1 and "no mod 'deep-wel'" in out
+
+
+def test_check_simulate_and_play_find_a_rule_set_beside_the_scenario(tmp_path: Path) -> None:
+    work = rules_root(tmp_path / "mine")
+    shutil.move(work / "scenarios" / "mini-game.toml", work / "mini-game.toml")
+    scenario = str(work / "mini-game.toml")
+    assert run_main("check", scenario)[0] == 0
+    assert run_main("simulate", "--scenario", scenario)[0] == 0
+    status, out = run_main("play", "--text", "--scenario", scenario, stdin="quit\n")
+    assert status == 0 and "Two years at the well" in out
+
+
+# --- compare ---------------------------------------------------------------------------------------
+
+
+def test_compare_reports_endings_the_first_difference_and_the_indicators(tmp_path: Path) -> None:
+    root = rules_root(tmp_path)
+    make_mod(root, "deep-well", DEEP_WELL)
+    status, out = run_main("--rules", str(root), "compare", "--rules", "mini", "--rules", "deep-well", "--scenario", "mini-game", "--seeds", "4")
+    assert status == 0, out
+    lines = out.splitlines()
+    assert max(map(len, lines)) <= 80
+    assert lines[:3] == ["What changes from mini to deep-well", "Scenario: Two years at the well (8 seasons from 1925-spring)",
+                         "Each side played 4 game(s): seeds 1 to 4, policy history."]
+    assert lines[lines.index("How the games end (number of games)") + 1:][:3] == [
+        f"  {'':<52}{'mini':>13}{'deep-well':>13}", f"  {'The well runs dry':<52}{4:>13}{4:>13}", ""]
+    assert lines[lines.index("They first differ in 1925-spring (the first season), game with seed 1 (history):") + 1] == (
+        "  Water in the well: 108 -> 102 buckets; −5 (−5.0%)")
+    block = lines.index("Water in the well (buckets)")
+    assert lines[block:block + 4] == ["Water in the well (buckets)", "  year              mini     deep-well   change",
+                                      "  1925                63            56   −7 (−11%)", "  1926                 9             6   −2 (−28%)"]
+    status, text = run_main("--rules", str(root), "compare", "--rules", "mini", "--rules", "deep-well", "--scenario", "mini-game", "--seeds", "4",
+                            "--json", "--out", str(tmp_path / "impact.json"))
+    data = json.loads(text)
+    assert data == json.loads((tmp_path / "impact.json").read_text())
+    assert [side["rules"] for side in data["sides"]] == ["mini", "deep-well"] and data["seeds"] == [1, 2, 3, 4]
+    assert {e["ending"]: e["games"] for e in data["endings"]} == {"dry": [4, 4]}
+    assert data["first_difference"]["turn"] == 1 and data["first_difference"]["season"] == "1925-spring"
+    water = next(i for i in data["indicators"] if i["variable"] == "water")
+    assert water["changed"] and [y["year"] for y in water["years"]] == [1925, 1926]
+
+
+def test_compare_of_identical_rules_finds_no_difference(tmp_path: Path) -> None:
+    root = rules_root(tmp_path)
+    make_mod(root, "same", '\n[override.parameters.need]\ndescription = "Only the words change."\n')
+    status, out = run_main("--rules", str(root), "compare", "--rules", "mini", "--rules", "same", "--seeds", "3", "--policy", "default")
+    assert status == 0, out
+    assert "The two sides never differ: every season of every game is the same." in out
+    assert "Unchanged in every year: Water in the well, Went without." in out
+
+
+def test_compare_needs_two_rule_sets_that_fit_the_scenario(tmp_path: Path) -> None:
+    root = rules_root(tmp_path)
+    status, out = run_main("--rules", str(root), "compare", "--rules", "mini")
+    assert status == 1 and out == "error: compare needs two --rules (the rules to compare against, then the changed ones), found 1\n"
+    status, out = run_main("--rules", str(root), "compare", "--rules", "mini", "--rules", "nothing", "--scenario", "mini-game")
+    assert status == 1 and "no mod 'nothing'" in out and out.splitlines()[-1] == "cannot compare under nothing: 1 error(s)"
+
+
+# --- watching ------------------------------------------------------------------------------------
+
+
+def test_check_watch_runs_again_when_a_rule_file_is_saved(tmp_path: Path) -> None:
+    from game.cli import _watched, cmd_check, watch_rules
+
+    root = rules_root(tmp_path)
+    model = root / "mini" / "model.toml"
+    out = io.StringIO()
+    edits = iter([
+        lambda: None,  # nothing changed: no run
+        lambda: edit(model, 'formula = "rain * (1 + 0.1 * guard)"', 'formula = "rian"'),
+        lambda: edit(model, 'formula = "rian"', 'formula = "rain"'),
+    ])
+
+    def sleep(_seconds: float) -> None:
+        step = next(edits, None)
+        if step is None:
+            raise KeyboardInterrupt
+        step()
+        # Make the change visible even on a file system with coarse times: the size changes too.
+
+    status = watch_rules(lambda: cmd_check([root / "mini"], root, out), _watched([root / "mini"], root), out, sleep=sleep)
+    text = out.getvalue()
+    runs = text.split("--- ")
+    assert status == 0 and len(runs) == 3, text
+    assert runs[0].startswith("check ok") and "Watching " in runs[0]
+    assert runs[1].startswith(f"{display_name(model)} changed; running again ---") and "unknown name 'rian'; did you mean 'rain'?" in runs[1]
+    assert "check FAILED" in runs[1] and "check ok" in runs[2] and text.endswith("Stopped watching.\n")
+
+
+@pytest.mark.parametrize("command", ["check", "simulate"])
+def test_watch_is_offered_on_check_and_simulate(command: str) -> None:
+    from game.cli import build_parser
+
+    extra = ["--scenario", "x"] if command == "simulate" else []
+    assert build_parser().parse_args([command, *extra, "--watch"]).watch
+
+
+def test_the_guide_shows_what_the_commands_really_print() -> None:
+    guide = (ROOT / "docs" / "MODDING.md").read_text(encoding="utf-8")
+
+    def block_after(command: str) -> list[str]:
+        start = guide.index(f"$ python main.py {command}\n") + len(f"$ python main.py {command}\n")
+        return guide[start: guide.index("```", start)].rstrip("\n").splitlines()
+
+    status, out = run_main("check", "long-memory")
+    assert block_after("check long-memory") == out.splitlines()
+    # (The figures are the NEP model's, refreshed by hand when it changes; the words must hold.)
+    shown = [line for line in block_after("compare --rules base --rules long-memory") if line.strip() != "..." and not any(c.isdigit() for c in line)]
+    assert len(shown) >= 5
+    status, out = run_main("compare", "--rules", "base", "--rules", "long-memory")
+    assert status == 0 and all(line in out.splitlines() for line in shown), [line for line in shown if line not in out.splitlines()]
