@@ -215,7 +215,7 @@ def not_a_save(path: Path) -> str | None:
     try:
         read_save(path)
     except LoadError as err:
-        why = err.problems[0].message if err.problems else "it cannot be read"
+        why = err.problems[0].message.removeprefix("not a Smychka save: ") if err.problems else "it cannot be read"
         return f"is not a Smychka save ({why}); nothing was overwritten"
     return None
 

@@ -86,5 +86,8 @@ def save_settings(settings: Settings, path: Path | None = None) -> str | None:
     try:
         write_atomically(path, settings.model_dump_json(indent=1) + "\n")
     except OSError as err:
+        blocker = next((p for p in path.parents if os.path.lexists(p)), None) if err.errno == errno.ENOTDIR else None
+        if blocker is not None and not blocker.is_dir():
+            return f"cannot save the settings: {escape_path(blocker)} is a file, not a folder"
         return f"cannot save the settings to {escape_path(path)}: {plain_reason(err)}"
     return None
