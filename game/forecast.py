@@ -16,13 +16,12 @@ ahead, so the forecast draws them like any other (``known_draws=True`` uses the 
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from game.engine import GameState, Model, RuleError, rng, step
+from game.engine import GameState, RuleError, rng, step
 from game.session import Session
 
 # Salt for the forecast's seeds, so its random streams are not the game's own.
@@ -126,7 +125,7 @@ def forecast(session: Session, runs: int = 200, seasons: int = 1, known_draws: b
     if runs < 1:
         raise ValueError("a forecast needs at least one run")
     scenario = session.scenario
-    model = session.model if known_draws else _unscripted(session.model)
+    model = session.model if known_draws else session.model.without_scripted_draws()
     start = session.state
     levers = dict(session.levers)
     horizon = max(1, min(seasons, scenario.seasons - start.turn)) if start.turn < scenario.seasons else 1
@@ -172,15 +171,6 @@ def forecast(session: Session, runs: int = 200, seasons: int = 1, known_draws: b
                     scripted[(name, k)] = value
     chances = _chances(session, labels, draw_values, scripted, fired, reached)
     return Forecast(tuple(labels), runs, ahead, chances, endings, failed, failure)
-
-
-def _unscripted(model: Model) -> Model:
-    """``model`` with none of its scenario's draws scripted (the model itself is not changed)."""
-    if not model.scenario.scripted_draws:
-        return model
-    twin = copy.copy(model)
-    twin.scenario = dataclasses.replace(model.scenario, scripted_draws={})
-    return twin
 
 
 def _ranges(names: Sequence[str], current: Sequence[float], samples: list[list[float]]) -> dict[str, Range]:
