@@ -113,6 +113,30 @@ class BatchView:
 
 
 @dataclass(frozen=True)
+class SeasonView:
+    """One season just played, for a ``watch`` function: the campaigns that played it
+    (``campaigns``, indices into the batch) and, with a column per campaign, this season's
+    levers, last season's levers, draws, event flags, values and last season's values after the
+    events (``prev``); ``facts`` are the season's facts. Arrays are the engine's: read them,
+    never write."""
+
+    turn: int
+    season: str
+    campaigns: Array
+    levers: Array
+    last_levers: Array
+    draws: Array
+    events: Array
+    values: Array
+    prev: Array
+    facts: tuple[float, ...]
+
+    def env(self, model: Model) -> tuple[Any, ...]:
+        """The arguments of an array function (:func:`array_function`) for this season."""
+        return (self.levers, model.P, self.draws, self.events, self.values, self.prev, self.last_levers, self.facts, self.campaigns.size)
+
+
+@dataclass(frozen=True)
 class BatchResult:
     """What a batch played. Arrays are indexed by campaign (in the order of ``seeds``)."""
 
@@ -221,15 +245,18 @@ def play_batch(
     record_draws: bool = False,
     record_events: bool = False,
     stop_at_ending: bool = True,
+    watch: Callable[[SeasonView], None] | None = None,
 ) -> BatchResult:
     """Play one campaign per seed, side by side, for ``seasons`` seasons (default: to the end
     of the scenario) or until each reaches an ending (unless not ``stop_at_ending``: then each
-    plays on, and its first ending counts) or a rule error. See the module's notes for
-    ``levers``, ``start`` and ``record``."""
+    plays on, and its first ending counts) or a rule error. ``watch``, if given, sees every
+    season as it is played (a :class:`SeasonView`). See the module's notes for ``levers``,
+    ``start`` and ``record``."""
     seeds = tuple(int(s) for s in seeds)
     n_all = len(seeds)
     bm = compiled(model)
-    _settle_allocator()
+    if n_all >= 4096:
+        _settle_allocator()
     starts = _Starts(model, seeds, start)
     turn0 = starts.turn
     remaining = max(0, model.scenario.seasons - turn0)
@@ -289,6 +316,11 @@ def play_batch(
                 series[t + 1][:, idx] = out.V[rec] if everyone else out.V[rec][:, ok]
             if fr is not None:
                 fr.season(t, idx, ok, everyone, out, L)
+            if watch is not None:
+                a = [L, OL, out.D, out.E, out.V, np.asarray(out.prev)]
+                if not everyone:
+                    a = [x[:, ok] for x in a]
+                watch(SeasonView(turn, plan.label, idx, a[0], a[1], a[2], a[3], a[4], a[5], plan.facts))
             counter[active] = out.counter
             played[idx] += 1
             first = (out.code >= 0) & (ending_codes[active] < 0)
@@ -386,7 +418,7 @@ def _play_season(model: Model, bm: _Compiled, plan: TurnPlan, n: int, L: Array, 
             prev = np.array(changed)
     # Variables, checks and endings.
     V = np.empty((len(model.variables), n))
-    bad = bad | bm.season(L, P, D, E, prev, OL, F, n, V)
+    bad = bad | _variables(bm, (L, P, D, E, prev, OL, F, n, V))
     # Every value finite and within its bounds (an open bound: the largest finite number).
     within = (V >= bm.lo) & (V <= bm.hi)  # a nan fails both
     if not within.all():
@@ -406,6 +438,21 @@ def _play_season(model: Model, bm: _Compiled, plan: TurnPlan, n: int, L: Array, 
         undecided &= ~hit
     rows = np.flatnonzero(bad) if isinstance(bad, np.ndarray) else (np.arange(n) if bad else np.zeros(0, dtype=np.int64))
     return _Season(V, D, E, prev, counter, fired, code, rows, np.zeros(n, dtype=bool))
+
+
+def _variables(bm: _Compiled, args: tuple[Any, ...]) -> Any:
+    """Every variable of the season, into ``args[-1]``; returns the campaigns flagged.
+
+    First optimistically, without flags: as long as no operation divides by zero, overflows or
+    makes a nan (numpy's floating-point flags, which end it at once), every value is finite,
+    so no division, power, logarithm or square root was out of its domain and ``min`` and
+    ``max`` never met a nan: numpy computes what Python does. Otherwise (rarely) carefully, each
+    campaign Python might refuse flagged."""
+    try:
+        with np.errstate(divide="raise", over="raise", invalid="raise", under="ignore"):
+            return bm.optimistic(*args)
+    except _MATH_ERRORS:  # FloatingPointError is an ArithmeticError
+        return bm.season(*args)
 
 
 def _redo(model: Model, out: _Season, turn: int, active: Array, seeds: tuple[int, ...], L: Array,
@@ -671,7 +718,7 @@ def _apply(ufunc: Any, fn: Callable[..., float], *arrays: Array) -> Array:
 
 
 def _flag(bad: Array) -> Any:
-    return bad if bad.any() else False
+    return bad
 
 
 def _exp(x: Array) -> tuple[Array, Any]:
@@ -706,6 +753,8 @@ def _logistic(x: Array) -> Array:
 
 
 def _pow(a: Any, b: Any) -> tuple[Array, Any]:
+    if isinstance(a, np.ndarray) and not isinstance(b, np.ndarray):
+        return _pow_by(a, float(b))
     a, b = np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64))
     finite = np.isfinite(a) & np.isfinite(b)
     size = np.abs(b * np.log(np.abs(a)))
@@ -749,6 +798,52 @@ def _clamp(x: Any, lo: Any, hi: Any) -> Array:
     return out
 
 
+def _pow_by(a: Array, b: float) -> tuple[Array, Any]:
+    """``a ** b`` for one exponent ``b`` shared by every campaign (the usual case)."""
+    if b == 0.0 or b != b:
+        bad: Any = b != b  # x ** 0 is 1 for every x; a nan exponent: the season engine decides
+    else:
+        whole = b == math.floor(b)
+        size = np.abs(a)
+        if b > 0.0:  # overflow above exp(700 / b); a negative base needs a whole exponent
+            bad = ~(size <= math.exp(min(700.0 / b, 709.0)))
+            if not whole:
+                bad |= ~(a >= 0.0)
+        else:  # overflow below exp(700 / b); zero, or a negative base without a whole exponent, is refused
+            bad = ~(size >= math.exp(max(700.0 / b, -709.0)))
+            if not whole:
+                bad |= ~(a > 0.0)
+    base = np.where(bad, 1.0, a) if isinstance(bad, np.ndarray) and bad.any() else a
+    # A full array of exponents, never a broadcast scalar: numpy takes x ** 2.0 as x * x, and
+    # x ** 0.5 as sqrt(x), which can differ from the C library's pow in the last bit.
+    return _apply(np.power, math.pow, base, np.full(base.shape, b)), bad
+
+
+# Without flags, for the optimistic pass (_play_season): whatever goes wrong raises numpy's
+# floating-point flags (or, through math, an exception), and the season is played again carefully.
+def _power(a: Any, b: Any) -> Array:
+    a, b = np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64))
+    return _apply(np.power, math.pow, np.array(a), np.array(b))  # full arrays: see _pow_by
+
+
+def _exp_(x: Array) -> Array:
+    return _apply(np.exp, math.exp, x)
+
+
+def _log_(x: Array) -> Array:
+    return _apply(np.log, math.log, x)
+
+
+def _floor_(x: Array) -> Array:
+    out: Array = np.floor(x) + 0.0
+    return out
+
+
+def _ceil_(x: Array) -> Array:
+    out: Array = np.ceil(x) + 0.0
+    return out
+
+
 def _mod(a: Any, b: Any) -> tuple[Array, Any]:
     bad = (np.asarray(b) == 0.0) | ~np.isfinite(a) | ~np.isfinite(b)
     return np.remainder(a, b), _flag(np.asarray(bad))
@@ -773,6 +868,8 @@ _ARRAY_HELPERS: dict[str, Any] = {
     "_where": np.where, "_abs": np.abs, "_exp": _exp, "_log": _log, "_sqrt": _sqrt, "_floor": _floor,
     "_ceil": _ceil, "_logistic": _logistic, "_pow": _pow, "_mod": _mod, "_f64": _f64, "_out": _out,
     "_div": _div, "_min2": _min2, "_max2": _max2, "_clamp": _clamp, "_zero": _zero,
+    "_power": _power, "_exp_": _exp_, "_log_": _log_, "_sqrt_": np.sqrt, "_floor_": _floor_, "_ceil_": _ceil_,
+    "_remainder": np.remainder, "_minimum": np.minimum, "_maximum": np.maximum,
 }
 _FLAGGED = {"exp": "_exp", "log": "_log", "sqrt": "_sqrt", "floor": "_floor", "ceil": "_ceil"}
 
@@ -834,9 +931,10 @@ def _static_kind(node: ast.expr) -> str:
 class _ArrayWriter:
     """Writes the statements computing a formula over arrays, one operation per statement."""
 
-    def __init__(self, model: Model, temp: Callable[[str], str]) -> None:
+    def __init__(self, model: Model, temp: Callable[[str], str], careful: bool = True) -> None:
         self.model = model
         self.temp = temp
+        self.careful = careful  # flag every campaign Python might refuse (else: see _play_season)
         self.out: list[ast.stmt] = []
         self._array: dict[int, bool] = {}
 
@@ -939,6 +1037,11 @@ class _ArrayWriter:
         left, right = self.expr(node.left), self.expr(node.right)
         a, b = self.number(left), self.number(right)
         flag = self.either(left.flag, right.flag)
+        if not self.careful:
+            if isinstance(node.op, ast.Pow):
+                return _Val(self.assign(_c("_power", a, b)), True, "float", flag)
+            if isinstance(node.op, ast.Div):
+                return _Val(self.assign(ast.BinOp(a, ast.Div(), b)), True, "float", flag)
         if isinstance(node.op, ast.Pow):
             value, f = self.assign2(_c("_pow", a, b))
             return _Val(value, True, "float", self.either(flag, f))
@@ -947,8 +1050,12 @@ class _ArrayWriter:
             return _Val(value, True, "float", self.either(flag, f))
         kind = _arith(left.kind, right.kind)
         if isinstance(node.op, ast.Mod):
-            value, f = self.assign2(_c("_mod", a, b))
-            ref, flag = self.signed(value, kind, self.either(flag, f))
+            if self.careful:
+                value, f = self.assign2(_c("_mod", a, b))
+                flag = self.either(flag, f)
+            else:
+                value = self.assign(_c("_remainder", a, b))
+            ref, flag = self.signed(value, kind, flag)
             return _Val(ref, True, kind, flag)
         value = self.assign(ast.BinOp(a, type(node.op)(), b))
         if isinstance(node.op, ast.Mult):
@@ -1026,8 +1133,11 @@ class _ArrayWriter:
         if name in ("min", "max"):
             best = nums[0]
             for x in nums[1:]:
-                best, f = self.assign2(_c(f"_{name}2", best, x))
-                flag = self.either(flag, f)
+                if self.careful:
+                    best, f = self.assign2(_c(f"_{name}2", best, x))
+                    flag = self.either(flag, f)
+                else:  # no nan can be about (see _play_season): numpy's choice is Python's
+                    best = self.assign(_c("_minimum" if name == "min" else "_maximum", x, best))
             return _Val(best, True, kind, flag)
         if name == "clamp":
             return _Val(self.assign(_c("_clamp", *nums)), True, kind, flag)
@@ -1035,6 +1145,8 @@ class _ArrayWriter:
             return _Val(self.assign(_c("_abs", nums[0])), True, kind, flag)
         if name == "logistic":
             return _Val(self.assign(_c("_logistic", nums[0])), True, "float", flag)
+        if not self.careful:
+            return _Val(self.assign(_c(f"_{name}_", nums[0])), True, "float", flag)
         value, f = self.assign2(_c(_FLAGGED[name], nums[0]))
         return _Val(value, True, "float", self.either(flag, f))
 
@@ -1051,6 +1163,7 @@ class _Compiled:
     """A model's formulas as array functions."""
 
     season: Callable[..., Any]  # (L, P, D, E, O, OL, F, n, V): fills V, returns the rows flagged
+    optimistic: Callable[..., Any]  # the same without the flags numpy's floating-point state stands for
     events: tuple[tuple[Callable[..., tuple[Array, Any]], ...], ...]   # per event: condition, chance, effects
     effect_targets: tuple[tuple[tuple[int, float, float], ...], ...]    # per event: (variable, lo, hi) per effect
     endings: tuple[Callable[..., tuple[Array, Any]], ...]
@@ -1086,20 +1199,23 @@ def _compile(model: Model) -> _Compiled:
     if model.variables:
         body.append(ast.Assign([ast.Tuple([load(f"o{i}", ast.Store()) for i in range(len(model.variables))], ast.Store())], load("O")))
     body.append(ast.Assign([load("flagged", ast.Store())], ast.Constant(False)))
+    optimistic = list(body)
     for index in model.order:
-        writer = _ArrayWriter(model, temp)
-        v = writer.expr(model.formulas[model.variables[index]].tree)
-        row = ast.Subscript(load("V"), ast.Constant(index), ast.Store())
-        group = [*writer.out, ast.Assign([row], v.ref),
-                 ast.Assign([load(f"v{index}", ast.Store())], ast.Subscript(load("V"), ast.Constant(index), ast.Load()))]
-        if v.flag is not None:
-            group.append(ast.Assign([load("flagged", ast.Store())], ast.BinOp(load("flagged"), ast.BitOr(), v.flag)))
-        body.extend(_free(group))
-    body.append(ast.Return(load("flagged")))
-    specs.append(("season", ["L", "P", "D", "E", "O", "OL", "F", "n", "V"], body))
+        for careful, out in ((True, body), (False, optimistic)):
+            writer = _ArrayWriter(model, temp, careful)
+            v = writer.expr(model.formulas[model.variables[index]].tree)
+            row = ast.Subscript(load("V"), ast.Constant(index), ast.Store())
+            group = [*writer.out, ast.Assign([row], v.ref),
+                     ast.Assign([load(f"v{index}", ast.Store())], ast.Subscript(load("V"), ast.Constant(index), ast.Load()))]
+            if v.flag is not None:
+                group.append(ast.Assign([load("flagged", ast.Store())], ast.BinOp(load("flagged"), ast.BitOr(), v.flag)))
+            out.extend(_free(group))
+    for out, name in ((body, "season"), (optimistic, "optimistic")):
+        out.append(ast.Return(load("flagged")))
+        specs.append((name, ["L", "P", "D", "E", "O", "OL", "F", "n", "V"], out))
 
     def single(fname: str, formula: Formula) -> None:
-        specs.append((fname, [*ENV, "n"], _single_body(model, formula, temp, unpack)))
+        specs.append((fname, [*ENV, "n"], _single_body(model, formula, temp)))
 
     event_names: list[list[str]] = []
     targets = []
@@ -1122,9 +1238,10 @@ def _compile(model: Model) -> _Compiled:
     for _name, _args, stmts in specs:
         for line, stmt in enumerate(stmts, start=2):
             stmt.lineno = line
-    fns = make_functions(specs, f"{model.filename}:batch", _ARRAY_HELPERS)
+    fns = make_functions(specs, f"{model.filename}:batch", _ARRAY_HELPERS, fresh=True)
     return _Compiled(
         fns["season"],
+        fns["optimistic"],
         tuple(tuple(fns[n] for n in names) for names in event_names),
         tuple(targets),
         tuple(fns[f"ending{k}"] for k in range(len(model.compiled_endings))),
@@ -1134,28 +1251,29 @@ def _compile(model: Model) -> _Compiled:
     )
 
 
-def _single_body(model: Model, formula: Formula, temp: Callable[[str], str], unpack: list[ast.stmt]) -> list[ast.stmt]:
+def _single_body(model: Model, formula: Formula, temp: Callable[[str], str], careful: bool = True) -> list[ast.stmt]:
     """The body of ``f(L, P, D, E, V, O, OL, F, n) -> (values, flagged)`` for one formula."""
-    writer = _ArrayWriter(model, temp)
+    writer = _ArrayWriter(model, temp, careful)
     v = writer.expr(formula.tree)
-    stmts: list[ast.stmt] = [*unpack, *_unpack_used(model, formula), *writer.out]
+    stmts: list[ast.stmt] = [*_unpack_used(model, formula), *writer.out]
     ref = writer.number(v)
     stmts.append(ast.Return(ast.Tuple([_c("_out", ref, load("n")), v.flag if v.flag is not None else ast.Constant(False)], ast.Load())))
     return stmts
 
 
-def array_function(model: Model, formula: Formula) -> Callable[..., tuple[Array, Any]]:
+def array_function(model: Model, formula: Formula, careful: bool = True) -> Callable[..., tuple[Array, Any]]:
     """``formula`` (of ``model``'s names) as an array function ``f(L, P, D, E, V, O, OL, F, n)``
     returning ``(values, flagged)``: the values for the ``n`` campaigns, and where Python might
     refuse the formula or compute it differently (False: nowhere). ``L``, ``D``, ``E``, ``V``,
     ``O``, ``OL`` have a row per name and a column per campaign; ``P``, ``F`` one value each.
+    Not ``careful``: the optimistic code, to run with numpy raising on division by zero,
+    overflow and invalid operations (then the careful code must be run instead).
     What the batch engine runs, on its own (for tests and tools)."""
     counter = iter(range(1, 1 << 62))
-    unpack = _unpack_all(model)
-    body = _single_body(model, formula, lambda prefix: f"{prefix}{next(counter)}", unpack)
+    body = _single_body(model, formula, lambda prefix: f"{prefix}{next(counter)}", careful)
     for line, stmt in enumerate(body, start=2):
         stmt.lineno = line
-    fn = make_functions([("formula", [*ENV, "n"], body)], f"{model.filename}:formula", _ARRAY_HELPERS)["formula"]
+    fn = make_functions([("formula", [*ENV, "n"], body)], f"{model.filename}:formula", _ARRAY_HELPERS, fresh=True)["formula"]
     _exact()
     return fn
 
@@ -1175,15 +1293,14 @@ def _free(group: list[ast.stmt]) -> list[ast.stmt]:
     last: dict[str, int] = {}
     assigned: set[str] = set()
     for i, stmt in enumerate(group):
-        if isinstance(stmt, ast.Assign):
-            for target in stmt.targets:
-                for node in ast.walk(target):
-                    if isinstance(node, ast.Name) and node.id.startswith(_TEMPS):
-                        assigned.add(node.id)
-                        last.setdefault(node.id, i)
         for node in ast.walk(stmt):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id.startswith(_TEMPS):
-                last[node.id] = i
+            if isinstance(node, ast.Name) and node.id.startswith(_TEMPS):
+                if isinstance(node.ctx, ast.Store):
+                    if isinstance(stmt, ast.Assign):  # at the group's top level, not in a branch
+                        assigned.add(node.id)
+                    last.setdefault(node.id, i)
+                else:
+                    last[node.id] = i
     out: list[ast.stmt] = []
     for i, stmt in enumerate(group):
         out.append(stmt)
@@ -1197,13 +1314,12 @@ _TEMPS = ("_a", "_b", "_s")
 
 
 def _unpack_used(model: Model, formula: Formula) -> list[ast.stmt]:
-    """``v3 = V[3]`` and ``o5 = O[5]`` for the variables a one-formula function reads."""
+    """``v3 = V[3]``, ``p5 = P[5]`` and so on for the names a one-formula function reads."""
     out: list[ast.stmt] = []
     for inp in model.inputs_of(formula):
-        if inp.kind in ("variable", "prev"):
-            container = "V" if inp.kind == "variable" else "O"
-            out.append(ast.Assign([load(f"{_PREFIX[container]}{inp.slot}", ast.Store())],
-                                  ast.Subscript(load(container), ast.Constant(inp.slot), ast.Load())))
+        container = ENV[inp.env]
+        out.append(ast.Assign([load(f"{_PREFIX[container]}{inp.slot}", ast.Store())],
+                              ast.Subscript(load(container), ast.Constant(inp.slot), ast.Load())))
     return out
 
 
@@ -1228,10 +1344,10 @@ def lever_steps(model: Model) -> list[Array]:
     return out
 
 
-def random_levers(model: Model, campaigns: int, seasons: int, seed: int = 0, restless: float = 1.0) -> Array:
+def random_levers(model: Model, campaigns: int, seasons: int, seed: int = 0, restless: float | Sequence[float] | Array = 1.0) -> Array:
     """A random plan of levers ``(campaigns, seasons, levers)``: each season every lever moves,
-    with chance ``restless``, to a value drawn evenly from its steps (from the counter-based
-    generator: the same plan on every machine)."""
+    with chance ``restless`` (one for all, or one per campaign), to a value drawn evenly from its
+    steps (from the counter-based generator: the same plan on every machine)."""
     steps = lever_steps(model)
     nl = len(steps)
     out = np.empty((campaigns, seasons, nl))
@@ -1242,8 +1358,8 @@ def random_levers(model: Model, campaigns: int, seasons: int, seed: int = 0, res
             counter = _U64(((t * 64 + k) * 2) & _MASK)
             u = _uniform(stream, np.full(campaigns, counter, dtype=np.uint64))
             pick = values[np.minimum((u * values.size).astype(np.int64), values.size - 1)]
-            if restless < 1.0:
-                move = _uniform(stream, np.full(campaigns, counter + _U64(1), dtype=np.uint64)) < restless
+            if np.any(np.asarray(restless) < 1.0):
+                move = _uniform(stream, np.full(campaigns, counter + _U64(1), dtype=np.uint64)) < np.asarray(restless)
                 current[:, k] = np.where(move, pick, current[:, k])
             else:
                 current[:, k] = pick
@@ -1251,4 +1367,4 @@ def random_levers(model: Model, campaigns: int, seasons: int, seed: int = 0, res
     return out
 
 
-__all__ = ["BatchError", "BatchResult", "BatchView", "array_function", "compiled", "lever_steps", "play_batch", "random_levers"]
+__all__ = ["BatchError", "BatchResult", "BatchView", "SeasonView", "array_function", "compiled", "lever_steps", "play_batch", "random_levers"]

@@ -237,7 +237,7 @@ class Model:
                 fn_names[part] = _function_name(".".join(key))
                 specs.append((fn_names[part], ENV, [*self._prologue(formula, at), _numbered(ast.Return(fast(formula)), at)]))
             events.append((ident, event, fn_names))
-        fns = make_functions(specs, self.filename, {"_isfinite": math.isfinite, "_sum": sum}, {"season": (None,)})
+        fns = make_functions(specs, self.filename, {"_isfinite": math.isfinite, "_sum": sum}, {"season": (None,)}, fresh=True)
         self.variable_fn: dict[str, Fn] = {v: fns[names[v]] for v in self.variables}
         self.season_fn: Callable[..., Any] = fns["season"]
         self.compiled_endings = tuple(

@@ -203,12 +203,14 @@ FunctionSpec = tuple[str, Sequence[str], list[ast.stmt]]
 
 def make_functions(
     functions: Sequence[FunctionSpec], filename: str, helpers: dict[str, Any] | None = None,
-    defaults: dict[str, tuple[Any, ...]] | None = None,
+    defaults: dict[str, tuple[Any, ...]] | None = None, fresh: bool = False,
 ) -> dict[str, Callable[..., Any]]:
     """Compile several generated functions ``(name, args, body)`` at once (one call of the
     compiler for all of them); their globals hold the language's helpers and ``helpers``.
-    ``defaults`` gives the default values of a function's last arguments, by name."""
-    module = ast.Module([_function_def(name, args, body) for name, args, body in functions], [])
+    ``defaults`` gives the default values of a function's last arguments, by name. ``fresh``:
+    no node below a statement has a position of its own (trees from :func:`to_python` and
+    :func:`to_fast_python` have none), so each takes its statement's without a pass over it."""
+    module = ast.Module([_function_def(name, args, body, not fresh) for name, args, body in functions], [])
     ast.fix_missing_locations(module)
     code = compile(module, filename, "exec")
     scope = dict(_HELPERS)
@@ -220,15 +222,20 @@ def make_functions(
     return out
 
 
-def _function_def(name: str, args: Sequence[str], body: list[ast.stmt]) -> ast.FunctionDef:
+def _function_def(name: str, args: Sequence[str], body: list[ast.stmt], place: bool = True) -> ast.FunctionDef:
     arguments = ast.arguments(
         posonlyargs=[], args=[ast.arg(a) for a in args], vararg=None, kwonlyargs=[],
         kw_defaults=[], kwarg=None, defaults=[],
     )
     for stmt in body:
-        _place(stmt, stmt.lineno)
+        if place:
+            _place(stmt, stmt.lineno)
+        else:  # the statement's own position; fix_missing_locations gives it to its nodes
+            stmt.end_lineno = stmt.lineno
+            stmt.col_offset = stmt.end_col_offset = 0
     func = ast.FunctionDef(name, arguments, body or [ast.Pass()], [], None, None)
     func.lineno = 1
+    func.end_lineno = max([1, *(stmt.lineno for stmt in body)])
     return func
 
 
