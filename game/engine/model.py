@@ -202,13 +202,19 @@ class Model:
             if n
         ]
         names: dict[str, str] = {}  # variable -> its function's name
+        variable_specs: list[FunctionSpec] = []
         for index in self.order:
             name = self.variables[index]
             at = next(line)
             expr = fast(self.formulas[name])
-            season.append(_numbered(ast.Assign([load(f"v{index}", ast.Store())], expr), at))
+            if index in self.initial:  # the start keeps the scenario's value: 'v3 = o3 if start else ...'
+                value: ast.expr = ast.IfExp(load("start"), load(f"o{index}"), expr)
+            else:
+                value = expr
+            season.append(_numbered(ast.Assign([load(f"v{index}", ast.Store())], value), at))
             names[name] = _function_name(f"variables.{name}")
-            specs.append((names[name], ENV, [*self._prologue(self.formulas[name], at), _numbered(ast.Return(expr), at)]))
+            variable_specs.append((names[name], ENV, [*self._prologue(self.formulas[name], at), _numbered(ast.Return(expr), at)]))
+        self._variable_specs = (variable_specs, names)
         values = ast.List([load(f"v{i}") for i in range(len(self.variables))], ast.Load())
         season.append(_numbered(ast.Assign([load("V", ast.Store())], values), next(line)))
         season.append(_numbered(ast.If(ast.Compare(load("last"), [ast.Is()], [ast.Constant(None)]), [ast.Return(load("V"))], []), next(line)))
@@ -225,7 +231,7 @@ class Model:
         if end_checks:
             season.append(_numbered(ast.If(load("last"), end_checks, []), next(line)))
         season.append(_numbered(ast.Return(ast.Tuple([load("V"), ast.Constant(-1)], ast.Load())), next(line)))
-        specs.append(("season", ["L", "P", "D", "E", "O", "OL", "F", "last"], season))
+        specs.append(("season", ["L", "P", "D", "E", "O", "OL", "F", "last", "start"], season))
         events: list[tuple[str, Event, dict[str, str]]] = []
         for ident, event in self.scenario.events.items():
             keys: dict[str, tuple[str, ...]] = {"condition": ("events", ident, "condition"), "chance": ("events", ident, "chance")}
@@ -237,8 +243,7 @@ class Model:
                 fn_names[part] = _function_name(".".join(key))
                 specs.append((fn_names[part], ENV, [*self._prologue(formula, at), _numbered(ast.Return(fast(formula)), at)]))
             events.append((ident, event, fn_names))
-        fns = make_functions(specs, self.filename, {"_isfinite": math.isfinite, "_sum": sum}, {"season": (None,)}, fresh=True)
-        self.variable_fn: dict[str, Fn] = {v: fns[names[v]] for v in self.variables}
+        fns = make_functions(specs, self.filename, {"_isfinite": math.isfinite, "_sum": sum}, {"season": (None, False)}, fresh=True)
         self.season_fn: Callable[..., Any] = fns["season"]
         self.compiled_endings = tuple(
             CompiledEnding(ident, ending, fns[_function_name(f"endings.{ident}")]) for ident, ending in endings
@@ -251,6 +256,15 @@ class Model:
             )
             for ident, event, f in events
         )
+
+    @functools.cached_property
+    def variable_fn(self) -> dict[str, Fn]:
+        """Each variable's formula as a function ``f(L, P, D, E, V, O, OL, F)`` (for the
+        explanations and for naming a rule that failed): compiled on first use, from the trees
+        the season function was compiled from."""
+        specs, names = self._variable_specs
+        fns = make_functions(specs, self.filename, fresh=True)
+        return {v: fns[names[v]] for v in self.variables}
 
     def scenario_formula(self, key: tuple[str, ...]) -> Formula:
         """A formula of the scenario (its own endings and events) or else of its rule set."""

@@ -29,16 +29,20 @@ def initial_state(model: Model, seed: int) -> GameState:
     D = tuple(resting_value(d) for d in model.draw_specs)
     E = tuple(0.0 for _ in model.events)
     O = [model.initial.get(i, 0.0) for i in range(len(model.variables))]
-    V = list(O)
-    env: Env = [L, model.P, D, E, V, O, L, model.facts(before, -1)]
+    F = model.facts(before, -1)
     label = f"the start ({before})"
-    for index in model.order:
-        if index in model.initial:
-            continue
-        name = model.variables[index]
-        V[index] = _evaluate(model.variable_fn[name], env, f"variables.{name}", label, model.inputs[name])
+    try:
+        V = model.season_fn(L, model.P, D, E, O, L, F, None, True)
+    except _MATH_ERRORS:
+        V = list(O)
+        env: Env = [L, model.P, D, E, V, O, L, F]
+        for index in model.order:  # one rule at a time, to name the one that fails
+            if index in model.initial:
+                continue
+            name = model.variables[index]
+            V[index] = _evaluate(model.variable_fn[name], env, f"variables.{name}", label, model.inputs[name])
     values = tuple(V)
-    _check(model, values, env, label)
+    _check(model, values, [L, model.P, D, E, V, O, L, F], label)
     return GameState(0, str(before), values, L, D, E, values, seed, 0)
 
 
