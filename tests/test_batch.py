@@ -284,3 +284,12 @@ def test_no_campaigns_and_no_seasons(tmp_path: Path) -> None:
     assert empty.campaigns == 0 and empty.ending_counts() == {}
     none = play_batch(model, [4], None, seasons=0, record=("x",))
     assert none.played.tolist() == [0] and none.values("x").tolist() == [[0.0]]
+    with pytest.raises(KeyError, match="not recorded"):
+        none.values("y")
+
+
+def test_seasons_past_the_scenarios_end_are_played_as_the_season_engine_plays_them(tmp_path: Path) -> None:
+    model = small(tmp_path, {"x": variable("prev(x) + 1", initial=0)})
+    result = play_batch(model, [1], None, seasons=10, record="all")
+    assert result.played.tolist() == [10]
+    assert assert_same_games(model, [1], np.zeros((1, 10, 0)), result) == 11

@@ -178,6 +178,8 @@ class BatchResult:
     def values(self, name: str) -> Array:
         """Variable ``name`` (recorded) per campaign after each season: ``(N, seasons + 1)``,
         column 0 the start; nan after a campaign stopped."""
+        if name not in self.recorded:
+            raise KeyError(f"'{name}' was not recorded (recorded: {', '.join(self.recorded) or 'none'}); play the batch with record=(..., '{name}')")
         return self.series[:, self.recorded.index(name), :].T
 
     def state(self, campaign: int, turn: int) -> GameState:
@@ -259,8 +261,9 @@ def play_batch(
         _settle_allocator()
     starts = _Starts(model, seeds, start)
     turn0 = starts.turn
-    remaining = max(0, model.scenario.seasons - turn0)
-    seasons = remaining if seasons is None else max(0, min(seasons, remaining))
+    # By default to the scenario's end; asked for more, the seasons after it are played too,
+    # as the season engine would play them.
+    seasons = max(0, model.scenario.seasons - turn0) if seasons is None else max(0, seasons)
     full = record == "all"
     names = tuple(model.variables) if full else tuple(record)
     rec = [model.index[n] for n in names]
