@@ -1,9 +1,11 @@
 """A scenario compiled for play: every formula turned into a Python function, once.
 
 The season's variables are computed by one generated function, ``season(L, P, D, E, O, OL, F)``,
-which reads levers ``L``, parameters ``P``, draws ``D``, event flags ``E``, last season's values
-``O`` and levers ``OL``, and season facts ``F`` by position, and computes this season's values
-in dependency order, each in a local name (``v12``), returning them as a list. No name is looked
+which reads levers ``L``, draws ``D``, event flags ``E``, last season's values ``O`` and levers
+``OL``, and season facts ``F`` by position (the parameters, fixed for the scenario, are written
+into the code as numbers, so the compiler folds what it can; ``P`` is there for the signature),
+and computes this season's values in dependency order, each in a local name (``v12``), returning
+them as a list. No name is looked
 up in a dictionary while a season runs, ``min``, ``max`` and ``clamp`` are written out rather
 than called, and given a last argument ``last`` (true in the scenario's last season) the same
 function also checks the values (finite, within their bounds) and the endings, returning
@@ -174,7 +176,9 @@ class Model:
         return tuple(out)
 
     def _local(self, name: str) -> ast.expr:
-        _kind, env, slot = self._slots[name]
+        kind, env, slot = self._slots[name]
+        if kind == "parameter":  # a number for the whole scenario: written in, so the compiler folds it
+            return ast.Constant(self.P[slot])
         return load(f"{_LOCAL[ENV[env]]}{slot}")
 
     def _local_prev(self, name: str) -> ast.expr:
@@ -197,7 +201,7 @@ class Model:
         specs: list[FunctionSpec] = []
         season: list[ast.stmt] = [
             _numbered(ast.Assign([ast.Tuple([load(f"{_LOCAL[c]}{i}", ast.Store()) for i in range(n)], ast.Store())], load(c)), next(line))
-            for c, n in (("L", len(self.levers)), ("P", len(self.parameters)), ("D", len(self.draws)), ("E", len(self.events)),
+            for c, n in (("L", len(self.levers)), ("D", len(self.draws)), ("E", len(self.events)),
                          ("O", len(self.variables)), ("OL", len(self.levers)), ("F", len(self.fact_names)))
             if n
         ]
@@ -276,6 +280,8 @@ class Model:
         locals, named as in the season function so that both share the formula's tree."""
         out = []
         for inp in self.inputs_of(formula):
+            if inp.kind == "parameter":  # written into the formula as a number
+                continue
             local = f"{_LOCAL[ENV[inp.env]]}{inp.slot}"
             out.append(_numbered(ast.Assign([load(local, ast.Store())], item(ENV[inp.env], inp.slot)), line))
         return out

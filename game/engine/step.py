@@ -117,7 +117,7 @@ def step(model: Model, state: GameState, levers: Mapping[str, float]) -> GameSta
         code = CHECK_FAILED
     if code == CHECK_FAILED:
         V, code = _reference_season(model, args, last, label)
-    return GameState(
+    return GameState.made(
         turn + 1, label, tuple(V), L, D, tuple(E), prev_values, seed, counter,
         fired, tuple(log), None if code < 0 else model.compiled_endings[code].id,
     )
