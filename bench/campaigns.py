@@ -13,6 +13,7 @@ import argparse
 import gc
 import io
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -22,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.machine import header, load_average, report, timed  # noqa: E402
+from bench.machine import Timing, header, load_average, report, timed  # noqa: E402
 from game.cli import cmd_check  # noqa: E402
 from game.engine import Model, initial_state, step  # noqa: E402
 from game.engine.batch import compiled, play_batch, random_levers  # noqa: E402
@@ -64,21 +65,21 @@ def main(argv: list[str] | None = None) -> None:
         state = step(model, state, dict(zip(model.levers, model.lever_defaults)))
     levers = dict(zip(model.levers, model.lever_defaults))
     steps = 500
-    med, best, load = timed(lambda: [step(model, state, levers) for _ in range(steps)], runs=runs * 3)
-    report("one season step (step())", med / steps, best / steps, load, runs * 3, "us", f", {steps} steps a run")
+    timing = timed(lambda: [step(model, state, levers) for _ in range(steps)], runs=runs * 3)
+    report("one season step (step())", timing, runs * 3, "us", f", {steps} steps a run", per=steps)
     plan = model.turn_plan(state.turn)
     env = (model.levers_tuple(levers), model.P, state.draws, state.events, state.values, state.levers, plan.facts)
-    med, best, load = timed(lambda: [model.season_fn(*env, False) for _ in range(steps)], runs=runs * 3)
-    report("  of which the generated season function", med / steps, best / steps, load, runs * 3, "us")
+    timing = timed(lambda: [model.season_fn(*env, False) for _ in range(steps)], runs=runs * 3)
+    report("  of which the generated season function", timing, runs * 3, "us", per=steps)
 
     # Campaigns one by one (the season engine), levers planned beforehand.
     n_one = 200 if args.quick else 1000
     table = random_levers(model, n_one, seasons, seed=7)
     plans = [[dict(zip(model.levers, row)) for row in table[c].tolist()] for c in range(n_one)]
-    med1, best1, load = timed(lambda: one_by_one(model, plans), runs=3, warm=0)
-    per_one = med1 / (n_one * seasons)
-    report(f"{n_one:,} campaigns x {seasons} seasons one by one (season engine)", med1, best1, load, 3, "s",
-           f"; {per_one * 1e6:.1f} us a campaign-season")
+    timing = timed(lambda: one_by_one(model, plans), runs=3, warm=0)
+    per_one = timing[3] / (n_one * seasons)
+    report(f"{n_one:,} campaigns x {seasons} seasons one by one (season engine)", timing, 3, "s",
+           f"; {per_one * 1e6:.1f} us of processor a campaign-season")
 
     # The batch engine.
     t0 = time.perf_counter()
@@ -87,18 +88,18 @@ def main(argv: list[str] | None = None) -> None:
     n = 10_000
     table = random_levers(model, n, seasons, seed=3)
     seeds = list(range(n))
-    med, best, load = timed(lambda: play_batch(model, seeds, table, stop_at_ending=False), runs=runs)
-    per = med / (n * seasons)
-    report(f"{n:,} campaigns x {seasons} seasons in one batch (random levers, every season played)", med, best, load, runs, "s",
-           f"; {per * 1e6:.2f} us a campaign-season, {per_one / per:.0f}x the season engine")
+    timing = timed(lambda: play_batch(model, seeds, table, stop_at_ending=False), runs=runs)
+    per = timing[3] / (n * seasons)
+    report(f"{n:,} campaigns x {seasons} seasons in one batch (random levers, every season played)", timing, runs, "s",
+           f"; {per * 1e6:.2f} us of processor a campaign-season, {per_one / per:.0f}x the season engine")
     result = play_batch(model, seeds, table)
-    med, best, load = timed(lambda: play_batch(model, seeds, table), runs=runs)
-    report(f"{n:,} campaigns in one batch, each to its ending ({int(result.played.sum()):,} campaign-seasons)", med, best, load, runs, "s")
+    timing = timed(lambda: play_batch(model, seeds, table), runs=runs)
+    report(f"{n:,} campaigns in one batch, each to its ending ({int(result.played.sum()):,} campaign-seasons)", timing, runs, "s")
     for size in (100, 1000):
         sub = table[:size]
-        med, best, load = timed(lambda sub=sub, size=size: play_batch(model, seeds[:size], sub, stop_at_ending=False), runs=runs)
-        report(f"{size:,} campaigns x {seasons} seasons in one batch", med, best, load, runs, "ms",
-               f"; {med / (size * seasons) * 1e6:.2f} us a campaign-season")
+        timing = timed(lambda sub=sub, size=size: play_batch(model, seeds[:size], sub, stop_at_ending=False), runs=runs)
+        report(f"{size:,} campaigns x {seasons} seasons in one batch", timing, runs, "ms",
+               f"; {timing[3] / (size * seasons) * 1e6:.2f} us of processor a campaign-season")
 
     # Memory of a 10,000-campaign batch (numpy's allocations are traced).
     gc.collect()
@@ -111,9 +112,9 @@ def main(argv: list[str] | None = None) -> None:
     _now, peak_rec = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"memory of a {n:,}-campaign batch: peak {peak / 2**20:.1f} MiB allocated while playing (the lever plan of "
-          f"{table.nbytes / 2**20:.1f} MiB aside); {peak_rec / 2**20:.1f} MiB recording one variable, the draws and the events; "
-          f"this process's peak resident size so far {rss:.0f} MiB")
+    print(f"memory of a {n:,}-campaign batch x {seasons} seasons: peak {peak / 2**20:.1f} MiB allocated while playing (of which "
+          f"{table.nbytes / 2**20:.1f} MiB is the batch's own copy of the lever plan); {peak_rec / 2**20:.1f} MiB recording one "
+          f"variable, the draws and the events; this process's peak resident size so far {rss:.0f} MiB")
 
     # The forecast: 200 weathers x 4 seasons, from the sixth season of the historical policy.
     session = Session(scenario, scenario.seed or 1)
@@ -121,19 +122,25 @@ def main(argv: list[str] | None = None) -> None:
     for _ in range(6):
         session.set_levers(scenario.history[session.turn])
         session.end_season()
-    med, best, load = timed(lambda: forecast(session, runs=200, seasons=4), runs=runs * 3)
-    report("forecast, 200 runs x 4 seasons (batch)", med, best, load, runs * 3, "ms")
+    timing = timed(lambda: forecast(session, runs=200, seasons=4), runs=runs * 3)
+    report("forecast, 200 runs x 4 seasons (batch)", timing, runs * 3, "ms")
 
     # check, and start-up.
-    med, best, load = timed(lambda: cmd_check([], RULES, io.StringIO()), runs=runs, warm=0)
-    report("check of everything shipped, in process", med, best, load, runs, "ms")
+    timing = timed(lambda: cmd_check([], RULES, io.StringIO()), runs=runs, warm=0)
+    report("check of everything shipped, in process", timing, runs, "ms")
     for label, argv_, stdin in (
         ("`main.py check` (whole process)", ["check"], ""),
         ("start-up to the first text-mode prompt and quit (whole process)", ["play", "--text"], "quit\n"),
     ):
-        med, best, load = timed(lambda argv_=argv_, stdin=stdin: subprocess.run([sys.executable, "main.py", *argv_], cwd=ROOT, input=stdin,
-                                                                               capture_output=True, text=True, check=False), runs=runs)
-        report(label, med, best, load, runs, "ms")
+        wall, cpu = [], []
+        for _ in range(runs + 1):  # the first warms the file cache
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "main.py", *argv_], cwd=ROOT, input=stdin, capture_output=True, text=True, check=False)
+            wall.append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        report(label, Timing((statistics.median(wall[1:]), min(wall[1:]), load_average(), statistics.median(cpu[1:]))), runs, "ms")
 
     if args.no_easy_way_out:
         start = time.perf_counter()

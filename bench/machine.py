@@ -45,19 +45,29 @@ def header(title: str) -> None:
     print(f"{title}\nmachine: {machine()}; load average now {load_average()} (1, 5, 15 min)")
 
 
-def timed(action: Callable[[], object], runs: int = 5, warm: int = 1) -> tuple[float, float, str]:
-    """``action`` run ``warm`` times unmeasured, then ``runs`` times: (median s, min s, load
-    average when the runs ended)."""
+class Timing(tuple):  # type: ignore[type-arg]
+    """(median s, best s, load average at the end, median processor seconds of this process)."""
+
+
+def timed(action: Callable[[], object], runs: int = 5, warm: int = 1) -> Timing:
+    """``action`` run ``warm`` times unmeasured, then ``runs`` times: the median and best wall
+    time, the load average when the runs ended, and the median processor time this process
+    spent (less sensitive than the wall time to other work on the machine; a whole process run
+    by ``action`` is not in it)."""
     for _ in range(warm):
         action()
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         action()
         times.append(time.perf_counter() - start)
-    return statistics.median(times), min(times), load_average()
+        cpu.append(time.process_time() - start_cpu)
+    return Timing((statistics.median(times), min(times), load_average(), statistics.median(cpu)))
 
 
-def report(label: str, seconds: float, best: float, load: str, runs: int, unit: str = "ms", extra: str = "") -> None:
-    scale = {"s": 1.0, "ms": 1e3, "us": 1e6}[unit]
-    print(f"{label}: median {seconds * scale:,.1f} {unit} (best {best * scale:,.1f}) over {runs} runs{extra}  [load {load}]")
+def report(label: str, timing: Timing, runs: int, unit: str = "ms", extra: str = "", per: float = 1.0, cpu: bool = True) -> None:
+    """One figure: ``timing`` divided by ``per`` (e.g. steps a run), in ``unit``."""
+    seconds, best, load, processor = timing
+    scale = {"s": 1.0, "ms": 1e3, "us": 1e6}[unit] / per
+    busy = f", processor {processor * scale:,.1f}" if cpu else ""
+    print(f"{label}: median {seconds * scale:,.2f} {unit} (best {best * scale:,.2f}{busy}) over {runs} runs{extra}  [load {load}]")

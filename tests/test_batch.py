@@ -293,3 +293,19 @@ def test_seasons_past_the_scenarios_end_are_played_as_the_season_engine_plays_th
     result = play_batch(model, [1], None, seasons=10, record="all")
     assert result.played.tolist() == [10]
     assert assert_same_games(model, [1], np.zeros((1, 10, 0)), result) == 11
+
+
+def test_a_watch_sees_every_season_of_every_campaign_still_playing(tmp_path: Path) -> None:
+    model = small(tmp_path, {"n": variable("prev(n) + rate", initial=0)}, levers={"rate": lever(0, 0, 2, 1)},
+                  endings={"boom": ending("n >= 5", "breaks")})
+    plan = np.array([[[r]] * 8 for r in (0.0, 1.0, 2.0)])
+    seen: list[tuple[int, list[int], list[float]]] = []
+    result = play_batch(model, [1, 2, 3], plan, record="all",
+                        watch=lambda view: seen.append((view.turn, view.campaigns.tolist(), view.values[0].tolist())))
+    expected = []
+    for turn in range(8):
+        playing = [c for c in range(3) if result.played[c] > turn]
+        expected.append((turn, playing, [result.state(c, turn + 1).values[0] for c in playing]))
+    assert seen == expected
+    assert seen[2] == (2, [0, 1, 2], [0.0, 3.0, 6.0]) and seen[3] == (3, [0, 1], [0.0, 4.0])  # campaign 2 ended in its third season
+    assert seen[5][1] == [0]
