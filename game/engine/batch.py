@@ -7,20 +7,31 @@ time, each campaign with its own levers, seed, draws, events, counters and endin
 are the season engine's, value for value and bit for bit (``tests/test_batch.py`` holds it to
 that over every shipped scenario):
 
-* the same operations in the same order on the same float64 numbers (numpy's ``+ - * / %``,
-  comparisons and ``sqrt`` are IEEE-exact, as Python's are); ``exp``, ``log``, ``**`` and the
-  draws' ``log`` and ``cos`` go through :mod:`math` element by element (numpy's own versions may
-  differ from the C library's in the last bit);
-* ``min``, ``max``, ``clamp``, conditionals and ``and``/``or`` pick between values exactly as
-  Python does (``min(a, b)`` keeps ``a`` unless ``b < a``);
+* the same operations in the same order on the same float64 numbers: numpy's ``+ - * / %``,
+  comparisons, ``sqrt``, ``floor`` and ``ceil`` are IEEE-exact, as Python's are; ``exp``,
+  ``log``, ``**`` (always with a full array of exponents: numpy computes ``x ** 2.0`` with a
+  scalar exponent as ``x * x``, which can differ in the last bit) and the draws' ``log`` and
+  ``cos`` are numpy's where numpy calls the C library for them (checked once per process:
+  processors without AVX-512, and a fixed sample that must agree bit for bit), else
+  :mod:`math` element by element (exact, slower);
+* ``min``, ``max``, ``clamp``, conditionals and ``and``/``or`` pick the value Python picks
+  (``min(a, b)`` keeps ``a`` unless ``b < a``: numpy's ``minimum(b, a)``); arithmetic on truth
+  values keeps Python's ints (no negative zero);
 * the draws come from the same counter-based generator (SplitMix64 in unsigned 64-bit arrays),
   each campaign's counter advancing as the season engine's would;
-* any campaign whose season might go differently in Python -- a division by zero, a power,
-  logarithm or exponential outside its domain or near overflow, a value that is not finite or
-  is outside its bounds, a chance outside 0..1 -- even in a branch Python would not take, is
-  handed to the season engine for that season (the branch is cheap to redo and rare), which
-  either plays it (its values are kept) or raises the :class:`~game.engine.RuleError` that
-  stops the campaign; the error names the rule, the season and (as ``BatchError``) the campaign.
+* a season's variables are first computed optimistically, with numpy raising on division by
+  zero, overflow and invalid operations: if nothing is raised, every value stayed finite and
+  in its functions' domains, so each operation did what Python's does. Otherwise the season is
+  computed again carefully: every campaign for which Python might refuse an operation or
+  compute it otherwise (a zero divisor, a power, logarithm or exponential out of its domain or
+  near overflow, a nan reaching ``min``), even in a branch Python would not take, is flagged;
+* a flagged campaign, or one whose value is not finite or outside its bounds, whose event chance
+  is outside 0..1 or whose effect leaves its variable's bounds, is played for that season by the
+  season engine itself, from its state: its values are kept, or its
+  :class:`~game.engine.RuleError` stops the campaign as a :class:`BatchError`, which names the
+  rule, the season and the campaign (``BatchResult.redone`` counts these seasons; on the
+  shipped rules, none). A value every campaign shares (parameters and season facts only) that
+  Python refuses hands the whole season to the season engine.
 
 Use::
 
@@ -36,10 +47,18 @@ per-campaign arrays, an array ``(levers,)``, ``(campaigns, levers)`` (a constant
 campaign) or ``(campaigns, seasons, levers)`` (a plan per campaign and season), in the order of
 ``model.levers``; or a callable ``picker(view) -> array (active campaigns, levers)`` asked each
 season, given a :class:`BatchView` of the campaigns still playing (a policy that reacts).
-``start`` is None (each campaign from :func:`~game.engine.initial_state` with its seed), one
-:class:`~game.engine.GameState` for all (its seed replaced by each campaign's), or one per
-campaign. ``record="all"`` keeps everything needed to rebuild every campaign's
-:class:`~game.engine.GameState` after every season (:meth:`BatchResult.state`), for tests.
+``start`` is None (each campaign from :func:`~game.engine.initial_state` with its seed: computed
+once when it draws nothing, else per campaign), one :class:`~game.engine.GameState` for all (its
+seed replaced by each campaign's), or one per campaign. ``seasons`` defaults to the scenario's
+end. ``record`` names the variables kept for every season (``BatchResult.values``);
+``record_draws`` and ``record_events`` keep the draws and event flags; ``record="all"`` keeps
+everything needed to rebuild every campaign's :class:`~game.engine.GameState` after every season
+(:meth:`BatchResult.state`), for tests. ``stop_at_ending=False`` plays every campaign to the last
+season (its first ending counts). ``watch(view)`` sees each season as it is played
+(:class:`SeasonView`: the arrays of the campaigns that played it; :func:`array_function` turns
+any formula of the model into array code to evaluate on them, as the soak does with the
+invariants). :func:`random_levers` makes a random plan (the same on every machine),
+:func:`lever_steps` gives every value each lever may take.
 
 Pure: no I/O, no clock, no global random state; numpy is its only dependency beyond the engine.
 """
