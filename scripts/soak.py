@@ -33,23 +33,10 @@ import numpy as np  # noqa: E402
 from game.engine import GameState, Model  # noqa: E402
 from game.engine.batch import SeasonView, array_function, compiled, play_batch, random_levers  # noqa: E402
 from game.engine.invariants import DEFAULT_TOLERANCE, Violation, check_invariants  # noqa: E402
-from game.rules.scenario import Scenario, available_scenarios, load_scenario  # noqa: E402
+from game.rules.scenario import available_scenarios, load_scenario  # noqa: E402
 
 RULES = ROOT / "rules"
 RESTLESS = (0.05, 0.3, 1.0)  # how often a lever moves, per game
-
-
-def lever_steps(scenario: Scenario) -> dict[str, list[float]]:
-    """Every allowed value of each unlocked lever: on the rule set's steps, within the scenario's bounds."""
-    out = {}
-    for name, lever in scenario.levers.items():
-        if name in scenario.locked:
-            continue
-        base = scenario.ruleset.levers[name].min
-        first = round((lever.min - base) / lever.step)
-        last = round((lever.max - base) / lever.step)
-        out[name] = [base + k * lever.step for k in range(first, last + 1)]
-    return out
 
 
 class InvariantWatch:
