@@ -113,8 +113,10 @@ def run_seeds(state: GameState, runs: int) -> list[int]:
     """The seed of each run, derived from the state (never from the clock). The levers play no
     part: two lever settings are compared over the same weather, so a difference between their
     forecasts is the levers' doing, not luck's."""
+    from game.engine.batch import uniform  # rng.uniform for many counters at once
+
     base = int(rng.uniform(state.seed ^ _SALT, state.counter * 1_000_003 + state.turn) * (1 << 53))
-    return [int(rng.uniform(base, i) * (1 << 53)) for i in range(runs)]
+    return [int(u) for u in (uniform(base, range(runs)) * (1 << 53)).tolist()]
 
 
 def forecast(session: Session, runs: int = 200, seasons: int = 1, known_draws: bool = False) -> Forecast:
@@ -196,7 +198,8 @@ def _table_ranges(names: Sequence[str], current: Sequence[float], table: Any) ->
     runs = table.shape[1]
     if runs == 0:
         return _ranges(names, current, [[] for _ in names])
-    ordered = np.sort(table, axis=1, kind="stable")
+    varied = np.flatnonzero((table != table[:, :1]).any(axis=1))  # rows where the runs differ: sorted
+    ordered = np.sort(table[varied], axis=1, kind="stable")
 
     def at(q: float) -> Any:
         where = (runs - 1) * q
@@ -204,12 +207,19 @@ def _table_ranges(names: Sequence[str], current: Sequence[float], table: Any) ->
         hi = min(lo + 1, runs - 1)
         return ordered[:, lo] + (ordered[:, hi] - ordered[:, lo]) * (where - lo)
 
-    low, median, high = at(0.1).tolist(), at(0.5).tolist(), at(0.9).tolist()
-    first, last = ordered[:, 0].tolist(), ordered[:, -1].tolist()
+    spread = dict(zip(varied.tolist(), zip(at(0.1).tolist(), at(0.5).tolist(), at(0.9).tolist(), ordered[:, 0].tolist(),
+                                          ordered[:, -1].tolist(), (math.fsum(row) for row in ordered.tolist()))))
+    same = table[:, 0].tolist()
     out = {}
     for index, name in enumerate(names):
-        total = float(runs) * first[index] if first[index] == last[index] else math.fsum(ordered[index].tolist())
-        out[name] = Range(name, current[index], low[index], median[index], high[index], first[index], last[index], total / runs, runs)
+        found = spread.get(index)
+        if found is None:  # every run gave the same value: each quantile is that value, fsum is runs * value
+            value = same[index]
+            q = value + 0.0  # what quantile() computes: value + (value - value) * fraction
+            out[name] = Range(name, current[index], q, q, q, value, value, float(runs) * value / runs, runs)
+        else:
+            low, median, high, first, last, total = found
+            out[name] = Range(name, current[index], low, median, high, first, last, total / runs, runs)
     return out
 
 

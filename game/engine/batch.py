@@ -650,6 +650,11 @@ def _mix(z: Array) -> Array:
     return mixed
 
 
+def uniform(seed: int, counters: Array) -> Array:
+    """``rng.uniform(seed, c)`` for every counter ``c`` in ``counters``, at once."""
+    return _uniform(np.full(len(counters), seed & _MASK, dtype=np.uint64), np.asarray(counters, dtype=np.uint64))
+
+
 def _uniform(seed: Array, counter: Array) -> Array:
     return (_mix(seed ^ _mix(counter)) >> _U64(11)).astype(np.float64) * _TWO_53
 
@@ -844,8 +849,10 @@ def _pow_by(a: Array, b: float) -> tuple[Array, Any]:
 # Without flags, for the optimistic pass (_play_season): whatever goes wrong raises numpy's
 # floating-point flags (or, through math, an exception), and the season is played again carefully.
 def _power(a: Any, b: Any) -> Array:
+    if isinstance(a, np.ndarray) and not isinstance(b, np.ndarray):
+        return _apply(np.power, math.pow, a, np.full(a.shape, float(b)))  # full arrays: see _pow_by
     a, b = np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64))
-    return _apply(np.power, math.pow, np.array(a), np.array(b))  # full arrays: see _pow_by
+    return _apply(np.power, math.pow, np.array(a), np.array(b))
 
 
 def _exp_(x: Array) -> Array:
@@ -1389,4 +1396,5 @@ def random_levers(model: Model, campaigns: int, seasons: int, seed: int = 0, res
     return out
 
 
-__all__ = ["BatchError", "BatchResult", "BatchView", "SeasonView", "array_function", "compiled", "lever_steps", "play_batch", "random_levers"]
+__all__ = ["BatchError", "BatchResult", "BatchView", "SeasonView", "array_function", "compiled", "lever_steps", "play_batch", "random_levers",
+           "uniform"]
