@@ -74,6 +74,9 @@ class _Discard:
 
 def run() -> int:
     try:
+        # pydantic looks for plugins in every installed package's metadata the first time a model
+        # is built (tens of milliseconds of start-up); the game uses none.
+        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
         _streams()
         if sys.stdout is None:
             _say("smychka: standard output is closed; what the game prints is lost (the exit status still tells)\n")

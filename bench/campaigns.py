@@ -1,73 +1,153 @@
-"""Figures for the closing note: season step, 1,000 campaigns, check, start-up. Prints; asserts nothing.
+"""The engine's figures: one season step, campaigns one by one and in batches, the forecast, the
+memory of a batch, check and start-up. Prints (with the machine and the load average); asserts
+nothing. Lever plans are made before the clock starts: only the engine is timed.
 
-    .venv/bin/python bench/campaigns.py
+    .venv/bin/python bench/campaigns.py              # a minute or two
+    .venv/bin/python bench/campaigns.py --quick      # fewer runs
+    .venv/bin/python bench/campaigns.py --no-easy-way-out   # also time scripts/no_easy_way_out.py
 """
 
 from __future__ import annotations
 
+import argparse
+import gc
 import io
+import resource
 import statistics
 import subprocess
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import Timing, header, load_average, report, timed  # noqa: E402
 from game.cli import cmd_check  # noqa: E402
 from game.engine import Model, initial_state, step  # noqa: E402
-from game.engine.rng import uniform  # noqa: E402
-from game.rules.scenario import available_scenarios, load_scenario  # noqa: E402
+from game.engine.batch import compiled, play_batch, random_levers  # noqa: E402
+from game.forecast import forecast  # noqa: E402
+from game.rules.scenario import load_scenario  # noqa: E402
+from game.session import Session  # noqa: E402
 
 RULES = ROOT / "rules"
+SCENARIO = "nep-1923-1930"
 
 
-def main() -> None:
-    scenarios = [load_scenario(ident, RULES) for ident in available_scenarios(RULES)]
-    scenario = max(scenarios, key=lambda s: len(s.ruleset.variables) + len(s.ruleset.events))
-    model = Model(scenario)
-    print(f"largest rule set: {scenario.ruleset.id} ({len(model.variables)} variables, {len(model.events)} events), scenario {scenario.id}")
-
-    state = initial_state(model, 1)
-    levers = {name: lever.default for name, lever in scenario.levers.items()}
-    samples = []
-    for _ in range(20):
-        start = time.perf_counter()
-        for _ in range(200):
-            step(model, state, levers)
-        samples.append((time.perf_counter() - start) / 200 * 1e6)
-    print(f"season step: median {statistics.median(samples):.1f} us (20 x 200 steps)")
-
-    seasons = min(28, scenario.seasons)
-    names = [n for n in scenario.levers if n not in scenario.locked]
-    start = time.perf_counter()
-    for campaign in range(1000):
+def one_by_one(model: Model, plans: list[list[dict[str, float]]]) -> None:
+    """Campaigns played by the season engine, every season of the plan (endings or not, as the
+    batch figure below)."""
+    for campaign, plan in enumerate(plans):
         state = initial_state(model, campaign)
-        for turn in range(seasons):
-            chosen = dict(levers)
-            for k, name in enumerate(names):
-                lever = scenario.levers[name]
-                steps = int((lever.max - lever.min) / lever.step)
-                chosen[name] = lever.min + lever.step * int(uniform(campaign, turn * 64 + k) * (steps + 1))
-            state = step(model, state, chosen)
-    elapsed = time.perf_counter() - start
-    print(f"1,000 campaigns x {seasons} seasons (random levers): {elapsed:.2f} s")
+        for levers in plan:
+            state = step(model, state, levers)
 
-    start = time.perf_counter()
-    status = cmd_check([], RULES, io.StringIO())
-    print(f"check of everything shipped (in process, cold caches): {(time.perf_counter() - start) * 1000:.0f} ms, status {status}")
 
-    for label, args, stdin in (
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs and campaigns")
+    parser.add_argument("--no-easy-way-out", action="store_true", help="also run scripts/no_easy_way_out.py (tens of seconds)")
+    args = parser.parse_args(argv)
+    runs = 3 if args.quick else 5
+    import numpy  # noqa: F401 - loaded here so that the header names its version
+
+    header("bench/campaigns.py: the engine")
+    scenario = load_scenario(SCENARIO, RULES)
+    model = Model(scenario)
+    seasons = scenario.seasons
+    print(f"rule set {scenario.ruleset.id}: {len(model.variables)} variables, {len(model.levers)} levers, {len(model.events)} events; "
+          f"scenario {scenario.id}, {seasons} seasons")
+
+    # One season step, and the generated season function alone.
+    state = initial_state(model, 1)
+    for _ in range(3):
+        state = step(model, state, dict(zip(model.levers, model.lever_defaults)))
+    levers = dict(zip(model.levers, model.lever_defaults))
+    steps = 500
+    timing = timed(lambda: [step(model, state, levers) for _ in range(steps)], runs=runs * 3)
+    report("one season step (step())", timing, runs * 3, "us", f", {steps} steps a run", per=steps)
+    plan = model.turn_plan(state.turn)
+    env = (model.levers_tuple(levers), model.P, state.draws, state.events, state.values, state.levers, plan.facts)
+    timing = timed(lambda: [model.season_fn(*env, False) for _ in range(steps)], runs=runs * 3)
+    report("  of which the generated season function", timing, runs * 3, "us", per=steps)
+
+    # Campaigns one by one (the season engine), levers planned beforehand.
+    n_one = 200 if args.quick else 1000
+    table = random_levers(model, n_one, seasons, seed=7)
+    plans = [[dict(zip(model.levers, row)) for row in table[c].tolist()] for c in range(n_one)]
+    timing = timed(lambda: one_by_one(model, plans), runs=3, warm=0)
+    per_one = timing[3] / (n_one * seasons)
+    report(f"{n_one:,} campaigns x {seasons} seasons one by one (season engine)", timing, 3, "s",
+           f"; {per_one * 1e6:.1f} us of processor a campaign-season")
+
+    # The batch engine.
+    t0 = time.perf_counter()
+    compiled(model)
+    print(f"batch engine: compiling {scenario.id} once: {(time.perf_counter() - t0) * 1000:.0f} ms  [load {load_average()}]")
+    n = 10_000
+    table = random_levers(model, n, seasons, seed=3)
+    seeds = list(range(n))
+    timing = timed(lambda: play_batch(model, seeds, table, stop_at_ending=False), runs=runs)
+    per = timing[3] / (n * seasons)
+    report(f"{n:,} campaigns x {seasons} seasons in one batch (random levers, every season played)", timing, runs, "s",
+           f"; {per * 1e6:.2f} us of processor a campaign-season, {per_one / per:.0f}x the season engine")
+    result = play_batch(model, seeds, table)
+    timing = timed(lambda: play_batch(model, seeds, table), runs=runs)
+    report(f"{n:,} campaigns in one batch, each to its ending ({int(result.played.sum()):,} campaign-seasons)", timing, runs, "s")
+    for size in (100, 1000):
+        sub = table[:size]
+        timing = timed(lambda sub=sub, size=size: play_batch(model, seeds[:size], sub, stop_at_ending=False), runs=runs)
+        report(f"{size:,} campaigns x {seasons} seasons in one batch", timing, runs, "ms",
+               f"; {timing[3] / (size * seasons) * 1e6:.2f} us of processor a campaign-season")
+
+    # Memory of a 10,000-campaign batch (numpy's allocations are traced).
+    gc.collect()
+    tracemalloc.start()
+    play_batch(model, seeds, table, stop_at_ending=False)
+    _now, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    tracemalloc.start()
+    play_batch(model, seeds, table, stop_at_ending=False, record=("alliance",), record_draws=True, record_events=True)
+    _now, peak_rec = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"memory of a {n:,}-campaign batch x {seasons} seasons: peak {peak / 2**20:.1f} MiB allocated while playing (of which "
+          f"{table.nbytes / 2**20:.1f} MiB is the batch's own copy of the lever plan); {peak_rec / 2**20:.1f} MiB recording one "
+          f"variable, the draws and the events; this process's peak resident size so far {rss:.0f} MiB")
+
+    # The forecast: 200 weathers x 4 seasons, from the sixth season of the historical policy.
+    session = Session(scenario, scenario.seed or 1)
+    assert scenario.history is not None
+    for _ in range(6):
+        session.set_levers(scenario.history[session.turn])
+        session.end_season()
+    timing = timed(lambda: forecast(session, runs=200, seasons=4), runs=runs * 3)
+    report("forecast, 200 runs x 4 seasons (batch)", timing, runs * 3, "ms")
+
+    # check, and start-up.
+    timing = timed(lambda: cmd_check([], RULES, io.StringIO()), runs=runs, warm=0)
+    report("check of everything shipped, in process", timing, runs, "ms")
+    for label, argv_, stdin in (
         ("`main.py check` (whole process)", ["check"], ""),
-        ("start-up to the first text-mode prompt and quit", ["play", "--text"], "quit\n"),
+        ("start-up to the first text-mode prompt and quit (whole process)", ["play", "--text"], "quit\n"),
     ):
-        runs = []
-        for _ in range(5):
+        wall, cpu = [], []
+        for _ in range(runs + 1):  # the first warms the file cache
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
-            subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, input=stdin, capture_output=True, text=True, check=False)
-            runs.append(time.perf_counter() - start)
-        print(f"{label}: median {statistics.median(runs) * 1000:.0f} ms over 5 runs")
+            subprocess.run([sys.executable, "main.py", *argv_], cwd=ROOT, input=stdin, capture_output=True, text=True, check=False)
+            wall.append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        report(label, Timing((statistics.median(wall[1:]), min(wall[1:]), load_average(), statistics.median(cpu[1:]))), runs, "ms")
+
+    if args.no_easy_way_out:
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "scripts/no_easy_way_out.py"], cwd=ROOT, capture_output=True, text=True, check=False)
+        elapsed = time.perf_counter() - start
+        played = next((line for line in done.stdout.splitlines() if line.startswith("played")), done.stdout[-200:])
+        print(f"scripts/no_easy_way_out.py: {elapsed:.1f} s ({played})  [load {load_average()}]")
 
 
 if __name__ == "__main__":

@@ -6,8 +6,6 @@ comparing them take, per side and in all. Prints; asserts nothing.
 
 from __future__ import annotations
 
-import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -15,6 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import header  # noqa: E402
 from game.impact import Side, impact, impact_text, play_campaigns  # noqa: E402
 from game.rules.scenario import load_scenario  # noqa: E402
 
@@ -23,7 +22,7 @@ RULES = ROOT / "rules"
 
 def main() -> None:
     seeds = list(range(1, (int(sys.argv[1]) if len(sys.argv) > 1 else 20) + 1))
-    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
+    header("bench/compare.py: the impact report")
     sides = []
     for rules in ("base", "long-memory"):
         start = time.perf_counter()

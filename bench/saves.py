@@ -16,6 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import header  # noqa: E402
 from game.engine import Model  # noqa: E402
 from game.rules.scenario import Scenario, load_policy, load_scenario  # noqa: E402
 from game.saves import load_save, save_game  # noqa: E402
@@ -47,6 +48,7 @@ def median_ms(action: Callable[[], object], runs: int = 50) -> float:
 
 
 def main() -> None:
+    header("bench/saves.py: saves of a whole game (medians of several runs)")
     scenario, session = whole_game()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "game.json"

@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 import pygame  # noqa: E402
 
+from bench.machine import header  # noqa: E402
 from game.rules.scenario import load_policy, load_scenario  # noqa: E402
 from game.session import Session  # noqa: E402
 from game.ui.app import App  # noqa: E402
@@ -191,8 +192,8 @@ def main() -> None:
         if sys.argv[1:] == ["--memory"]:  # in a fresh process, so earlier benchmarks do not count
             bench_memory(saves)
             return
-        print(f"window {SIZE[0]}x{SIZE[1]}, SDL video driver {os.environ['SDL_VIDEODRIVER']}, pygame-ce {pygame.version.ver}, "
-              f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+        header("bench/ui_bench.py: the window")
+        print(f"window {SIZE[0]}x{SIZE[1]}, SDL video driver {os.environ['SDL_VIDEODRIVER']}, pygame-ce {pygame.version.ver}")
         bench_frames(saves)
         bench_end_season(saves)
         bench_startup()

@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 import pygame  # noqa: E402
 
+from bench.machine import header  # noqa: E402
 from game.rules.scenario import load_scenario  # noqa: E402
 from game.session import Session  # noqa: E402
 from game.ui.app import App  # noqa: E402
@@ -41,6 +42,7 @@ def frames(app: App, count: int = 300) -> list[float]:
 
 
 def main() -> None:
+    header("bench/ui_why_web.py: the why and web screens")
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["SMYCHKA_CONFIG_DIR"] = tmp
         app = App(ROOT / "rules", size=(1280, 720), scale=1.0, saves_dir=Path(tmp) / "saves")

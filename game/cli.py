@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import sys
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
@@ -713,6 +712,8 @@ def _seed(requested: int | None, scenario: Scenario) -> int:
         return requested
     if scenario.seed is not None:
         return scenario.seed
+    import secrets  # only for a fresh seed
+
     return secrets.randbelow(2**31)
 
 

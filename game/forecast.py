@@ -16,13 +16,13 @@ ahead, so the forecast draws them like any other (``known_draws=True`` uses the 
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from game.engine import GameState, Model, RuleError, rng, step
+from game.engine import GameState, rng
 from game.session import Session
 
 # Salt for the forecast's seeds, so its random streams are not the game's own.
@@ -113,8 +113,10 @@ def run_seeds(state: GameState, runs: int) -> list[int]:
     """The seed of each run, derived from the state (never from the clock). The levers play no
     part: two lever settings are compared over the same weather, so a difference between their
     forecasts is the levers' doing, not luck's."""
+    from game.engine.batch import uniform  # rng.uniform for many counters at once
+
     base = int(rng.uniform(state.seed ^ _SALT, state.counter * 1_000_003 + state.turn) * (1 << 53))
-    return [int(rng.uniform(base, i) * (1 << 53)) for i in range(runs)]
+    return [int(u) for u in (uniform(base, range(runs)) * (1 << 53)).tolist()]
 
 
 def forecast(session: Session, runs: int = 200, seasons: int = 1, known_draws: bool = False) -> Forecast:
@@ -122,65 +124,55 @@ def forecast(session: Session, runs: int = 200, seasons: int = 1, known_draws: b
     state; the spread of every variable. The levers are held for every season forecast. A run
     that reaches an ending stops there (later seasons count the runs still going); a run a rule
     refuses is counted in ``failed``. Draws the scenario scripts are drawn too, unless
-    ``known_draws``. The session is left exactly as it was."""
+    ``known_draws``. The session is left exactly as it was.
+
+    The runs are played side by side by the batch engine (the same games as the season engine
+    would play, one by one)."""
+    import numpy as np  # numpy and the batch engine: only when a forecast is asked for
+
+    from game.engine.batch import play_batch
+
     if runs < 1:
         raise ValueError("a forecast needs at least one run")
     scenario = session.scenario
-    model = session.model if known_draws else _unscripted(session.model)
+    model = session.model if known_draws else session.model.without_scripted_draws()
     start = session.state
-    levers = dict(session.levers)
     horizon = max(1, min(seasons, scenario.seasons - start.turn)) if start.turn < scenario.seasons else 1
-    n_vars = len(model.variables)
-    samples: list[list[list[float]]] = [[[] for _ in range(n_vars)] for _ in range(horizon)]
     labels = [str(scenario.season_at(start.turn + k)) for k in range(horizon)]
+    levers = np.array([float(session.levers[name]) for name in model.levers])
+    begin = dataclasses.replace(start, counter=0)
+    result = play_batch(model, run_seeds(start, runs), levers, seasons=horizon, start=begin, record=model.variables,
+                        record_draws=True, record_events=True)
+    played = result.played
+    reached = [int(np.count_nonzero(played > k)) for k in range(horizon)]
     draw_values: dict[tuple[str, int], list[float]] = {}
     scripted: dict[tuple[str, int], float] = {}
     fired: dict[tuple[str, int], int] = {}
-    reached = [0] * horizon  # runs that played each season ahead
-    endings: dict[str, int] = {}
-    failed, failure = 0, ""
-    for seed in run_seeds(start, runs):
-        state = dataclasses.replace(start, seed=seed, counter=0)
-        for k in range(horizon):
-            if state.ending is not None and k > 0:
-                break
-            try:
-                state = step(model, state, levers)
-            except RuleError as err:
-                failed += 1
-                failure = failure or str(err)
-                break
-            for index, value in enumerate(state.values):
-                samples[k][index].append(value)
-            for entry in state.log:
-                if entry.kind == "draw":
-                    if entry.scripted:
-                        scripted[(entry.name, k)] = entry.value
-                    else:
-                        draw_values.setdefault((entry.name, k), []).append(entry.value)
-                else:
-                    fired[(entry.name, k)] = fired.get((entry.name, k), 0) + 1
-            reached[k] += 1
-            if state.ending is not None:
-                endings[state.ending] = endings.get(state.ending, 0) + 1
+    assert result.draws is not None and result.events is not None
+    for k in range(horizon):
+        went = played > k
+        if not reached[k]:
+            continue
+        for d, (name, _spec, fixed, is_scripted) in enumerate(model.turn_plan(start.turn + k).draws):
+            if fixed is None:
+                draw_values[(name, k)] = result.draws[k, d, went].tolist()
+            elif is_scripted:
+                scripted[(name, k)] = fixed
+        for e, name in enumerate(model.events):
+            count = int(np.count_nonzero(result.events[k, e, went]))
+            if count:
+                fired[(name, k)] = count
+    endings = {ident: count for ident, count in result.ending_counts().items() if ident is not None}
+    failure = str(result.errors[min(result.errors)].error) if result.errors else ""
     current = start.values
-    ahead = tuple(_ranges(model.variables, current, samples[k]) for k in range(horizon))
+    ahead = tuple(_table_ranges(model.variables, current, result.series[k + 1][:, played > k]) for k in range(horizon))
     if not known_draws:  # what the scenario will use, though the runs drew it
         for k in range(horizon):
             for (turn, name), value in scenario.scripted_draws.items():
                 if turn == start.turn + k:
                     scripted[(name, k)] = value
     chances = _chances(session, labels, draw_values, scripted, fired, reached)
-    return Forecast(tuple(labels), runs, ahead, chances, endings, failed, failure)
-
-
-def _unscripted(model: Model) -> Model:
-    """``model`` with none of its scenario's draws scripted (the model itself is not changed)."""
-    if not model.scenario.scripted_draws:
-        return model
-    twin = copy.copy(model)
-    twin.scenario = dataclasses.replace(model.scenario, scripted_draws={})
-    return twin
+    return Forecast(tuple(labels), runs, ahead, chances, endings, len(result.errors), failure)
 
 
 def _ranges(names: Sequence[str], current: Sequence[float], samples: list[list[float]]) -> dict[str, Range]:
@@ -193,6 +185,41 @@ def _ranges(names: Sequence[str], current: Sequence[float], samples: list[list[f
             continue
         out[name] = Range(name, current[index], quantile(values, 0.1), quantile(values, 0.5), quantile(values, 0.9),
                           values[0], values[-1], math.fsum(values) / len(values), len(values))
+    return out
+
+
+def _table_ranges(names: Sequence[str], current: Sequence[float], table: Any) -> dict[str, Range]:
+    """:func:`_ranges` of a table (a row per variable, a column per run), the same numbers:
+    numpy's stable sort orders equal values as Python's ``sorted`` does, the quantiles are the
+    same arithmetic, and the mean is ``math.fsum`` over the runs (for a value every run shares,
+    ``runs * value``, which is what ``fsum`` gives), divided by the runs."""
+    import numpy as np
+
+    runs = table.shape[1]
+    if runs == 0:
+        return _ranges(names, current, [[] for _ in names])
+    varied = np.flatnonzero((table != table[:, :1]).any(axis=1))  # rows where the runs differ: sorted
+    ordered = np.sort(table[varied], axis=1, kind="stable")
+
+    def at(q: float) -> Any:
+        where = (runs - 1) * q
+        lo = math.floor(where)
+        hi = min(lo + 1, runs - 1)
+        return ordered[:, lo] + (ordered[:, hi] - ordered[:, lo]) * (where - lo)
+
+    spread = dict(zip(varied.tolist(), zip(at(0.1).tolist(), at(0.5).tolist(), at(0.9).tolist(), ordered[:, 0].tolist(),
+                                          ordered[:, -1].tolist(), (math.fsum(row) for row in ordered.tolist()))))
+    same = table[:, 0].tolist()
+    out = {}
+    for index, name in enumerate(names):
+        found = spread.get(index)
+        if found is None:  # every run gave the same value: each quantile is that value, fsum is runs * value
+            value = same[index]
+            q = value + 0.0  # what quantile() computes: value + (value - value) * fraction
+            out[name] = Range(name, current[index], q, q, q, value, value, float(runs) * value / runs, runs)
+        else:
+            low, median, high, first, last, total = found
+            out[name] = Range(name, current[index], low, median, high, first, last, total / runs, runs)
     return out
 
 

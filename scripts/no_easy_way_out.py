@@ -3,13 +3,15 @@
 Every lever held at its minimum, its middle or its maximum for a whole game of a scenario, in
 every combination (levers with only two values take both), from the scenario's own seed.
 Prints how many combinations were played, how the games ended, and any that reached the
-ending. Uses every core.
+ending. The games are played by the batch engine (``game.engine.batch``), many thousand at a
+time on every core.
 
-    .venv/bin/python scripts/no_easy_way_out.py [SCENARIO] [ENDING]
+    .venv/bin/python scripts/no_easy_way_out.py [SCENARIO] [ENDING] [--processes N]
 """
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import multiprocessing
 import sys
@@ -20,8 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
+
 from game.engine import Model, initial_state, step  # noqa: E402
+from game.engine.batch import play_batch  # noqa: E402
 from game.rules.scenario import Scenario, load_scenario  # noqa: E402
+
+CHUNK = 16_384  # campaigns per batch
 
 
 def settings(scenario: Scenario, name: str) -> list[float]:
@@ -40,7 +47,7 @@ def constant_policies(scenario: Scenario) -> tuple[list[str], list[tuple[float, 
 
 
 def play_constant(model: Model, levers: dict[str, float]) -> str | None:
-    """The ending a game reaches with ``levers`` held all game (None: none)."""
+    """The ending a game reaches with ``levers`` held all game (None: none), by the season engine."""
     state = initial_state(model, model.scenario.seed or 0)
     for _ in range(model.scenario.seasons):
         state = step(model, state, levers)
@@ -49,42 +56,72 @@ def play_constant(model: Model, levers: dict[str, float]) -> str | None:
     return state.ending
 
 
+def grid_rows(options: list[list[float]], start: int, stop: int) -> np.ndarray:
+    """Rows ``start`` to ``stop`` of the product of ``options`` (in ``itertools.product``'s
+    order), as an array ``(stop - start, levers)``."""
+    index = np.arange(start, stop, dtype=np.int64)
+    out = np.empty((stop - start, len(options)))
+    for k in range(len(options) - 1, -1, -1):  # the last lever changes fastest
+        size = len(options[k])
+        out[:, k] = np.asarray(options[k])[index % size]
+        index //= size
+    return out
+
+
+def play_constants(model: Model, levers: np.ndarray) -> list[str | None]:
+    """The ending each row of ``levers`` (held all game) reaches, from the scenario's seed; an
+    error stops a game with no ending."""
+    seed = model.scenario.seed or 0
+    return play_batch(model, [seed] * len(levers), levers).endings
+
+
 _MODEL: Model | None = None
-_NAMES: list[str] = []
+_OPTIONS: list[list[float]] = []
 
 
 def _init(ref: str) -> None:
-    global _MODEL, _NAMES
+    global _MODEL, _OPTIONS
     scenario = load_scenario(ref, ROOT / "rules")
     _MODEL = Model(scenario)
-    _NAMES = list(scenario.levers)
+    _OPTIONS = [settings(scenario, n) for n in scenario.levers]
 
 
-def _play(values: tuple[float, ...]) -> tuple[tuple[float, ...], str | None]:
+def _play(bounds: tuple[int, int]) -> tuple[int, list[str | None], int]:
     assert _MODEL is not None
-    return values, play_constant(_MODEL, dict(zip(_NAMES, values)))
+    start, stop = bounds
+    t0 = time.process_time()
+    endings = play_constants(_MODEL, grid_rows(_OPTIONS, start, stop))
+    return start, endings, int((time.process_time() - t0) * 1e6)
 
 
-def main() -> int:
-    ref = sys.argv[1] if len(sys.argv) > 1 else "nep-1923-1930"
-    target = sys.argv[2] if len(sys.argv) > 2 else "cooperative-road"
-    scenario = load_scenario(ref, ROOT / "rules")
-    names, combos = constant_policies(scenario)
-    print(f"{ref}: {len(combos):,} constant policies over {len(names)} levers; looking for '{target}'", flush=True)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("scenario", nargs="?", default="nep-1923-1930")
+    parser.add_argument("ending", nargs="?", default="cooperative-road")
+    parser.add_argument("--processes", type=int, default=multiprocessing.cpu_count(), help="worker processes (default: every core)")
+    args = parser.parse_args(argv)
+    scenario = load_scenario(args.scenario, ROOT / "rules")
+    names = list(scenario.levers)
+    options = [settings(scenario, n) for n in names]
+    total = int(np.prod([len(o) for o in options]))
+    print(f"{args.scenario}: {total:,} constant policies over {len(names)} levers; looking for '{args.ending}'", flush=True)
     start = time.perf_counter()
     endings: Counter[str | None] = Counter()
-    winners = []
-    with multiprocessing.Pool(initializer=_init, initargs=(ref,)) as pool:
-        for i, (values, ending) in enumerate(pool.imap_unordered(_play, combos, chunksize=256), 1):
-            endings[ending] += 1
-            if ending == target:
-                winners.append(dict(zip(names, values)))
-            if i % 100_000 == 0:
-                print(f"  {i:,} played, {time.perf_counter() - start:.0f} s", flush=True)
-    print(f"played {sum(endings.values()):,} games in {time.perf_counter() - start:.0f} s")
+    winners: list[dict[str, float]] = []
+    chunks = [(a, min(a + CHUNK, total)) for a in range(0, total, CHUNK)]
+    cpu = 0
+    with multiprocessing.Pool(args.processes, initializer=_init, initargs=(args.scenario,)) as pool:
+        for first, found, used in pool.imap_unordered(_play, chunks):
+            cpu += used
+            endings.update(found)
+            for k, ending in enumerate(found):
+                if ending == args.ending:
+                    winners.append(dict(zip(names, grid_rows(options, first + k, first + k + 1)[0].tolist())))
+    elapsed = time.perf_counter() - start
+    print(f"played {sum(endings.values()):,} games in {elapsed:.1f} s ({cpu / 1e6:.1f} s of processor time in {args.processes} processes)")
     for ending, count in endings.most_common():
         print(f"  {ending or '(none)'}: {count:,}")
-    print(f"reached '{target}': {len(winners)}")
+    print(f"reached '{args.ending}': {len(winners)}")
     for w in winners[:20]:
         print(f"  {w}")
     return 1 if winners else 0

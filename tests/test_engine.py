@@ -169,6 +169,19 @@ def test_starting_state_that_breaks_its_bounds_fails_with_a_rule_error(tmp_path:
         Session(sc, 1)
 
 
+def test_an_event_effect_outside_the_variables_bounds_names_the_event(tmp_path: Path) -> None:
+    sc = build_scenario(tmp_path, {"stock": variable("clamp(prev(stock) + 1, 0, 10)", initial=5, min=0, max=10)},
+                        events={"windfall": event("A windfall.", season="1927-autumn", effects={"stock": "prev(stock) + 20"})})
+    s = Session(sc, 1)
+    s.end_season()
+    with pytest.raises(RuleError) as caught:
+        s.end_season()
+    err = caught.value
+    assert err.rule == "events.windfall.effects.stock" and err.season == "1927-autumn"
+    assert err.problem == "the effect sets stock to 26, outside its declared bounds 0..10" and err.values == {"prev(stock)": 6.0}
+    assert s.turn == 1
+
+
 def test_event_chance_outside_zero_one_is_an_error(tmp_path: Path) -> None:
     sc = build_scenario(tmp_path, {"x": variable(1)}, events={"odd": event(chance="rate")}, levers={"rate": lever(default=2)})
     with pytest.raises(RuleError, match="chance must lie between 0 and 1"):

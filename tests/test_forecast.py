@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import struct
 import time
 
 import pytest
 
-from game.engine import Model
-from game.forecast import forecast, quantile
+from game.engine import Model, RuleError, step
+from game.forecast import Forecast, _chances, _ranges, forecast, quantile, run_seeds
 from game.rules.scenario import load_scenario
 from game.session import Session
-from tests.conftest import RULES
+from tests.conftest import RULES, build_scenario, event, variable
 
 
 def nep_session(seasons: int) -> Session:
@@ -145,3 +147,79 @@ def test_forecast_time_for_200_runs() -> None:
     year = (time.perf_counter() - start) * 1000
     print(f"\nforecast, 200 runs of one season: best {min(times):.1f} ms, median {sorted(times)[2]:.1f} ms; "
           f"four seasons: {year:.1f} ms ({len(session.model.variables)} variables)")
+
+
+def one_by_one(session: Session, runs: int = 200, seasons: int = 1, known_draws: bool = False) -> Forecast:
+    """The forecast as the season engine plays it, one run after another (the reference)."""
+    scenario = session.scenario
+    model = session.model if known_draws else session.model.without_scripted_draws()
+    start = session.state
+    horizon = max(1, min(seasons, scenario.seasons - start.turn)) if start.turn < scenario.seasons else 1
+    samples: list[list[list[float]]] = [[[] for _ in model.variables] for _ in range(horizon)]
+    labels = [str(scenario.season_at(start.turn + k)) for k in range(horizon)]
+    draw_values: dict = {}
+    scripted: dict = {}
+    fired: dict = {}
+    reached = [0] * horizon
+    endings: dict = {}
+    failed, failure = 0, ""
+    for seed in run_seeds(start, runs):
+        state = dataclasses.replace(start, seed=seed, counter=0)
+        for k in range(horizon):
+            if state.ending is not None and k > 0:
+                break
+            try:
+                state = step(model, state, dict(session.levers))
+            except RuleError as err:
+                failed += 1
+                failure = failure or str(err)
+                break
+            for index, value in enumerate(state.values):
+                samples[k][index].append(value)
+            for entry in state.log:
+                if entry.kind == "draw":
+                    if entry.scripted:
+                        scripted[(entry.name, k)] = entry.value
+                    else:
+                        draw_values.setdefault((entry.name, k), []).append(entry.value)
+                else:
+                    fired[(entry.name, k)] = fired.get((entry.name, k), 0) + 1
+            reached[k] += 1
+            if state.ending is not None:
+                endings[state.ending] = endings.get(state.ending, 0) + 1
+    ahead = tuple(_ranges(model.variables, start.values, samples[k]) for k in range(horizon))
+    if not known_draws:
+        for k in range(horizon):
+            for (turn, name), value in scenario.scripted_draws.items():
+                if turn == start.turn + k:
+                    scripted[(name, k)] = value
+    return Forecast(tuple(labels), runs, ahead, _chances(session, labels, draw_values, scripted, fired, reached), endings, failed, failure)
+
+
+@pytest.mark.parametrize("ident, played, seasons, known", [
+    ("nep-1923-1930", 2, 1, False), ("nep-1923-1930", 6, 4, False), ("nep-1923-1930", 6, 2, True),
+    ("hammurabi-reign", 0, 4, False), ("scissors-1923", 3, 4, False), ("procurement-crisis-1927", 13, 4, False),
+])
+def test_the_forecast_is_the_season_engines_runs_one_by_one(ident: str, played: int, seasons: int, known: bool) -> None:
+    scenario = load_scenario(ident, RULES)
+    session = Session(scenario, scenario.seed or 1)
+    for _ in range(played):
+        if scenario.history is not None:
+            session.set_levers(scenario.history[session.turn])
+        session.end_season()
+    got, expected = forecast(session, runs=60, seasons=seasons, known_draws=known), one_by_one(session, 60, seasons, known)
+    assert got == expected
+    for ahead_got, ahead_expected in zip(got.ahead, expected.ahead):  # bit for bit, the signs of zeros too
+        for name, r in ahead_got.items():
+            assert struct.pack("<7d", r.current, r.low, r.median, r.high, r.min, r.max, r.mean) == struct.pack(
+                "<7d", *(getattr(ahead_expected[name], f) for f in ("current", "low", "median", "high", "min", "max", "mean"))), name
+
+
+def test_runs_a_rule_refuses_are_counted_as_the_season_engine_counts_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    draws = {"noise": {"distribution": "uniform", "min": 0.0, "max": 1.0, "description": "noise"}}
+    scenario = build_scenario(tmp_path, {"share": variable("noise * 1.6", min=0, max=1), "n": variable("prev(n) + rumour", initial=0)},
+                              draws=draws, events={"rumour": event(chance="0.4")})
+    session = Session(scenario, 5)
+    result = forecast(session, runs=80, seasons=3)
+    assert 0 < result.failed < 80 and "outside its declared bounds" in result.failure
+    assert result == one_by_one(session, 80, 3)

@@ -1,26 +1,45 @@
 """A scenario compiled for play: every formula turned into a Python function, once.
 
 The season's variables are computed by one generated function, ``season(L, P, D, E, O, OL, F)``,
-which reads levers ``L``, parameters ``P``, draws ``D``, event flags ``E``, last season's values
-``O`` and levers ``OL``, and season facts ``F`` by position, and fills this season's values ``V``
-in dependency order. No name is looked up in a dictionary while a season runs.
+which reads levers ``L``, draws ``D``, event flags ``E``, last season's values ``O`` and levers
+``OL``, and season facts ``F`` by position (the parameters, fixed for the scenario, are written
+into the code as numbers, so the compiler folds what it can; ``P`` is there for the signature),
+and computes this season's values in dependency order, each in a local name (``v12``), returning
+them as a list. No name is looked
+up in a dictionary while a season runs, ``min``, ``max`` and ``clamp`` are written out rather
+than called, and given a last argument ``last`` (true in the scenario's last season) the same
+function also checks the values (finite, within their bounds) and the endings, returning
+``(values, code)``: ``code`` is the index of the ending reached in :attr:`Model.compiled_endings`,
+-1 for none, or -2 when a check fails (the step then finds and names the problem).
+
+Every formula is rewritten once; the season function and the one-formula functions
+(:attr:`Model.variable_fn`, events, endings) share those trees and are compiled together in one
+call of the compiler.
 """
 
 from __future__ import annotations
 
 import ast
+import copy
+import dataclasses
 import functools
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from game.formula import Formula, expression_function, make_function, to_python
-from game.formula.compiler import as_float, item, load
+from game.formula.compiler import FunctionSpec, as_float, item, load, make_functions, to_fast_python
 from game.rules.models import Draw, Ending, Event, Invariant
 from game.rules.ruleset import SEASON_FACTS
 from game.rules.scenario import Scenario
 from game.rules.season import Season
 
 ENV = ("L", "P", "D", "E", "V", "O", "OL", "F")
+# The local name of slot i of each container, in generated functions ("v12", "ol3").
+_LOCAL = {"L": "l", "P": "p", "D": "d", "E": "e", "V": "v", "O": "o", "OL": "ol", "F": "f"}
+# What a failed season check returns as its code.
+CHECK_FAILED = -2
 Env = list[Sequence[float]]
 Fn = Callable[..., float]
 
@@ -68,6 +87,29 @@ class CompiledInvariant:
     inputs: tuple[Input, ...]
 
 
+@dataclass(frozen=True)
+class TurnPlan:
+    """One season of a scenario: its name, facts, draws and the events that may come in it.
+
+    ``draws`` holds, per draw, ``(name, spec, fixed, scripted)``: ``fixed`` is None for a value
+    to draw, else the value (scripted by the scenario, or the draw's resting value)."""
+
+    season: Season
+    label: str
+    facts: tuple[float, ...]
+    last: bool
+    draws: tuple[tuple[str, Draw, float | None, bool], ...]
+    events: tuple[tuple[int, CompiledEvent], ...]
+
+
+def resting_value(d: Draw) -> float:
+    """A draw's value in seasons it is not drawn: its default, else its centre."""
+    for value in (d.default, d.mean, d.mode):
+        if value is not None:
+            return float(value)
+    return (d.min + d.max) / 2.0
+
+
 class Model:
     """A compiled scenario. Build it once per game (or share it between games of a scenario)."""
 
@@ -85,7 +127,7 @@ class Model:
         self.lever_index = {name: i for i, name in enumerate(self.levers)}
         self.draw_index = {name: i for i, name in enumerate(self.draws)}
         self.event_index = {name: i for i, name in enumerate(self.events)}
-        self.P: tuple[float, ...] = tuple(scenario.parameters[p] for p in self.parameters)
+        self.P: tuple[float, ...] = tuple(float(scenario.parameters[p]) for p in self.parameters)
         self._slots: dict[str, tuple[str, int, int]] = {}
         for kind, env, names in (
             ("lever", 0, self.levers), ("parameter", 1, self.parameters), ("draw", 2, self.draws),
@@ -97,24 +139,20 @@ class Model:
         self.order: tuple[int, ...] = tuple(self.index[v] for v in rs.order)
         self.formulas: dict[str, Formula] = {v: rs.formula("variables", v, "formula") for v in self.variables}
         self.inputs: dict[str, tuple[Input, ...]] = {v: self.inputs_of(f) for v, f in self.formulas.items()}
-        self.variable_fn: dict[str, Fn] = {v: self.function(f, f"variables.{v}") for v, f in self.formulas.items()}
-        self.season_fn: Callable[..., list[float]] = self._season_function()
         self.bounds: tuple[tuple[int, float, float], ...] = tuple(
             (self.index[name], var.min, var.max)
             for name, var in rs.variables.items()
             if var.min != float("-inf") or var.max != float("inf")
         )
-        self.initial: dict[int, float] = {self.index[k]: v for k, v in scenario.initial.items()}
-        self.compiled_events = tuple(self._event(ident, ev) for ident, ev in scenario.events.items())
+        self.bounds_of: dict[int, tuple[float, float]] = {index: (lo, hi) for index, lo, hi in self.bounds}
+        self.initial: dict[int, float] = {self.index[k]: float(v) for k, v in scenario.initial.items()}
         all_endings = scenario.endings
         endings = [(i, e) for i, e in all_endings.items() if e.when == "any"] + [(i, e) for i, e in all_endings.items() if e.when == "end"]
-        condition = {**rs.formulas, **scenario.formulas}
-        self.compiled_endings = tuple(
-            CompiledEnding(ident, ending, self.function(condition[("endings", ident, "condition")], f"endings.{ident}"))
-            for ident, ending in endings
-        )
         self.draw_specs: tuple[Draw, ...] = tuple(rs.draws[d] for d in self.draws)
-        self.lever_defaults: tuple[float, ...] = tuple(scenario.levers[name].default for name in self.levers)
+        self.lever_defaults: tuple[float, ...] = tuple(float(scenario.levers[name].default) for name in self.levers)
+        self._compile(endings)
+        self._plans: dict[int, TurnPlan] = {}
+        self._unscripted: Model | None = None
 
     # -- compiling ---------------------------------------------------------------------------
     def _resolve(self, name: str) -> ast.expr:
@@ -137,33 +175,131 @@ class Model:
             out.append(Input(n, "prev", 5, self.index[n]) if n in self.index else Input(n, "prev_lever", 6, self.lever_index[n]))
         return tuple(out)
 
-    def _season_function(self) -> Callable[..., list[float]]:
-        body: list[ast.stmt] = []
-        start = ast.Assign([load("V", ast.Store())], ast.BinOp(ast.List([ast.Constant(0.0)], ast.Load()), ast.Mult(), ast.Constant(len(self.variables))))
-        start.lineno = 2
-        body.append(start)
-        for line, index in enumerate(self.order, start=3):
-            name = self.variables[index]
-            expr = to_python(self.formulas[name], self._resolve, self._resolve_prev)
-            target = ast.Subscript(load("V"), ast.Constant(index), ast.Store())
-            stmt = ast.Assign([target], as_float(expr))
-            stmt.lineno = line
-            body.append(stmt)
-        ret = ast.Return(load("V"))
-        ret.lineno = len(self.order) + 3
-        body.append(ret)
-        return make_function("season", [a for a in ENV if a != "V"], body, self.filename)
+    def _local(self, name: str) -> ast.expr:
+        kind, env, slot = self._slots[name]
+        if kind == "parameter":  # a number for the whole scenario: written in, so the compiler folds it
+            return ast.Constant(self.P[slot])
+        return load(f"{_LOCAL[ENV[env]]}{slot}")
 
-    def _event(self, ident: str, event: Event) -> CompiledEvent:
-        formulas = self.scenario.formulas if ("events", ident, "condition") in self.scenario.formulas else self.ruleset.formulas
-        condition = self.function(formulas[("events", ident, "condition")], f"events.{ident}.condition")
-        chance = self.function(formulas[("events", ident, "chance")], f"events.{ident}.chance")
-        effects = tuple(
-            (self.index[target], self.function(formulas[("events", ident, "effects", target)], f"events.{ident}.effects.{target}"))
-            for target in event.effects
+    def _local_prev(self, name: str) -> ast.expr:
+        if name in self.index:
+            return load(f"o{self.index[name]}")
+        return load(f"ol{self.lever_index[name]}")
+
+    def _compile(self, endings: list[tuple[str, Ending]]) -> None:
+        """Rewrite every formula once and compile every function of play in one go: the season
+        function, each variable's own function, the events' and the endings'."""
+        count = iter(range(1, 1 << 62))
+
+        def temp() -> str:  # a counter of temporaries, shared by all the functions
+            return f"_t{next(count)}"
+
+        def fast(formula: Formula) -> ast.expr:
+            return to_fast_python(formula, self._local, self._local_prev, temp)
+
+        line = iter(range(2, 1 << 62))
+        specs: list[FunctionSpec] = []
+        season: list[ast.stmt] = [
+            _numbered(ast.Assign([ast.Tuple([load(f"{_LOCAL[c]}{i}", ast.Store()) for i in range(n)], ast.Store())], load(c)), next(line))
+            for c, n in (("L", len(self.levers)), ("D", len(self.draws)), ("E", len(self.events)),
+                         ("O", len(self.variables)), ("OL", len(self.levers)), ("F", len(self.fact_names)))
+            if n
+        ]
+        names: dict[str, str] = {}  # variable -> its function's name
+        variable_specs: list[FunctionSpec] = []
+        for index in self.order:
+            name = self.variables[index]
+            at = next(line)
+            expr = fast(self.formulas[name])
+            if index in self.initial:  # the start keeps the scenario's value: 'v3 = o3 if start else ...'
+                value: ast.expr = ast.IfExp(load("start"), load(f"o{index}"), expr)
+            else:
+                value = expr
+            season.append(_numbered(ast.Assign([load(f"v{index}", ast.Store())], value), at))
+            names[name] = _function_name(f"variables.{name}")
+            variable_specs.append((names[name], ENV, [*self._prologue(self.formulas[name], at), _numbered(ast.Return(expr), at)]))
+        self._variable_specs = (variable_specs, names)
+        values = ast.List([load(f"v{i}") for i in range(len(self.variables))], ast.Load())
+        season.append(_numbered(ast.Assign([load("V", ast.Store())], values), next(line)))
+        season.append(_numbered(ast.If(ast.Compare(load("last"), [ast.Is()], [ast.Constant(None)]), [ast.Return(load("V"))], []), next(line)))
+        season.append(self._checks(next(line)))
+        conditions = [self.scenario_formula(("endings", ident, "condition")) for ident, _ in endings]
+        any_checks: list[ast.stmt] = []
+        end_checks: list[ast.stmt] = []
+        for code, ((ident, ending), formula) in enumerate(zip(endings, conditions)):
+            at = next(line)
+            expr = fast(formula)
+            (end_checks if ending.when == "end" else any_checks).extend(_ending_check(expr, formula, code, at, temp()))
+            specs.append((_function_name(f"endings.{ident}"), ENV, [*self._prologue(formula, at), _numbered(ast.Return(expr), at)]))
+        season.extend(any_checks)
+        if end_checks:
+            season.append(_numbered(ast.If(load("last"), end_checks, []), next(line)))
+        season.append(_numbered(ast.Return(ast.Tuple([load("V"), ast.Constant(-1)], ast.Load())), next(line)))
+        specs.append(("season", ["L", "P", "D", "E", "O", "OL", "F", "last", "start"], season))
+        events: list[tuple[str, Event, dict[str, str]]] = []
+        for ident, event in self.scenario.events.items():
+            keys: dict[str, tuple[str, ...]] = {"condition": ("events", ident, "condition"), "chance": ("events", ident, "chance")}
+            keys.update({target: ("events", ident, "effects", target) for target in event.effects})
+            fn_names = {}
+            for part, key in keys.items():
+                formula = self.scenario_formula(key)
+                at = next(line)
+                fn_names[part] = _function_name(".".join(key))
+                specs.append((fn_names[part], ENV, [*self._prologue(formula, at), _numbered(ast.Return(fast(formula)), at)]))
+            events.append((ident, event, fn_names))
+        fns = make_functions(specs, self.filename, {"_isfinite": math.isfinite, "_sum": sum}, {"season": (None, False)}, fresh=True)
+        self.season_fn: Callable[..., Any] = fns["season"]
+        self.compiled_endings = tuple(
+            CompiledEnding(ident, ending, fns[_function_name(f"endings.{ident}")]) for ident, ending in endings
         )
-        season_turn = Season.parse(event.season).minus(self.scenario.start) if event.season else None
-        return CompiledEvent(ident, event, condition, chance, effects, season_turn)
+        self.compiled_events = tuple(
+            CompiledEvent(
+                ident, event, fns[f["condition"]], fns[f["chance"]],
+                tuple((self.index[target], fns[f[target]]) for target in event.effects),
+                Season.parse(event.season).minus(self.scenario.start) if event.season else None,
+            )
+            for ident, event, f in events
+        )
+
+    @functools.cached_property
+    def variable_fn(self) -> dict[str, Fn]:
+        """Each variable's formula as a function ``f(L, P, D, E, V, O, OL, F)`` (for the
+        explanations and for naming a rule that failed): compiled on first use, from the trees
+        the season function was compiled from."""
+        specs, names = self._variable_specs
+        fns = make_functions(specs, self.filename, fresh=True)
+        return {v: fns[names[v]] for v in self.variables}
+
+    def scenario_formula(self, key: tuple[str, ...]) -> Formula:
+        """A formula of the scenario (its own endings and events) or else of its rule set."""
+        found = self.scenario.formulas.get(key)
+        return found if found is not None else self.ruleset.formulas[key]
+
+    def _prologue(self, formula: Formula, line: int) -> list[ast.stmt]:
+        """``v3 = V[3]`` and so on for the names ``formula`` reads: a one-formula function's
+        locals, named as in the season function so that both share the formula's tree."""
+        out = []
+        for inp in self.inputs_of(formula):
+            if inp.kind == "parameter":  # written into the formula as a number
+                continue
+            local = f"{_LOCAL[ENV[inp.env]]}{inp.slot}"
+            out.append(_numbered(ast.Assign([load(local, ast.Store())], item(ENV[inp.env], inp.slot)), line))
+        return out
+
+    def _checks(self, line: int) -> ast.stmt:
+        """``if not (every value finite and within its bounds): return V, CHECK_FAILED``."""
+        tests: list[ast.expr] = [ast.Call(load("_isfinite"), [ast.Call(load("_sum"), [load("V")], [])], [])]
+        for index, lo, hi in self.bounds:
+            value = load(f"v{index}")
+            if lo != float("-inf") and hi != float("inf"):
+                tests.append(ast.Compare(ast.Constant(lo), [ast.LtE(), ast.LtE()], [value, ast.Constant(hi)]))
+            elif lo != float("-inf"):
+                tests.append(ast.Compare(value, [ast.GtE()], [ast.Constant(lo)]))
+            else:
+                tests.append(ast.Compare(value, [ast.LtE()], [ast.Constant(hi)]))
+        failed = ast.Return(ast.Tuple([load("V"), ast.Constant(CHECK_FAILED)], ast.Load()))
+        test = tests[0] if len(tests) == 1 else ast.BoolOp(ast.And(), tests)
+        return _numbered(ast.If(ast.UnaryOp(ast.Not(), test), [failed], []), line)
 
     @functools.cached_property
     def compiled_invariants(self) -> tuple[CompiledInvariant, ...]:
@@ -195,10 +331,76 @@ class Model:
         ret.lineno = 2
         return make_function("invariants", list(ENV), [ret], f"{self.filename}:invariants")
 
+    # -- seasons -----------------------------------------------------------------------------
+    def turn_plan(self, turn: int) -> TurnPlan:
+        """What season ``turn`` (0 = the first) is, and which draws and events it has: the same
+        for every game of the scenario, so worked out once."""
+        plan = self._plans.get(turn)
+        if plan is None:
+            plan = self._plans[turn] = self._turn_plan(turn)
+        return plan
+
+    def _turn_plan(self, turn: int) -> TurnPlan:
+        season = self.scenario.season_at(turn)
+        draws: list[tuple[str, Draw, float | None, bool]] = []
+        for name, spec in zip(self.draws, self.draw_specs):
+            scripted = self.scenario.scripted_draws.get((turn, name))
+            if scripted is not None:
+                draws.append((name, spec, float(scripted), True))
+            elif spec.seasons is not None and season.name not in spec.seasons:
+                draws.append((name, spec, resting_value(spec), False))
+            else:
+                draws.append((name, spec, None, False))
+        events = tuple(
+            (slot, ev) for slot, ev in enumerate(self.compiled_events) if ev.season_turn is None or ev.season_turn == turn
+        )
+        return TurnPlan(season, str(season), self.facts(season, turn), turn == self.scenario.seasons - 1, tuple(draws), events)
+
+    def without_scripted_draws(self) -> Model:
+        """This model with none of its scenario's draws scripted (this model is not changed)."""
+        if not self.scenario.scripted_draws:
+            return self
+        twin = self._unscripted
+        if twin is None:
+            twin = copy.copy(self)
+            twin.scenario = dataclasses.replace(self.scenario, scripted_draws={})
+            twin._plans = {}
+            twin._unscripted = twin
+            self._unscripted = twin
+        return twin
+
     # -- reading values ----------------------------------------------------------------------
     def facts(self, season: Season, turn: int) -> tuple[float, ...]:
         q = season.quarter
         return (float(season.year), float(q), float(q == 0), float(q == 1), float(q == 2), float(q == 3), float(turn))
 
     def levers_tuple(self, levers: Mapping[str, float]) -> tuple[float, ...]:
-        return tuple(float(levers[name]) for name in self.levers)
+        return tuple([float(levers[name]) for name in self.levers])
+
+
+def _numbered(stmt: ast.stmt, line: int) -> ast.stmt:
+    stmt.lineno = line
+    return stmt
+
+
+def _function_name(label: str) -> str:
+    return label.replace(".", "__").replace("-", "_")
+
+
+# The formula nodes whose value is 0 or 1 whatever their operands: no finiteness check needed.
+_TRUTH_NODES = (ast.Compare, ast.BoolOp)
+
+
+def _ending_check(expr: ast.expr, formula: Formula, code: int, line: int, temp: str) -> list[ast.stmt]:
+    """``if condition: return V, code`` -- with a check that a condition that is not a truth
+    value is finite (else the check fails, and the step names the problem)."""
+    reached = ast.Return(ast.Tuple([load("V"), ast.Constant(code)], ast.Load()))
+    tree = formula.tree
+    if isinstance(tree, _TRUTH_NODES) or (isinstance(tree, ast.UnaryOp) and isinstance(tree.op, ast.Not)):
+        return [_numbered(ast.If(expr, [reached], []), line)]
+    failed = ast.Return(ast.Tuple([load("V"), ast.Constant(CHECK_FAILED)], ast.Load()))
+    return [
+        _numbered(ast.Assign([load(temp, ast.Store())], expr), line),
+        _numbered(ast.If(ast.UnaryOp(ast.Not(), ast.Call(load("_isfinite"), [load(temp)], [])), [failed], []), line),
+        _numbered(ast.If(load(temp), [reached], []), line),
+    ]

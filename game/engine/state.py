@@ -38,3 +38,14 @@ class GameState:
     fired: tuple[str, ...] = ()
     log: tuple[LogEntry, ...] = ()
     ending: str | None = None
+
+    @classmethod
+    def made(cls, turn: int, season: str, values: tuple[float, ...], levers: tuple[float, ...], draws: tuple[float, ...],
+             events: tuple[float, ...], prev_values: tuple[float, ...], seed: int, counter: int, fired: tuple[str, ...],
+             log: tuple[LogEntry, ...], ending: str | None) -> GameState:
+        """The same as ``GameState(...)`` with every field given, without the frozen
+        dataclass's field-by-field ``__init__`` (the season step makes one a season)."""
+        state = object.__new__(cls)
+        state.__dict__.update(turn=turn, season=season, values=values, levers=levers, draws=draws, events=events,
+                              prev_values=prev_values, seed=seed, counter=counter, fired=fired, log=log, ending=ending)
+        return state

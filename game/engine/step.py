@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from game.engine import rng
 from game.engine.errors import RuleError
-from game.engine.model import Env, Fn, Input, Model
+from game.engine.model import CHECK_FAILED, Env, Fn, Input, Model, resting_value
 from game.engine.state import GameState, LogEntry
 from game.rules.models import Draw
 
@@ -26,113 +26,119 @@ def initial_state(model: Model, seed: int) -> GameState:
     scenario = model.scenario
     before = scenario.start.plus(-1)
     L = model.lever_defaults
-    D = tuple(_resting_value(d) for d in model.draw_specs)
+    D = tuple(resting_value(d) for d in model.draw_specs)
     E = tuple(0.0 for _ in model.events)
     O = [model.initial.get(i, 0.0) for i in range(len(model.variables))]
-    V = list(O)
-    env: Env = [L, model.P, D, E, V, O, L, model.facts(before, -1)]
+    F = model.facts(before, -1)
     label = f"the start ({before})"
-    for index in model.order:
-        if index in model.initial:
-            continue
-        name = model.variables[index]
-        V[index] = _evaluate(model.variable_fn[name], env, f"variables.{name}", label, model.inputs[name])
+    try:
+        V = model.season_fn(L, model.P, D, E, O, L, F, None, True)
+    except _MATH_ERRORS:
+        V = list(O)
+        env: Env = [L, model.P, D, E, V, O, L, F]
+        for index in model.order:  # one rule at a time, to name the one that fails
+            if index in model.initial:
+                continue
+            name = model.variables[index]
+            V[index] = _evaluate(model.variable_fn[name], env, f"variables.{name}", label, model.inputs[name])
     values = tuple(V)
-    _check(model, values, env, label)
+    _check(model, values, [L, model.P, D, E, V, O, L, F], label)
     return GameState(0, str(before), values, L, D, E, values, seed, 0)
 
 
 def step(model: Model, state: GameState, levers: Mapping[str, float]) -> GameState:
     """Play one season from ``state`` with ``levers`` (every lever of the model, by id)."""
     turn = state.turn
-    season = model.scenario.season_at(turn)
-    label = str(season)
+    plan = model.turn_plan(turn)
+    label = plan.label
     L = model.levers_tuple(levers)
-    F = model.facts(season, turn)
+    F = plan.facts
     seed, counter = state.seed, state.counter
     log: list[LogEntry] = []
 
     # Draws.
     draws: list[float] = []
-    for name, spec in zip(model.draws, model.draw_specs):
-        scripted = model.scenario.scripted_draws.get((turn, name))
-        if scripted is not None:
-            draws.append(scripted)
-            log.append(LogEntry("draw", name, scripted, scripted=True))
-        elif spec.seasons is not None and season.name not in spec.seasons:
-            draws.append(_resting_value(spec))
-        else:
+    for name, spec, fixed, scripted in plan.draws:
+        if fixed is None:
             value, counter = _draw(spec, seed, counter)
             draws.append(value)
             log.append(LogEntry("draw", name, value))
+        else:
+            draws.append(fixed)
+            if scripted:
+                log.append(LogEntry("draw", name, fixed, scripted=True))
     D = tuple(draws)
 
     # Events: conditions and effects see last season's values.
-    O = list(state.values)
+    O = state.values
     E = [0.0] * len(model.events)
-    env: Env = [L, model.P, D, E, O, O, state.levers, F]
-    fired = set(state.fired)
-    effects: list[tuple[int, float]] = []
-    for slot, ev in enumerate(model.compiled_events):
-        if ev.event.once and ev.id in fired:
-            continue
-        if ev.season_turn is not None and ev.season_turn != turn:
-            continue
-        where = f"events.{ev.id}"
-        if not _evaluate(ev.condition, env, f"{where}.condition", label):
-            continue
-        chance = _evaluate(ev.chance, env, f"{where}.chance", label)
-        if not 0.0 <= chance <= 1.0:
-            raise RuleError(f"{where}.chance", label, f"a chance must lie between 0 and 1, found {chance:.6g}")
-        if chance < 1.0:
-            if chance <= 0.0:
+    prev_values = O
+    if plan.events:
+        env: Env = [L, model.P, D, E, O, O, state.levers, F]
+        fired = state.fired
+        effects: list[tuple[int, float]] = []
+        for slot, ev in plan.events:
+            if ev.event.once and ev.id in fired:
                 continue
-            u = rng.uniform(seed, counter)
-            counter += 1
-            if u >= chance:
+            where = f"events.{ev.id}"
+            if not _evaluate(ev.condition, env, f"{where}.condition", label):
                 continue
-        E[slot] = 1.0
-        if ev.event.once:
-            fired.add(ev.id)
-        for index, fn in ev.effects:
-            effects.append((index, _evaluate(fn, env, f"{where}.effects.{model.variables[index]}", label)))
-        log.append(LogEntry("event", ev.id, 1.0, ev.event.message))
-    for index, value in effects:
-        O[index] = value
-    prev_values = tuple(O) if effects else state.values
+            chance = _evaluate(ev.chance, env, f"{where}.chance", label)
+            if not 0.0 <= chance <= 1.0:
+                raise RuleError(f"{where}.chance", label, f"a chance must lie between 0 and 1, found {chance:.6g}")
+            if chance < 1.0:
+                if chance <= 0.0:
+                    continue
+                u = rng.uniform(seed, counter)
+                counter += 1
+                if u >= chance:
+                    continue
+            E[slot] = 1.0
+            if ev.event.once:
+                fired = (*fired, ev.id)
+            for index, fn in ev.effects:
+                effects.append((index, _effect(model, ev.id, index, fn, env, label)))
+            log.append(LogEntry("event", ev.id, 1.0, ev.event.message))
+        if effects:
+            changed = list(O)
+            for index, value in effects:
+                changed[index] = value
+            prev_values = tuple(changed)
+    else:
+        fired = state.fired
+    fired = tuple(sorted(set(fired)))
 
-    # Variables.
+    # Variables, checks and endings: one generated function; the slow path names any problem.
+    last = plan.last
     args = (L, model.P, D, E, prev_values, state.levers, F)
     try:
-        V: list[float] = model.season_fn(*args)
+        V, code = model.season_fn(*args, last)
     except _MATH_ERRORS:
-        _find_failure(model, args, label)
-        raise  # pragma: no cover - _find_failure always raises
-    env = [L, model.P, D, E, V, prev_values, state.levers, F]
-    values: tuple[float, ...] = tuple(V)
-    _check(model, values, env, label)
-
-    # Endings.
-    last = turn == model.scenario.seasons - 1
-    ending = None
-    for end in model.compiled_endings:
-        if end.ending.when == "end" and not last:
-            continue
-        if _evaluate(end.condition, env, f"endings.{end.id}", label):
-            ending = end.id
-            break
-    return GameState(
-        turn + 1, label, values, L, D, tuple(E), prev_values, seed, counter,
-        tuple(sorted(fired)), tuple(log), ending,
+        code = CHECK_FAILED
+    if code == CHECK_FAILED:
+        V, code = _reference_season(model, args, last, label)
+    return GameState.made(
+        turn + 1, label, tuple(V), L, D, tuple(E), prev_values, seed, counter,
+        fired, tuple(log), None if code < 0 else model.compiled_endings[code].id,
     )
 
 
-def _resting_value(d: Draw) -> float:
-    """A draw's value in seasons it is not drawn: its default, else its centre."""
-    for value in (d.default, d.mean, d.mode):
-        if value is not None:
-            return float(value)
-    return (d.min + d.max) / 2.0
+def _reference_season(model: Model, args: tuple[Sequence[float], ...], last: bool, season: str) -> tuple[list[float], int]:
+    """The season's variables, checks and endings one rule at a time, each failure raised as a
+    :class:`RuleError` naming its rule (the generated function found something wrong)."""
+    L, P, D, E, O, OL, F = args
+    V = [0.0] * len(model.variables)
+    env: Env = [L, P, D, E, V, O, OL, F]
+    for index in model.order:
+        name = model.variables[index]
+        V[index] = _evaluate(model.variable_fn[name], env, f"variables.{name}", season, model.inputs[name])
+    _check(model, tuple(V), env, season)
+    for code, end in enumerate(model.compiled_endings):
+        if end.ending.when == "end" and not last:
+            continue
+        if _evaluate(end.condition, env, f"endings.{end.id}", season):
+            return V, code
+    return V, -1
 
 
 def _draw(d: Draw, seed: int, counter: int) -> tuple[float, int]:
@@ -165,19 +171,24 @@ def _evaluate(fn: Fn, env: Env, rule: str, season: str, inputs: Sequence[Input] 
     return value
 
 
+def _effect(model: Model, event: str, index: int, fn: Fn, env: Env, season: str) -> float:
+    """An event's effect on a variable: a finite value within the variable's declared bounds,
+    else a :class:`RuleError` naming the effect."""
+    name = model.variables[index]
+    rule = f"events.{event}.effects.{name}"
+    value = _evaluate(fn, env, rule, season)
+    lo, hi = model.bounds_of.get(index, _OPEN)
+    if not lo <= value <= hi:
+        raise RuleError(rule, season, f"the effect sets {name} to {value:.6g}, outside its declared bounds {lo:g}..{hi:g}",
+                        {f"prev({name})": env[5][index]})
+    return value
+
+
+_OPEN = (-math.inf, math.inf)
+
+
 def _input_values(env: Env, inputs: Sequence[Input]) -> dict[str, float]:
     return {i.label: env[i.env][i.slot] for i in inputs}
-
-
-def _find_failure(model: Model, args: tuple[Sequence[float], ...], season: str) -> None:
-    """Re-run the season one variable at a time to name the rule that failed."""
-    L, P, D, E, O, OL, F = args
-    V = [0.0] * len(model.variables)
-    env: Env = [L, P, D, E, V, O, OL, F]
-    for index in model.order:
-        name = model.variables[index]
-        V[index] = _evaluate(model.variable_fn[name], env, f"variables.{name}", season, model.inputs[name])
-    raise RuleError("variables", season, "a formula failed")  # pragma: no cover
 
 
 def _check(model: Model, values: tuple[float, ...], env: Env, season: str) -> None:
