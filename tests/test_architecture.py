@@ -14,17 +14,23 @@ GAME = ROOT / "game"
 
 # package -> packages of ours it must never import (imports point downward only)
 FORBIDDEN_INTERNAL = {
-    "game.formula": ("game.rules", "game.engine", "game.session", "game.report", "game.text", "game.ui", "game.cli", "game.saves"),
-    "game.rules": ("game.engine", "game.session", "game.report", "game.text", "game.ui", "game.cli", "game.saves"),
-    "game.engine": ("game.session", "game.report", "game.text", "game.ui", "game.cli", "game.saves"),
-    "game.session": ("game.report", "game.text", "game.ui", "game.cli", "game.saves", "game.forecast"),
-    # forecast plays seasons over a session, beside report: front ends call it, it calls neither.
-    "game.forecast": ("game.report", "game.text", "game.ui", "game.cli", "game.saves"),
+    "game.formula": ("game.rules", "game.engine", "game.session", "game.present", "game.controller", "game.text", "game.ui", "game.cli",
+                     "game.saves"),
+    "game.rules": ("game.engine", "game.session", "game.present", "game.controller", "game.text", "game.ui", "game.cli", "game.saves"),
+    "game.engine": ("game.session", "game.present", "game.controller", "game.text", "game.ui", "game.cli", "game.saves"),
+    "game.session": ("game.present", "game.controller", "game.text", "game.ui", "game.cli", "game.saves", "game.forecast"),
+    # forecast plays seasons over a session, below the presentation layer: it calls none of it.
+    "game.forecast": ("game.present", "game.controller", "game.text", "game.ui", "game.cli", "game.saves"),
     # saves sits beside the session's front ends: it reads and rebuilds sessions, and they call it.
-    "game.saves": ("game.report", "game.text", "game.ui", "game.cli"),
-    "game.report": ("game.text", "game.ui", "game.cli"),
+    "game.saves": ("game.present", "game.controller", "game.text", "game.ui", "game.cli"),
+    # the presentation layer turns numbers into words; it reads no files and knows no front end.
+    "game.present": ("game.controller", "game.saves", "game.text", "game.ui", "game.cli"),
+    # the controller runs a game for both front ends.
+    "game.controller": ("game.text", "game.ui", "game.cli"),
     "game.text": ("game.ui", "game.cli"),
 }
+# The presentation layer reads no files and no clock either.
+PRESENT_IMPURE = ("os", "pathlib", "io", "socket", "subprocess", "shutil", "tempfile", "pygame", "pygame_gui", "time", "random")
 # The pure core: no I/O, no clock, no global random, no windowing.
 IMPURE = ("random", "time", "datetime", "os", "pathlib", "io", "socket", "subprocess", "shutil", "tempfile", "pygame", "pygame_gui", "secrets", "sys")
 PURE = ("game.engine", "game.formula")
@@ -63,6 +69,8 @@ def test_imports_point_downward(module: str, path: Path) -> None:
                 problems += [f"{path.name}:{line} imports {imported}" for f in forbidden if within(imported, f)]
         if within(module, PURE[0]) or within(module, PURE[1]):
             problems += [f"{path.name}:{line} imports {imported} in the pure core" for bad in IMPURE if within(imported, bad)]
+        if within(module, "game.present"):
+            problems += [f"{path.name}:{line} imports {imported} in the presentation layer" for bad in PRESENT_IMPURE if within(imported, bad)]
         if within(imported, "pygame") and not within(module, "game.ui"):
             problems.append(f"{path.name}:{line} imports pygame outside game.ui")
     assert not problems

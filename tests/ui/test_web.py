@@ -5,7 +5,7 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from game.report import label_of
+from game.present.index import label_of
 from game.ui.inspect import cut_off, find, overlaps, visible_texts
 from game.ui.scenes.title import TitleScene
 from game.ui.scenes.web import STRONG, WebScene, node_id
@@ -157,10 +157,10 @@ def test_hover_shows_the_node_description_and_value(make_app) -> None:
     app.frame([pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0))])
     settle(app)
     assert scene._tip is not None
-    from game.report import format_value
+    from game.present.numbers import number
 
     html = scene._tip.text_block.html_text
-    assert format_value(session.scenario.ruleset, "alliance", session.value("alliance")) in html
+    assert number(session.scenario.ruleset, "alliance", session.value("alliance")) in html
     description = session.scenario.ruleset.variables["alliance"].description.split()
     assert " ".join(description[:4]) in html
     save_png(app, "web-hover")

@@ -19,7 +19,9 @@ import pygame_gui
 
 from game.engine import RuleError
 from game.history import year_of, yearly
-from game.report import cite, format_value, historical_path, indicators, label_of
+from game.present.debrief import historical_path
+from game.present.index import cite, indicators, label_of
+from game.present.numbers import number as value_text
 from game.rules.ruleset import Ruleset
 from game.rules.season import Season
 from game.session import LeverRejected, Session
@@ -235,7 +237,7 @@ class ChartsScene(GameScene):
             scale = 100.0 / base if indexed else 1.0
 
             def fmt(v: float, name: str = name, scale: float = scale) -> str:
-                return format_value(rs, name, v / scale)
+                return value_text(rs, name, v / scale)
 
             label = label_of(rs, name)
             extra: list[str] = []
@@ -273,7 +275,7 @@ class ChartsScene(GameScene):
             axis = axis_of[record.variable]
 
             def fmt(v: float, name: str = record.variable) -> str:
-                return format_value(rs, name, v)
+                return value_text(rs, name, v)
 
             def by_start(values: dict[str, float]) -> list[float | None]:
                 keyed = {int(y[:4]): float(v) for y, v in values.items()}

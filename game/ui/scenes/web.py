@@ -17,7 +17,8 @@ import pygame
 import pygame_gui
 
 from game.engine.explain import Explanation
-from game.report import format_value, label_of, rule_info
+from game.present.index import label_of, rule_info
+from game.present.numbers import number
 from game.session import Session
 from game.ui.app import App
 from game.ui.canvas import Canvas
@@ -255,9 +256,9 @@ class WebScene(GameScene):
     def _value(self, node: Node) -> str:
         s = self.session
         if node.kind == "variable":
-            return format_value(self.rs, node.name, s.value(node.name, self.turn))
+            return number(self.rs, node.name, s.value(node.name, self.turn))
         if node.kind == "prev" and self.turn >= 1:
-            return format_value(self.rs, node.name, s.value(node.name, self.turn - 1))
+            return number(self.rs, node.name, s.value(node.name, self.turn - 1))
         if node.kind in ("lever", "prev_lever") and node.name in s.scenario.levers and self.turn >= 1:
             turn = self.turn if node.kind == "lever" else max(1, self.turn - 1)
             return value_text(s, node.name, "lever", s.levers_played(turn).get(node.name, 0.0))
