@@ -5,10 +5,12 @@ from __future__ import annotations
 import pygame
 import pytest
 
+from game.present.graph import node_id
 from game.present.index import label_of
+from game.present.seasons import season_label
 from game.ui.inspect import cut_off, find, overlaps, visible_texts
 from game.ui.scenes.title import TitleScene
-from game.ui.scenes.web import STRONG, WebScene, node_id
+from game.ui.scenes.web import STRONG, WebScene
 from game.ui.scenes.why import WhyScene, effect_colour
 from tests.ui.conftest import SCALES, SIZES, click, key, save_png, settle
 from tests.ui.test_why import played
@@ -50,7 +52,7 @@ def test_web_around_a_number_highlights_its_strongest_link(make_app, size, scale
     assert_strongest_link_highlighted(app, scene, variable)
     texts = visible_texts(app)
     assert label_of(rs, variable)[:10] in texts
-    assert session.state.season in texts
+    assert season_label(session.state.season) in texts
     assert "Thickness" in texts and "helped" in texts and "hurt" in texts  # the legend
     # Every input the rules give it (but parameters) is on the web, or counted as more.
     shown_inputs = [n for n in scene.nodes.values() if n.column == 1]

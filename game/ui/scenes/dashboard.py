@@ -483,13 +483,13 @@ class DashboardScene(GameScene):
         else:
             explanation = s.explain(ind.variable, depth=1)
             if explanation.causes:
-                parts.append(f"<i>What moved it in {escape(explanation.season)}:</i>")
+                parts.append(f"<i>What moved it in {escape(season_label(explanation.season))}:</i>")
                 for cause in explanation.causes:
                     parts.append(f"• {escape(label_of(self.rs, cause.name))}: {escape(number(self.rs, cause.name, cause.before))} to "
                                  f"{escape(number(self.rs, cause.name, cause.after))}, "
                                  f"{escape(signed(self.rs, ind.variable, cause.contribution))}")
             else:
-                parts.append(f"Nothing that makes it up moved in {escape(explanation.season)}.")
+                parts.append(f"Nothing that makes it up moved in {escape(season_label(explanation.season))}.")
         info = rule_info(self.rs, ind.variable)
         if info.mechanisms or info.source:
             parts.append(f"<i>{escape('; '.join(info.mechanisms))}</i> — {escape(info.source)}")
@@ -873,7 +873,7 @@ class DashboardScene(GameScene):
 
     def undo(self) -> None:
         if self.session.undo():
-            self.message = f"Season {self.session.next_season} taken back; its levers are restored."
+            self.message = f"Season {season_label(self.session.next_season)} taken back; its levers are restored."
             self.message_bad = False
             self.app.rebuild()
         else:
@@ -881,7 +881,7 @@ class DashboardScene(GameScene):
 
     def redo(self) -> None:
         if self.session.redo():
-            self.message = f"Season {self.session.state.season} played again as it was."
+            self.message = f"Season {season_label(self.session.state.season)} played again as it was."
             self.message_bad = False
             self.app.rebuild()
         else:
