@@ -193,6 +193,14 @@ class ShownChange:
         return signed_units(self.shape, units, self.decimals, unit)
 
 
+def visibly_moved(ruleset: Ruleset, name: str, before: float, after: float) -> bool:
+    """Would a reader of the dashboard see ``name`` move from ``before`` to ``after`` (at its usual
+    places)? The quick test, without writing anything."""
+    shape = display(ruleset, name)
+    d = decimals_for(shape, before, after)
+    return units_of(shape, after, d) != units_of(shape, before, d)
+
+
 def shown_change(ruleset: Ruleset, name: str, before: float, after: float, extend: bool = True) -> ShownChange:
     """``name``'s move from ``before`` to ``after`` as a reader sees it. The precision is the
     variable's, with (if ``extend``) one more place when the change would show in fewer than two

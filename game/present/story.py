@@ -14,7 +14,7 @@ from game.present.causes import CauseRow, cause_rows, other_row
 from game.present.conditions import environment, fill, holds
 from game.present.index import indicators, label_of, rule_info
 from game.present.levers import lever_text
-from game.present.numbers import ShownChange, figure, quantity, shown_change
+from game.present.numbers import ShownChange, figure, quantity, shown_change, visibly_moved
 from game.present.seasons import compared_phrase, season_label
 from game.rules.models import Indicator
 from game.rules.season import Season
@@ -178,8 +178,11 @@ def season_report(session: Session, turn: int | None = None, most: int = MOST_CH
     candidates: list[tuple[float, Indicator, int]] = []
     levels: list[str] = []
     shown = indicators(rs)
+    yearly = [name for name, told in rs.story.quantities.items() if told.once_a_year]
+    readings = tuple(r for r in (yearly_reading(session, name, turn) for name in yearly) if r is not None)
+    between = {r.name for r in readings}
     for position, ind in enumerate(shown):
-        if yearly_reading(session, ind.variable, turn) is not None:
+        if ind.variable in between:
             continue
         base = compared_turn(session, ind, turn)
         if base is None:
@@ -189,7 +192,7 @@ def season_report(session: Session, turn: int | None = None, most: int = MOST_CH
                               f"(there is no {here} before this one in the game to compare with).")
             continue
         before, after = session.value(ind.variable, base), session.value(ind.variable, turn)
-        if not shown_change(rs, ind.variable, before, after, extend=False).visible:
+        if not visibly_moved(rs, ind.variable, before, after):
             continue  # nothing a reader of the dashboard could see
         relative = abs(after - before) / max(abs(before), abs(after), 1e-9)
         weight = 1e9 if position == 0 else 1.5 if ind.always_in_report else 1.0
@@ -204,7 +207,6 @@ def season_report(session: Session, turn: int | None = None, most: int = MOST_CH
         if story is not None:
             changes.append(story)
     events, draws = season_log(session, turn)
-    readings = tuple(r for r in (yearly_reading(session, name, turn) for name in rs.story.quantities) if r is not None)
     return SeasonReport(state.season, turn, session.scenario.seasons, ending_notice(session, turn),
                         headline(session, turn) if turn >= 1 else (), tuple(changes), events, draws, readings, tuple(levels))
 
