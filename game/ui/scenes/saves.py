@@ -17,8 +17,7 @@ from typing import Literal
 import pygame
 import pygame_gui
 
-from game.rules.problems import LoadError
-from game.saves import AUTOSAVE_FOLDER, LoadedSave, SaveEntry, default_save_path, list_saves, load_save
+from game.saves import AUTOSAVE_FOLDER, LoadedSave, SaveEntry, default_save_path, list_saves
 from game.session import Session
 from game.ui.app import App
 from game.ui.fonts import font
@@ -149,9 +148,11 @@ def open_loaded(app: App, loaded: LoadedSave, how: Literal["resume", "replay", "
 
 def load_path(app: App, path: Path) -> LoadedSave | None:
     """Read the save at ``path`` against the rules; None after showing the error screen."""
+    from game.controller import StartRefused, read_saved_game
+
     try:
-        return load_save(path, app.rules_root)
-    except LoadError as err:
+        return read_saved_game(app.rules_root, path)
+    except StartRefused as err:
         app.show_problems(f"The save '{path.name}' cannot be opened", err.problems)
         return None
 
