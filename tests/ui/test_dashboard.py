@@ -423,3 +423,27 @@ def test_the_folded_event_log_opens_by_click_and_by_key(make_app) -> None:
     app.frame(key(pygame.K_w, text="w"))
     settle(app)
     assert type(app.scene).__name__ == "WhyScene" and app.scene.subject == scene.listed[1].variable
+
+
+def test_warnings_come_before_the_loss_and_the_last_report_opens_with_the_ending(make_app) -> None:
+    """nep-1923-1930 at its default levers heads for a bread crisis: the dashboard says so (from
+    the forecast) with the loss meters past their warning point, and the report of the season
+    that ends the game opens with the ending."""
+    from game.present.warnings import meters
+
+    app = make_app()
+    start(app, "nep-1923-1930", seasons=3)
+    s = app.session
+    log = find(app, "log").html_text
+    assert "Warning:</b> Bread crisis within 2 seasons in" in log
+    for meter in meters(s):
+        assert meter.label in log  # every loss meter, with its threshold
+    assert any(m.warning for m in meters(s))
+    while not s.is_over:
+        s.end_season()
+    app.push(ReportScene(app))
+    settle(app)
+    report = app.scene.report
+    assert report.ending is not None and report.ending.title == "Bread crisis"
+    assert app.scene.compose()[0].runs[0].text.startswith("The game is over: Bread crisis")
+    assert "The game is over: Bread crisis" in visible_texts(app) or "The game is over" in " ".join(t for t, _ in find(app, "report").texts)
