@@ -20,8 +20,13 @@ def story_functions(model: Model) -> Mapping[tuple[str | int, ...], Fn]:
     """Every story formula of the model's rule set as a function of a season's environment,
     compiled once per model."""
     def build() -> dict[tuple[str | int, ...], Fn]:
-        return {key: model.function(formula, "story." + ".".join(map(str, key)))
-                for key, formula in model.ruleset.story.formulas.items()}
+        out: dict[tuple[str | int, ...], Fn] = {}
+        for key, formula in model.ruleset.story.formulas.items():
+            try:
+                out[key] = model.function(formula, "story." + ".".join(map(str, key)))
+            except KeyError:  # a name a mod has removed since the story was written: never holds
+                continue
+        return out
     return once_per(model, "story-functions", build)
 
 

@@ -2,7 +2,7 @@
 and source, from the rules), the turning points of this game, a chart of the whole game with the
 historical path beside it, the game set against history year by year, how history itself ended,
 and the scenario's questions for discussion. The content is the text mode's debrief, built by
-:mod:`game.report`; this screen only lays it out.
+:mod:`game.present.debrief`; this screen only lays it out.
 """
 
 from __future__ import annotations
