@@ -379,7 +379,7 @@ class Quantity(Strict):
     """The season it comes in, when it comes in once a year only: between times the reports show
     the last one, never its zero."""
     between: str = ""
-    """Its name between times ("this year's harvest")."""
+    """Its name between times ("this year's crop")."""
     unit: str | None = None
     """The short unit after its numbers ("Mt", "M people"); "" for none (default: its own, shortened)."""
     rising: str = ""
