@@ -266,3 +266,14 @@ def test_one_seed_policy_and_one_autosave_record(tmp_path) -> None:
     with pytest.raises(StartRefused) as refused:
         Game.start(RULES, "nep-1923-1930", branch_at="1999-autumn")
     assert refused.value.kind == "branch"
+
+
+def test_a_mod_keeps_the_story_of_the_rule_set_it_extends() -> None:
+    scenario = load_scenario("nep-1923-1930", RULES, mod="long-memory")
+    base = load_scenario("nep-1923-1930", RULES).ruleset.story
+    story = scenario.ruleset.story
+    assert [h.text for h in story.headlines] == [h.text for h in base.headlines]
+    assert set(story.debriefs) == set(base.debriefs) and len(story.scorecard) == len(base.scorecard)
+    session = Session(scenario, scenario.seed)
+    session.end_season()
+    assert len(season_report(session).headline) == len({h.about for h in base.headlines})
