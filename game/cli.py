@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from game.controller import Game, StartRefused, open_scenario, read_saved_game
 from game.engine import RuleError
 from game.files import STDOUT, FileProblem, check_writable, name_problem, plain_reason, read_file, write_file, write_output
 from game.rules.layers import read_layer
@@ -24,10 +25,10 @@ from game.rules.problems import LoadError, Problem
 from game.rules.reading import MAX_FILE_BYTES, display_name, read_document
 from game.rules.ruleset import MANIFEST_FILE, Ruleset, cached_rulesets, load_ruleset, ruleset_warnings
 from game.rules.scenario import SCENARIO_FOLDER, Scenario, available_scenarios, load_policy, load_scenario
-from game.saves import OpenWay, SaveRefused, check_replay, default_saves_folder, load_save, save_game
+from game.saves import OpenWay, check_replay, default_saves_folder, load_save, save_game
 from game.saves.format import MAX_PLAYER
 from game.saves.store import not_a_save
-from game.session import BranchRefused, LeverRejected, Session
+from game.session import LeverRejected, Session
 from game.textsafe import SafeStream, escape_controls, escape_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -511,7 +512,9 @@ def game_record(session: Session) -> dict[str, Any]:
 
 
 def cmd_play(args: argparse.Namespace, inp: TextIO, out: TextIO) -> int:
-    from game.text.play import play_text
+    """Play in the window when there is one, else in the text mode: parse, then dispatch to the
+    game controller (:mod:`game.controller`) and the text front end."""
+    from game.text.play import ask_how_to_open, play_text
 
     why_not = None if getattr(args, "text", False) else _no_window_reason()
     mod = getattr(args, "mod", None)
@@ -521,37 +524,64 @@ def cmd_play(args: argparse.Namespace, inp: TextIO, out: TextIO) -> int:
         why_not = _open_window(args)
         if why_not is None:
             return 0
-    if getattr(args, "load", None) is not None:
-        return _play_saved(args, inp, out, why_not)
-    branch_at = getattr(args, "branch_at", None)
-    ref = getattr(args, "scenario", None)
-    if ref is None and branch_at is not None:
-        ref = DEFAULT_BRANCH_SCENARIO
-    ref = ref or _default_scenario(args.rules, mod)
-    if ref is None:
-        out.write(f"error: no scenarios found in {escape_path(args.rules / SCENARIO_FOLDER)}\n")
-        return 1
+    saves, player = _saves_folder(args), getattr(args, "player", "")
+    load = getattr(args, "load", None)
     try:
-        scenario = load_scenario(ref, args.rules, mod=mod)
-    except LoadError as err:
-        return _report_problems(err, out)
-    if why_not is not None:
-        out.write(f"{why_not} Starting the text mode.\n")
-    seed = _seed(getattr(args, "seed", None), scenario)
-    try:
-        session = Session(scenario, seed) if branch_at is None else Session.branch(scenario, seed, branch_at)
-    except BranchRefused as err:
-        out.write(f"error: cannot branch: {err}{_other_branches(branch_at, scenario.id, args.rules)}\n")
-        return 1
+        if load is not None:
+            loaded = read_saved_game(args.rules, load)
+            if why_not is not None:
+                out.write(f"{why_not} Starting the text mode.\n")
+            how: OpenWay = "resume"
+            if loaded.change is not None:
+                out.write(f"Note: {loaded.change.describe()}.\n")
+                chosen: OpenWay | None = getattr(args, "on_changed", None) or ask_how_to_open(inp, out)
+                if chosen is None:
+                    out.write("Not loaded: no choice was made.\n")
+                    return 1
+                how = chosen
+            game = Game.open(loaded, how, saves, player)
+            branch = f", branched from history at {game.session.branch_at}" if game.session.branch_at else ""
+            way = {"replay": " (replayed under the rules as they are now)", "as-saved": " (as saved)"}.get(how, "")
+            out.write(f"Loaded {escape_path(load)}: {escape_controls(loaded.scenario.title)}, {game.session.turn} season(s) played{branch}{way}.\n")
+        else:
+            branch_at = getattr(args, "branch_at", None)
+            ref = getattr(args, "scenario", None)
+            if ref is None and branch_at is not None:
+                ref = DEFAULT_BRANCH_SCENARIO
+            ref = ref or _default_scenario(args.rules, mod)
+            if ref is None:
+                out.write(f"error: no scenarios found in {escape_path(args.rules / SCENARIO_FOLDER)}\n")
+                return 1
+            scenario = open_scenario(args.rules, ref, mod)
+            if why_not is not None:
+                out.write(f"{why_not} Starting the text mode.\n")
+            game = Game.of_scenario(scenario, getattr(args, "seed", None), branch_at, saves, player)
+            if branch_at is not None:
+                out.write(f"The state's actual policy was played from {scenario.start} up to {branch_at}; you take over now.\n")
+    except StartRefused as err:
+        hint = _other_branches(getattr(args, "branch_at", None), getattr(args, "scenario", None) or DEFAULT_BRANCH_SCENARIO, args.rules)
+        return _refused(err, load, out, hint if err.kind == "branch" else "")
     except LeverRejected as err:  # (a history is checked when read; this is the last line of defence)
-        out.write(f"error: {scenario.file}: the historical policy cannot be played: {err}\n")
+        out.write(f"error: the historical policy cannot be played: {err}\n")
         return 1
-    except RuleError as err:
-        out.write(f"error: the scenario cannot start: {err}\n")
-        return 1
-    if branch_at is not None:
-        out.write(f"The state's actual policy was played from {scenario.start} up to {branch_at}; you take over now.\n")
-    return play_text(session, inp, out, saves=_saves_folder(args), player=getattr(args, "player", ""))
+    return play_text(game, inp, out)
+
+
+def _refused(err: StartRefused, load: Path | None, out: TextIO, hint: str = "") -> int:
+    """Say why a game could not start or open: every located problem, then one line; exit status 1."""
+    if err.kind in ("scenario", "save"):
+        for line in err.lines():
+            out.write(f"{line}\n")
+        what = f"cannot load {escape_path(load)}" if err.kind == "save" and load is not None else "cannot start"
+        then = "; nothing was changed" if err.kind == "save" else ""
+        out.write(f"{what}: {err.errors} error(s){then}\n")
+    elif err.kind == "open":
+        out.write(f"error: cannot open {escape_path(load) if load is not None else 'the save'}: {err.problems[0]}\n")
+    elif err.kind == "branch":
+        out.write(f"error: cannot branch: {err.problems[0]}{hint}\n")
+    else:
+        out.write(f"error: the scenario cannot start: {err.problems[0]}\n")
+    return 1
 
 
 def _saves_folder(args: argparse.Namespace) -> Path:
@@ -580,34 +610,6 @@ def _historical_scenarios(season: str, rules_root: Path) -> list[str]:
             if scenario.history is not None and season in scenario.season_names():
                 found.append(ident)
     return found
-
-
-def _play_saved(args: argparse.Namespace, inp: TextIO, out: TextIO, why_not: str | None) -> int:
-    from game.text.play import ask_how_to_open, play_text
-
-    try:
-        loaded = load_save(args.load, args.rules)
-    except LoadError as err:
-        return _report_problems(err, out, f"cannot load {escape_path(args.load)}", "; nothing was changed")
-    if why_not is not None:
-        out.write(f"{why_not} Starting the text mode.\n")
-    how: OpenWay = "resume"
-    if loaded.change is not None:
-        out.write(f"Note: {loaded.change.describe()}.\n")
-        chosen: OpenWay | None = getattr(args, "on_changed", None) or ask_how_to_open(inp, out)
-        if chosen is None:
-            out.write("Not loaded: no choice was made.\n")
-            return 1
-        how = chosen
-    try:
-        session = loaded.open(how)
-    except (SaveRefused, RuleError) as err:
-        out.write(f"error: cannot open {escape_path(args.load)}: {err}\n")
-        return 1
-    branch = f", branched from history at {session.branch_at}" if session.branch_at else ""
-    way = {"replay": " (replayed under the rules as they are now)", "as-saved": " (as saved)"}.get(how, "")
-    out.write(f"Loaded {escape_path(args.load)}: {escape_controls(loaded.scenario.title)}, {session.turn} season(s) played{branch}{way}.\n")
-    return play_text(session, inp, out, saves=_saves_folder(args), player=getattr(args, "player", "") or loaded.save.metadata.player)
 
 
 def _no_window_reason() -> str | None:
@@ -708,13 +710,9 @@ def _scenarios_for(rules: str, rules_root: Path) -> list[str] | None:
 
 
 def _seed(requested: int | None, scenario: Scenario) -> int:
-    if requested is not None:
-        return requested
-    if scenario.seed is not None:
-        return scenario.seed
-    import secrets  # only for a fresh seed
+    from game.controller import choose_seed
 
-    return secrets.randbelow(2**31)
+    return choose_seed(requested, scenario)
 
 
 def _report_problems(err: LoadError, out: TextIO, what: str = "cannot start", then: str = "") -> int:

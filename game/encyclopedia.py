@@ -14,7 +14,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from game.report import cite, format_value, label_of
+from game.present.index import cite, label_of
+from game.present.numbers import number
 from game.rules.models import Citation
 from game.rules.ruleset import Ruleset
 
@@ -254,7 +255,7 @@ def article(rs: Ruleset, key: str, values: Mapping[str, float] | None = None, se
         v = rs.variables[ident]
         lead = f"Unit: {v.unit}." if v.unit else ""
         if values is not None and ident in values:
-            lead += f" In your game{f' ({season})' if season else ''}: {format_value(rs, ident, values[ident])}."
+            lead += f" In your game{f' ({season})' if season else ''}: {number(rs, ident, values[ident])}."
         read_vars, read_levers = inputs(rs, ident)
         return Article(key, kind, label_of(rs, ident), lead=lead.strip(), body=(v.description,),
                        sources=sources(rs, [v.source]), related=_groups(

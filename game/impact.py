@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game.engine import Model, RuleError
-from game.report import format_change, format_value, label_of
+from game.present.index import label_of
+from game.present.numbers import number as format_value
+from game.present.numbers import signed
 from game.rules.scenario import Scenario
 from game.session import Session
 
@@ -275,7 +277,7 @@ def _change(ruleset: Any, name: str, a: float, b: float) -> str:
         if abs(points) < 0.05:
             return f"{'up' if points > 0 else 'down'} less than 0.1 point"
         return f"{points:+.1f} points".replace("-", "−")
-    text = format_change(ruleset, name, b - a)
+    text = signed(ruleset, name, b - a, unit=False)
     if abs(a) > 1e-12:
         relative = (b - a) / abs(a)
         if abs(relative) < 0.001:

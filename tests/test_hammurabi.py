@@ -69,12 +69,12 @@ def test_short_scenario_locks_the_granary_care_lever() -> None:
 
 
 def test_large_numbers_read_as_whole_numbers_not_exponents() -> None:
-    from game.report import format_value
+    from game.present.numbers import number
     from game.rules.scenario import load_scenario
 
     rs = load_scenario("hammurabi-reign", RULES).ruleset
     shown = {i.variable for i in rs.indicators}
     name = next(n for n, v in rs.variables.items() if n not in shown and not v.unit.startswith("share"))
-    assert format_value(rs, name, 6072.4) == "6,072"
-    assert format_value(rs, name, -25000) == "-25,000"
-    assert format_value(rs, name, 12.345) == "12.3"
+    assert number(rs, name, 6072.4) == "6,072"
+    assert number(rs, name, -25000) == "−25,000"  # a true minus sign
+    assert number(rs, name, 12.345) == "12.3"

@@ -8,7 +8,9 @@ import io
 import pytest
 
 from game.history import Row, compare, format_comparison, year_of, yearly
-from game.report import cause_lines, historical_ending, history_rows, season_report, turning_points
+from game.present.causes import cause_rows
+from game.present.debrief import historical_ending, history_rows, turning_points
+from game.present.story import season_report
 from game.rules.scenario import load_scenario
 from game.rules.season import Season
 from game.session import Session
@@ -30,21 +32,21 @@ def historical_session(until: str) -> Session:
 
 
 def roots(session: Session, name: str) -> dict[str, float]:
-    change = next(c for c in season_report(session).changes if c.name == name)
-    return {line.name: line.contribution for line in cause_lines(NEP.ruleset, change.explanation, most=5)}
+    change = next(c for c in season_report(session, most=8).changes if c.name == name)
+    return {row.name: row.contribution for row in cause_rows(NEP.ruleset, change.explanation, change.change, most=5)[0]}
 
 
 def test_autumn_1927_collapse_is_explained_by_goods_famine_and_tax_exemptions() -> None:
     session = historical_session("1927-autumn")
     report = season_report(session)
     procured = next(c for c in report.changes if c.name == "grain_procured")
-    assert procured.since == "1926-autumn"  # compared with the same season a year before
-    assert procured.after < 0.6 * procured.before  # the collapse
+    assert procured.since_season == "1926-autumn" and procured.since == "autumn 1926"  # the same season a year before
+    assert procured.change.after < 0.6 * procured.change.before  # the collapse
     causes = roots(session, "grain_procured")
     assert list(causes)[0] == "goods_famine" and causes["goods_famine"] < 0
     assert causes.get("agricultural_tax", 0) < 0  # the 35 % exemptions of October 1927
-    line = cause_lines(NEP.ruleset, procured.explanation)[0]
-    assert "Bettelheim" in line.source and line.mechanisms  # every cause carries its provenance
+    row = procured.rows[0]
+    assert "Bettelheim" in row.source and row.mechanisms  # every cause carries its provenance
 
 
 def test_january_1928_emergency_measures_bring_grain_and_cost_the_next_harvest() -> None:
@@ -62,10 +64,13 @@ def test_january_1928_emergency_measures_bring_grain_and_cost_the_next_harvest()
     assert "coercion_memory" in {c.name for c in why.causes}
 
 
-def test_every_report_covers_procurement_the_alliance_and_each_class() -> None:
+def test_the_report_of_the_emergency_measures_tells_procurement_the_alliance_and_each_class() -> None:
     session = historical_session("1928-winter")
-    names = {c.name for c in season_report(session).changes}
-    assert {"grain_procured", "alliance", "middle_peasant_trust", "poor_peasant_trust", "worker_trust"} <= names
+    report = season_report(session)
+    names = {c.name for c in report.changes}
+    assert {"grain_procured", "alliance", "middle_peasant_trust"} <= names
+    # The headline speaks of the alliance and of every class, one sentence each.
+    assert len(report.headline) == 5 and "requisition" in report.headline[1]
 
 
 def test_debrief_turning_points_and_history() -> None:
@@ -76,7 +81,7 @@ def test_debrief_turning_points_and_history() -> None:
     points = turning_points(session)
     assert "1928-winter" in [p.season for p in points]
     winter = next(p for p in points if p.season == "1928-winter")
-    assert winter.causes[0].name == "emergency_measures"
+    assert winter.story.rows[0].name == "emergency_measures"
     rows = history_rows(session)
     harvests = [r for r in rows if r.label.startswith("Grain harvest")]
     assert [r.year for r in harvests] == ["1925", "1926", "1927", "1928", "1929"]
@@ -91,11 +96,14 @@ def test_text_debrief_shows_turning_points_comparison_and_questions() -> None:
     out = io.StringIO()
     play_text(Session(NEP, NEP.seed or 0), io.StringIO("\n".join(answers) + "\n"), out)
     text = out.getvalue()
-    debrief = text[text.index("=== Ending: The great turn (1930-winter)"):]
+    debrief = text[text.index("=== Ending: The great turn (winter 1930)"):]
     assert "The turning points of your game:" in debrief and "Emergency measures" in debrief
-    assert "Your game beside history (year by year):" in debrief and "1927-28" in debrief
-    assert "Under the state's actual policy this scenario ends in: The great turn (1930-winter)." in " ".join(debrief.split())
+    assert "Your game beside history's record, year by year:" in debrief and "1927-28" in debrief
+    assert "Under the state's actual policy this scenario ends in: The great turn (winter 1930)." in " ".join(debrief.split())
     assert "Questions to discuss:" in debrief
+    # Played as history was, the scorecard matches history's on every axis.
+    card = debrief[debrief.index("Your game beside history's policy"):]
+    assert card.count("(as history)") == len(NEP.ruleset.story.scorecard)
 
 
 # --- the comparison machinery -----------------------------------------------------------------
@@ -123,13 +131,12 @@ def test_yearly_sums_full_years_only_and_compare_judges_direction() -> None:
     assert up.deviation == pytest.approx(11 / 9 - 1) and up.within is None
 
 
-def test_a_cause_too_small_for_its_owner_s_format_never_reads_added_0() -> None:
-    from game.report import CauseLine, cause_sentence
+def test_a_cause_too_small_for_its_owner_s_format_is_never_a_zero_row() -> None:
+    from game.present.numbers import shown_change, signed
 
-    rs = load_scenario("nep-1923-1930", RULES).ruleset
+    rs = NEP.ruleset
     trust = next(i.variable for i in rs.indicators if i.format.endswith(".0f"))
-    line = CauseLine("Private grain price", "private_grain_price", "variable", 80, 76, 0.23, None, "", (), "")
-    head = cause_sentence(rs, trust, line).head
-    assert "added 0.23" in head and "added 0 " not in head and "added 0." not in head.replace("added 0.23", "")
-    big = CauseLine("Scissors", "scissors", "variable", 53, 47, -2.4, None, "", (), "")
-    assert cause_sentence(rs, trust, big).head.endswith("took away 2.")
+    change = shown_change(rs, trust, 40.0, 60.0)  # a change of 20: whole numbers
+    assert change.part(0.23) == 0 and change.part(2.4) == 2  # a part rounds as the change does
+    assert signed(rs, trust, 0.23) == "+0.23" and signed(rs, trust, -2.4) == "−2"
+    assert signed(rs, trust, 4.15e-05) == "+0.000042" and "e" not in signed(rs, trust, 4.15e-05)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from game.present.seasons import season_label, season_title
 from game.rules.scenario import load_scenario
 from game.saves import AUTOSAVE_FOLDER, list_saves, load_save
 from game.session import Session
@@ -32,16 +33,17 @@ def test_text_mode_saves_undoes_redoes_and_autosaves(tmp_path: Path) -> None:
     session = Session(scenario, 5)
     play_text(session, io.StringIO("\n".join(script) + "\n"), out, saves=tmp_path, player="Vera")
     text = out.getvalue()
-    assert f"Season {scenario.season_at(1)} taken back; its levers are restored." in text
-    assert f"Season {scenario.season_at(1)} played again as it was." in text
-    assert f"Saved to {target}. Resume with: main.py play --load {target}" in text
-    assert "redo         play again a season you took back" in text and f"autosaves go to {tmp_path / AUTOSAVE_FOLDER}" in text
+    folded = " ".join(text.split())  # the text mode wraps lines to the terminal's width
+    assert f"Season {season_label(scenario.season_at(1))} taken back; its levers are restored." in folded
+    assert f"Season {season_label(scenario.season_at(1))} played again as it was." in folded
+    assert f"Saved to {target}. Resume with: main.py play --load {target}" in folded
+    assert "undo, redo take back the last season, or play it again" in folded and f"autosaves: {tmp_path / AUTOSAVE_FOLDER}" in folded
     assert session.turn == 3
     saved = load_save(target, RULES)
     assert saved.turn == 2 and saved.save.metadata.player == "Vera"
     autosaves = sorted((tmp_path / AUTOSAVE_FOLDER).glob("*.json"))
     # One after each of the three seasons (the redone one is the same state: not again); none on quit.
-    assert len(autosaves) == 3 and text.count("(Autosaved to ") == 3
+    assert len(autosaves) == 3 and folded.count("(Autosaved as ") == 3
     assert load_save(autosaves[-1], RULES).resume().history == session.history
 
 
@@ -50,7 +52,7 @@ def test_quitting_autosaves_a_game_changed_since_the_last_autosave(tmp_path: Pat
     out = io.StringIO()
     session = Session(scenario, 5)
     play_text(session, io.StringIO("\n" * prompts(scenario) + "undo\nquit\n"), out, saves=tmp_path)
-    assert out.getvalue().count("(Autosaved to ") == 2  # after the season, and on quitting after the undo
+    assert " ".join(out.getvalue().split()).count("(Autosaved as ") == 2  # after the season, and on quitting after the undo
     assert [e.turn for e in list_saves(tmp_path)] == [0, 1]
 
 
@@ -60,7 +62,7 @@ def test_a_failed_save_in_text_mode_is_said_and_the_game_goes_on(tmp_path: Path)
     blocker.write_text("not a folder")
     out = io.StringIO()
     play_text(Session(scenario, 5), io.StringIO(f"save {blocker}/x.json\n" + "\n" * prompts(scenario) + "quit\n"), out)
-    text = out.getvalue()
+    text = " ".join(out.getvalue().split())
     assert f"Not saved: cannot write {blocker}/x.json" in text and "Nothing was overwritten." in text
     assert "=== Season report:" in text and blocker.read_text() == "not a folder"
 
@@ -76,14 +78,14 @@ def test_text_mode_save_refuses_a_file_that_is_not_a_save_and_asks_before_replac
     out = io.StringIO()
     session = Session(scenario, 5)
     play_text(session, io.StringIO("\n".join(script) + "\n"), out, player="Vera")
-    text = out.getvalue()
+    text = " ".join(out.getvalue().split())
     # Not a save (a rule file, a folder): refused, untouched, and the game goes on.
     assert f"Not saved: {rules_file} is not a Smychka save (not a Smychka save: not JSON" in text
     assert rules_file.read_text() == (RULES / "base" / "market.toml").read_text()
     assert f"Not saved: {tmp_path} is not a Smychka save (is a folder, expected a save file)" in text
     # A save: written when new; replaced only after a yes.
     assert text.count(f"Saved to {target}.") == 2
-    question = f"{target} already holds a save ({scenario.title}, {scenario.season_at(0)}, played by Vera). Replace it? (y/n) "
+    question = f"{target} already holds a save ({scenario.title}, {scenario.season_at(0)}, played by Vera). Replace it? (y/n)"
     assert text.count(question) == 2
     assert "Not saved: the old save is kept." in text
     assert load_save(target, RULES).turn == 1  # the yes replaced the start with the season played
@@ -103,14 +105,14 @@ def test_play_load_resumes_the_game(tmp_path: Path, saves_folder: Path) -> None:
     assert status == 0, out
     scenario = load_scenario("hammurabi-short", RULES)
     assert f"Loaded {save}: {scenario.title}, 3 season(s) played." in out
-    assert f"--- {scenario.season_at(3)} (season 4 of {scenario.seasons}) ---" in out
+    assert f"=== {season_title(scenario.season_at(3))}: season 4 of {scenario.seasons} ===" in out
 
 
 def test_play_branch_at_takes_over_from_history(saves_folder: Path) -> None:
     status, out = run_main("play", "--text", "--branch-at", "1927-autumn", stdin="quit\n")
     assert status == 0
     assert "The state's actual policy was played from 1923-autumn up to 1927-autumn; you take over now." in out
-    assert "--- 1927-autumn (season 17 of 28) ---" in out
+    assert "=== Autumn 1927: season 17 of 28 ===" in out
     status, out = run_main("play", "--text", "--branch-at", "1927-autumm", "--scenario", "nep-1923-1930")
     assert status == 1 and out.startswith("error: cannot branch: '1927-autumm' is not a season of nep-1923-1930; choose one of: 1923-autumn,")
 

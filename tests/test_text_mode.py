@@ -1,17 +1,41 @@
-"""A scripted text-mode game from the first prompt to the ending, through piped input."""
+"""The text mode as a full front end: scripted games from the first prompt to the ending through
+piped input, every command, lines wrapped to the terminal's width, and an ASCII fallback."""
 
 from __future__ import annotations
 
 import io
+import os
+import re
+import subprocess
+import sys
+
+import pytest
 
 from game.rules.scenario import load_scenario
 from game.session import Session
 from game.text.play import play_text
-from tests.conftest import RULES, run_main
+from game.text.terminal import Terminal, to_ascii
+from tests.conftest import ROOT, RULES, run_main
 
 
 def lever_prompts(scenario) -> int:
     return sum(1 for name in scenario.levers if name not in scenario.locked)
+
+
+def folded(text: str) -> str:
+    """The text with the line breaks of the wrapping undone."""
+    return " ".join(text.split())
+
+
+def play(scenario_id: str, script: str, seed: int = 1968, width: int = 80, ascii_only: bool = False) -> tuple[Session, str]:
+    scenario = load_scenario(scenario_id, RULES)
+    session = Session(scenario, seed)
+    out = io.StringIO()
+    from game.controller import Game
+    from game.text.play import TextGame
+
+    TextGame(Game(session), io.StringIO(script), out, Terminal(out, width, ascii_only)).run()
+    return session, out.getvalue()
 
 
 def test_scripted_game_to_the_deposed_ending() -> None:
@@ -25,19 +49,21 @@ def test_scripted_game_to_the_deposed_ending() -> None:
     text = out.getvalue()
     assert status == 0
     assert f"=== {scenario.title} ===" in text
-    assert "--- 1923-spring (season 1 of 40) ---" in text
+    assert "=== Spring 1923: season 1 of 40 ===" in text
     assert "Source:" in text                       # '?' explained the lever with its source
     assert "No season has been played yet." in text  # 'why' before the first season
-    assert "Not set: 99999 is outside the bounds" in text
-    assert "=== Season report: 1923-spring ===" in text
+    assert "Not set: 99999 is outside the bounds" in folded(text)
+    assert "=== Season report: Spring 1923 (season 1 of 40) ===" in text
+    # The report of the season that ends the game opens with the ending and says it is over.
+    last = text[text.rindex("=== Season report:"):]
+    assert folded(last).split("===")[2].strip().startswith("THE GAME IS OVER: Deposed")
     # Hammurabi's own words for a bad ending (from its manifest), and nothing of the NEP's alliance.
     debrief = text[text.index("=== Ending:"):]
-    assert debrief.startswith("=== Ending: Deposed") and " - The reign fails. ===" in debrief
+    assert debrief.startswith("=== Ending: Deposed") and "The reign fails. The game is over." in debrief
     assert "alliance" not in debrief.lower()
     assert "Questions to discuss:" in text
-    folded = " ".join(text.split())  # prose is wrapped to the terminal's width
     for question in scenario.debrief_questions:
-        assert " ".join(question.split()) in folded
+        assert folded(question) in folded(text)
 
 
 def test_a_rule_set_without_verdicts_ends_with_the_ending_s_title_alone() -> None:
@@ -49,46 +75,52 @@ def test_a_rule_set_without_verdicts_ends_with_the_ending_s_title_alone() -> Non
     bare: Scenario = replace(scenario, ruleset=replace(scenario.ruleset, verdicts=None))
     out = io.StringIO()
     play_text(Session(bare, 1968), io.StringIO("\n" * (lever_prompts(bare) * bare.seasons)), out)
-    ending = [line for line in out.getvalue().splitlines() if line.startswith("=== Ending:")]
-    assert len(ending) == 1 and ending[0].endswith(") ===") and " - " not in ending[0]
+    lines = out.getvalue().splitlines()
+    ending = [i for i, line in enumerate(lines) if line.startswith("=== Ending:")]
+    assert len(ending) == 1 and lines[ending[0]].endswith(") ===")
+    assert lines[ending[0] + 1] == "The game is over."  # no verdict before it
 
 
 def test_scripted_game_runs_to_the_last_season_with_enter_only() -> None:
     scenario = load_scenario("hammurabi-reign", RULES)
     script = "\n" * (lever_prompts(scenario) * scenario.seasons)
-    out = io.StringIO()
-    session = Session(scenario, 1968)
-    play_text(session, io.StringIO(script), out)
-    text = out.getvalue()
+    session, text = play("hammurabi-reign", script)
     assert session.is_over
     assert text.count("=== Season report:") == session.turn
-    assert "=== Ending:" in text or "no decisive outcome" in text
+    assert "=== Ending:" in text
     assert "Leaving the game" not in text
+    # Enter kept every lever at its default.
+    assert all(session.levers_played(t) == session.levers_played(1) for t in range(1, session.turn + 1))
 
 
-def test_why_after_a_season_lists_causes_with_sources() -> None:
+def test_why_by_label_or_id_lists_causes_with_sources_and_the_rule() -> None:
     scenario = load_scenario("hammurabi-reign", RULES)
-    prompts = lever_prompts(scenario)
-    script = "\n" * prompts + "why grain_store\nquit\n"
-    out = io.StringIO()
-    play_text(Session(scenario, 1968), io.StringIO(script), out)
-    text = out.getvalue()
-    why = text[text.index("why grain_store"):]
-    assert "What moved it, largest first:" in why
-    assert "Rule: " in why and "Source: " in why
+    script = "\n" * lever_prompts(scenario) + "why grain in store\nquit\n"
+    _, text = play("hammurabi-reign", script)
+    why = text[text.index("=== Why: Grain in store ==="):]
+    assert re.search(r"^Grain in store: [\d,]+ bushels, (up|down) ", why, re.M)  # the change, with its unit
+    assert "What it is: " in why and "Rule: Grain in store = " in why and "Source: " in why
     assert "Leaving the game (you quit). 1 season(s) played." in text
+
+
+def test_why_with_an_unknown_or_vague_name_answers_with_a_short_did_you_mean() -> None:
+    _, text = play("procurement-crisis-1927", "why trust\nwhy harvst\nwhy zzzz\nquit\n", seed=1927)
+    answers = [line for line in text.splitlines() if "Did you mean" in line or "No number called" in line]
+    assert len(answers) >= 2
+    assert "Did you mean" in folded(text) and "Workers' trust (worker_trust)" in folded(text)
+    assert "harvest" in folded(text[text.index("why harvst"):]).lower()
+    # Never a wall of ids: each answer is a few short lines.
+    for block in re.split(r"\n(?=\S+ \[)", text[text.index("why trust"):]):
+        assert len(block) < 600
 
 
 def test_undo_in_text_mode_replays_the_season() -> None:
     scenario = load_scenario("hammurabi-reign", RULES)
-    prompts = lever_prompts(scenario)
-    script = "\n" * prompts + "undo\n" + "quit\n"
-    out = io.StringIO()
-    session = Session(scenario, 1968)
-    play_text(session, io.StringIO(script), out)
-    assert "Season 1923-spring taken back" in out.getvalue()
+    script = "\n" * lever_prompts(scenario) + "undo\n" + "quit\n"
+    session, text = play("hammurabi-reign", script)
+    assert "Season spring 1923 taken back" in text
     assert session.turn == 0
-    assert out.getvalue().count("--- 1923-spring (season 1 of 40) ---") == 2
+    assert text.count("=== Spring 1923: season 1 of 40 ===") == 2
 
 
 def test_input_ending_leaves_cleanly() -> None:
@@ -104,9 +136,85 @@ def test_play_with_a_broken_scenario_lists_its_problems(tmp_path) -> None:
     assert ":6:9: error: scenario.start: expected a season like '1927-autumn'" in out
 
 
-def test_tutorial_rewards_following_its_lessons() -> None:
+def test_tutorial_teaches_before_the_first_decision_points_at_a_lever_and_reacts() -> None:
     lessons = "65\n0.65\n225\n65\n0.65\n200\n65\n0.65\n170\n" + "120\n0.65\n170\n" + "120\n0.5\n170\n" * 4
     status, out = run_main("play", "--text", "--scenario", "scissors-1923", stdin=lessons)
-    assert status == 0 and "=== Ending: The blades are closing (1925-summer) - The alliance holds. ===" in out
+    assert status == 0 and "=== Ending: The blades are closing (summer 1925) ===" in out
+    assert "The alliance holds. The game is over." in out
+    # The first lesson comes before the first decision and points at the lever to move.
+    first_prompt = out.index("Grain procurement price [65]:")
+    assert out.index("Lesson: The blades of the scissors.") < first_prompt
+    assert "> Price of manufactures [225] (the lesson's lever: try 200):" in out
+    # Only the tutorial's three levers are asked for; the locked ones are hidden.
+    assert "Grain exports [" not in out and "more locked in this scenario" in out
+    # It reacts to what the player did: the price was kept in the first season, cut in the second.
+    first, second = out.index("Season report: Autumn 1923"), out.index("Season report: Winter 1924")
+    assert "The price of manufactures stayed at 225" in folded(out[first:second])
+    assert "Cheaper goods move" in folded(out[second:])
     status, out = run_main("play", "--text", "--scenario", "scissors-1923", stdin="\n" * 24)
-    assert "=== Ending: The scissors stay open (1925-summer) - The alliance breaks. ===" in out
+    assert "=== Ending: The scissors stay open (summer 1925) ===" in out and "The alliance breaks. The game is over." in out
+
+
+def test_several_levers_on_one_line_end_and_history_s_key() -> None:
+    scenario = load_scenario("procurement-crisis-1927", RULES)
+    script = "procurement_price=150, goods to the village 0.6; tax=80\nend\nh\nquit\n"
+    session, text = play("procurement-crisis-1927", script, seed=1927)
+    assert session.turn == 2
+    first = session.levers_played(1)
+    assert first["procurement_price"] == 150 and first["goods_to_village"] == 0.6 and first["agricultural_tax"] == 80
+    assert "Set: Grain procurement price 150; Goods to the village 0.6;" in folded(text)
+    # 'h' played the second season as the state did.
+    assert session.levers_played(2) == {**session.levers_played(2), **scenario.history[1]}
+    assert "As the state did in winter 1927:" in folded(text)
+
+
+def test_every_command_fits_80_columns() -> None:
+    script = ("help\nshow\nforecast\nencyclopedia\nencyclopedia kulak\nglossary nepmen\nglossary smychka\nh\n"
+              "details\nreport\nwhy alliance\n?\nh\nh\nh\nchart\nchart grain procured, harvest\nquit\n")
+    _, text = play("procurement-crisis-1927", script, seed=1927, width=80)
+    # (A path longer than a line, such as a test's temporary folder, stands whole on a line of its own.)
+    too_long = [line for line in text.splitlines() if len(line) > 80 and not (len(line.split()) == 1 and "/" in line)]
+    assert not too_long, too_long[:3]
+    for heading in ("=== Forecast for ", "=== Charts: ", "=== Why: The alliance", "=== Kulak (rich peasant)"):
+        assert heading in text
+    assert "NEPmen" in text and "Mechanisms:" in text
+    assert re.search(r"[▁▂▃▄▅▆▇█]{4}", text)  # the sparklines
+    chart = text[text.index("chart grain procured, harvest"):]
+    assert "This year's harvest" in chart and " 0.0 Mt" not in chart  # the year's harvest, never its zero
+
+
+def test_ascii_fallback_prints_only_ascii() -> None:
+    script = "glossary kulak\nh\nh\nh\nh\nh\ndetails\nchart grain procured\nquit\n"
+    _, text = play("procurement-crisis-1927", script, seed=1927, ascii_only=True)
+    assert text.isascii()
+    assert "->" in text and "kulaki" in text.lower()  # arrows spelled out, Cyrillic transliterated
+    assert to_ascii("−1.5 → 2 “a” ÷ кулак") == '-1.5 -> 2 "a" / kulak'
+
+
+def test_the_text_mode_with_an_ascii_terminal_runs_in_a_real_process() -> None:
+    import shutil
+    import tempfile
+
+    saves = tempfile.mkdtemp(prefix="smy")  # a short path: the help names the saves folder
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "COLUMNS": "80", "SMYCHKA_SAVES": saves, "SDL_VIDEODRIVER": "dummy"}
+    result = subprocess.run([sys.executable, "main.py", "play", "--text", "--scenario", "scissors-1923"], input=b"glossary kulak\n\n\n\nquit\n",
+                            capture_output=True, cwd=ROOT, env=env, timeout=120)
+    shutil.rmtree(saves, ignore_errors=True)
+    assert result.returncode == 0, result.stderr.decode("ascii", "replace")
+    text = result.stdout.decode("ascii")  # raises if anything else came out
+    assert "Lesson: The blades of the scissors." in text and "kulaki" in text.lower()
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_a_terminal_that_cannot_print_the_game_s_characters_gets_ascii() -> None:
+    class Latin1(io.StringIO):
+        encoding = "latin-1"
+
+    assert Terminal(Latin1()).ascii and not Terminal(io.StringIO()).ascii
+
+
+@pytest.mark.parametrize("text, escaped", [("a\x1b[31mred", "a\\x1b[31mred"), ("bell\x07", "bell\\x07"), ("ok\ttab", "ok\ttab")])
+def test_text_from_files_is_printed_with_control_characters_escaped(text: str, escaped: str) -> None:
+    out = io.StringIO()
+    Terminal(out, 80).line(text)
+    assert out.getvalue() == escaped + "\n"

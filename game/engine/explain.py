@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from game.engine.model import Env, Input, Model
+from game.engine.model import Model
 from game.engine.state import GameState
 from game.rules.season import Season
 
@@ -50,10 +50,13 @@ class Explanation:
         return self.after - self.before
 
 
-def explain(model: Model, history: Sequence[GameState], turn: int, name: str, depth: int = 3, top: int = 5, baseline: int | None = None) -> Explanation:
+def explain(model: Model, history: Sequence[GameState], turn: int, name: str, depth: int = 3, top: int = 5, baseline: int | None = None,
+            memo: Memo | None = None, leaves: frozenset[str] = frozenset()) -> Explanation:
     """Explain variable ``name`` in the season that produced ``history[turn]`` (turn >= 1),
     against the season before it or, given ``baseline``, against ``history[baseline]`` (for
-    instance the same season a year earlier)."""
+    instance the same season a year earlier). Explanations of one season against one baseline
+    may share a ``memo`` (from :func:`new_memo`): each variable's causes are then worked out once.
+    Variables in ``leaves`` are not explained further down (the same leaves for a shared memo)."""
     after = history[turn]
     index = model.index[name]
     if turn < 1:
@@ -61,62 +64,92 @@ def explain(model: Model, history: Sequence[GameState], turn: int, name: str, de
         return Explanation(name, after.season, value, value, (), 0.0)
     base_turn = turn - 1 if baseline is None else baseline
     before = history[base_turn]
-    older = history[base_turn - 1] if base_turn >= 1 else before
-    cur = _env(model, after, before)
-    base = _env(model, before, older)
-    causes = _causes(model, name, cur, base, depth, top, {})
+    memo = memo if memo is not None else new_memo()
+    key = (turn, base_turn, id(after), id(before), hash(leaves))
+    if memo.key != key:
+        older = history[base_turn - 1] if base_turn >= 1 else before
+        memo.key, memo.cur, memo.base, memo.base_computed = key, _env(model, after, before), _env(model, before, older), base_turn >= 1
+        memo.causes.clear()
+        memo.leaves = leaves
+    causes = _causes(model, name, memo, depth, top)
     b, a = before.values[index], after.values[index]
-    f_base = _safe(model.variable_fn[name], base)
+    f_base = _safe(model.variable_fn[name], memo.base)
     gap = b - f_base if base_turn == 0 and index in model.initial and math.isfinite(f_base) else 0.0
     other = (a - b) + gap - sum(c.contribution for c in causes)
     tiny = 1e-9 * max(1.0, abs(a), abs(b))
     return Explanation(name, after.season, b, a, causes, other if abs(other) > tiny else 0.0, -gap if abs(gap) > tiny else 0.0)
 
 
-def _env(model: Model, state: GameState, previous: GameState) -> Env:
+@dataclass
+class Memo:
+    """The two environments of one explained season and the causes worked out so far. The
+    environments' lists are changed one slot at a time while a formula is re-evaluated, and
+    always put back."""
+
+    key: tuple[int, ...]
+    cur: list[list[float]]
+    base: list[list[float]]
+    base_computed: bool  # the baseline's values were computed by the rules (not a scenario's start)
+    causes: dict[tuple[str, int], tuple[Cause, ...]] = field(default_factory=dict)
+    leaves: frozenset[str] = frozenset()
+
+
+def new_memo() -> Memo:
+    """An empty memo to share between :func:`explain` calls of one season and one baseline."""
+    return Memo((), [], [], False)
+
+
+def _env(model: Model, state: GameState, previous: GameState) -> list[list[float]]:
     season = Season.parse(state.season)
-    return [state.levers, model.P, state.draws, state.events, state.values, state.prev_values, previous.levers, model.facts(season, state.turn - 1)]
+    return [list(state.levers), list(model.P), list(state.draws), list(state.events), list(state.values),
+            list(state.prev_values), list(previous.levers), list(model.facts(season, state.turn - 1))]
 
 
-def _causes(model: Model, name: str, cur: Env, base: Env, depth: int, top: int, memo: dict[tuple[str, int], tuple[Cause, ...]]) -> tuple[Cause, ...]:
+def _causes(model: Model, name: str, memo: Memo, depth: int, top: int) -> tuple[Cause, ...]:
     """The top causes of ``name``'s move; each variable is worked out once per depth."""
     key = (name, depth)
-    if key not in memo:
-        memo[key] = _compute_causes(model, name, cur, base, depth, top, memo)
-    return memo[key]
+    found = memo.causes.get(key)
+    if found is None:
+        found = memo.causes[key] = _compute_causes(model, name, memo, depth, top)
+    return found
 
 
-def _compute_causes(model: Model, name: str, cur: Env, base: Env, depth: int, top: int, memo: dict[tuple[str, int], tuple[Cause, ...]]) -> tuple[Cause, ...]:
+def _compute_causes(model: Model, name: str, memo: Memo, depth: int, top: int) -> tuple[Cause, ...]:
     fn = model.variable_fn[name]
-    f_cur = _safe(fn, cur)
-    f_base = _safe(fn, base)
+    cur, base = memo.cur, memo.base
+    index = model.index[name]
+    # This season's value and the baseline's, as the season computed them (the rules raise,
+    # never clamp, so the formula gives them again); a scenario's starting value is recomputed.
+    f_cur = cur[4][index]
+    f_base = base[4][index] if memo.base_computed else _safe(fn, base)
     found: list[Cause] = []
     for inp in model.inputs[name]:
-        now, then = cur[inp.env][inp.slot], base[inp.env][inp.slot]
+        now_seq, then_seq = cur[inp.env], base[inp.env]
+        now, then = now_seq[inp.slot], then_seq[inp.slot]
         if now == then:
             continue
-        forward = f_cur - _safe(fn, _with(cur, inp, then))
-        backward = _safe(fn, _with(base, inp, now)) - f_base
+        now_seq[inp.slot] = then
+        try:
+            forward = f_cur - _safe(fn, cur)
+        finally:
+            now_seq[inp.slot] = now
+        then_seq[inp.slot] = now
+        try:
+            backward = _safe(fn, base) - f_base
+        finally:
+            then_seq[inp.slot] = then
         contribution = 0.5 * (forward + backward)
         if not math.isfinite(contribution) or contribution == 0.0:
             continue
         sub: tuple[Cause, ...] = ()
-        if inp.kind == "variable" and depth > 1:
-            sub = _causes(model, inp.name, cur, base, depth - 1, top, memo)
+        if inp.kind == "variable" and depth > 1 and inp.name not in memo.leaves:
+            sub = _causes(model, inp.name, memo, depth - 1, top)
         found.append(Cause(inp.name, inp.kind, then, now, contribution, sub))
     found.sort(key=lambda c: -abs(c.contribution))
     return tuple(found[:top])
 
 
-def _with(env: Env, inp: Input, value: float) -> Env:
-    changed = list(env)
-    seq = list(env[inp.env])
-    seq[inp.slot] = value
-    changed[inp.env] = seq
-    return changed
-
-
-def _safe(fn, env: Env) -> float:  # type: ignore[no-untyped-def]
+def _safe(fn, env: Sequence[Sequence[float]]) -> float:  # type: ignore[no-untyped-def]
     try:
         return float(fn(*env))
     except (ArithmeticError, ValueError, TypeError):

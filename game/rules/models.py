@@ -352,6 +352,113 @@ class SocialClass(Strict):
     """Links to other entries, as "<kind>:<id>" (see terms)."""
 
 
+# --------------------------------------------------------------------------------------------
+# The story: how the reports speak of the rules' numbers (presentation data; the engine never
+# reads it). Texts may name numbers as ``{variable}`` (or a lever), shown with their units.
+
+
+class Headline(Strict):
+    """A sentence of the season report's headline. For each ``about`` (the alliance, a class ...)
+    the first sentence whose ``when`` holds is said, in file order."""
+
+    about: Text
+    """What the sentence is about (any word: a class id, "alliance"); one sentence per subject."""
+    when: FormulaText = 1.0
+    """When it is said: a condition on the season just played (prev() for the season before)."""
+    text: Text
+    """The sentence; {variable} shows a number with its unit."""
+
+
+class Quantity(Strict):
+    """How the reports speak of one variable (``[quantities.<variable>]``)."""
+
+    kind: Literal["stock", "seasonal", "flow"] = "flow"
+    """"stock": carries over from season to season (its own last value is inertia, not a cause);
+    "seasonal": compared with the same season a year before; "flow": with the season before."""
+    once_a_year: SeasonOfYear | None = None
+    """The season it comes in, when it comes in once a year only: between times the reports show
+    the last one, never its zero."""
+    between: str = ""
+    """Its name between times ("this year's crop")."""
+    unit: str | None = None
+    """The short unit after its numbers ("Mt", "M people"); "" for none (default: its own, shortened)."""
+    rising: str = ""
+    """What its rise means to a reader, said beside it as a cause."""
+    falling: str = ""
+    """What its fall means to a reader, said beside it as a cause."""
+
+
+class Meter(Strict):
+    """A loss meter on the dashboard: a number beside the threshold past which the game is lost
+    (or near it)."""
+
+    variable: Text
+    """The variable it shows."""
+    label: Text
+    """What the dashboard calls it."""
+    threshold: Number | Text
+    """The threshold: a number, or a parameter's name."""
+    danger: Literal["above", "below"]
+    """Which side of the threshold is dangerous: "above" (at or over it) or "below" (at or under it)."""
+    warn: Number | None = None
+    """From here on the dashboard warns (default: at the threshold)."""
+    ending: str | None = None
+    """The ending it leads to."""
+    note: str = ""
+    """What the threshold means ("lost at 3 in a row ...")."""
+
+
+class Warnings(Strict):
+    """How far ahead the dashboard looks for endings within reach, over how many weathers, and
+    the least share of them worth a warning."""
+
+    horizon: Annotated[int, Field(ge=1, le=8)] = 2
+    """Seasons ahead (1-8)."""
+    runs: Annotated[int, Field(ge=10, le=1000)] = 200
+    """Weathers played (10-1000)."""
+    least: Annotated[float, Field(ge=0, le=1)] = 0.1
+    """The least share of the weathers that reach an ending for a warning."""
+
+
+class ScoreAxis(Strict):
+    """One axis of the debrief's scorecard: ``formula`` each season, aggregated over the game,
+    set beside the same under history's policy."""
+
+    label: Text
+    """What the scorecard calls it."""
+    formula: FormulaText
+    """Evaluated every season played."""
+    aggregate: Literal["sum", "mean", "last", "max", "min"] = "last"
+    """How the seasons' values make the game's figure."""
+    unit: str = ""
+    """The unit after the figure."""
+    format: str = ".1f"
+    """A Python format spec for the figure."""
+    better: Literal["higher", "lower", "neither"] = "higher"
+    """Which way is better, to judge the game against history."""
+    description: str = ""
+    """What the axis measures, in a sentence."""
+
+
+class DebriefParagraph(Strict):
+    """A paragraph of an ending's debrief, said when ``when`` holds at the end of the game."""
+
+    when: FormulaText = 1.0
+    """When it is said: a condition on the last season."""
+    text: Text
+    """The paragraph; {variable} shows a number with its unit."""
+
+
+class EndingStory(Strict):
+    """How the debrief tells an ending (``[debriefs.<ending id>]``): ``text`` instead of the
+    ending's own debrief, then each paragraph whose condition holds."""
+
+    text: str | None = None
+    """Said instead of the ending's own debrief."""
+    paragraphs: list[DebriefParagraph] = []
+    """Said after it, each when its condition holds."""
+
+
 # The tables of a rule set that hold named definitions, in the order they are merged.
 DEFINITION_TABLES = ("works", "mechanisms", "parameters", "levers", "variables", "draws", "events", "endings", "invariants",
                      "classes", "terms")
@@ -448,6 +555,18 @@ class RuleFile(Strict):
     """Social classes for the encyclopedia, by id."""
     terms: dict[str, Term] = {}
     """Glossary words for the encyclopedia, by id."""
+    headlines: list[Headline] = []
+    """The season report's headline sentences (the story)."""
+    quantities: dict[str, Quantity] = {}
+    """How the reports speak of each variable, by variable id (the story)."""
+    meters: list[Meter] = []
+    """The dashboard's loss meters (the story)."""
+    warnings: Warnings | None = None
+    """How the dashboard looks for endings within reach (the story)."""
+    scorecard: list[ScoreAxis] = []
+    """The debrief's scorecard axes (the story)."""
+    debriefs: dict[str, EndingStory] = {}
+    """How the debrief tells each ending, by ending id (the story)."""
     override: Overrides | None = None
     """A mod's changes to entries of the rule set it extends: [override.<table>.<id>] with the fields to change."""
     remove: Removals | None = None
@@ -556,6 +675,34 @@ class ScriptedDraw(Strict):
     """Its value in that season."""
 
 
+class Reaction(Strict):
+    """What a lesson says after its season is played, when ``when`` holds (the levers and values
+    of the season played; prev() for the season before). The first that holds is said."""
+
+    when: FormulaText = 1.0
+    """When it is said: a condition on the season played (no condition: always)."""
+    text: Text
+    """What is said; {variable} shows a number with its unit."""
+
+
+class Lesson(Strict):
+    """A tutorial lesson, shown before the player sets the levers of ``season``: it points at
+    a lever to move (and a value to try), then reacts to what the player did."""
+
+    season: SeasonText
+    """The season whose decision it comes before, e.g. "1923-autumn"."""
+    title: Text
+    """Its title."""
+    text: Text
+    """The lesson; {variable} shows a number with its unit."""
+    lever: str | None = None
+    """The lever it points at (one the player may move)."""
+    suggest: Number | None = None
+    """The value to try."""
+    reactions: list[Reaction] = []
+    """What it says after the season, the first that holds."""
+
+
 class ScenarioFile(Strict):
     """A scenario file: the situation, the rule set, what it changes, and history when there is one."""
 
@@ -577,3 +724,5 @@ class ScenarioFile(Strict):
     """The scenario's own invariants."""
     history: History | None = None
     """The historical policy and series, when there are any."""
+    tutorial: list[Lesson] = []
+    """The tutorial's lessons, each before its season's decision."""

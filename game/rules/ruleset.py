@@ -44,6 +44,7 @@ from game.rules.mods import MANIFEST_FILE, Library, place_key
 from game.rules.problems import LoadError, Problem
 from game.rules.reading import display_name
 from game.rules.season import Season
+from game.rules.story import Story, assemble_story
 
 __all__ = ["MANIFEST_FILE", "MANIFEST_MARK", "LayerInfo", "Origin", "Ruleset", "load_ruleset", "ruleset_warnings"]
 
@@ -101,6 +102,7 @@ class Ruleset:
     indicator_origins: tuple[Origin, ...] = field(default=(), repr=False, compare=False)
     parent: Ruleset | None = field(default=None, repr=False, compare=False)
     manifest_origin: Origin | None = field(default=None, repr=False, compare=False)
+    story: Story = field(default_factory=Story)  # how the reports speak of the numbers (game.rules.story)
 
     def formula(self, *key: str) -> Formula:
         return self.formulas[key]
@@ -176,11 +178,12 @@ def _load(place: FsPath, library: Library, chain: tuple[str, ...]) -> Ruleset:
     checker = RuleChecker(merged.tables, merged.origins, problems)  # 3. validate
     checker.broken = layer.broken
     checker.check_all(merged.indicators)
+    story = assemble_story(layer.docs, checker, parent.story if parent is not None else None)
     if parent is not None:
         problems[:] = attribute(problems, changes, merged.files_below, layer.manifest_origin)
     if any(p.severity == "error" for p in problems) or layer.manifest is None:
         raise LoadError(problems)
-    return _compile(layer, parent, merged, checker, tuple(changes))  # 4. compile
+    return _compile(layer, parent, merged, checker, tuple(changes), story)  # 4. compile
 
 
 def _parent(layer: Layer, library: Library, chain: tuple[str, ...], problems: list[Problem]) -> Ruleset | None:
@@ -219,7 +222,8 @@ def _merged_of(parent: Ruleset) -> Merged:
     return Merged(tables, dict(parent.origins), indicators, parent.verdicts, dict(parent.removed), files)
 
 
-def _compile(layer: Layer, parent: Ruleset | None, merged: Merged, checker: RuleChecker, changes: tuple[Change, ...]) -> Ruleset:
+def _compile(layer: Layer, parent: Ruleset | None, merged: Merged, checker: RuleChecker, changes: tuple[Change, ...],
+             story: Story | None = None) -> Ruleset:
     manifest = layer.manifest
     assert manifest is not None
     info = LayerInfo(manifest.id, manifest.name, manifest.version, layer.content_hash, display_name(layer.place), layer.files,
@@ -240,6 +244,7 @@ def _compile(layer: Layer, parent: Ruleset | None, merged: Merged, checker: Rule
         classes=m["classes"], terms=m["terms"], verdicts=merged.verdicts,
         stack=stack, extends=manifest.extends, changes=changes, removed=merged.removed,
         indicator_origins=tuple(o for _, o in merged.indicators), parent=parent, manifest_origin=layer.manifest_origin,
+        story=story or Story(),
     )
 
 

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from game.formula import MAX_EXPONENT, Formula, did_you_mean
 from game.rules.locate import Path
-from game.rules.models import Ending, Event, Invariant, Lever, Policy, ScenarioFile, Series
+from game.rules.models import Ending, Event, Invariant, Lesson, Lever, Policy, ScenarioFile, Series
 from game.rules.mods import Library, is_zip
 from game.rules.problems import LoadError, Problem
 from game.rules.reading import Document, display_name, read_model
@@ -65,6 +65,9 @@ class Scenario:
     invariants: Mapping[str, Invariant] = field(default_factory=dict)
     # What `check` reports without refusing the scenario (a lever it does not mention, say).
     warnings: tuple[Problem, ...] = field(default=(), compare=False, repr=False)
+    # The tutorial's lessons (each before its season's decision), and its reactions' formulas
+    # as ("tutorial", lesson, reaction) -> formula.
+    tutorial: tuple[Lesson, ...] = ()
 
     def season_at(self, turn: int) -> Season:
         """The season played at ``turn`` (0 = the first)."""
@@ -303,6 +306,8 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
         series = tuple(f.history.series)
         _check_series(doc, series, ruleset, problems)
 
+    _check_tutorial(doc, f, ruleset, levers, locked, turn_of, problems, formulas)
+
     if problems:
         return None
     return Scenario(
@@ -311,7 +316,7 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
         ruleset=ruleset, file=doc.file, content_hash=hashlib.sha256(doc.text.encode()).hexdigest(),
         initial=initial, parameters=parameters, levers=levers, locked=frozenset(locked),
         scripted_draws=scripted, events=events, endings=endings, formulas=formulas, history=history, series=series,
-        invariants=invariants, warnings=tuple(warnings),
+        invariants=invariants, warnings=tuple(warnings), tutorial=tuple(f.tutorial),
     )
 
 
@@ -324,6 +329,40 @@ def _check_calendar(doc: Document, start: Season, last: Season, problems: list[P
     if last.year > 9999:
         problems.append(doc.problem(("scenario", "seasons"), f"the game would run to {last.year}-{last.name}, past 9999-autumn, "
                                     "the last season the calendar can write", value=True))
+
+
+def _check_tutorial(doc: Document, f: ScenarioFile, ruleset: Ruleset, levers: Mapping[str, Lever], locked: set[str],
+                    turn_of: Callable[[Path, str], int | None], problems: list[Problem], formulas: dict[tuple[str, ...], Formula]) -> None:
+    """Lessons: their seasons inside the scenario, the lever they point at (one the player may
+    move), their texts' numbers and their reactions' conditions."""
+    if not f.tutorial:
+        return
+    from game.rules.story import check_names, placeholders
+
+    origins = {("tutorial", str(i)): Origin(doc, ("tutorial", i)) for i in range(len(f.tutorial))}
+    checker = RuleChecker.for_ruleset(ruleset, origins, problems)
+    names = [*ending_names(vars(ruleset)), *f.events]
+    shown = {*ruleset.variables, *ruleset.levers}
+    for i, lesson in enumerate(f.tutorial):
+        ident = ("tutorial", str(i))
+        turn_of(("tutorial", i, "season"), lesson.season)
+        if lesson.lever is not None:
+            if lesson.lever not in levers:
+                problems.append(doc.problem(("tutorial", i, "lever"), f"unknown lever '{lesson.lever}'{did_you_mean(lesson.lever, levers)}", value=True))
+            elif lesson.lever in locked:
+                why = f"'{lesson.lever}' is locked in this scenario: a lesson points at a lever the player can move"
+                problems.append(doc.problem(("tutorial", i, "lever"), why, value=True))
+        texts = [(("text",), lesson.text)] + [(("reactions", j, "text"), r.text) for j, r in enumerate(lesson.reactions)]
+        for sub, text in texts:
+            for name in placeholders(text):
+                if name not in shown:
+                    why = f"'{{{name}}}' names no variable or lever{did_you_mean(name, sorted(shown))}"
+                    problems.append(doc.problem(("tutorial", i, *sub), why, value=True))
+        for j, reaction in enumerate(lesson.reactions):
+            when: tuple[str, ...] = ("reactions", str(j), "when")
+            formula = checker.parse(*ident, when, reaction.when)
+            if formula is not None and check_names(checker, ident, when, formula, names):
+                formulas[("tutorial", str(i), str(j))] = formula
 
 
 def _scenario_endings(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Problem],

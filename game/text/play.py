@@ -1,94 +1,94 @@
 """The terminal front end: the whole game, keyboard only, in plain text a screen reader can follow.
 
 It reads lines from any text stream, so a game can be scripted by piping answers in. Each season:
-the indicators and their change, then one prompt per lever (Enter keeps the value), then the
-season report; at the end, the ending and its debrief.
+the warnings, the indicators and their change, then one prompt per unlocked lever (Enter keeps a
+value), then the season report; at the end, the debrief. Lines are wrapped to the terminal's width,
+and a terminal that cannot print the game's characters gets plain ASCII. The game itself is run by
+:class:`~game.controller.Game`; the words come from :mod:`game.present`.
 """
 
 from __future__ import annotations
 
 import os
 import stat
-import textwrap
 from pathlib import Path
 from typing import Literal, TextIO
 
+from game import encyclopedia
+from game.controller import Game
 from game.engine import RuleError
-from game.engine.explain import Cause, Explanation
 from game.files import name_problem, plain_reason
-from game.history import format_comparison
-from game.report import (
-    CauseLine,
-    cause_lines,
-    cause_phrase,
-    cause_sentence,
-    cite,
-    format_value,
-    historical_ending,
-    history_rows,
-    indicators,
-    label_of,
-    lever_range,
-    lever_text,
-    parse_lever_value,
-    rule_info,
-    season_report,
-    turning_points,
-    verdict,
-)
-from game.rules.models import Indicator
+from game.forecast import forecast
+from game.present.index import find_variable, indicators, label_of, rule_info
+from game.present.levers import history_levers, lever_range, lever_text, parse_assignments, parse_lever_value, unlocked
+from game.present.seasons import season_label
+from game.present.series import presets, series
+from game.present.story import change_story, compared_turn
+from game.present.tutorial import Tutorial
 from game.rules.problems import LoadError
-from game.rules.season import Season
-from game.saves import autosave, default_save_path, read_save, save_game
-from game.session import LeverRejected, Session
+from game.saves import read_save
+from game.session import GameOver, LeverRejected, Session
+from game.text import views
+from game.text.terminal import Terminal
 from game.textsafe import escape_controls, escape_path
 
-HELP = """Commands at a lever prompt:
-  <number>     set this lever (a choice's name works too)
-  Enter        keep the value shown in [brackets]
-  ?            what this lever does, and its source
-  why NAME     why a number moved this season (e.g. why {example})
-  show         the indicators again
-  undo         take back the last season (again and again, back to the start)
-  redo         play again a season you took back, exactly as it was
-  save [PATH]  save the game (default: {default_save}); autosaves go to {autosaves}
-  help         this list
-  quit         leave the game (it is autosaved)"""
+HELP = """At a lever prompt:
+  NUMBER          set this lever (a choice's name works too); Enter keeps it
+  NAME=V, NAME=V  set several levers at once (also: set NAME=V, ...)
+  end             end the season now, with the levers as they are
+{history}  ?               what this lever does, and its source
+  why NAME        why a number moved (a label or id: why {example})
+  details         the last season report with what each cause means and its source
+  report          the last season report again
+  show            the indicators again
+  chart A, B ...  numbers over the seasons (chart alone: the rules' presets)
+  forecast        next season over many possible weathers
+  encyclopedia [WORD], glossary WORD   the rules' encyclopedia
+  undo, redo      take back the last season, or play it again
+  save [PATH]     save the game (default: {default_save}); autosaves: {autosaves}
+  help            this list;  quit  leave the game (it is autosaved)"""
 
 
 class Quit(Exception):
     """The player left (or the input ended)."""
 
 
-class TextGame:
-    """A text-mode game over ``session``, reading ``inp`` and writing ``out``."""
+Outcome = Literal["next", "again", "undo", "end"]
 
-    def __init__(self, session: Session, inp: TextIO, out: TextIO, saves: Path | None = None, player: str = "") -> None:
-        self.session = session
+
+class TextGame:
+    """A text-mode game of ``game``, reading ``inp`` and writing ``out``."""
+
+    def __init__(self, game: Game, inp: TextIO, out: TextIO, term: Terminal | None = None) -> None:
+        self.game = game
         self.inp = inp
-        self.out = out
-        self.rs = session.scenario.ruleset
-        self.saves = saves  # the saves folder; None: no autosaves (and `save` uses the default folder)
-        self.player = player
-        self.autosaved: object = session.state  # the state last autosaved (or loaded): no need to again
+        self.term = term or Terminal(out)
+        self.tutorial = Tutorial(game.session)
+        self.details_wanted = False
+
+    @property
+    def session(self) -> Session:
+        return self.game.session
+
+    @property
+    def rs(self):  # type: ignore[no-untyped-def]
+        return self.session.scenario.ruleset
 
     def say(self, text: str = "") -> None:
-        self.out.write(escape_controls(text, keep_lines=True) + "\n")  # text from files never drives the terminal
+        self.term.line(text)
 
-    def say_wrapped(self, text: str, indent: str = "") -> None:
-        """A paragraph of prose, wrapped for an 88-column terminal."""
-        for paragraph in text.strip().split("\n\n"):
-            self.say(textwrap.fill(" ".join(paragraph.split()), width=88, initial_indent=indent, subsequent_indent=indent))
+    def para(self, text: str, indent: str = "", hang: str | None = None) -> None:
+        self.term.para(text, indent, hang)
 
     def ask(self, prompt: str) -> str:
-        self.out.write(escape_controls(prompt))
-        self.out.flush()
+        self.term.write(escape_controls(prompt))  # a question is one line: a name from a file breaks no line in it
+        self.term.out.flush()
         line = self.inp.readline()
         if not line:
             self.say()
             raise Quit("input ended")
         if not _is_terminal(self.inp):
-            self.say(line.rstrip("\n"))  # echo piped answers so a transcript reads like a session
+            self.term.write(line.rstrip("\n") + "\n")  # echo piped answers so a transcript reads like a session
         return line.strip()
 
     # -- the game ----------------------------------------------------------------------------
@@ -97,8 +97,9 @@ class TextGame:
         try:
             while not self.session.is_over:
                 self.show_status()
-                if not self.set_levers():
-                    continue  # undone: show the earlier season again
+                outcome = self.set_levers()
+                if outcome == "undo":
+                    continue  # undone or redone: show the season again
                 self.play_season()
             self.show_ending()
         except Quit as why:
@@ -112,35 +113,33 @@ class TextGame:
         return 0
 
     def autosave(self) -> None:
-        """Autosave into the saves folder (when there is one); a failure is said, not raised."""
-        if self.saves is None or self.session.state is self.autosaved:
-            return
+        """Autosave (when there is a saves folder); a failure is said, not raised."""
         try:
-            path = autosave(self.session, self.saves, self.player)
+            path = self.game.autosave()
         except OSError as err:
-            self.say(f"(Autosave failed: {plain_reason(err)}. Your game goes on; try 'save PATH'.)")
+            self.para(f"(Autosave failed: {plain_reason(err)}. Your game goes on; try 'save PATH'.)")
             return
-        self.autosaved = self.session.state
-        self.say(f"(Autosaved to {escape_path(path)}.)")
+        if path is not None:
+            self.para(f"(Autosaved as {escape_controls(path.name)}.)")
 
     def save(self, where: str) -> None:
         try:
-            path = Path(where).expanduser() if where else default_save_path(self.session, self.saves)
+            path = Path(where).expanduser() if where else self.game.default_save_path()
         except RuntimeError:  # ~someone who has no home folder here
-            self.say(f"  Not saved: {escape_controls(where)} names the home folder of a user this machine does not know. Give another path.")
+            self.para(f"  Not saved: {escape_controls(where)} names the home folder of a user this machine does not know. Give another path.", "", "    ")
             return
         why = name_problem(path)
         if why:
-            self.say(f"  Not saved: {why}. Nothing was written; give another name.")
+            self.para(f"  Not saved: {why}. Nothing was written; give another name.", "", "    ")
             return
         if _is_file_or_folder(path) and not self.may_replace(path):
             return  # (anything else but a new file is for save_game to write straight or refuse)
         try:
-            save_game(self.session, path, self.player)
+            self.game.save(path)
         except OSError as err:
-            self.say(f"  Not saved: cannot write {escape_path(path)}: {plain_reason(err)}. Nothing was overwritten.")
+            self.para(f"  Not saved: cannot write {escape_path(path)}: {plain_reason(err)}. Nothing was overwritten.", "", "    ")
             return
-        self.say(f"  Saved to {escape_path(path)}. Resume with: main.py play --load {escape_path(path)}")
+        self.para(f"  Saved to {escape_path(path)}. Resume with: main.py play --load {escape_path(path)}", "", "    ")
 
     def may_replace(self, path: Path) -> bool:
         """Whether this game may be saved over the file at ``path``: never over anything but a
@@ -149,11 +148,11 @@ class TextGame:
             old = read_save(path)
         except LoadError as err:
             why = err.problems[0].message if err.problems else "it cannot be read"
-            self.say(f"  Not saved: {escape_path(path)} is not a Smychka save ({why}). Nothing was overwritten; give another path.")
+            self.para(f"  Not saved: {escape_path(path)} is not a Smychka save ({why}). Nothing was overwritten; give another path.", "", "    ")
             return False
         meta = old.metadata
         who = f", played by {meta.player}" if meta.player else ""
-        answer = self.ask(f"  {path} already holds a save ({meta.scenario_title}, {meta.season}{who}). Replace it? (y/n) ")
+        answer = self.ask(f"  {escape_path(path)} already holds a save ({meta.scenario_title}, {meta.season}{who}). Replace it? (y/n) ")
         if answer.lower() in ("y", "yes"):
             return True
         self.say("  Not saved: the old save is kept.")
@@ -162,260 +161,284 @@ class TextGame:
     def intro(self) -> None:
         sc = self.session.scenario
         self.say(f"=== {sc.title} ===")
-        self.say_wrapped(sc.summary)
+        self.para(sc.summary)
         if sc.objectives:
             self.say("You will learn to:")
             for objective in sc.objectives:
-                self.say(textwrap.fill(objective, width=88, initial_indent="  - ", subsequent_indent="    "))
-        self.say(f"{sc.seasons} seasons from {sc.start}; seed {self.session.seed}. Type 'help' at any prompt.")
+                self.para(objective, "  - ", "    ")
+        history = " Type 'h' at a lever to play this season as the state did." if sc.history is not None else ""
+        self.para(f"{sc.seasons} seasons from {season_label(sc.start)}; seed {self.session.seed}. "
+                  f"Type 'help' at any prompt.{history}")
 
     def show_status(self) -> None:
-        s = self.session
-        self.say()
-        self.say(f"--- {s.next_season} (season {s.turn + 1} of {s.scenario.seasons}) ---")
-        width = max((len(i.label) for i in indicators(self.rs)), default=10)
-        unit_width = max((len(self.short_unit(i)) for i in indicators(self.rs)), default=0)
-        for ind in indicators(self.rs):
-            now = s.value(ind.variable)
-            unit = self.short_unit(ind)
-            shown = format_value(self.rs, ind.variable, now)
-            line = f"  {ind.label:<{width}}  {shown:>12} {unit:<{unit_width}}"
-            if s.turn >= 1:
-                before = s.value(ind.variable, s.turn - 1)
-                line += f"  {_signed(self, ind.variable, now - before)}"
-            self.say(line.rstrip())
-        settings = []
-        for name, lever in s.scenario.levers.items():
-            lock = " (locked)" if name in s.scenario.locked else ""
-            settings.append(f"{lever.label} {self.lever_text(name, s.levers[name])}{lock}")
-        self.say_wrapped("Your levers: " + "; ".join(settings) + ".", indent="  ")
+        try:
+            threats = self.game.threats()
+        except RuleError:
+            threats = ()
+        views.status(self.term, self.session, threats)
+        for step in self.tutorial.before(self.session):
+            self.say()
+            self.para(f"Lesson: {step.title}. {step.text}", "", "  ")
 
-    def short_unit(self, indicator: Indicator) -> str:
-        """The unit beside a number, when it adds something (not for percentages and indexes)."""
-        unit = self.rs.variables[indicator.variable].unit
-        if "%" in indicator.format or unit.startswith("index") or unit in ("0-100", "0-1", "share", "ratio"):
-            return ""
-        return unit
-
-    def set_levers(self) -> bool:
-        """Ask for each unlocked lever. False if the player undid a season instead."""
+    def set_levers(self) -> Outcome:
+        """Ask for each unlocked lever (marking the one a lesson points at). 'undo' when the player
+        undid or redid a season instead, 'end' when the season was ended early."""
         s = self.session
-        for name, lever in s.scenario.levers.items():
-            if name in s.scenario.locked:
-                continue
+        pointed = self.tutorial.pointed(s)
+        for name in unlocked(s):
             while True:
-                answer = self.ask(f"{lever.label} [{self.lever_text(name, s.levers[name])}] ({self.range_text(name)}): ")
+                lever = s.scenario.levers[name]
+                hint = ""
+                if name in pointed:
+                    hint = f" (the lesson's lever: try {pointed[name]})" if pointed[name] else " (the lesson's lever)"
+                answer = self.ask(f"{'> ' if hint else ''}{lever.label} [{lever_text(s, name, s.levers[name])}]{hint}: ")
                 result = self.handle(name, answer)
                 if result == "next":
                     break
-                if result == "undo":
-                    return False
-        return True
+                if result in ("undo", "end"):
+                    return result
+        return "next"
 
-    def handle(self, lever_name: str, answer: str) -> str:
-        """Act on one answer at a lever prompt: 'next' (go on), 'again' (ask again), 'undo'."""
+    def handle(self, lever_name: str, answer: str) -> Outcome:
+        """Act on one answer at a lever prompt."""
         s = self.session
         lower = answer.lower()
+        word, _, rest = answer.partition(" ")
+        word = word.lower()
         if answer == "":
             return "next"
         if lower in ("quit", "q", "exit"):
             raise Quit("you quit")
-        if lower in ("help", "h"):
-            default_save = default_save_path(s, self.saves)
-            autosaves = "nowhere in this game" if self.saves is None else self.saves / "autosave"
-            self.say(HELP.format(example=next(iter(s.model.variables), "x"), default_save=default_save, autosaves=autosaves))
+        if lower in ("help", "?help"):
+            self.show_help()
             return "again"
-        if lower == "save" or lower.startswith("save "):
-            self.save(answer[4:].strip())
+        if lower in ("end", "e", "go"):
+            return "end"
+        if lower in ("h", "history"):
+            return self.take_history()
+        if word == "save":
+            self.save(rest.strip())
             return "again"
         if lower == "redo":
-            if s.redo():
-                self.say(f"Season {s.state.season} played again as it was.")
+            if self.game.redo():
+                self.say(f"Season {season_label(s.state.season)} played again as it was.")
                 return "undo"
             self.say("Nothing to redo: no season has been taken back (or another was played since).")
+            return "again"
+        if lower == "undo":
+            if self.game.undo():
+                self.say(f"Season {season_label(s.next_season)} taken back; its levers are restored.")
+                return "undo"
+            self.say("Nothing to undo: no season has been played yet.")
             return "again"
         if answer == "?":
             self.explain_lever(lever_name)
             return "again"
-        if lower.startswith("why"):
-            self.why(answer[3:].strip())
+        if word == "why":
+            self.why(rest.strip())
             return "again"
-        if lower == "show":
+        if lower in ("details", "sources", "report"):
+            self.show_report(details=lower != "report", again=True)
+            return "again"
+        if lower in ("show", "status"):
             self.show_status()
             return "again"
-        if lower == "undo":
-            if s.undo():
-                self.say(f"Season {s.next_season} taken back; its levers are restored.")
-                return "undo"
-            self.say("Nothing to undo: no season has been played yet.")
+        if word == "chart":
+            self.chart(rest)
+            return "again"
+        if lower == "forecast":
+            self.show_forecast()
+            return "again"
+        if word in ("encyclopedia", "glossary", "look"):
+            self.look_up(rest.strip(), glossary=word == "glossary")
+            return "again"
+        if word == "set" or "=" in answer:
+            self.set_many(rest if word == "set" else answer)
             return "again"
         try:
-            s.set_lever(lever_name, self.parse_value(lever_name, answer))
+            s.set_lever(lever_name, parse_lever_value(s, lever_name, answer))
         except LeverRejected as err:
-            self.say(f"  Not set: {err}.")
+            self.para(f"  Not set: {err}.", "", "    ")
             return "again"
         except ValueError:
-            self.say(f"  '{answer}' is not a number. Type a value, Enter to keep it, ? to learn about this lever, or help.")
+            self.para(f"  '{answer}' is not a value for this lever ({lever_range(s, lever_name)}). "
+                      "Enter keeps it, ? explains it, help lists the commands.", "", "    ")
             return "again"
         return "next"
 
-    def parse_value(self, name: str, answer: str) -> float:
-        return parse_lever_value(self.session, name, answer)
+    def show_help(self) -> None:
+        s = self.session
+        autosaves = "none in this game" if self.game.saves is None else str(self.game.saves / "autosave")
+        history = "  h               play this season as the state did (history's levers)\n" if s.scenario.history is not None else ""
+        text = HELP.format(history=history, default_save=self.game.default_save_path(), autosaves=autosaves, example=self.example_name())
+        for line in text.splitlines():
+            self.para(line.strip(), "  " if line.startswith("  ") else "", "                  ")
 
-    def lever_text(self, name: str, value: float) -> str:
-        return lever_text(self.session, name, value)
+    def example_name(self) -> str:
+        """A number to ask 'why' about, for examples: the first indicator's label, in lower case."""
+        shown = indicators(self.rs)
+        return shown[0].label.lower() if shown else next(iter(self.rs.variables), "x")
 
-    def range_text(self, name: str) -> str:
-        return lever_range(self.session, name)
+    def example_setting(self) -> str:
+        """Two levers and their values as a player would type them, for examples."""
+        s = self.session
+        return ", ".join(f"{n}={lever_text(s, n, s.levers[n])}" for n in unlocked(s)[:2]) or "NAME=VALUE"
+
+    def take_history(self) -> Outcome:
+        s = self.session
+        levers = history_levers(s)
+        if levers is None:
+            self.say("  This scenario has no record of what the state did this season.")
+            return "again"
+        before = dict(s.levers)
+        try:
+            s.set_levers(levers)
+        except LeverRejected as err:
+            self.para(f"  Not set: {err}.", "", "    ")
+            return "again"
+        moved = [f"{s.scenario.levers[n].label} {lever_text(s, n, before[n])} → {lever_text(s, n, v)}"
+                 for n, v in levers.items() if n not in s.scenario.locked and v != before[n]]
+        what = "; ".join(moved) + "; the other levers as they were" if moved else "the levers as they were"
+        self.para(f"  As the state did in {season_label(s.next_season)}: {what}.", "", "    ")
+        return "end"
+
+    def set_many(self, text: str) -> None:
+        s = self.session
+        found = parse_assignments(s, text)
+        for problem in found.problems:
+            self.para(f"  Not set: {problem}.", "", "    ")
+        if not found.values:
+            if not found.problems:
+                self.say(f"  Write NAME=VALUE, NAME=VALUE (e.g. {self.example_setting()}).")
+            return
+        try:
+            s.set_levers(found.values)
+        except LeverRejected as err:
+            self.para(f"  Not set: {err}. (None of that line was set.)", "", "    ")
+            return
+        done = [f"{s.scenario.levers[n].label} {lever_text(s, n, s.levers[n])}" for n in found.values]
+        self.para(f"  Set: {'; '.join(done)}. Type 'end' to end the season, or go on.", "", "    ")
 
     def explain_lever(self, name: str) -> None:
         info = rule_info(self.rs, name)
         lever = self.session.scenario.levers[name]
-        self.say(f"  {info.label}: {info.description.strip()}")
-        self.say(f"  Range {self.range_text(name)}; default {self.lever_text(name, lever.default)}.")
+        self.para(f"{info.label}: {info.description.strip()}", "  ", "  ")
+        self.para(f"Range {lever_range(self.session, name)}; default {lever_text(self.session, name, lever.default)}.", "  ", "  ")
+        past = history_levers(self.session)
+        if past is not None and name in past:
+            self.para(f"The state set it to {lever_text(self.session, name, past[name])} this season ('h' to do the same).", "  ", "  ")
         if info.mechanisms:
-            self.say(f"  Mechanisms: {'; '.join(info.mechanisms)}.")
+            self.para(f"Mechanisms: {'; '.join(info.mechanisms)}.", "  ", "    ")
         if info.source:
-            self.say(f"  Source: {info.source}.")
+            self.para(f"Source: {info.source}.", "  ", "    ")
 
-    def why(self, name: str) -> None:
+    def why(self, text: str) -> None:
         s = self.session
-        if not name:
-            self.say("  Usage: why NAME, e.g. why " + next(iter(s.model.variables), "x"))
+        if not text:
+            self.say(f"  Usage: why NAME, e.g. why {self.example_name()} (a label or id from the table).")
             return
-        key = name.strip().replace(" ", "_")
-        if key not in s.model.index:
-            matches = [v for v in s.model.variables if label_of(self.rs, v).lower() == name.lower()]
-            if matches:
-                key = matches[0]
-            else:
-                try:
-                    s.explain(key)
-                except KeyError as err:
-                    self.say(f"  {err.args[0]}. Variables: {', '.join(s.model.variables)}.")
-                    return
-        self.say(self.explanation_text(s.explain(key)))
+        found = find_variable(self.rs, text)
+        if found.name is None:
+            views.suggestions(self.term, text, found.suggestions)
+            return
+        story = None
+        if s.turn >= 1:
+            ind = next((i for i in self.rs.indicators if i.variable == found.name), None)
+            base = compared_turn(s, ind, s.turn) if ind is not None else s.turn - 1
+            story = change_story(s, found.name, s.turn, s.turn - 1 if base is None else base)
+        views.why(self.term, s, found.name, story)
 
-    def explanation_text(self, e: Explanation) -> str:
-        info = rule_info(self.rs, e.variable)
-        lines = [f"  {info.label} ({e.season}): {self.fmt(e.variable, e.before)} -> {self.fmt(e.variable, e.after)}"
-                 f" ({_signed(self, e.variable, e.change)})."]
-        lines.append(f"  What it is: {info.description.strip()}")
-        if info.mechanisms or info.source:
-            lines.append(f"  Rule: {'; '.join(info.mechanisms) or '-'}. Source: {info.source or '-'}.")
-        if not e.causes:
-            lines.append("  Nothing that feeds it changed this season." if self.session.turn else "  No season has been played yet.")
-        else:
-            lines.append("  What moved it, largest first:")
-            lines.extend(self.cause_lines(e.variable, e.causes, "    "))
-        if e.other:
-            lines.append(f"    {_signed(self, e.variable, e.other)}  the inputs acting together")
-        if e.start_gap:
-            lines.append(f"    {_signed(self, e.variable, e.start_gap)}  the scenario's starting value differs from what this rule computes")
-        return "\n".join(lines)
+    def chart(self, text: str) -> None:
+        s = self.session
+        if s.turn < 1:
+            self.say("  Nothing to chart yet: play a season first.")
+            return
+        names: list[str] = []
+        for part in [p.strip() for p in text.split(",") if p.strip()]:
+            found = find_variable(self.rs, part)
+            if found.name is not None:
+                names.append(found.name)
+                continue
+            words = [find_variable(self.rs, word) for word in part.split()] if " " in part else []
+            if words and all(w.name is not None for w in words):
+                names += [w.name for w in words if w.name is not None]
+                continue
+            views.suggestions(self.term, part, found.suggestions)
+            return
+        if not names:
+            shown = presets(s)
+            self.say("  Charts the rules suggest (type 'chart' and the names):")
+            for preset in shown:
+                self.para(f"{preset.title}: {', '.join(label_of(self.rs, n) for n in preset.variables)}", "    ", "      ")
+            names = list(shown[0].variables)
+        views.chart(self.term, s, [series(s, n) for n in dict.fromkeys(names)])
 
-    def cause_lines(self, parent: str, causes: tuple[Cause, ...], indent: str, depth: int = 2) -> list[str]:
-        lines: list[str] = []
-        for c in causes:
-            moved = f"{self.fmt(c.name, c.before)} -> {self.fmt(c.name, c.after)}" if c.kind != "event" else ("happened" if c.after else "ended")
-            lines.append(f"{indent}{_signed(self, parent, c.contribution)}  {cause_phrase(self.rs, c)} ({moved})")
-            if c.causes and depth > 1:
-                lines.extend(self.cause_lines(c.name, c.causes[:3], indent + "    ", depth - 1))
-        return lines
+    def show_forecast(self) -> None:
+        s = self.session
+        if s.is_over:
+            self.say("  The game is over: there is no next season to forecast.")
+            return
+        try:
+            outlook = forecast(s, runs=self.rs.story.warnings.runs)
+            threats = self.game.threats()
+        except RuleError as err:
+            self.para(f"  No forecast: {err}.")
+            return
+        views.forecast(self.term, s, outlook, threats)
 
-    def fmt(self, name: str, value: float) -> str:
-        return format_value(self.rs, name, value)
+    def look_up(self, text: str, glossary: bool) -> None:
+        rs = self.rs
+        if not text:
+            if glossary:
+                terms = encyclopedia.entries(rs, "term")
+                self.para("Glossary: " + ", ".join(title for _, title in terms) + ". Type 'glossary WORD'.", "  ", "    ")
+                return
+            for kind, heading in encyclopedia.CATEGORIES:
+                titles = [title for _, title in encyclopedia.entries(rs, kind)]
+                if titles:
+                    self.para(f"{heading} ({len(titles)}): {', '.join(titles[:6])}{', …' if len(titles) > 6 else ''}", "  ", "    ")
+            self.say("  Type 'encyclopedia WORD' to read an entry.")
+            return
+        hits = encyclopedia.search(rs, text)
+        if glossary:
+            hits = [h for h in hits if h[0].startswith("term:")] or hits
+        exact = [h for h in hits if h[1].lower() == text.lower() or h[0].partition(":")[2].replace("_", " ") == text.lower()]
+        if len(exact) == 1 or len(hits) == 1:
+            key = (exact or hits)[0][0]
+            views.article(self.term, encyclopedia.article(rs, key, self.session.values(), self.session.state.season))
+            return
+        if not hits:
+            self.para(f"  Nothing in the encyclopedia for '{text}'. Type 'encyclopedia' for its contents.")
+            return
+        shown = ", ".join(title for _, title in hits[:8])
+        more = f" and {len(hits) - 8} more" if len(hits) > 8 else ""
+        self.para(f"  '{text}' is in: {shown}{more}. Type more of the name.", "", "    ")
 
     def play_season(self) -> None:
         s = self.session
         season = s.next_season
+        played = dict(s.levers)
         try:
-            s.end_season()
+            self.game.end_season()
         except RuleError as err:
-            self.say(f"The rules failed in {season}, so the season was not played: {err}.")
-            self.say("Change a lever and try again, or tell the rule set's author.")
+            self.para(f"The rules failed in {season_label(season)}, so the season was not played: {err}.")
+            self.para("Change a lever and try again, or tell the rule set's author.")
+            return
+        except GameOver:
             return
         self.show_report()
+        for reaction in self.tutorial.after(s, played):
+            self.para(f"Lesson: {reaction}", "", "  ")
         self.autosave()
 
-    def show_report(self) -> None:
-        report = season_report(self.session)
-        self.say()
-        self.say(f"=== Season report: {report.season} ===")
-        for title, message in report.events:
-            self.say_wrapped(f"Event - {title}: {message.strip()}")
-        for name, value, scripted in report.draws:
-            self.say(f"Chance - {rule_info(self.rs, name).label}: {value:.3g}{' (as history had it)' if scripted else ''}")
-        if not report.changes:
-            self.say("No indicator moved this season.")
-        for change in report.changes:
-            verb = "rose" if change.after > change.before else "fell"
-            since = f" (in {change.since})" if change.since and change.since != self._previous_season(report.season) else ""
-            self.say(f"* {change.label} {verb} from {self.fmt(change.name, change.before)}{since} to {self.fmt(change.name, change.after)}.")
-            for line in cause_lines(self.rs, change.explanation):
-                self.say_wrapped(self.cause_sentence(change.name, line), indent="    ")
-        self.say("(Type 'why NAME' at the next prompt for the full chain of causes.)")
-
-    @staticmethod
-    def _previous_season(season: str) -> str:
-        return str(Season.parse(season).plus(-1))
-
-    def cause_sentence(self, owner: str, line: CauseLine) -> str:
-        """'Goods famine, up from 12% to 35%, took away 1.20 (through poor and middle peasants'
-        sales): peasants sell grain above all to buy goods... [Mechanism — Source]'"""
-        return cause_sentence(self.rs, owner, line).text
+    def show_report(self, details: bool = False, again: bool = False) -> None:
+        if self.session.turn < 1:
+            self.say("  No season has been played yet.")
+            return
+        views.report(self.term, self.game.report(), details)
 
     def show_ending(self) -> None:
-        session = self.session
-        ending = session.ending
-        self.say()
-        if ending is None or ending.ending is None:
-            self.say(f"=== The scenario ends after {session.scenario.seasons} seasons with no decisive outcome. ===")
-        else:
-            words = verdict(self.rs, ending.ending)
-            self.say(f"=== Ending: {ending.ending.title} ({ending.season}){f' - {words}.' if words else ''} ===")
-            self.say_wrapped(ending.ending.debrief)
-            titles = [self.rs.mechanisms[m].title for m in ending.ending.mechanisms if m in self.rs.mechanisms]
-            self.say_wrapped(f"Mechanisms: {'; '.join(titles)}. Source: {cite(self.rs, ending.ending.source)}.")
-        points = turning_points(session)
-        if points:
-            self.say()
-            self.say("The turning points of your game:")
-            for point in points:
-                verb = "rose" if point.after > point.before else "fell"
-                events = f" (events: {', '.join(point.events)})" if point.events else ""
-                self.say(f"* {point.season}: {point.label} {verb} from {point.before:.0f} to {point.after:.0f}{events}.")
-                for line in point.causes[:2]:
-                    self.say_wrapped(self.cause_sentence(self.indicator_name(), line), indent="    ")
-        rows = history_rows(session)
-        if rows:
-            self.say()
-            self.say("Your game beside history (year by year):")
-            for text in format_comparison(rows).splitlines():
-                self.say("  " + text)
-        real = historical_ending(session)
-        if real is not None:
-            ident, season = real
-            title = session.scenario.endings[ident].title if ident else "no decisive outcome"
-            self.say_wrapped(f"Under the state's actual policy this scenario ends in: {title} ({season}).")
-        questions = session.scenario.debrief_questions
-        if questions:
-            self.say()
-            self.say("Questions to discuss:")
-            for i, q in enumerate(questions, 1):
-                self.say(textwrap.fill(q, width=88, initial_indent=f"  {i}. ", subsequent_indent="     "))
-
-    def indicator_name(self) -> str:
-        shown = indicators(self.rs)
-        return shown[0].variable if shown else ""
-
-
-def _is_file_or_folder(path: Path) -> bool:
-    try:
-        mode = os.lstat(path).st_mode
-    except (OSError, ValueError):
-        return False
-    return stat.S_ISREG(mode) or stat.S_ISDIR(mode)
+        views.debrief(self.term, self.game.debrief(), self.session)
 
 
 def _is_terminal(stream: TextIO) -> bool:
@@ -425,21 +448,18 @@ def _is_terminal(stream: TextIO) -> bool:
         return False
 
 
-def _signed(game: TextGame, name: str, delta: float) -> str:
-    text = game.fmt(name, abs(delta))
-    return f"+{text}" if delta >= 0 else f"-{text}"
-
-
-def play_text(session: Session, inp: TextIO, out: TextIO, saves: Path | None = None, player: str = "") -> int:
-    """Play ``session`` in text mode to its end (or until the player quits); with ``saves``, autosave
+def play_text(session: Session | Game, inp: TextIO, out: TextIO, saves: Path | None = None, player: str = "") -> int:
+    """Play a game in text mode to its end (or until the player quits); with ``saves``, autosave
     there after every season and on quitting."""
-    return TextGame(session, inp, out, saves, player).run()
+    game = session if isinstance(session, Game) else Game(session, saves, player, autosaved=session.state)
+    return TextGame(game, inp, out).run()
 
 
 def ask_how_to_open(inp: TextIO, out: TextIO) -> Literal["replay", "as-saved"] | None:
     """Ask how to open a save whose rules have changed: 'replay' or 'as-saved' (None: no answer)."""
+    term = Terminal(out)
     while True:
-        out.write("Type 'replay' to play its levers again under the new rules, or 'as-saved' to open the game as it was saved: ")
+        term.write("Type 'replay' to play its levers again under the new rules, or 'as-saved' to open it as saved: ")
         out.flush()
         line = inp.readline()
         if not line:
@@ -447,10 +467,18 @@ def ask_how_to_open(inp: TextIO, out: TextIO) -> Literal["replay", "as-saved"] |
             return None
         answer = line.strip().lower().replace(" ", "-").replace("_", "-")
         if not _is_terminal(inp):
-            out.write(line.rstrip("\n") + "\n")
+            term.write(line.rstrip("\n") + "\n")
         if answer == "replay":
             return "replay"
         if answer == "as-saved":
             return "as-saved"
         if answer == "quit":
             return None
+
+
+def _is_file_or_folder(path: Path) -> bool:
+    try:
+        mode = os.lstat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISREG(mode) or stat.S_ISDIR(mode)

@@ -59,7 +59,7 @@ class App:
         self.screen = self._set_mode(self.settings.window_size, self.settings.fullscreen)
         self.ui = self._manager()
         self.scenes: list[Scene] = []
-        self.session: Any = None  # game.session.Session of the game in progress
+        self.game: Any = None  # game.controller.Game: the game in progress (its session, saves, autosave record)
         self.focus: UIElement | None = None
         self.help_visible = False
         self.running = True
@@ -72,6 +72,23 @@ class App:
         self._notice_lines: list[pygame.Surface] = []
         self._notice_h = 0
         self._help_shade: pygame.Surface | None = None  # the help overlay's shade, for the window's size
+
+    # -- the game in progress ----------------------------------------------------------------
+    @property
+    def session(self) -> Any:
+        """The session of the game in progress (None: no game)."""
+        return self.game.session if self.game is not None else None
+
+    @session.setter
+    def session(self, session: Any) -> None:
+        """Play ``session`` (a game made elsewhere, e.g. by a test): it gets a controller with this
+        window's saves folder and player."""
+        from game.controller import Game
+
+        if session is None:
+            self.game = None
+        elif self.game is None or self.game.session is not session:
+            self.game = Game(session, self.saves_dir, self.settings.player)
 
     # -- display -----------------------------------------------------------------------------
     @property

@@ -145,6 +145,11 @@ class Result:
     def text(self) -> str:
         return self.out + self.err
 
+    @property
+    def prose(self) -> str:
+        """Standard output as flowing text: the text mode wraps sentences to the terminal's width."""
+        return " ".join(self.out.split())
+
 
 def run_game(args: Sequence[str], stdin: bytes = b"", cwd: Path = ROOT, encoding: str = "utf-8", env: dict[str, str] | None = None,
              seconds: float = SECONDS) -> Result:
@@ -230,6 +235,7 @@ def case(args: Sequence[str], *, roots: Iterable[Path], refused: bool, says: str
     with guarded([*roots, RULES], may_change):
         result = run_game(args, stdin=stdin, cwd=cwd, encoding=encoding, env=env)
     assert_clean(result, refused)
+    flowing = " ".join(result.text.split())  # (see Result.prose)
     for words in [says] if isinstance(says, str) else says:
-        assert words in result.text, f"{words!r} not in:\n{result.text[-3000:]}"
+        assert " ".join(words.split()) in flowing, f"{words!r} not in:\n{result.text[-3000:]}"
     return result

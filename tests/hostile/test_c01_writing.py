@@ -142,14 +142,14 @@ def test_the_text_mode_save_writes_only_where_it_may(tmp_path: Path, kind: str) 
     # The game goes on after a refused save (exit 0); the player is told, nothing is written.
     result = case(["play", "--text", "--scenario", "hammurabi-short", "--seed", "3", "--saves", str(saves)], roots=[tmp_path],
                   refused=False, stdin=script)
-    assert "Not saved" in result.out and "Saved to" not in result.out
+    assert "Not saved" in result.prose and "Saved to" not in result.prose
 
 
 def test_the_text_mode_save_into_a_copy_of_dev_null_writes_straight(tmp_path: Path) -> None:
     target = make("null copy", tmp_path)
     result = case(["play", "--text", "--scenario", "hammurabi-short", "--saves", str(tmp_path / "saves")], roots=[tmp_path], refused=False,
                   stdin=f"save {target}\nquit\n".encode())
-    assert "Saved to" in result.out and stat.S_ISCHR(os.lstat(target).st_mode)
+    assert "Saved to" in result.prose and stat.S_ISCHR(os.lstat(target).st_mode)
 
 
 @pytest.mark.parametrize("kind", ["text file", "link to a file", "folder", "fifo"])
@@ -179,7 +179,7 @@ def test_autosaves_go_only_into_a_real_folder(tmp_path: Path, kind: str) -> None
         (saves / "autosave").write_text("not a folder\n")
     result = case(["play", "--text", "--scenario", "hammurabi-short", "--saves", str(saves)], roots=[tmp_path], refused=False,
                   stdin=b"\n" * 12 + b"quit\n")
-    assert "Autosave failed" in result.out and not list(elsewhere.iterdir())
+    assert "Autosave failed" in result.prose and not list(elsewhere.iterdir())
 
 
 @pytest.mark.parametrize("kind", ["random copy", "fifo", "link to a file", "link loop", "folder", "socket"])

@@ -55,7 +55,7 @@ def test_the_player_name_in_the_text_mode_s_question_before_replacing(tmp_path: 
     path = a_save(tmp_path, player=HOSTILE[name])
     result = case(["play", "--text", "--scenario", "hammurabi-short", "--saves", str(tmp_path / "saves")], roots=[tmp_path], refused=False,
                   stdin=f"save {path}\nn\nquit\n".encode())
-    assert escape_controls(HOSTILE[name]) in result.out and "Not saved: the old save is kept." in result.out
+    assert escape_controls(HOSTILE[name]) in result.out and "Not saved: the old save is kept." in result.prose
 
 
 def a_scenario(tmp_path: Path, text: str) -> Path:
@@ -116,10 +116,10 @@ def test_a_terminal_that_cannot_show_the_game_s_characters(tmp_path: Path, encod
     """LANG=C or an ASCII-only terminal: shown as escapes, never an error."""
     result = case(["simulate", "--scenario", "nep-1923-1930", "--policy", "history", "--compare"], roots=[tmp_path], refused=False,
                   encoding=encoding)
-    assert "Scissors" in result.out
+    assert "Scissors" in result.prose
     result = case(["play", "--text", "--scenario", "scissors-1923", "--saves", str(tmp_path / "s")], roots=[tmp_path], refused=False,
                   encoding=encoding, stdin=b"\n" * 3 + b"why x\nquit\n", may_change=[tmp_path / "s"])
-    assert "Leaving the game" in result.out
+    assert "Leaving the game" in result.prose
 
 
 def test_the_escaping_itself() -> None:

@@ -68,15 +68,15 @@ def test_odd_names_in_arguments(tmp_path: Path, where: str, name: str) -> None:
     (b"save ~no-such-user-here/x.json", "the home folder of a user this machine does not know"),
     (b"save notes.txt/x.json", "a part of the path is not a folder"),
     (b"save loop.json", "the path goes round a loop of symbolic links"),
-    (b"\xff\xfe", "'\\xff\\xfe' is not a number"),
-    (b"why \x1b[2J\xff", "unknown variable '\\x1b[2J\\xff'"),
+    (b"\xff\xfe", "'\\xff\\xfe' is not a value for this lever"),
+    (b"why \x1b[2J\xff", "No number called '\\x1b[2J\\xff'"),
 ])
 def test_odd_names_typed_in_the_text_mode(tmp_path: Path, typed: bytes, says: str) -> None:
     (tmp_path / "notes.txt").write_text("a file\n")
     make_loop(tmp_path / "loop.json")
     result = case(["play", "--text", "--scenario", "hammurabi-short", "--saves", str(tmp_path / "saves")], roots=[tmp_path], refused=False,
                   stdin=typed + b"\nquit\n", cwd=tmp_path, says=says)
-    assert "Saved to" not in result.out
+    assert "Saved to" not in result.prose
 
 
 @pytest.mark.parametrize(("player", "says"), [
@@ -93,7 +93,7 @@ def test_a_player_name_the_saves_could_not_hold(tmp_path: Path, player: str, say
 def test_a_player_name_of_200_characters_plays_and_autosaves(tmp_path: Path) -> None:
     result = case(["play", "--text", "--scenario", "hammurabi-short", "--player", "П" * 200, "--saves", str(tmp_path)], roots=[tmp_path],
                   refused=False, stdin=b"\n" * 10 + b"quit\n", may_change=[tmp_path / "autosave"])
-    assert "(Autosaved to " in result.out
+    assert "(Autosaved as " in result.prose
 
 
 @pytest.mark.parametrize("kind", ["link loop", "file", "long name"])
@@ -105,7 +105,7 @@ def test_a_saves_folder_that_cannot_hold_autosaves(tmp_path: Path, kind: str) ->
         target.write_text("not a folder\n")
     result = case(["play", "--text", "--scenario", "hammurabi-short", "--saves", str(target)], roots=[tmp_path], refused=False,
                   stdin=b"\n" * 10 + b"quit\n")
-    assert "(Autosave failed: " in result.out and "Your game goes on" in result.out
+    assert "(Autosave failed: " in result.prose and "Your game goes on" in result.prose
 
 
 # --- in processes of their own: bytes in arguments, locales, standard output ------------------------

@@ -33,7 +33,7 @@ def test_games_at_the_edges_play_save_load_and_replay(tmp_path: Path, start: str
     path = save_game(session, tmp_path / "game.json")
     assert check_replay(load_save(path, tmp_path)).reproduced
     case(["--rules", str(tmp_path), "play", "--text", "--scenario", "t-game", "--saves", str(tmp_path / "saves")], roots=[tmp_path],
-         refused=False, stdin=b"\n" * 3 + b"quit\n", may_change=[tmp_path / "saves"], says="(Autosaved to ")
+         refused=False, stdin=b"\n" * 3 + b"quit\n", may_change=[tmp_path / "saves"], says="(Autosaved as ")
     for autosaved in (tmp_path / "saves" / "autosave").glob("*.json"):
         load_save(autosaved, tmp_path)
     case(["--rules", str(tmp_path), "check", str(tmp_path / "scenarios" / "t-game.toml"), str(path)], roots=[tmp_path], refused=False, says="check ok")

@@ -88,13 +88,13 @@ def test_check_of_folders_many_levels_deep(tmp_path: Path) -> None:
 ])
 def test_branch_at_a_season_the_scenario_lacks_names_its_seasons(tmp_path: Path, season: str, says: str) -> None:
     result = case(["play", "--text", "--branch-at", season, "--saves", str(tmp_path)], roots=[tmp_path], refused=True, says=says)
-    assert "Hammurabi" not in result.out and "===" not in result.out  # no game was started
+    assert "Hammurabi" not in result.prose and "===" not in result.prose  # no game was started
 
 
 def test_branch_at_a_season_of_another_scenario_named(tmp_path: Path) -> None:
     result = case(["play", "--text", "--branch-at", "1930-autumn", "--scenario", "hammurabi-reign", "--saves", str(tmp_path)], roots=[tmp_path],
                   refused=False, stdin=b"quit\n")
-    assert "played from 1923-spring up to 1930-autumn" in result.out
+    assert "played from 1923-spring up to 1930-autumn" in result.prose
     case(["play", "--text", "--branch-at", "1924-spring", "--scenario", "hammurabi-short", "--saves", str(tmp_path)], roots=[tmp_path],
          refused=True, says="scenario 'hammurabi-short' has no historical policy to branch from")
 
@@ -102,7 +102,7 @@ def test_branch_at_a_season_of_another_scenario_named(tmp_path: Path) -> None:
 def test_branch_at_a_season_the_default_scenario_has(tmp_path: Path) -> None:
     result = case(["play", "--text", "--branch-at", "1927-autumn", "--saves", str(tmp_path)], roots=[tmp_path], refused=False,
                   stdin=b"quit\n")
-    assert "The state's actual policy was played from 1923-autumn up to 1927-autumn" in result.out
+    assert "The state's actual policy was played from 1923-autumn up to 1927-autumn" in result.prose
     assert (ROOT / "rules" / "scenarios" / "nep-1923-1930.toml").exists()
 
 

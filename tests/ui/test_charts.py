@@ -7,7 +7,8 @@ import time
 import pygame
 import pytest
 
-from game.report import format_value, label_of
+from game.present.index import label_of
+from game.present.numbers import number
 from game.rules.scenario import load_scenario
 from game.session import Session
 from game.ui.canvas import Canvas
@@ -69,7 +70,7 @@ def test_charts_show_the_chosen_variables_this_games_values_and_history(make_app
     texts = chart_texts(app)
     for name in chosen:
         assert label_of(rs, name) in texts
-        assert f"{label_of(rs, name)}: {format_value(rs, name, session.value(name))}" in texts
+        assert f"{label_of(rs, name)}: {number(rs, name, session.value(name))}" in texts
     assert "dashed: history's policy, same seed" in texts
     assert "autumn 1926" in texts or "winter 1927" in texts  # the seasons on the x axis
     assert overlaps(app) == [] and cut_off(app) == []
@@ -111,7 +112,7 @@ def test_hammurabi_charts_with_its_own_indicators(make_app, size, scale) -> None
     assert presets(session)[0].variables  # a preset even without chart hints
     app.scene.step_column(0)
     settle(app)
-    assert format_value(rs, first.variable, session.value(first.variable)) in chart_texts(app)
+    assert number(rs, first.variable, session.value(first.variable)) in chart_texts(app)
     assert overlaps(app) == [] and cut_off(app) == []
 
 
@@ -181,7 +182,7 @@ def test_clicking_the_list_toggles_and_hovering_reads_a_season(make_app) -> None
     assert scene.column == 3
     season = session.history[3].season.split("-")
     assert f"{season[1]} {season[0]}" in chart_texts(app)
-    assert f"The alliance (smychka): {format_value(rs, 'alliance', session.value('alliance', 3))}" in chart_texts(app)
+    assert f"The alliance (smychka): {number(rs, 'alliance', session.value('alliance', 3))}" in chart_texts(app)
 
 
 def test_the_okabe_ito_palette_colours_the_lines(make_app) -> None:

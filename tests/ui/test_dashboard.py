@@ -8,7 +8,11 @@ import time
 import pygame
 import pytest
 
-from game.report import format_value, indicators, lever_text, season_log
+from game.present.index import indicators
+from game.present.levers import lever_text
+from game.present.numbers import number, quantity
+from game.present.seasons import season_label, season_title
+from game.present.story import season_log, yearly_reading
 from game.ui.games import new_game
 from game.ui.inspect import cut_off, find, overlaps, visible_texts
 from game.ui.scenes.dashboard import DashboardScene, class_panels
@@ -38,7 +42,7 @@ def test_dashboard_shows_this_sessions_numbers_without_overlap(make_app, scenari
     s = app.session
     rs = s.scenario.ruleset
     texts = visible_texts(app)
-    assert str(s.next_season) in texts and f"season {s.turn + 1} of {s.scenario.seasons}" in texts
+    assert season_title(s.next_season) in texts and f"season {s.turn + 1} of {s.scenario.seasons}" in texts
     # Every lever on the page: its value in the entry, its bounds or its lock.
     assert scene.rows
     for name, row in scene.rows.items():
@@ -51,20 +55,34 @@ def test_dashboard_shows_this_sessions_numbers_without_overlap(make_app, scenari
             assert f"{lever.min:g}" in row.bounds.text or "/" in row.bounds.text
     # The gauge, the classes and the indicator table show the session's values as formatted.
     headline = indicators(rs)[0].variable
-    assert format_value(rs, headline, s.value(headline)) in visible_texts(app).split("\n")
+    assert number(rs, headline, s.value(headline)) in visible_texts(app).split("\n")
     classes = "\n".join(t for t, _ in find(app, "classes").texts)
     for panel in class_panels(rs):
-        assert format_value(rs, panel.lead, s.value(panel.lead)) in classes
+        assert number(rs, panel.lead, s.value(panel.lead)) in classes
     table = [t for t, _ in find(app, "indicators").texts]
     first = scene.listed[0]
-    assert format_value(rs, first.variable, s.value(first.variable)) in table
+    assert quantity(rs, first.variable, s.value(first.variable)) in table  # with its unit
     assert overlaps(app) == []
     assert cut_off(app) == []
 
 
-def test_scissors_shows_free_levers_first_and_refuses_locked_ones(make_app) -> None:
+def test_the_tutorial_shows_only_its_free_levers_and_marks_the_lesson_s_lever(make_app) -> None:
     app = make_app()
     scene = start(app, "scissors-1923")
+    s = app.session
+    free = [n for n in s.scenario.levers if n not in s.scenario.locked]
+    assert list(scene.rows) == free  # a tutorial hides the levers it locks
+    texts = visible_texts(app)
+    assert "» Price of manufactures — try 200" in texts  # the first lesson points at its lever
+    assert "Lesson: The blades of the scissors." in find(app, "log").html_text
+    locked = sorted(s.scenario.locked)[0]
+    assert not scene.apply(locked, s.scenario.levers[locked].max)
+    assert "locked" in visible_texts(app)
+
+
+def test_other_scenarios_show_locked_levers_after_the_free_ones_with_a_padlock(make_app) -> None:
+    app = make_app()
+    scene = start(app, "hammurabi-short")
     s = app.session
     free = [n for n in s.scenario.levers if n not in s.scenario.locked]
     assert list(scene.rows)[: len(free)] == free
@@ -73,7 +91,6 @@ def test_scissors_shows_free_levers_first_and_refuses_locked_ones(make_app) -> N
     settle(app)
     assert "locked" in visible_texts(app)
     assert not scene.apply(locked, s.scenario.levers[locked].max)
-    assert "locked" in visible_texts(app)
 
 
 def test_typing_a_number_sets_the_lever_and_an_out_of_bounds_one_is_refused_with_its_bounds(make_app) -> None:
@@ -229,16 +246,18 @@ def test_a_failing_season_is_shown_not_raised(make_app, monkeypatch) -> None:
 def test_a_change_too_small_to_show_gets_no_arrow_and_no_colour() -> None:
     from game.rules.scenario import load_scenario
     from game.ui.palette import palette
-    from game.ui.scenes.dashboard import shown_change, signed
+    from game.ui.scenes.dashboard import moved
     from game.ui.widgets.gauge import trend_colour
     from tests.conftest import ROOT
 
     rs = load_scenario("nep-1923-1930", ROOT / "rules").ruleset
     trust = next(i for i in rs.indicators if i.better == "higher" and i.format.endswith("0f"))
-    assert signed(rs, trust.variable, 0.2) == "±0" and shown_change(rs, trust.variable, 0.2) == (0.0, "±0")
-    assert trend_colour(palette("standard"), shown_change(rs, trust.variable, 0.2)[0], "higher") == palette("standard").neutral
-    assert shown_change(rs, trust.variable, 2.0) == (2.0, "+2") and signed(rs, trust.variable, 2.0) == "+2"
-    assert shown_change(rs, trust.variable, -2.0) == (-2.0, "−2")
+    # 40.1 -> 40.3 shows as 40 -> 40: no change, no arrow, no colour.
+    assert moved(rs, trust.variable, 40.1, 40.3) == (0.0, "±0")
+    assert trend_colour(palette("standard"), moved(rs, trust.variable, 40.1, 40.3)[0], "higher") == palette("standard").neutral
+    # The change shown is the difference of the values shown: 40.4 -> 42.6 shows 40 -> 43, '+3'.
+    assert moved(rs, trust.variable, 40.4, 42.6) == (3.0, "+3")
+    assert moved(rs, trust.variable, 42.0, 40.0) == (-2.0, "−2")
 
 
 def test_leaving_the_report_on_the_next_frame_still_autosaves_every_season(make_app) -> None:
@@ -293,15 +312,18 @@ def test_compact_at_1024x640_150_shows_four_levers_four_indicators_and_one_butto
     assert scene.table_rows >= 4 and len(table.hotspots) >= 4
     shown = [t for t, _ in table.texts]
     for ind in scene.listed[:4]:
-        assert ind.label in shown and format_value(s.scenario.ruleset, ind.variable, s.value(ind.variable)) in shown
-        assert any(t.bottom <= table.rect.h for text, t in table.texts if text == ind.label)
+        reading = yearly_reading(s, ind.variable)  # a harvest between harvests: this year's, never its zero
+        label = reading.label[:1].upper() + reading.label[1:] if reading else ind.label
+        value = reading.value if reading else s.value(ind.variable)
+        assert label in shown and quantity(s.scenario.ruleset, ind.variable, value) in shown
+        assert any(t.bottom <= table.rect.h for text, t in table.texts if text == label)
     # The buttons in one row; the three folded ones behind "More"; the log one line.
     buttons = footer_buttons(app)
     assert len({b.rect.y for b in buttons}) == 1
     assert [b.text for b in buttons] == ["End season", "Undo", "Redo", "Why", "Charts", "Save", "Menu", "More"]
     events, _ = season_log(s)
     line = find(app, "log-line").text
-    assert "V to read" in line and s.state.season in line
+    assert "V to read" in line and season_label(s.state.season) in line
     assert (f"{len(events)} event" if events else "No events") in line
     assert overlaps(app) == [] and cut_off(app) == []
 
@@ -387,7 +409,7 @@ def test_the_folded_event_log_opens_by_click_and_by_key(make_app) -> None:
     app.frame(click(find(app, "log-line").rect.center))
     settle(app)
     texts = visible_texts(app)
-    assert f"What happened in {app.session.state.season}" in texts and "Back to the key indicators (V)" in texts
+    assert f"What happened in {season_label(app.session.state.season)}" in texts and "Back to the key indicators (V)" in texts
     assert overlaps(app) == [] and cut_off(app) == []
     # Up/Down and W still work on the hidden table's selection.
     app.frame(key(pygame.K_DOWN))
@@ -401,3 +423,27 @@ def test_the_folded_event_log_opens_by_click_and_by_key(make_app) -> None:
     app.frame(key(pygame.K_w, text="w"))
     settle(app)
     assert type(app.scene).__name__ == "WhyScene" and app.scene.subject == scene.listed[1].variable
+
+
+def test_warnings_come_before_the_loss_and_the_last_report_opens_with_the_ending(make_app) -> None:
+    """nep-1923-1930 at its default levers heads for a bread crisis: the dashboard says so (from
+    the forecast) with the loss meters past their warning point, and the report of the season
+    that ends the game opens with the ending."""
+    from game.present.warnings import meters
+
+    app = make_app()
+    start(app, "nep-1923-1930", seasons=3)
+    s = app.session
+    log = find(app, "log").html_text
+    assert "Warning:</b> Bread crisis within 2 seasons in" in log
+    for meter in meters(s):
+        assert meter.label in log  # every loss meter, with its threshold
+    assert any(m.warning for m in meters(s))
+    while not s.is_over:
+        s.end_season()
+    app.push(ReportScene(app))
+    settle(app)
+    report = app.scene.report
+    assert report.ending is not None and report.ending.title == "Bread crisis"
+    assert app.scene.compose()[0].runs[0].text.startswith("The game is over: Bread crisis")
+    assert "The game is over: Bread crisis" in visible_texts(app) or "The game is over" in " ".join(t for t, _ in find(app, "report").texts)

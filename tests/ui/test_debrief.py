@@ -4,13 +4,15 @@ default levers, and the whole NEP under the state's actual policy (history besid
 from __future__ import annotations
 
 from functools import cache
+from html import escape
 
 import pygame
 import pygame_gui
 import pytest
 
 from game.history import Row
-from game.report import historical_ending, history_rows, turning_points
+from game.present.debrief import historical_ending, historical_path, history_rows, scorecard, turning_points
+from game.present.seasons import season_label
 from game.rules.scenario import load_scenario
 from game.session import Session
 from game.ui.inspect import cut_off, find, overlaps, visible_texts
@@ -58,7 +60,10 @@ def test_the_tutorial_s_debrief_shows_its_ending_turning_points_and_questions(ma
     assert ending_line(session) in texts
     debrief = find(app, "debrief").html_text
     for point in turning_points(session):
-        assert point.season in debrief
+        assert season_label(point.season) in debrief
+    # The scorecard sets the game beside history's policy on the rules' axes.
+    for score in scorecard(session, historical_path(session)):
+        assert escape(score.label) in debrief and escape(score.yours_text) in debrief
     for question in session.scenario.debrief_questions:
         assert question[:40] in visible_texts(app).replace("\n", " ") or question[:40] in debrief
     chart = "\n".join(t for t, _ in find(app, "chart").texts)
@@ -81,7 +86,7 @@ def test_the_nep_under_history_sets_the_game_beside_history(make_app, size, scal
         assert f"{row.year}: model <b>{row.model:,.4g}</b> · history <b>{row.history:,.4g}</b>" in debrief
         assert f"{row.deviation:+.1%}" in debrief
     ident, season = historical_ending(session)
-    assert "Under the state's actual policy" in debrief and season in debrief
+    assert "Under the state's actual policy" in debrief and season_label(season) in debrief
     legend = "\n".join(t for t, _ in find(app, "chart").texts)
     assert "actual policy" in legend
     assert scene.replay is not None

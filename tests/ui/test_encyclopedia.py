@@ -119,14 +119,14 @@ def test_clicking_a_category_and_an_entry(make_app) -> None:
 
 
 def test_during_a_game_an_indicator_shows_this_game_s_value(make_app) -> None:
-    from game.report import format_value
+    from game.present.numbers import number
 
     app = make_app()
     scenario = load_scenario("scissors-1923", ROOT / "rules")
     app.session = Session(scenario, 1)
     app.session.end_season()
     scene = open_encyclopedia(app, "indicator:alliance")
-    value = format_value(scenario.ruleset, "alliance", app.session.value("alliance"))
+    value = number(scenario.ruleset, "alliance", app.session.value("alliance"))
     assert f"In your game ({app.session.state.season}): {value}" in find(app, "article").html_text
     assert scene.rs is scenario.ruleset
 

@@ -6,7 +6,7 @@ import pygame
 import pytest
 
 from game.forecast import forecast
-from game.report import format_value
+from game.present.numbers import number
 from game.ui.inspect import cut_off, find, overlaps, visible_texts
 from game.ui.scenes.forecast import AHEAD, RUNS, ForecastScene, range_sentence
 from tests.test_forecast import until_summer_next
@@ -36,9 +36,9 @@ def test_the_forecast_shows_this_sessions_ranges(make_app, size, scale) -> None:
     first = rs.indicators[0]
     r = expected.range(first.variable)
     assert first.label in texts or first.label[:8] in texts
-    assert f"now {format_value(rs, first.variable, r.current)}" in texts
+    assert f"now {number(rs, first.variable, r.current)}" in texts
     harvest = expected.range("harvest")
-    sentence = range_sentence(lambda v: format_value(rs, "harvest", v), harvest)
+    sentence = range_sentence(lambda v: number(rs, "harvest", v), harvest)
     assert sentence.startswith("between") and any(sentence in t for t in texts.splitlines())
     everything = visible_texts(app)
     assert "What makes the spread" in everything and "Weather" in everything

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from game.report import cause_lines, cause_sentence, format_value, season_report
+from game.present.seasons import season_title
+from game.present.story import season_report
 from game.ui.games import new_game
 from game.ui.inspect import cut_off, find, overlaps, visible_texts
 from game.ui.scenes.dashboard import DashboardScene
@@ -54,21 +55,28 @@ def test_report_says_what_changed_and_why_with_sources(make_app, scenario, size,
     scene = played(app, scenario, 2)
     save_png(app, f"report-{scenario}")
     s = app.session
-    rs = s.scenario.ruleset
     texts = visible_texts(app)
     report = season_report(s)
-    assert f"Season report — {report.season}" in texts
-    assert report.changes
+    assert f"Season report — {season_title(report.season)}" in texts
+    assert report.changes and report.headline
     document = read_report(app)
+    assert on_screen(" ".join(report.headline), document)  # the headline first
     for change in report.changes:
         assert on_screen(change.label, document)
-        assert on_screen(format_value(rs, change.name, change.before), document)
-        assert on_screen(format_value(rs, change.name, change.after), document)
-        for line in cause_lines(rs, change.explanation):
-            sentence = cause_sentence(rs, change.name, line)
-            assert on_screen(sentence.head, document)
-            if sentence.provenance:
-                assert on_screen(sentence.provenance, document)
+        assert on_screen(change.change.before_text, document) and on_screen(change.change.after_text, document)
+        for row in change.all_rows:
+            assert on_screen(f"{row.part} {row.phrase}", document)
+        assert not any(on_screen(row.source, document) for row in change.rows if row.source)  # sources wait for D
+    # D shows what each cause means and its sources; D again hides them.
+    app.frame(key(pygame.K_d, text="d"))
+    settle(app)
+    document = read_report(app)
+    for change in report.changes:
+        for row in change.rows:
+            if row.source:
+                assert on_screen(row.source, document)
+    app.frame(key(pygame.K_d, text="d"))
+    settle(app)
     # Each cause's head is a link: a hotspot on the box, drawn in the palette's link colour.
     box = find(app, "report")
     assert len(scene.links) >= 1 and 1 in [payload for _, payload in box.hotspots]
@@ -163,7 +171,7 @@ def test_three_seasons_played_with_synthetic_events_only(make_app, capsys) -> No
         timings.append(app.scene.shown_after_ms)
         settle(app)
         assert session.turn == season + 1
-        assert f"Season report — {session.state.season}" in visible_texts(app)
+        assert f"Season report — {season_title(session.state.season)}" in visible_texts(app)
         report = app.scene
         # Click a cause (the first link) into the why view, if the report has one.
         if report.links:
@@ -219,7 +227,7 @@ def test_the_report_scrolls_with_wheel_keys_and_its_scroll_bar(make_app) -> None
                pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(grab[0], grab[1] + track.h), button=1)])
     assert text.top == text.max_top()
     # The keys are listed in the help overlay; links stay clickable after scrolling.
-    assert {"Page Down", "Page Up", "Up", "Down", "Home", "End", "1–9", "W"} <= {s.label for s in scene.shortcuts}
+    assert {"Page Down", "Page Up", "Up", "Down", "Home", "End", "1–9", "W", "D"} <= {s.label for s in scene.shortcuts}
     rect, number = box.hotspots[-1]
     app.frame(click((box.rect.x + rect.centerx, box.rect.y + rect.centery)))
     assert type(app.scene).__name__ == "WhyScene" and app.scene.trail[0] == (scene.links[number - 1].variable, scene.links[number - 1].turn)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pygame
 import pygame_gui
 
+from game.present.seasons import season_title
 from game.ui.inspect import find, visible_texts
 from game.ui.scenes.title import TitleScene
 from tests.ui.conftest import click, key, save_png, settle
@@ -69,7 +70,7 @@ def test_a_scripted_game_from_title_screen_to_debrief(make_app) -> None:
     # End the season (E), read the report, back to the dashboard (Enter).
     press(app, pygame.K_e, text="e")
     assert session.turn == 1 and scene_name(app) == "ReportScene"
-    assert str(session.state.season) in visible_texts(app)
+    assert season_title(session.state.season) in visible_texts(app)
     save_png(app, "scripted-report")
     press(app, pygame.K_RETURN)
     assert scene_name(app) == "DashboardScene"

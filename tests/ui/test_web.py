@@ -5,10 +5,12 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from game.report import label_of
+from game.present.graph import node_id
+from game.present.index import label_of
+from game.present.seasons import season_label
 from game.ui.inspect import cut_off, find, overlaps, visible_texts
 from game.ui.scenes.title import TitleScene
-from game.ui.scenes.web import STRONG, WebScene, node_id
+from game.ui.scenes.web import STRONG, WebScene
 from game.ui.scenes.why import WhyScene, effect_colour
 from tests.ui.conftest import SCALES, SIZES, click, key, save_png, settle
 from tests.ui.test_why import played
@@ -50,7 +52,7 @@ def test_web_around_a_number_highlights_its_strongest_link(make_app, size, scale
     assert_strongest_link_highlighted(app, scene, variable)
     texts = visible_texts(app)
     assert label_of(rs, variable)[:10] in texts
-    assert session.state.season in texts
+    assert season_label(session.state.season) in texts
     assert "Thickness" in texts and "helped" in texts and "hurt" in texts  # the legend
     # Every input the rules give it (but parameters) is on the web, or counted as more.
     shown_inputs = [n for n in scene.nodes.values() if n.column == 1]
@@ -157,10 +159,10 @@ def test_hover_shows_the_node_description_and_value(make_app) -> None:
     app.frame([pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0))])
     settle(app)
     assert scene._tip is not None
-    from game.report import format_value
+    from game.present.numbers import number
 
     html = scene._tip.text_block.html_text
-    assert format_value(session.scenario.ruleset, "alliance", session.value("alliance")) in html
+    assert number(session.scenario.ruleset, "alliance", session.value("alliance")) in html
     description = session.scenario.ruleset.variables["alliance"].description.split()
     assert " ".join(description[:4]) in html
     save_png(app, "web-hover")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from game.report import format_change, label_of
+from game.present.index import label_of
+from game.present.numbers import signed
 from game.rules.scenario import load_scenario
 from game.session import Session
 from game.ui.inspect import cut_off, find, overlaps, visible_texts
@@ -41,7 +42,7 @@ def shown_rows(scene: WhyScene) -> list[tuple[str, str]]:
 def expected_rows(session: Session, name: str, turn: int | None = None) -> list[tuple[str, str]]:
     rs = session.scenario.ruleset
     e = session.explain(name, turn)
-    return [(c.name, format_change(rs, name, c.contribution)) for c in e.causes]
+    return [(c.name, signed(rs, name, c.contribution)) for c in e.causes]
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -61,9 +62,9 @@ def test_why_view_ranks_the_inputs_as_explain_does(make_app, size, scale, scenar
         assert label_of(rs, name)[:8] in texts
     assert session.state.season in texts
     e = session.explain(variable)
-    from game.report import format_value
+    from game.present.numbers import number
 
-    assert format_value(rs, variable, e.after) in texts
+    assert number(rs, variable, e.after) in texts
     assert "Source:" in texts and "Formula:" in texts
     assert overlaps(app) == []
     assert cut_off(app) == []
@@ -215,7 +216,7 @@ def test_m_opens_the_encyclopedia_on_the_mechanism_of_the_subject(make_app) -> N
 
 def test_an_inputs_value_reads_as_the_player_set_it() -> None:
     """A lever with choices is named by its choice, as the report and the text mode name it."""
-    from game.report import lever_text
+    from game.present.levers import lever_text
     from game.ui.scenes.why import value_text
 
     session = Session(load_scenario("nep-1923-1930", ROOT / "rules"), 1)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from game.present.seasons import season_label
 from game.rules.scenario import load_scenario
 from game.saves import save_game
 from game.session import Session
@@ -30,7 +31,7 @@ def test_load_opens_the_saved_game_on_its_dashboard(make_app, tmp_path) -> None:
     settle(app)
     assert type(app.scene).__name__ == "DashboardScene"
     assert app.session.turn == 3 and app.session.history == original.history
-    assert str(original.state.season) in visible_texts(app)
+    assert season_label(original.state.season) in visible_texts(app)
 
 
 def test_a_bad_save_opens_the_error_screen_over_the_title(make_app, tmp_path) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape
 
 import pygame
@@ -19,7 +18,11 @@ import pygame_gui
 
 from game.engine import RuleError
 from game.history import year_of, yearly
-from game.report import cite, format_value, historical_path, indicators, label_of
+from game.present.debrief import historical_path
+from game.present.index import cite, indicators, label_of
+from game.present.numbers import number as value_text
+from game.present.seasons import season_label
+from game.present.series import MOST, Preset, presets
 from game.rules.ruleset import Ruleset
 from game.rules.season import Season
 from game.session import LeverRejected, Session
@@ -33,44 +36,8 @@ from game.ui.scene import GameScene
 
 _TAG = re.compile(r"<[^>]+>")
 
-# How many variables one chart shows at most.
-MOST = 6
-
-
-@dataclass(frozen=True)
-class Preset:
-    """A set of variables to chart together, with a title."""
-
-    title: str
-    variables: tuple[str, ...]
-    why: str = ""
-
-
-def presets(session: Session) -> list[Preset]:
-    """The presets of this game: one per indicator whose rules give a ``chart`` list (the scissors
-    ...), then history's yearly record when the scenario has one; with neither, the first
-    indicators."""
-    rs = session.scenario.ruleset
-    out = [Preset(i.label, tuple(dict.fromkeys(i.chart))[:MOST], f"from the rules' hint on {i.label}") for i in rs.indicators if i.chart]
-    recorded = tuple(dict.fromkeys(s.variable for s in session.scenario.series))[:MOST]
-    if recorded:
-        out.append(Preset("History's record", recorded, "the variables with a historical series"))
-    if not out:
-        out.append(Preset("Key indicators", tuple(i.variable for i in indicators(rs)[:3])))
-    return out
-
-
 def strip_tags(html: str) -> str:
     return _TAG.sub("", html)
-
-
-def season_label(text: str) -> str:
-    """'1927-autumn' -> 'autumn 1927' (other texts as they are)."""
-    try:
-        season = Season.parse(text)
-    except ValueError:
-        return text
-    return f"{season.name} {season.year}"
 
 
 class PickList:
@@ -235,7 +202,7 @@ class ChartsScene(GameScene):
             scale = 100.0 / base if indexed else 1.0
 
             def fmt(v: float, name: str = name, scale: float = scale) -> str:
-                return format_value(rs, name, v / scale)
+                return value_text(rs, name, v / scale)
 
             label = label_of(rs, name)
             extra: list[str] = []
@@ -273,7 +240,7 @@ class ChartsScene(GameScene):
             axis = axis_of[record.variable]
 
             def fmt(v: float, name: str = record.variable) -> str:
-                return format_value(rs, name, v)
+                return value_text(rs, name, v)
 
             def by_start(values: dict[str, float]) -> list[float | None]:
                 keyed = {int(y[:4]): float(v) for y, v in values.items()}

@@ -7,6 +7,7 @@ Everything shown comes from the session and the report layer; levers change only
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,18 +18,13 @@ import pygame
 import pygame_gui
 
 from game.engine import RuleError
-from game.report import (
-    better_direction,
-    compared_turn,
-    format_value,
-    indicators,
-    label_of,
-    lever_range,
-    lever_text,
-    parse_lever_value,
-    rule_info,
-    season_log,
-)
+from game.present.index import better_direction, indicators, label_of, rule_info
+from game.present.levers import lever_range, lever_text, parse_lever_value
+from game.present.numbers import number, quantity, shown_change, signed
+from game.present.seasons import season_label, season_title
+from game.present.story import compared_turn, season_log, yearly_reading
+from game.present.tutorial import Tutorial
+from game.present.warnings import meters
 from game.rules.models import Indicator
 from game.rules.ruleset import Ruleset
 from game.session import GameOver, LeverRejected
@@ -78,19 +74,11 @@ def class_panels(ruleset: Ruleset) -> list[ClassPanel]:
     return out
 
 
-def signed(ruleset: Ruleset, name: str, change: float) -> str:
-    """A change as the indicator is formatted, with its sign: '+3', '−0.15', '±0'."""
-    text = format_value(ruleset, name, abs(change))
-    if text.strip("0.,% ") == "":
-        return "±0"
-    return ("+" if change > 0 else "−") + text
-
-
-def shown_change(ruleset: Ruleset, name: str, change: float) -> tuple[float, str]:
-    """``change`` as the dashboard shows it: the change, or 0 when it is too small to show in
-    ``name``'s format (no arrow, no colour for a '±0'), and its :func:`signed` text."""
-    text = signed(ruleset, name, change)
-    return (0.0 if text == "±0" else change), text
+def moved(ruleset: Ruleset, name: str, before: float, after: float) -> tuple[float, str]:
+    """A change as the dashboard shows it: the change shown (0 when nothing visible moved: no
+    arrow, no colour) and its text ('+3', '−0.15 Mt', '±0'), the difference of the values shown."""
+    shown = shown_change(ruleset, name, before, after, extend=False)
+    return (float(shown.units), shown.delta_text)
 
 
 @dataclass(frozen=True)
@@ -111,6 +99,7 @@ class DashboardScene(GameScene):
         self.shown = indicators(self.rs)
         self.panels = class_panels(self.rs)
         self.headline = self.shown[0] if self.shown else None
+        self.tutorial = Tutorial(self.session)
         self.listed = [i for i in self.shown if i is not self.headline]
         self.message = ""  # the last thing said to the player (a refusal is shown in the bad colour)
         self.message_bad = False
@@ -151,7 +140,7 @@ class DashboardScene(GameScene):
         footer_h = len(footer_rows) * self.button_h + (len(footer_rows) - 1) * px(6)
         head, body, foot = rows(area, [px(28 if c else 34), 1.0, footer_h], px(6 if c else 10))
         # Header: the scenario and the season.
-        season = f"Game over after {s.turn} seasons" if s.is_over else f"{s.next_season} · season {s.turn + 1} of {s.scenario.seasons}"
+        season = f"Game over after {s.turn} seasons" if s.is_over else f"{season_title(s.next_season)} · season {s.turn + 1} of {s.scenario.seasons}"
         season_w = font(px(15), bold=True).size(season)[0] + px(12)
         title_rect, season_rect = columns(head, [1.0, min(season_w, head.w // 2)], px(12))
         self.label("title", title_rect, fit_text(s.scenario.title, font(px(19), bold=True), title_rect.w - px(4)), object_id="#heading")
@@ -175,6 +164,7 @@ class DashboardScene(GameScene):
         status_h = int(font(px(15)).get_linesize() * 3.4) + px(12) if self.message else 0
         heading, status, listing = rows(rect, [px(26 if c else 28), status_h, 1.0], px(6) if status_h else 0)
         names = self.lever_order()
+        pointed = self.tutorial.pointed(s)
         scale = self.app.settings.ui_scale
         # A compact row keeps its bounds line only while the page still holds enough levers.
         bounds = not c or listing.h // row_height(scale, True, True) >= min(MIN_LEVERS, len(names))
@@ -187,8 +177,8 @@ class DashboardScene(GameScene):
         self.rows = {}  # first, so that Tab reaches the first slider first
         for i, name in enumerate(shown):
             row_rect = pygame.Rect(listing.x, listing.y + i * height, listing.w, height)
-            self.rows[name] = build_row(self, s, name, row_rect, self.root, compact=c, bounds=bounds)
-        free = len(names) - len(s.scenario.locked)
+            self.rows[name] = build_row(self, s, name, row_rect, self.root, compact=c, bounds=bounds, lesson=pointed.get(name))
+        free = len(names) - len(s.scenario.locked & set(names))
         text = "Your levers" if free == len(names) else f"Your levers ({free} of {len(names)} free)"
         if pages > 1 and font(px(19), bold=True).size(text)[0] > heading.w // 2:
             text = "Levers"
@@ -210,13 +200,15 @@ class DashboardScene(GameScene):
         self.entry_rows = {row.entry: row for row in self.rows.values()}
 
     def lever_order(self) -> list[str]:
-        """The levers the player may set first, then those the scenario locks."""
+        """The levers the player may set first, then those the scenario locks (none in a
+        tutorial: it hides them)."""
         s = self.session
-        return [n for n in s.scenario.levers if n not in s.scenario.locked] + [n for n in s.scenario.levers if n in s.scenario.locked]
+        free = [n for n in s.scenario.levers if n not in s.scenario.locked]
+        return free if self.tutorial else free + [n for n in s.scenario.levers if n in s.scenario.locked]
 
     def turn_page(self, step: int) -> None:
         """Show the previous or next page of levers."""
-        pages = (len(self.session.scenario.levers) + self.per_page - 1) // self.per_page
+        pages = (len(self.lever_order()) + self.per_page - 1) // self.per_page
         page = max(0, min(pages - 1, self.page + step))
         if page != self.page:
             self.page = page
@@ -270,6 +262,8 @@ class DashboardScene(GameScene):
             texts = ["Back to the key indicators (V)", "Key indicators (V)"]
         elif s.is_over:
             texts = ["The game is over — V to read", "Game over (V)"]
+        elif self.tutorial.before(s):
+            texts = ["A lesson for this season — V to read", "Lesson (V)"]
         elif s.turn == 0:
             texts = ["The scenario and its goals — V to read", "Scenario (V)"]
         else:
@@ -277,7 +271,7 @@ class DashboardScene(GameScene):
             what = f"{len(events)} event{'s' if len(events) != 1 else ''}" if events else "No events"
             if draws:
                 what += f", {len(draws)} chance draw{'s' if len(draws) != 1 else ''}"
-            texts = [f"{what} in {s.state.season} — V to read", f"{what} — V to read", f"{what} (V)"]
+            texts = [f"{what} in {season_label(s.state.season)} — V to read", f"{what} — V to read", f"{what} (V)"]
         return fitting(texts, font(self.px(15)), width, self.px(26))
 
     def toggle_log(self) -> None:
@@ -442,13 +436,14 @@ class DashboardScene(GameScene):
         self.bind(k.K_ESCAPE, "close the More popup, else the title screen (the game stays in progress)", self.back, label="Esc")
 
     # -- painting ----------------------------------------------------------------------------
-    def change_of(self, ind: Indicator) -> tuple[float, str] | None:
-        """(change, the season compared with) of an indicator this season, or None."""
+    def change_of(self, ind: Indicator) -> tuple[float, str, str] | None:
+        """(change shown, its text, the season compared with) of an indicator this season, or None."""
         s = self.session
-        base = compared_turn(ind, s.turn)
+        base = compared_turn(s, ind, s.turn)
         if base is None:
             return None
-        return s.value(ind.variable) - s.value(ind.variable, base), s.history[base].season
+        change, text = moved(self.rs, ind.variable, s.value(ind.variable, base), s.value(ind.variable))
+        return change, text, season_label(s.history[base].season)
 
     def paint_gauge(self, canvas: Canvas, surface: pygame.Surface) -> None:
         ind = self.headline
@@ -458,15 +453,15 @@ class DashboardScene(GameScene):
         variable = self.rs.variables.get(ind.variable)
         low = variable.min if variable is not None and variable.min > float("-inf") else 0.0
         high = variable.max if variable is not None and variable.max < float("inf") else max(100.0, s.value(ind.variable))
-        moved = self.change_of(ind)
+        change_of = self.change_of(ind)
         previous = s.value(ind.variable, s.turn - 1) if s.turn else None
-        if moved is None:
+        if change_of is None:
             text, colour = "the first season is still to play", MUTED
         else:
-            change, shown = shown_change(self.rs, ind.variable, moved[0])
-            text, colour = f"{shown} since {moved[1]}", trend_colour(self.app.palette, change, ind.better)
+            change, shown, since = change_of
+            text, colour = f"{shown} since {since}", trend_colour(self.app.palette, change, ind.better)
         dial = paint_gauge(canvas, surface, s.value(ind.variable), previous, low, high, self.app.palette, ind.label,
-                           format_value(self.rs, ind.variable, s.value(ind.variable)), text, colour)
+                           number(self.rs, ind.variable, s.value(ind.variable)), text, colour)
         canvas.hotspot(surface.get_rect(), ind.variable)
         self.gauge_dial = dial
 
@@ -482,19 +477,19 @@ class DashboardScene(GameScene):
         names = self.rs.depends_on.get(ind.variable, ())
         if names:
             parts.append("<i>where</i> " + "; ".join(
-                f"{escape(n)} = {escape(label_of(self.rs, n))} ({escape(format_value(self.rs, n, s.value(n)))})" for n in names))
+                f"{escape(n)} = {escape(label_of(self.rs, n))} ({escape(number(self.rs, n, s.value(n)))})" for n in names))
         if s.turn == 0:
             parts.append("No season has been played yet.")
         else:
             explanation = s.explain(ind.variable, depth=1)
             if explanation.causes:
-                parts.append(f"<i>What moved it in {escape(explanation.season)}:</i>")
+                parts.append(f"<i>What moved it in {escape(season_label(explanation.season))}:</i>")
                 for cause in explanation.causes:
-                    parts.append(f"• {escape(label_of(self.rs, cause.name))}: {escape(format_value(self.rs, cause.name, cause.before))} to "
-                                 f"{escape(format_value(self.rs, cause.name, cause.after))}, "
+                    parts.append(f"• {escape(label_of(self.rs, cause.name))}: {escape(number(self.rs, cause.name, cause.before))} to "
+                                 f"{escape(number(self.rs, cause.name, cause.after))}, "
                                  f"{escape(signed(self.rs, ind.variable, cause.contribution))}")
             else:
-                parts.append(f"Nothing that makes it up moved in {escape(explanation.season)}.")
+                parts.append(f"Nothing that makes it up moved in {escape(season_label(explanation.season))}.")
         info = rule_info(self.rs, ind.variable)
         if info.mechanisms or info.source:
             parts.append(f"<i>{escape('; '.join(info.mechanisms))}</i> — {escape(info.source)}")
@@ -516,17 +511,17 @@ class DashboardScene(GameScene):
             (self.paint_card if side_by_side else self.paint_line)(canvas, surface, panel, inset(slot, px(5)))
             canvas.hotspot(slot, panel.lead)
 
-    def change_since(self, name: str) -> float | None:
+    def change_since(self, name: str) -> tuple[float, str] | None:
         s = self.session
-        return s.value(name) - s.value(name, s.turn - 1) if s.turn else None
+        return moved(self.rs, name, s.value(name, s.turn - 1), s.value(name)) if s.turn else None
 
     def paint_lead(self, canvas: Canvas, surface: pygame.Surface, name: str, at: tuple[int, int], room: int, size: int) -> pygame.Rect:
         """A class's lead number, its arrow and its change since last season, from ``at`` (midleft)."""
         px = canvas.px
-        r = canvas.text(surface, format_value(self.rs, name, self.session.value(name)), at, size=size, bold=True, anchor="midleft")
-        change = self.change_since(name)
-        if change is not None:
-            change, shown = shown_change(self.rs, name, change)
+        r = canvas.text(surface, number(self.rs, name, self.session.value(name)), at, size=size, bold=True, anchor="midleft")
+        since = self.change_since(name)
+        if since is not None:
+            change, shown = since
             colour = trend_colour(self.app.palette, change, better_direction(self.rs, name))
             ax = r.right + px(9)
             if change:
@@ -567,7 +562,7 @@ class DashboardScene(GameScene):
         x += spark_w + px(10)
         if panel.stocks and inner.right - x > px(90):
             name = panel.stocks[0]
-            vr = canvas.text(surface, format_value(self.rs, name, self.session.value(name)), (inner.right, cy), size=12, bold=True, anchor="midright")
+            vr = canvas.text(surface, number(self.rs, name, self.session.value(name)), (inner.right, cy), size=12, bold=True, anchor="midright")
             canvas.text(surface, fit_text(self.stock_label(panel, name), font(px(12)), max(0, vr.left - x - px(6))), (x, cy), size=12, anchor="midleft")
 
     def paint_card(self, canvas: Canvas, surface: pygame.Surface, panel: ClassPanel, inner: pygame.Rect) -> None:
@@ -586,7 +581,7 @@ class DashboardScene(GameScene):
         for name in panel.stocks:
             if y + line_h > inner.bottom:
                 break
-            vr = canvas.text(surface, format_value(self.rs, name, s.value(name)), (inner.right, y), size=12, bold=True, anchor="topright")
+            vr = canvas.text(surface, number(self.rs, name, s.value(name)), (inner.right, y), size=12, bold=True, anchor="topright")
             canvas.text(surface, fit_text(self.stock_label(panel, name), small_f, max(0, vr.left - inner.x - px(6))), (inner.x, y), size=12)
             y += line_h
 
@@ -622,14 +617,20 @@ class DashboardScene(GameScene):
             elif i % 2:
                 pygame.draw.line(surface, palette.grid, row.topleft, row.topright, 1)
             cy = row.centery
-            shown = format_value(self.rs, ind.variable, s.value(ind.variable))
+            reading = yearly_reading(s, ind.variable)
+            label = ind.label
+            if reading is not None:  # a harvest between harvests: this year's, never its zero
+                label = reading.label[:1].upper() + reading.label[1:]
+                shown = "—" if math.isnan(reading.value) else quantity(self.rs, ind.variable, reading.value)
+            else:
+                shown = quantity(self.rs, ind.variable, s.value(ind.variable))
             vr = canvas.text(surface, shown, (value_right, cy), size=15, bold=True, anchor="midright")
-            canvas.text(surface, fit_text(ind.label, label_f, max(0, vr.left - px(16))), (px(8), cy), size=15, anchor="midleft")
-            moved = self.change_of(ind)
-            if moved is None:
+            canvas.text(surface, fit_text(label, label_f, max(0, vr.left - px(16))), (px(8), cy), size=15, anchor="midleft")
+            change_of = self.change_of(ind) if reading is None else None
+            if change_of is None:
                 canvas.text(surface, "—", (value_right + px(26), cy), size=13, colour=MUTED, anchor="midleft")
             else:
-                change, shown = shown_change(self.rs, ind.variable, moved[0])
+                change, shown, _ = change_of
                 colour = trend_colour(palette, change, ind.better)
                 if change:
                     arrow(surface, (value_right + px(16), cy), px(11), change > 0, colour)
@@ -664,26 +665,57 @@ class DashboardScene(GameScene):
             return f"<font color='#{colour.r:02x}{colour.g:02x}{colour.b:02x}'>{escape(self.message)}</font>"
         return ""
 
+    @staticmethod
+    def hex(colour: pygame.Color | tuple[int, ...]) -> str:
+        return "#{:02x}{:02x}{:02x}".format(*tuple(colour)[:3])
+
+    def warnings_html(self) -> tuple[list[str], list[str]]:
+        """The endings within reach (from the forecast) and the loss meters near their threshold,
+        for the top of the log; and every loss meter with its threshold, for its foot."""
+        s = self.session
+        if s.is_over:
+            return [], []
+        game = getattr(self.app, "game", None)
+        try:
+            threats = game.threats() if game is not None and game.session is s else ()
+        except RuleError:
+            threats = ()
+        bad, good = self.hex(self.app.palette.bad), self.hex(self.app.palette.good)
+        top = []
+        for threat in threats:
+            colour = good if threat.holds else bad
+            top.append(f"<font color='{colour}'><b>{'Within reach' if threat.holds else 'Warning'}:</b> {escape(threat.text)}.</font>")
+        all_meters = meters(s)
+        top += [f"<font color='{bad}'><b>{'Danger' if m.reached else 'Watch'}:</b> {escape(m.text)}.</font>" for m in all_meters if m.warning]
+        foot = [f"<font color='#4a4740'>{escape(m.text)}</font>" for m in all_meters if not m.warning]
+        if foot:
+            foot.insert(0, "<i>Loss meters</i>")
+        return top, foot
+
     def log_html(self) -> str:
         s = self.session
-        parts = [f"<font pixel_size={self.px(18)}><b>{'Before the first season' if s.turn == 0 else 'What happened in ' + escape(s.state.season)}</b></font>"]
+        title = "Before the first season" if s.turn == 0 else f"What happened in {season_label(s.state.season)}"
+        parts = [f"<font pixel_size={self.px(18)}><b>{escape(title)}</b></font>"]
         if s.is_over:
             ending = s.ending
             title = ending.ending.title if ending is not None and ending.ending is not None else "no decisive outcome"
             parts.append(f"<b>The game is over: {escape(title)}.</b> Press Ctrl+Enter for the debrief.")
+        for step in self.tutorial.before(s):
+            parts.append(f"<b>Lesson: {escape(step.title)}.</b> {escape(step.text)}")
+        warnings, meters_foot = self.warnings_html()
+        parts += warnings
         if s.turn == 0:
             parts.append(escape(s.scenario.summary.strip()))
             parts += [f"• {escape(o)}" for o in s.scenario.objectives]
-            return "<br>".join(parts)
+            return "<br>".join(parts + meters_foot)
         events, draws = season_log(s)
         for title, message in events:
             parts.append(f"<b>{escape(title)}</b>: {escape(message.strip())}")
-        for name, value, scripted in draws:
-            label = rule_info(self.rs, name).label
-            parts.append(f"Chance — {escape(label)}: {value:.3g}{' (as history had it)' if scripted else ''}")
+        for label, value, scripted in draws:
+            parts.append(f"Chance — {escape(label)}: {escape(value)}{' (as history had it)' if scripted else ''}")
         if not events and not draws:
             parts.append("No events this season.")
-        return "<br>".join(parts)
+        return "<br>".join(parts + meters_foot)
 
     # -- the player's moves ------------------------------------------------------------------
     def say(self, text: str, bad: bool = False) -> None:
@@ -841,7 +873,7 @@ class DashboardScene(GameScene):
 
     def undo(self) -> None:
         if self.session.undo():
-            self.message = f"Season {self.session.next_season} taken back; its levers are restored."
+            self.message = f"Season {season_label(self.session.next_season)} taken back; its levers are restored."
             self.message_bad = False
             self.app.rebuild()
         else:
@@ -849,7 +881,7 @@ class DashboardScene(GameScene):
 
     def redo(self) -> None:
         if self.session.redo():
-            self.message = f"Season {self.session.state.season} played again as it was."
+            self.message = f"Season {season_label(self.session.state.season)} played again as it was."
             self.message_bad = False
             self.app.rebuild()
         else:

@@ -2,7 +2,7 @@
 and source, from the rules), the turning points of this game, a chart of the whole game with the
 historical path beside it, the game set against history year by year, how history itself ended,
 and the scenario's questions for discussion. The content is the text mode's debrief, built by
-:mod:`game.report`; this screen only lays it out.
+:mod:`game.present.debrief`; this screen only lays it out.
 """
 
 from __future__ import annotations
@@ -13,19 +13,9 @@ import pygame
 import pygame_gui
 
 from game.history import Row
-from game.report import (
-    TurningPoint,
-    cause_sentence,
-    cite,
-    format_value,
-    historical_ending,
-    historical_path,
-    history_rows,
-    indicators,
-    label_of,
-    turning_points,
-    verdict,
-)
+from game.present.debrief import Debrief, debrief, historical_path
+from game.present.index import indicators, label_of
+from game.present.seasons import season_label
 from game.ui.app import App
 from game.ui.canvas import Canvas
 from game.ui.chart import ChartLayout, ChartSeries, paint_line_chart
@@ -43,54 +33,63 @@ class DebriefScene(GameScene):
         shown = indicators(self.rs)
         self.headline = shown[0] if shown else None
         # Everything below is computed once: the game is over and does not change.
-        self.points: list[TurningPoint] = turning_points(s)
-        self.rows: list[Row] = history_rows(s)
-        self.real = historical_ending(s)
+        self.told: Debrief = debrief(s)
+        self.rows: list[Row] = list(self.told.history_rows)
         self.replay = historical_path(s)
         self.chart_layout: ChartLayout | None = None
 
     # -- content -----------------------------------------------------------------------------
     def verdict(self) -> tuple[str, str]:
         """The ending's title line and its verdict in the rule set's words ('' when none)."""
-        ending = self.session.ending
-        if ending is None or ending.ending is None:
-            return (f"The scenario ends after {self.session.scenario.seasons} seasons with no decisive outcome",
-                    "")
-        return f"{ending.ending.title} ({ending.season})", verdict(self.rs, ending.ending)
+        d = self.told
+        if d.holds is None:
+            return (f"The scenario ends after {self.session.scenario.seasons} seasons with no decisive outcome", "")
+        return f"{d.title} ({season_label(d.season)})", d.verdict
 
     def html(self) -> str:
-        """The debrief as pygame_gui HTML; mechanisms link into the encyclopedia."""
-        s, rs, px = self.session, self.rs, self.px
+        """The debrief as pygame_gui HTML (the text mode's debrief, laid out): the ending told
+        from the numbers, the scorecard beside history, the turning points, the record, the
+        questions; mechanisms link into the encyclopedia."""
+        s, px, d = self.session, self.px, self.told
         big, mid = px(18), px(16)
         parts: list[str] = []
-        ending = s.ending
-        if ending is not None and ending.ending is not None:
-            e = ending.ending
-            parts.append(escape(" ".join(e.debrief.split())))
-            links = [f"<a href='mechanism:{m}'>{escape(rs.mechanisms[m].title)}</a>" for m in e.mechanisms if m in rs.mechanisms]
+        if d.holds is not None:
+            parts += [escape(p) for p in d.paragraphs]
+            links = [f"<a href='mechanism:{m}'>{escape(title)}</a>" for m, title in d.mechanisms]
             if links:
                 parts.append(f"<b>Mechanisms:</b> {' · '.join(links)}")
-            parts.append(f"<b>Source:</b> {escape(cite(rs, e.source))}")
+            if d.source:
+                parts.append(f"<b>Source:</b> {escape(d.source)}")
         else:
             parts.append(f"The game ran its {s.scenario.seasons} seasons and no ending's condition was met.")
-        if self.points and self.headline is not None:
+        if d.scorecard:
+            beside = any(score.history_text for score in d.scorecard)
+            title = "Your game beside history's policy" if beside else "Your game in numbers"
+            parts += ["", f"<font pixel_size={big}><b>{title}</b></font>"]
+            if beside:
+                parts.append("The same seasons and the same weather, under the levers the state actually set.")
+            good, bad = self.hex(self.app.palette.good), self.hex(self.app.palette.bad)
+            for score in d.scorecard:
+                theirs = f" · history <b>{escape(score.history_text)}</b>" if score.history_text else ""
+                colour = {"better than history": good, "worse than history": bad}.get(score.judgement)
+                judged = f" · <font color='{colour}'>{escape(score.judgement)}</font>" if colour else (
+                    f" · {escape(score.judgement)}" if score.judgement else "")
+                parts.append(f"• {escape(score.label)}: <b>{escape(score.yours_text)}</b>{theirs}{judged}")
+        if d.turning_points:
             parts += ["", f"<font pixel_size={big}><b>The turning points of your game</b></font>"]
-            for point in self.points:
-                verb = "rose" if point.after > point.before else "fell"
+            for point in d.turning_points:
                 events = f" (events: {escape(', '.join(point.events))})" if point.events else ""
-                parts.append(f"<font pixel_size={mid}><b>{escape(point.season)}</b></font>: {escape(point.label)} {verb} from "
-                             f"<b>{escape(format_value(rs, self.headline.variable, point.before))}</b> to "
-                             f"<b>{escape(format_value(rs, self.headline.variable, point.after))}</b>{events}.")
-                for line in point.causes[:2]:
-                    sentence = cause_sentence(rs, self.headline.variable, line)
-                    text = f"• {escape(sentence.head)}"
-                    if sentence.description:
-                        text += f" <i>{escape(sentence.description)}</i>"
-                    if sentence.provenance:
-                        text += f" <font color='#4a4740'>[{escape(sentence.provenance)}]</font>"
+                parts.append(f"<font pixel_size={mid}><b>{escape(season_label(point.season))}</b></font>: "
+                             f"{escape(point.story.sentence)}{events}")
+                for row in point.story.rows[:2]:
+                    text = f"• <b>{escape(row.part)}</b> {escape(row.phrase)}"
+                    if row.meaning:
+                        text += f": {escape(row.meaning)}"
+                    if row.source:
+                        text += f" <font color='#4a4740'>[{escape(row.source)}]</font>"
                     parts.append(text)
         if self.rows:
-            parts += ["", f"<font pixel_size={big}><b>Your game beside history</b></font>",
+            parts += ["", f"<font pixel_size={big}><b>Your game beside history's record</b></font>",
                       "Year by year: the model's value in your game, the historical figure, and how far apart they are."]
             label = None
             for row in self.rows:
@@ -98,14 +97,12 @@ class DebriefScene(GameScene):
                     label = row.label
                     parts.append(f"<b>{escape(row.label)}</b>")
                 parts.append(self.row_html(row))
-        if self.real is not None:
-            ident, season = self.real
-            title = s.scenario.endings[ident].title if ident else "no decisive outcome"
-            parts += ["", f"<b>Under the state's actual policy</b> this scenario ends in: {escape(title)} ({escape(season)})."]
-        questions = s.scenario.debrief_questions
-        if questions:
+        if d.historical is not None:
+            title, season = d.historical
+            parts += ["", f"<b>Under the state's actual policy</b> this scenario ends in: {escape(title)} ({escape(season_label(season))})."]
+        if d.questions:
             parts += ["", f"<font pixel_size={big}><b>Questions to discuss</b></font>"]
-            parts += [f"{i}. {escape(q)}" for i, q in enumerate(questions, 1)]
+            parts += [f"{i}. {escape(q)}" for i, q in enumerate(d.questions, 1)]
         return "<br>".join(parts)
 
     def row_html(self, row: Row) -> str:

@@ -16,7 +16,8 @@ from html import escape
 import pygame
 
 from game.forecast import Forecast, Range, forecast
-from game.report import format_value, indicators, rule_info
+from game.present.index import indicators, rule_info
+from game.present.numbers import number
 from game.rules.models import Indicator
 from game.rules.season import Season
 from game.ui.app import App
@@ -69,7 +70,7 @@ class ForecastScene(GameScene):
 
     def fmt(self, name: str) -> Callable[[float], str]:
         rs = self.session.scenario.ruleset
-        return lambda v: format_value(rs, name, v)
+        return lambda v: number(rs, name, v)
 
     # -- building ------------------------------------------------------------------------------
     def build(self, rect: pygame.Rect) -> None:

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import pygame
 
-from game.report import SeasonReport, cause_lines, cause_sentence, format_value, rule_info, season_report
-from game.rules.season import Season
+from game.present.seasons import season_title
+from game.present.story import SeasonReport, season_report
+from game.present.tutorial import Tutorial
 from game.ui.app import App
 from game.ui.fonts import font
 from game.ui.layout import columns, fit_text, fitting, inset, rows
@@ -43,7 +44,11 @@ class ReportScene(GameScene):
     def __init__(self, app: App, turn: int | None = None) -> None:
         super().__init__(app)
         self.turn = self.session.turn if turn is None else turn
-        self.report: SeasonReport = season_report(self.session, self.turn)
+        game = getattr(app, "game", None)
+        self.report: SeasonReport = game.report(self.turn) if game is not None else season_report(self.session, self.turn)
+        self.details = False  # what each cause means, and its sources (D)
+        # What the tutorial's lessons say about the season just played.
+        self.reactions = Tutorial(self.session).after(self.session) if self.turn == self.session.turn else []
         self.links: list[CauseLink] = []
         # Laid out and painted by the game itself: pygame_gui's HTML text box took 30-50 ms
         # (twice when it needed a scroll bar) of the 100 ms from End season to the report.
@@ -55,47 +60,69 @@ class ReportScene(GameScene):
 
     # -- content -----------------------------------------------------------------------------
     def compose(self) -> list[Paragraph]:
-        """The report as rich-text paragraphs; fills :attr:`links` with the numbered causes."""
-        rs, s = self.rs, self.session
+        """The report as rich-text paragraphs (the same story as the text mode's report): the
+        ending first when the game ended, the headline, the changes with their numbered causes
+        (with what each means and its source when :attr:`details` is on), events and chance.
+        Fills :attr:`links` with the numbered causes."""
+        s = self.session
         report = self.report
         parts: list[Paragraph] = []
-        previous = str(Season.parse(report.season).plus(-1))
-        if report.events:
-            parts.append(Paragraph((Run("Events", bold=True, size=HEADING),)))
-            for title, message in report.events:
-                parts.append(Paragraph((Run(title, bold=True), Run(f": {message.strip()}")), gap_before=4))
-        if not report.changes:
-            parts.append(Paragraph((Run("No indicator moved this season."),), gap_before=SECTION if parts else 0))
+        if report.ending is not None:
+            parts.append(Paragraph((Run(report.ending.sentence, bold=True, size=HEADING),)))
+        if report.headline:
+            parts.append(Paragraph((Run(" ".join(report.headline)),), gap_before=SECTION if parts else 0))
+        for reaction in self.reactions:
+            parts.append(Paragraph((Run("Lesson: ", bold=True), Run(reaction)), gap_before=SECTION if parts else 0))
         links: list[CauseLink] = []
         for change in report.changes:
-            verb = "rose" if change.after > change.before else "fell"
-            since = f" (in {change.since})" if change.since and change.since != previous else ""
-            parts.append(Paragraph((Run(change.label, bold=True, size=HEADING), Run(f" {verb} from "),
-                                    Run(format_value(rs, change.name, change.before), bold=True), Run(f"{since} to "),
-                                    Run(format_value(rs, change.name, change.after), bold=True), Run(".")),
+            c = change.change
+            parts.append(Paragraph((Run(change.label, bold=True, size=HEADING), Run(": "), Run(c.after_text, bold=True),
+                                    Run(f", {c.direction} {c.delta_text[1:]} on {change.since} ({c.before_text})."),),
                                    gap_before=SECTION))
-            for line in cause_lines(rs, change.explanation):
-                sentence = cause_sentence(rs, change.name, line)
+            for row in change.all_rows:
+                runs = [Run(f"{row.part}  ", bold=True)]
+                if row.kind == "other":
+                    runs.append(Run(row.phrase, muted=True))
+                    parts.append(Paragraph(tuple(runs), marker="•", gap_before=CAUSE))
+                    continue
                 number = len(links) + 1
-                if line.name in s.model.index:
-                    variable, turn = line.name, (self.turn - 1 if line.kind == "prev" and self.turn > 1 else self.turn)
-                else:  # a lever, chance, an event or the calendar: why the indicator itself moved
+                if row.name in s.model.index:
+                    variable, turn = row.name, (self.turn - 1 if row.kind == "prev" and self.turn > 1 else self.turn)
+                else:  # a lever, chance, an event, the calendar or the carry-over: why the indicator itself moved
                     variable, turn = change.name, self.turn
-                links.append(CauseLink(number, variable, turn, line.phrase))
-                runs = [Run(sentence.head, link=number)]
-                if sentence.description:
-                    runs.append(Run(f" {sentence.description}"))
-                if sentence.provenance:
-                    runs.append(Run(f" {sentence.provenance}", italic=True, muted=True))
+                links.append(CauseLink(number, variable, turn, row.phrase))
+                runs.append(Run(row.phrase + (f": {row.meaning}" if row.meaning else ""), link=number))
+                if self.details:
+                    if row.description:
+                        runs.append(Run(f" {row.description}"))
+                    provenance = "; ".join(row.mechanisms)
+                    if row.source:
+                        provenance = f"{provenance} — {row.source}" if provenance else row.source
+                    if provenance:
+                        runs.append(Run(f" [{provenance}]", italic=True, muted=True))
                 keyed = number <= len(NUMBER_KEYS)
                 parts.append(Paragraph(tuple(runs), marker=str(number) if keyed else "•", keycap=keyed,
                                        marker_link=number, gap_before=CAUSE))
+        notes = [*report.levels, *(r.text for r in report.readings)]
+        for note in notes:
+            parts.append(Paragraph((Run(note),), gap_before=CAUSE if parts else 0))
+        if report.events:
+            parts.append(Paragraph((Run("Events", bold=True, size=HEADING),), gap_before=SECTION))
+            for title, message in report.events:
+                parts.append(Paragraph((Run(title, bold=True), Run(f": {message.strip()}")), gap_before=4))
         if report.draws:
-            chance = "; ".join(f"{rule_info(rs, name).label} {value:.3g}{' (as history had it)' if scripted else ''}"
-                               for name, value, scripted in report.draws)
+            chance = "; ".join(f"{label} {value}{' (as history had it)' if scripted else ''}" for label, value, scripted in report.draws)
             parts.append(Paragraph((Run("Chance this season:", italic=True, muted=True), Run(f" {chance}.")), gap_before=SECTION))
+        if not report.changes and not report.ending:
+            parts.append(Paragraph((Run("No indicator moved this season."),), gap_before=SECTION if parts else 0))
         self.links = links
         return parts or [Paragraph((Run("Nothing to report."),))]
+
+    def toggle_details(self) -> None:
+        """Show or hide what each cause means and its sources (D)."""
+        self.details = not self.details
+        self.text = RichText(self.compose(), self.app.palette, on_link=self.open)
+        self.app.rebuild()
 
     # -- building ----------------------------------------------------------------------------
     def build(self, rect: pygame.Rect) -> None:
@@ -103,13 +130,13 @@ class ReportScene(GameScene):
         s = self.session
         area = inset(rect, px(16))
         head, sub, body, foot = rows(area, [px(34), px(22), 1.0, px(40)], px(8))
-        heading = f"Season report — {self.report.season}"
+        heading = f"Season report — {season_title(self.report.season)}"
         where = f"season {self.turn} of {s.scenario.seasons}"
         where_w = font(px(15), bold=True).size(where)[0] + px(12)
         left, right = columns(head, [1.0, min(where_w, head.w // 3)], px(12))
         self.label("heading", left, fit_text(heading, font(px(19), bold=True), left.w - px(4)), object_id="#heading")
         self.label("where", right, where, object_id="#value")
-        hint = "What changed most and why. Click a cause, or press its number, to see the whole chain."
+        hint = "What changed most and why. Click a cause, or press its number, for the whole chain; D: what each cause means, and its sources."
         self.label("hint", sub, fit_text(hint, font(px(13)), sub.w - px(4)), object_id="#small")
         self.text.palette = self.app.palette
         self.text.hovered = None
@@ -120,15 +147,16 @@ class ReportScene(GameScene):
         go = "Debrief (Enter)" if over else "Continue (Enter)"
         go_w = font(px(16), bold=True).size(go)[0] + px(40)
         keys_rect, go_rect = columns(foot, [1.0, go_w], px(12))
-        keys = ["1–9: why view of a cause · W: why of the first change · Page Up/Down: scroll · F1: all keys",
-                "1–9: why of a cause · W: why of the first change · PgUp/PgDn: scroll · F1: keys",
-                "1–9: why of a cause · W: first change · PgUp/PgDn: scroll · F1: keys"]
+        keys = ["1–9: why view of a cause · D: sources · W: why of the first change · Page Up/Down: scroll · F1: all keys",
+                "1–9: why of a cause · D: sources · W: first change · PgUp/PgDn: scroll · F1: keys",
+                "1–9: why · D: sources · PgUp/PgDn: scroll · F1: keys"]
         self.label("keys", keys_rect, fitting(keys, font(px(13)), keys_rect.w, px(4)), object_id="#small")
         self.go = self.button("continue", go_rect, go, self.proceed, object_id="#primary",
                               tooltip="see how the game ended" if over else "back to the dashboard for the next season")
         self.bind(pygame.K_RETURN, "the debrief" if over else "back to the dashboard", self.proceed)
         self.bind(pygame.K_KP_ENTER, "the same", self.proceed, label="Keypad Enter")
         self.bind(pygame.K_w, "why the first change happened", self.why_first)
+        self.bind(pygame.K_d, "show or hide what each cause means, and its sources", self.toggle_details)
         if self.links:
             # One line in the help overlay for all the number keys; 2-9 are handled in handle().
             self.bind(pygame.K_1, f"why view of the n-th cause (1 to {min(9, len(self.links))})", self._opener(1), label="1–9")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 import unicodedata
-import weakref
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
@@ -18,9 +17,7 @@ from typing import Literal
 import pygame
 import pygame_gui
 
-from game.engine import RuleError
-from game.rules.problems import LoadError
-from game.saves import AUTOSAVE_FOLDER, LoadedSave, SaveEntry, SaveRefused, autosave, default_save_path, list_saves, load_save, save_game
+from game.saves import AUTOSAVE_FOLDER, LoadedSave, SaveEntry, default_save_path, list_saves
 from game.session import Session
 from game.textsafe import escape_controls
 from game.ui.app import App
@@ -101,36 +98,32 @@ def _stamp(m: datetime) -> str:
     return f"{m.year:04d}-{m.month:02d}-{m.day:02d} {m.hour:02d}:{m.minute:02d}"  # (strftime's %Y drops the zeros of year 1)
 
 
-# The state each session was last autosaved (or loaded) at: no need to write it again.
-_autosaved: weakref.WeakKeyDictionary[Session, object] = weakref.WeakKeyDictionary()
-
-
 def autosave_game(app: App) -> str | None:
     """Autosave the game in progress into ``app.saves_dir``/autosave (the last five are kept),
-    unless this very state was autosaved or loaded already; returns a message when it could not
-    be written (the game goes on). The season's end calls it; so does quitting."""
-    session = app.session
-    if session is None or _autosaved.get(session) is session.state:
+    unless this very state was autosaved or loaded already (the controller keeps the record);
+    returns a message when it could not be written (the game goes on). The season's end calls
+    it; so does quitting."""
+    game = app.game
+    if game is None:
         return None
+    game.player = app.settings.player
     try:
-        autosave(session, app.saves_dir, player=app.settings.player)
+        game.autosave()
     except OSError as err:
         return f"The autosave could not be written ({err.strerror or err}); the game goes on — save it yourself."
-    _autosaved[session] = session.state
     return None
 
 
 def autosave_after_failure(app: App) -> str:
     """Autosave the game in progress after something went wrong in the window, even if this
     state was autosaved already: a sentence saying where it went, or that it could not be."""
-    session = app.session
-    if session is None:
+    game = app.game
+    if game is None:
         return "No game was in progress."
     try:
-        path = autosave(session, app.saves_dir, player=app.settings.player)
+        path = game.autosave_now()
     except Exception as err:  # noqa: BLE001 - the game may be what went wrong: say so, do not fail again
         return f"The game could not be autosaved ({type(err).__name__}: {err}); the last autosave is in {app.saves_dir / AUTOSAVE_FOLDER}."
-    _autosaved[session] = session.state
     return f"Your game was autosaved to {path}."
 
 
@@ -155,24 +148,25 @@ class AutosaveOnQuit:
 def open_loaded(app: App, loaded: LoadedSave, how: Literal["resume", "replay", "as-saved"]) -> bool:
     """Start the game of ``loaded`` (as saved, replayed, or exactly resumed); False after showing
     the error screen when it cannot."""
-    from game.ui.games import start_session
+    from game.controller import Game, StartRefused
+    from game.ui.games import start_game
 
-    name = loaded.path.name
     try:
-        session = loaded.open(how)
-    except (SaveRefused, RuleError) as err:
-        app.show_problems(f"The save '{name}' cannot be opened that way", [str(err)])
+        game = Game.open(loaded, how, app.saves_dir, app.settings.player)
+    except StartRefused as err:
+        app.show_problems(err.what, err.problems)
         return False
-    _autosaved[session] = session.state
-    start_session(app, session)
+    start_game(app, game)
     return True
 
 
 def load_path(app: App, path: Path) -> LoadedSave | None:
     """Read the save at ``path`` against the rules; None after showing the error screen."""
+    from game.controller import StartRefused, read_saved_game
+
     try:
-        return load_save(path, app.rules_root)
-    except LoadError as err:
+        return read_saved_game(app.rules_root, path)
+    except StartRefused as err:
         app.show_problems(f"The save '{path.name}' cannot be opened", err.problems)
         return None
 
@@ -406,7 +400,8 @@ class SavesScene(Scene):
 
     def _write(self, path: Path) -> None:
         try:
-            save_game(self.app.session, path, player=self.app.settings.player)
+            self.app.game.player = self.app.settings.player
+            self.app.game.save(path)
         except OSError as err:
             self._say(f"Not saved: {err.strerror or err}. Nothing was overwritten.", bad=True)
             return

@@ -17,7 +17,10 @@ import pygame
 import pygame_gui
 
 from game.engine.explain import Explanation
-from game.report import format_value, label_of, rule_info
+from game.present.graph import CausalGraph, GraphNode, Link
+from game.present.index import label_of, rule_info
+from game.present.numbers import number
+from game.present.seasons import season_label
 from game.session import Session
 from game.ui.app import App
 from game.ui.canvas import Canvas
@@ -27,8 +30,6 @@ from game.ui.palette import CARD, INK, MUTED
 from game.ui.scene import GameScene
 from game.ui.scenes.why import effect_colour, kind_words, value_text
 
-# Inputs that never move within a game (parameters) or are the calendar are left out of the web.
-HIDDEN_KINDS = ("parameter", "fact")
 # A link carrying at least this share of its consumer's movement is drawn strong (thick, coloured).
 STRONG = 0.2
 WEAK_WIDTH = 1
@@ -41,29 +42,13 @@ def escape(text: str) -> str:
 
 
 @dataclass
-class Node:
-    """A box on the web: a variable (or lever, chance, event, last season's stock)."""
+class Node(GraphNode):
+    """A box on the web, with where it is drawn."""
 
-    id: str                  # the name; "prev:<name>" for last season's value
-    name: str
-    kind: str
-    label: str
-    column: int
     rect: pygame.Rect = field(default_factory=pygame.Rect)
-    rank: float = 0.0
 
 
-@dataclass(frozen=True)
-class Edge:
-    source: str
-    target: str
-    contribution: float      # to the target, in its units (0: it did not move it this season)
-    share: float             # of the target's movement this season, 0..1
-    next_season: bool = False
-
-
-def node_id(name: str, kind: str) -> str:
-    return f"prev:{name}" if kind in ("prev", "prev_lever") else name
+Edge = Link
 
 
 class WebScene(GameScene):
@@ -83,7 +68,7 @@ class WebScene(GameScene):
         self.nodes: dict[str, Node] = {}
         self.edges: list[Edge] = []
         self.hidden: dict[int, int] = {}
-        self._explained: dict[tuple[str, int], Explanation] = {}
+        self.graph = CausalGraph(session, self.turn)
         self._base: pygame.Surface | None = None
         self._base_key: tuple | None = None
         self._tip: pygame_gui.core.UIElement | None = None
@@ -91,91 +76,34 @@ class WebScene(GameScene):
         self.paint_count = 0
         # How each link was drawn last (source, target) -> (width, colour): what the tests check.
         self.drawn: dict[tuple[str, str], tuple[int, pygame.Color]] = {}
-        self._consumers: dict[str, list[tuple[str, str]]] = {}
-        for v in self.model.variables:
-            for inp in self.model.inputs[v]:
-                if inp.kind in ("variable", "prev", "lever", "prev_lever", "draw", "event"):
-                    self._consumers.setdefault(inp.name, []).append((v, inp.kind))
+        self._consumers = self.graph.consumers
 
-    # -- the graph (from the rules) ----------------------------------------------------------
+    # -- the graph (from the presentation layer) --------------------------------------------
     def inputs_of(self, name: str) -> list[tuple[str, str, str]]:
         """(node id, name, kind) of each input of variable ``name`` the web shows."""
-        if name not in self.model.inputs:
-            return []
-        out, seen = [], set()
-        for inp in self.model.inputs[name]:
-            ident = node_id(inp.name, inp.kind)
-            if inp.kind not in HIDDEN_KINDS and ident not in seen:
-                seen.add(ident)
-                out.append((ident, inp.name, inp.kind))
-        return out
+        return self.graph.inputs_of(name)
 
     def explanation(self, name: str) -> Explanation | None:
-        if self.turn < 1 or name not in self.model.index:
-            return None
-        key = (name, self.turn)
-        if key not in self._explained:
-            self._explained[key] = self.session.explain(name, self.turn, depth=1)
-        return self._explained[key]
+        self.graph.turn = self.turn
+        return self.graph.explanation(name)
 
     def link(self, source_id: str, target: str) -> tuple[float, float]:
         """(contribution, share) of input ``source_id`` in ``target``'s move this season."""
-        e = self.explanation(target)
-        if e is None or not e.causes:
-            return 0.0, 0.0
-        total = sum(abs(c.contribution) for c in e.causes) + abs(e.other)
-        for c in e.causes:
-            if node_id(c.name, c.kind) == source_id:
-                return c.contribution, abs(c.contribution) / total if total else 0.0
-        return 0.0, 0.0
+        self.graph.turn = self.turn
+        return self.graph.link(source_id, target)
 
     def _node(self, ident: str, name: str, kind: str, column: int) -> Node:
-        label = rule_info(self.rs, name).label if kind not in ("variable", "prev") else label_of(self.rs, name)
-        if kind in ("prev", "prev_lever"):
-            label += " (last season)"
-        return Node(ident, name, kind, label, column)
+        return Node(**vars(self.graph.node(ident, name, kind, column)))
 
     def focus_graph(self, focus: str) -> tuple[list[list[Node]], list[Edge]]:
-        """The columns of nodes around ``focus`` (inputs of inputs, inputs, focus, consumers) and
-        every link between the nodes shown, strongest-ranked first in each column."""
-        cols: list[list[Node]] = [[], [], [self._node(focus, focus, "variable", 2)], []]
-        placed = {focus}
-        for ident, name, kind in self.inputs_of(focus):
-            node = self._node(ident, name, kind, 1)
-            node.rank = self.link(ident, focus)[1]
-            cols[1].append(node)
-            placed.add(ident)
-        cols[1].sort(key=lambda n: (-n.rank, n.label))
-        for consumer, kind in self._consumers.get(focus, []):
-            if consumer in placed:
-                continue
-            node = self._node(consumer, consumer, "variable", 3)
-            node.rank = self.link(node_id(focus, kind), consumer)[1]
-            cols[3].append(node)
-            placed.add(consumer)
-        cols[3].sort(key=lambda n: (-n.rank, n.label))
-        second: dict[str, Node] = {}
-        for parent in cols[1]:
-            if parent.kind != "variable":
-                continue
-            for ident, name, kind in self.inputs_of(parent.name):
-                if ident in placed:
-                    continue
-                node = second.setdefault(ident, self._node(ident, name, kind, 0))
-                node.rank = max(node.rank, self.link(ident, parent.name)[1] * max(parent.rank, 0.01))
-        cols[0] = sorted(second.values(), key=lambda n: (-n.rank, n.label))
-        return cols, []
+        """The columns of nodes around ``focus`` (inputs of inputs, inputs, focus, consumers),
+        strongest-ranked first in each column."""
+        self.graph.turn = self.turn
+        return [[Node(**vars(n)) for n in column] for column in self.graph.focus_columns(focus)], []
 
     def overview_graph(self) -> list[Node]:
         """Every lever and variable in dependency layers (levers first), in the order to lay out."""
-        rs = self.rs
-        layer: dict[str, int] = {}
-        for v in rs.order:
-            layer[v] = 1 + max((layer[d] for d in rs.depends_on.get(v, ()) if d in layer), default=0)
-        nodes = [self._node(lv, lv, "lever", 0) for lv in self.model.levers]
-        for v in sorted(rs.order, key=lambda v: layer[v]):
-            nodes.append(self._node(v, v, "variable", layer[v]))
-        return nodes
+        return [Node(**vars(n)) for n in self.graph.overview_nodes()]
 
     # -- building ----------------------------------------------------------------------------
     def build(self, rect: pygame.Rect) -> None:
@@ -228,7 +156,7 @@ class WebScene(GameScene):
         if self.heading.font.size(heading)[0] > room:
             heading = label_of(self.rs, self.focus) if self.focus else "Every number"
         self.heading.set_text(fit_text(heading, self.heading.font, room))
-        season = self.session.history[self.turn].season
+        season = season_label(self.session.history[self.turn].season)
         self.season.set_text(fit_text(season, self.season.font, self.season.rect.w - self.px(6)))
         for button, ok in ((self.earlier, self.turn > 1), (self.later, self.turn < self.session.turn)):
             button.enable() if ok else button.disable()
@@ -255,9 +183,9 @@ class WebScene(GameScene):
     def _value(self, node: Node) -> str:
         s = self.session
         if node.kind == "variable":
-            return format_value(self.rs, node.name, s.value(node.name, self.turn))
+            return number(self.rs, node.name, s.value(node.name, self.turn))
         if node.kind == "prev" and self.turn >= 1:
-            return format_value(self.rs, node.name, s.value(node.name, self.turn - 1))
+            return number(self.rs, node.name, s.value(node.name, self.turn - 1))
         if node.kind in ("lever", "prev_lever") and node.name in s.scenario.levers and self.turn >= 1:
             turn = self.turn if node.kind == "lever" else max(1, self.turn - 1)
             return value_text(s, node.name, "lever", s.levers_played(turn).get(node.name, 0.0))
@@ -338,26 +266,12 @@ class WebScene(GameScene):
         return sorted(nodes, key=lambda n: (where(n), -n.rank))
 
     def _targets(self, node: Node) -> list[tuple[str, str]]:
-        if node.kind in ("prev", "prev_lever"):
-            return [(v, k) for v, k in self._consumers.get(node.name, []) if k in ("prev", "prev_lever")]
-        return [(v, k) for v, k in self._consumers.get(node.name, []) if k not in ("prev", "prev_lever")]
+        return self.graph.targets(node)
 
     def _edges(self) -> list[Edge]:
         """Every link between the nodes shown, with its share of the consumer's move."""
-        out = []
-        for target in self.nodes.values():
-            if target.kind != "variable":
-                continue
-            for ident, name, kind in self.inputs_of(target.name):
-                source = ident
-                next_season = False
-                if ident not in self.nodes and kind == "prev" and name in self.nodes and target.column == 3:
-                    source, next_season = name, True  # the focus read as last season's value next season
-                if source not in self.nodes or source == target.id:
-                    continue
-                contribution, share = self.link(ident, target.name) if not next_season else (0.0, 0.0)
-                out.append(Edge(source, target.id, contribution, share, next_season))
-        return out
+        self.graph.turn = self.turn
+        return self.graph.links_between(dict(self.nodes))
 
     def _draw_edges(self, surface: pygame.Surface, canvas: Canvas, arrows: bool, most: int = MOST_WIDTH,
                     bulge: int | None = None) -> None:
@@ -446,15 +360,8 @@ class WebScene(GameScene):
             self._draw_node(canvas, surface, node, size, size, two_lines=False)
 
     def _overview_edges(self) -> list[Edge]:
-        out = []
-        for target in self.nodes.values():
-            if target.kind != "variable":
-                continue
-            for ident, _name, kind in self.inputs_of(target.name):
-                if kind in ("variable", "lever") and ident in self.nodes:
-                    contribution, share = self.link(ident, target.name)
-                    out.append(Edge(ident, target.id, contribution, share))
-        return out
+        self.graph.turn = self.turn
+        return self.graph.links_between(dict(self.nodes), overview=True)
 
     def _paint_legend(self, canvas: Canvas, surface: pygame.Surface) -> None:
         """What thickness and colour mean, flowed over as many lines as it takes."""

@@ -15,7 +15,9 @@ import pygame
 import pygame_gui
 
 from game.engine.explain import Explanation
-from game.report import better_direction, format_change, format_value, label_of, lever_text, rule_info
+from game.present.index import better_direction, label_of, rule_info
+from game.present.levers import lever_text
+from game.present.numbers import number, signed
 from game.rules.ruleset import Ruleset
 from game.session import Session
 from game.ui.app import App
@@ -62,7 +64,7 @@ def value_text(session: Session, name: str, kind: str, value: float) -> str:
         return lever_text(session, name, value)
     if kind == "event":
         return "happened" if value else "did not happen"
-    return format_value(session.scenario.ruleset, name, value)
+    return number(session.scenario.ruleset, name, value)
 
 
 def effect_colour(palette: Palette, ruleset: Ruleset, subject: str, contribution: float) -> pygame.Color:
@@ -146,14 +148,14 @@ def input_rows(session: Session, explanation: Explanation, turn: int) -> list[In
         elif c.kind == "prev" and turn - 1 >= 1:
             drill = (c.name, turn - 1)
         out.append(InputRow(c.name, c.kind, info.label, kind_words(rs, c.name, c.kind), moved, c.contribution,
-                            format_change(rs, subject, c.contribution), drill))
+                            signed(rs, subject, c.contribution), drill))
     largest = max((abs(c.contribution) for c in explanation.causes), default=0.0)
     if abs(explanation.other) > SMALL_REST * largest:
         out.append(InputRow("", "other", "the inputs acting together", kind_words(rs, "", "other"), "", explanation.other,
-                            format_change(rs, subject, explanation.other), None))
+                            signed(rs, subject, explanation.other), None))
     if abs(explanation.start_gap) > SMALL_REST * largest:
         out.append(InputRow("", "start", "the scenario's starting value", kind_words(rs, "", "start"), "",
-                            explanation.start_gap, format_change(rs, subject, explanation.start_gap), None))
+                            explanation.start_gap, signed(rs, subject, explanation.start_gap), None))
     return out
 
 
@@ -411,15 +413,15 @@ class WhyScene(GameScene):
         big = font(px(20), bold=True)
         y = pad
         if turn < 1:
-            value = format_value(rs, subject, self.session.value(subject, 0))
+            value = number(rs, subject, self.session.value(subject, 0))
             canvas.text(surface, fit_text(f"{label}: {value}", big, w - 2 * pad), (pad, y), 20, bold=True)
             canvas.text(surface, "at the start of the game — no season has been played yet.", (pad, y + big.get_linesize()), 14, MUTED)
             return
         e = self.explanation()
         season = self.session.history[turn].season
         since = self.session.history[turn - 1].season
-        headline = f"{label}: from {format_value(rs, subject, e.before)} to {format_value(rs, subject, e.after)}"
-        change = f"  {format_change(rs, subject, e.change)} in {season} (since {since})"
+        headline = f"{label}: from {number(rs, subject, e.before)} to {number(rs, subject, e.after)}"
+        change = f"  {signed(rs, subject, e.change)} in {season} (since {since})"
         r = canvas.text(surface, fit_text(headline, big, w - 2 * pad), (pad, y), 20, bold=True)
         small = font(px(14))
         if r.right + small.size(change)[0] <= w - pad:

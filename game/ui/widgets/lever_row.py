@@ -17,7 +17,8 @@ from typing import Any
 import pygame
 import pygame_gui
 
-from game.report import lever_range, lever_text, rule_info
+from game.present.index import rule_info
+from game.present.levers import lever_range, lever_text
 from game.session import Session
 from game.ui.canvas import Canvas
 from game.ui.fonts import font
@@ -102,10 +103,11 @@ class LeverRow:
 
 
 def build_row(scene: Any, session: Session, name: str, rect: pygame.Rect, container: Any,
-              compact: bool = False, bounds: bool = True) -> LeverRow:
+              compact: bool = False, bounds: bool = True, lesson: str | None = None) -> LeverRow:
     """Lay out lever ``name`` in ``rect`` (full, or compact with or without its bounds line; see
     :func:`row_height`) and register its widgets with ``scene`` (names ``lever:NAME``,
-    ``slider:NAME``, ``entry:NAME``, ``bounds:NAME``, ``lock:NAME``)."""
+    ``slider:NAME``, ``entry:NAME``, ``bounds:NAME``, ``lock:NAME``). ``lesson`` (the value to
+    try, or '') marks the lever a tutorial lesson points at."""
     px = scene.px
     lever = session.scenario.levers[name]
     locked = name in session.scenario.locked
@@ -116,7 +118,12 @@ def build_row(scene: Any, session: Session, name: str, rect: pygame.Rect, contai
     lock_w = px(74) if locked else 0
     label_rect, lock_rect = columns(line1, [1.0, lock_w], px(6)) if locked else (line1, None)
     text_font = font(px(15))
-    label = scene.label(f"lever:{name}", label_rect, fit_text(lever.label, text_font, label_rect.w - px(4)), container=container)
+    title = lever.label
+    if lesson is not None:
+        title = f"» {lever.label}{f' — try {lesson}' if lesson else ''}"
+        text_font = font(px(15), bold=True)
+    label = scene.label(f"lever:{name}", label_rect, fit_text(title, text_font, label_rect.w - px(4)), container=container,
+                        object_id="#value" if lesson is not None else None)
     label.set_tooltip(tip, wrap_width=px(380))
     lock = None
     if lock_rect is not None:

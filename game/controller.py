@@ -1,0 +1,176 @@
+"""One game flow for both front ends: start a scenario (or take over from history), open a save,
+end a season, undo and redo, save and autosave — with one seed policy and one record of what was
+autosaved. The text mode and the window call this; neither starts, loads or saves a game itself.
+
+Every failure a player can cause comes back as :class:`StartRefused` (with located problems) or
+as the session's own exceptions (:class:`~game.session.LeverRejected`,
+:class:`~game.session.GameOver`, :class:`~game.engine.RuleError`); nothing is left half done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from game.engine import RuleError
+from game.present.debrief import Debrief, debrief
+from game.present.story import SeasonReport, season_report
+from game.present.warnings import Threat, threats
+from game.rules.problems import LoadError, Problem
+from game.rules.scenario import Scenario, load_scenario
+from game.saves import LoadedSave, OpenWay, SaveRefused, autosave, default_save_path, load_save, save_game
+from game.session import BranchRefused, Session
+
+
+class StartRefused(Exception):
+    """A game that could not be started or opened: what was tried, and why (located problems
+    from files, or sentences)."""
+
+    def __init__(self, what: str, problems: list[Problem] | list[str], kind: str = "start") -> None:
+        super().__init__(what)
+        self.what = what
+        self.problems = problems
+        self.kind = kind  # "scenario" or "save" (files with located problems), "open", "branch", "start"
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+    @property
+    def errors(self) -> int:
+        """How many of the problems are errors (a sentence counts as one)."""
+        return sum(1 for p in self.problems if not isinstance(p, Problem) or p.severity == "error")
+
+
+def choose_seed(requested: int | None, scenario: Scenario) -> int:
+    """The one seed policy: the seed asked for, else the scenario's own, else a fresh one (shown
+    to the player and kept in the save, so the game can be played again)."""
+    if requested is not None:
+        return requested
+    if scenario.seed is not None:
+        return scenario.seed
+    import secrets  # only for a fresh seed
+
+    return secrets.randbelow(2**31)
+
+
+def open_scenario(rules_root: Path, ref: str, mod: str | Path | None = None) -> Scenario:
+    """Scenario ``ref`` (an id or a path), under ``mod`` if given (see
+    :func:`~game.rules.scenario.load_scenario`); :class:`StartRefused` with its problems."""
+    try:
+        return load_scenario(ref, rules_root, mod=mod)
+    except LoadError as err:
+        raise StartRefused(f"The scenario '{ref}' cannot be opened", err.problems, "scenario") from None
+
+
+def read_saved_game(rules_root: Path, path: Path) -> LoadedSave:
+    """The save at ``path`` read against the rules as they are; :class:`StartRefused` with its
+    problems (nothing is changed)."""
+    try:
+        return load_save(path, rules_root)
+    except LoadError as err:
+        raise StartRefused(f"The save '{path}' cannot be loaded", err.problems, "save") from None
+
+
+@dataclass
+class Game:
+    """A game in progress: its session, where its saves go, who plays it, and the state last
+    autosaved (or loaded), so the same state is never written twice."""
+
+    session: Session
+    saves: Path | None = None   # the saves folder; None: no autosaves
+    player: str = ""
+    autosaved: object = None    # the state last autosaved or loaded (None: none yet)
+    _reports: dict[int, tuple[object, SeasonReport]] = field(default_factory=dict, repr=False)
+    _threats: tuple[object, tuple[Threat, ...]] | None = field(default=None, repr=False)
+
+    # -- starting ----------------------------------------------------------------------------
+    @classmethod
+    def start(cls, rules_root: Path, ref: str, seed: int | None = None, branch_at: str | None = None,
+              saves: Path | None = None, player: str = "", mod: str | Path | None = None) -> Game:
+        """A new game of ``ref`` (under ``mod``) from the chosen seed; with ``branch_at``,
+        history's policy plays up to that season and the player takes over there."""
+        scenario = open_scenario(rules_root, ref, mod)
+        return cls.of_scenario(scenario, seed, branch_at, saves, player)
+
+    @classmethod
+    def of_scenario(cls, scenario: Scenario, seed: int | None = None, branch_at: str | None = None,
+                    saves: Path | None = None, player: str = "") -> Game:
+        chosen = choose_seed(seed, scenario)
+        try:
+            session = Session.branch(scenario, chosen, branch_at) if branch_at is not None else Session(scenario, chosen)
+        except BranchRefused as err:
+            raise StartRefused(f"The scenario '{scenario.id}' cannot be taken over at {branch_at}", [str(err)], "branch") from None
+        except RuleError as err:
+            raise StartRefused(f"The scenario '{scenario.id}' cannot start", [str(err)]) from None
+        return cls(session, saves, player, autosaved=session.state)  # a new game needs no autosave yet
+
+    @classmethod
+    def open(cls, loaded: LoadedSave, how: OpenWay = "resume", saves: Path | None = None, player: str = "") -> Game:
+        """The game of a save read with :func:`read_saved_game`: resumed exactly, replayed under
+        the rules as they are now, or continued as saved."""
+        try:
+            session = loaded.open(how)
+        except (SaveRefused, RuleError) as err:
+            raise StartRefused(f"The save '{loaded.path.name}' cannot be opened that way", [str(err)], "open") from None
+        return cls(session, saves, player or loaded.save.metadata.player, autosaved=session.state)  # it is on disk already
+
+    # -- playing -----------------------------------------------------------------------------
+    def end_season(self) -> SeasonReport:
+        """Play the coming season with the levers as set and return its report (the session's
+        own exceptions when it cannot be played: nothing changes then)."""
+        self.session.end_season()
+        return self.report()
+
+    def undo(self) -> bool:
+        return self.session.undo()
+
+    def redo(self) -> bool:
+        return self.session.redo()
+
+    # -- telling -----------------------------------------------------------------------------
+    def report(self, turn: int | None = None) -> SeasonReport:
+        """The report of the season that produced ``history[turn]`` (default: the last), built
+        once per state."""
+        turn = self.session.turn if turn is None else turn
+        state = self.session.history[turn]
+        cached = self._reports.get(turn)
+        if cached is None or cached[0] is not state:
+            cached = (state, season_report(self.session, turn))
+            self._reports[turn] = cached
+        return cached[1]
+
+    def debrief(self) -> Debrief:
+        return debrief(self.session)
+
+    def threats(self) -> tuple[Threat, ...]:
+        """The endings within reach under the levers as set (worked out once per state and levers)."""
+        key = (self.session.state, tuple(sorted(self.session.levers.items())))
+        if self._threats is None or self._threats[0] != key:
+            self._threats = (key, threats(self.session))
+        return self._threats[1]
+
+    # -- saving ------------------------------------------------------------------------------
+    def autosave(self) -> Path | None:
+        """Autosave into the saves folder unless this very state was autosaved (or loaded)
+        already, or there is no folder: the path written, or None. OSError when it cannot be
+        written (the game goes on)."""
+        if self.saves is None or self.session.state is self.autosaved:
+            return None
+        path = autosave(self.session, self.saves, self.player)
+        self.autosaved = self.session.state
+        return path
+
+    def autosave_now(self) -> Path:
+        """Autosave even if this state was autosaved already (after something went wrong)."""
+        path = autosave(self.session, self.saves, self.player)
+        self.autosaved = self.session.state
+        return path
+
+    def default_save_path(self) -> Path:
+        return default_save_path(self.session, self.saves)
+
+    def save(self, path: Path | None = None) -> Path:
+        """Save the game to ``path`` (default: the saves folder, named after the scenario and
+        season); OSError when it cannot be written (nothing is overwritten then)."""
+        target = path if path is not None else self.default_save_path()
+        return save_game(self.session, target, self.player)

@@ -1,0 +1,175 @@
+"""Why a number moved, as rows a player can read: each cause followed down the rules to what a
+player can see (an indicator, a lever, chance, an event, the time of year, a stock carrying
+over), with its part of the change written like the change itself, and an "other" row so that
+the parts shown add up exactly to the change shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from game.engine.explain import Cause, Explanation
+from game.present.index import indicators, label_of, rule_info
+from game.present.numbers import ShownChange, figure, number, shown_change
+from game.present.seasons import calendar_phrase
+from game.rules.ruleset import Ruleset
+
+# How many causes a change gets before the rest is "other", and how small a cause may be, beside
+# the largest, and still get a row of its own.
+MOST = 3
+MINOR = 0.1
+CALENDAR = "(calendar)"
+CARRY = "(carry-over)"
+
+
+@dataclass(frozen=True)
+class CauseRow:
+    """One cause of a change: its part (in whole units of the change's last digit), what moved
+    in words, and the rule behind it (for the sources, shown on demand)."""
+
+    units: int
+    part: str          # '+1.0', '−0.3' (written like the change)
+    phrase: str        # "your Goods to the village (0.55 to 0.45)"
+    meaning: str       # what the move means to a reader ('little to buy in the village shops'), or ''
+    name: str          # the root: a variable, lever, draw, event; CALENDAR, CARRY or 'other'
+    kind: str          # lever, prev_lever, variable, prev, carry, calendar, draw, event, other
+    contribution: float  # the exact part, in the explained variable's units
+    through: str       # the channel it worked through, when the root lies deeper ('' if none)
+    description: str   # the rule's own description
+    mechanisms: tuple[str, ...]
+    source: str
+
+    @property
+    def text(self) -> str:
+        """'+1.0  your Goods to the village (0.55 to 0.45): little to buy ...'"""
+        return f"{self.part}  {self.phrase}{f': {self.meaning}' if self.meaning else ''}"
+
+
+@dataclass
+class _Root:
+    share: float
+    cause: Cause
+    channel: Cause
+
+
+def root_causes(ruleset: Ruleset, explanation: Explanation, look_through: frozenset[str] = frozenset()) -> list[_Root]:
+    """The explanation's tree followed through the model's inner steps to what a player can
+    see; each root's share carried up in the explained variable's units, summed where a root is
+    reached along several paths, largest first."""
+    visible = {i.variable for i in indicators(ruleset)} - look_through
+    owner = explanation.variable
+    roots: dict[str, _Root] = {}
+
+    def walk(cause: Cause, weight: float, channel: Cause) -> None:
+        share = cause.contribution * weight
+        change = cause.after - cause.before
+        if cause.kind != "variable" or cause.name in visible or not cause.causes or change == 0:
+            if cause.kind == "fact":
+                key = CALENDAR
+            elif cause.kind == "prev" and cause.name == owner:
+                key = CARRY
+            else:
+                key = cause.name  # a quantity now and as it stood last season are one cause to a reader
+            entry = roots.get(key)
+            if entry is None:
+                roots[key] = _Root(share, cause, channel)
+            else:
+                entry.share += share
+                if entry.cause.kind in ("prev", "prev_lever") and cause.kind not in ("prev", "prev_lever"):
+                    entry.cause = cause
+            return
+        for child in cause.causes:
+            walk(child, share / change, channel)
+
+    for cause in explanation.causes:
+        walk(cause, 1.0, cause)
+    return sorted(roots.values(), key=lambda r: -abs(r.share))
+
+
+def _moved(ruleset: Ruleset, name: str, before: float, after: float) -> str:
+    """'(11% to 41%)', '(19.4 to 21.5 money units)', '(none to requisition)': both ends, written so
+    that they differ when the number moved, the unit once."""
+    lever = ruleset.levers.get(name)
+    if lever is not None:
+        def text(value: float) -> str:
+            index = round((value - lever.min) / lever.step)
+            if lever.choices and 0 <= index < len(lever.choices):
+                return lever.choices[index]
+            return figure(value)
+        return f"({text(before)} to {text(after)})"
+    shown = shown_change(ruleset, name, before, after)
+    unit = shown.shape.unit
+    if shown.shape.percent or not unit:
+        return f"({shown.before_text} to {shown.after_text})"
+    b, a = number(ruleset, name, before, shown.decimals), number(ruleset, name, after, shown.decimals)
+    return f"({b} to {a})" if unit.startswith("/") else f"({b} to {a} {unit})"
+
+
+def _meaning(ruleset: Ruleset, name: str, before: float, after: float) -> str:
+    told = ruleset.story.quantities.get(name)
+    if told is None or after == before:
+        return ""
+    return told.rising if after > before else told.falling
+
+
+def phrase_of(ruleset: Ruleset, root: _Root, season: str, owner: str) -> tuple[str, str, str]:
+    """(phrase, meaning, kind) of a root cause, in the player's terms."""
+    c = root.cause
+    label = label_of(ruleset, c.name)
+    if c.kind == "fact":
+        return f"the time of year ({calendar_phrase(season)})", "", "calendar"
+    if c.kind == "prev" and c.name == owner:
+        way = "rise" if c.after > c.before else "fall"
+        return f"most of last season's {way} carries over {_moved(ruleset, c.name, c.before, c.after)}", "", "carry"
+    if c.kind == "lever":
+        return f"your {label} {_moved(ruleset, c.name, c.before, c.after)}", "", "lever"
+    if c.kind == "prev_lever":
+        return f"last season's {label} {_moved(ruleset, c.name, c.before, c.after)}", "", "prev_lever"
+    if c.kind == "draw":
+        return f"chance: the {label} {_moved(ruleset, c.name, c.before, c.after)}", "", "draw"
+    if c.kind == "event":
+        return f"the event “{label}”", "", "event"
+    told = ruleset.story.quantities.get(c.name)
+    if told is not None and told.once_a_year and told.between and (c.before == 0 or c.after == 0):
+        text = f"{told.between} ({'brought in' if c.after else 'over'}, as every {told.once_a_year})"
+        return text, "", "variable"
+    when = " last season" if c.kind == "prev" else ""
+    return f"{label}{when} {_moved(ruleset, c.name, c.before, c.after)}", _meaning(ruleset, c.name, c.before, c.after), c.kind
+
+
+def cause_rows(ruleset: Ruleset, explanation: Explanation, change: ShownChange, most: int = MOST,
+               look_through: frozenset[str] = frozenset()) -> tuple[tuple[CauseRow, ...], int]:
+    """The causes of ``change`` (as shown) from ``explanation``: the largest ``most`` — and one
+    that pushed the other way, when the largest all pushed the same way — each a row; and the
+    rest, in whole units of the change's last digit, so that the rows plus the rest equal the
+    change shown exactly."""
+    roots = root_causes(ruleset, explanation, look_through)
+    largest = abs(roots[0].share) if roots else 0.0
+    chosen: list[_Root] = []
+    for root in roots:
+        if len(chosen) >= most or abs(root.share) < MINOR * largest:
+            break
+        chosen.append(root)
+    signs = {r.share > 0 for r in chosen}
+    if len(signs) == 1:
+        against = next((r for r in roots if r not in chosen and (r.share > 0) not in signs and abs(r.share) >= MINOR * largest), None)
+        if against is not None:
+            chosen.append(against)
+    rows: list[CauseRow] = []
+    for root in chosen:
+        units = change.part(root.share)
+        if units == 0:
+            continue  # too small to show at this precision: part of the rest
+        phrase, meaning, kind = phrase_of(ruleset, root, explanation.season, explanation.variable)
+        info = rule_info(ruleset, root.cause.name) if kind not in ("calendar", "carry") else rule_info(ruleset, explanation.variable)
+        through = label_of(ruleset, root.channel.name) if root.channel is not root.cause and root.channel.name != root.cause.name else ""
+        rows.append(CauseRow(units, change.part_text(units), phrase, meaning, root.cause.name if kind != "calendar" else CALENDAR,
+                             kind, root.share, through, info.description.strip(), info.mechanisms, info.source))
+    rest = change.units - sum(r.units for r in rows)
+    return tuple(rows), rest
+
+
+def other_row(change: ShownChange, units: int) -> CauseRow:
+    """The row for what the rows shown leave: smaller causes, and their interplay."""
+    return CauseRow(units, change.part_text(units), "other causes together", "", "other", "other",
+                    0.0, "", "", (), "")

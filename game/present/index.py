@@ -1,0 +1,141 @@
+"""The indicator index and what the rules say about a name: its label, meaning, mechanisms and
+source; finding a number by its label or id, with a short did-you-mean."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from game.present.cache import once_per
+from game.rules.models import Citation, Indicator
+from game.rules.ruleset import Ruleset
+
+# The facts of the calendar every formula can read, in words.
+SEASON_FACT_TEXT = {
+    "year": "the year", "season_of_year": "the time of year", "is_winter": "winter",
+    "is_spring": "spring", "is_summer": "summer", "is_autumn": "autumn", "turn": "the season count",
+}
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What the rule set says about a name: its label, meaning, mechanisms and source."""
+
+    name: str
+    kind: str
+    label: str
+    description: str
+    mechanisms: tuple[str, ...]  # mechanism titles
+    source: str
+
+
+def cite(ruleset: Ruleset, citation: Citation | None) -> str:
+    """A citation as text: ``Author (1978), Part 2, ch. 2 (lines 4839–5104)``."""
+    if citation is None:
+        return ""
+    work = ruleset.works.get(citation.work)
+    who = f"{work.author}{f' ({work.year})' if work and work.year else ''}" if work else citation.work
+    return f"{who}, {citation}"
+
+
+def indicators(ruleset: Ruleset) -> tuple[Indicator, ...]:
+    """The indicators to show, in the rules' order: the rule set's hints, or every variable."""
+    if ruleset.indicators:
+        return ruleset.indicators
+    return once_per(ruleset, "indicators", lambda: tuple(Indicator(variable=v, label=label_of(ruleset, v)) for v in ruleset.variables))
+
+
+def indicator(ruleset: Ruleset, name: str) -> Indicator | None:
+    """The indicator that shows variable ``name`` (None: it is not one)."""
+    table = once_per(ruleset, "indicator-of", lambda: {i.variable: i for i in ruleset.indicators})
+    return table.get(name)
+
+
+def label_of(ruleset: Ruleset, name: str) -> str:
+    """A name's display label: its indicator label, its own label, a lever's, or its id in words."""
+    shown = indicator(ruleset, name)
+    if shown is not None:
+        return shown.label
+    variable = ruleset.variables.get(name)
+    if variable is not None and variable.label:
+        return variable.label
+    lever = ruleset.levers.get(name)
+    if lever is not None:
+        return lever.label
+    if name in SEASON_FACT_TEXT:
+        return SEASON_FACT_TEXT[name]
+    return name.replace("_", " ")
+
+
+def better_direction(ruleset: Ruleset, name: str) -> str:
+    """'higher', 'lower' or 'neither': which way ``name`` is better, as its indicator says."""
+    shown = indicator(ruleset, name)
+    return shown.better if shown is not None else "neither"
+
+
+def rule_info(ruleset: Ruleset, name: str) -> RuleInfo:
+    """Look ``name`` up among the rule set's variables, levers, draws, events and parameters."""
+    rs = ruleset
+
+    def titles(ids: list[str]) -> tuple[str, ...]:
+        return tuple(rs.mechanisms[m].title for m in ids if m in rs.mechanisms)
+
+    if name in rs.variables:
+        v = rs.variables[name]
+        return RuleInfo(name, "variable", label_of(rs, name), v.description, titles(v.mechanisms), cite(rs, v.source))
+    if name in rs.levers:
+        lv = rs.levers[name]
+        return RuleInfo(name, "lever", lv.label, lv.description, titles(lv.mechanisms), cite(rs, lv.source))
+    if name in rs.events:
+        e = rs.events[name]
+        return RuleInfo(name, "event", e.title, e.message, titles(e.mechanisms), cite(rs, e.source))
+    for kind, table in (("draw", rs.draws), ("parameter", rs.parameters)):
+        if name in table:
+            d = table[name]
+            return RuleInfo(name, kind, name.replace("_", " "), d.description, (), cite(rs, d.source))
+    if name in SEASON_FACT_TEXT:
+        return RuleInfo(name, "fact", SEASON_FACT_TEXT[name], "a fact of the calendar", (), "")
+    return RuleInfo(name, "unknown", name, "", (), "")
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().replace("_", " ").replace("'", "").replace("’", "").split())
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a typed name found: the variable (None when nothing matched) and, when it did not,
+    a few close names as (id, label)."""
+
+    name: str | None
+    suggestions: tuple[tuple[str, str], ...] = ()
+
+
+def find_variable(ruleset: Ruleset, text: str, most: int = 4) -> Found:
+    """The variable a player means by ``text``: its id ('worker_trust', 'worker trust'), its
+    label ("Workers' trust", any case), or the one label or id that starts with or contains it;
+    else up to ``most`` close names."""
+    wanted = _norm(text)
+    if not wanted:
+        return Found(None)
+    names = list(ruleset.variables)
+    labels = {n: label_of(ruleset, n) for n in names}
+    for n in names:
+        if wanted in (_norm(n), _norm(labels[n])):
+            return Found(n)
+    for test in (lambda n: _norm(labels[n]).startswith(wanted) or _norm(n).startswith(wanted),
+                 lambda n: wanted in _norm(labels[n]) or wanted in _norm(n)):
+        hits = [n for n in names if test(n)]
+        shown = [n for n in hits if indicator(ruleset, n) is not None]
+        if len(hits) == 1 or len(shown) == 1:
+            return Found((shown or hits)[0])
+        if hits:
+            ranked = shown + [n for n in hits if n not in shown]
+            return Found(None, tuple((n, labels[n]) for n in ranked[:most]))
+    keys = {_norm(labels[n]): n for n in names} | {_norm(n): n for n in names}
+    close = difflib.get_close_matches(wanted, list(keys), n=most * 2, cutoff=0.6)
+    out: list[str] = []
+    for key in close:
+        if keys[key] not in out:
+            out.append(keys[key])
+    return Found(None, tuple((n, labels[n]) for n in out[:most]))

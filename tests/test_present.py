@@ -1,0 +1,279 @@
+"""The presentation layer on real games of every scenario, under history's policy and at the
+default levers: what the reports show must agree with itself and with the game. These assert
+properties (a change equals the difference shown, its causes add up to it ...), not model
+figures, so they hold whatever the model's numbers become."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from decimal import Decimal
+from functools import cache
+
+import pytest
+
+from game.controller import Game, StartRefused, choose_seed
+from game.present.conditions import environment, holds
+from game.present.debrief import debrief, ending_text, historical_path, scorecard
+from game.present.index import find_variable
+from game.present.levers import find_lever, parse_assignments
+from game.present.numbers import number, quantity, shown_change, signed
+from game.present.story import season_report, yearly_reading
+from game.present.warnings import meters, threats
+from game.rules.scenario import available_scenarios, load_scenario
+from game.rules.season import Season
+from game.rules.story import placeholders
+from game.session import Session
+from game.text import views
+from game.text.terminal import Terminal
+from tests.conftest import RULES
+
+SCENARIOS = available_scenarios(RULES)
+GAMES = [(ident, policy) for ident in SCENARIOS for policy in ("history", "default")
+         if policy == "default" or load_scenario(ident, RULES).history is not None]
+
+
+@cache
+def played(ident: str, policy: str) -> Session:
+    scenario = load_scenario(ident, RULES)
+    session = Session(scenario, choose_seed(None, scenario) if scenario.seed is not None else 7)
+    while not session.is_over:
+        if policy == "history":
+            session.set_levers(scenario.history[session.turn])
+        session.end_season()
+    return session
+
+
+def reports(session: Session):
+    return [season_report(session, turn) for turn in range(1, session.turn + 1)]
+
+
+def _decimal(text: str) -> Decimal:
+    """The number at the start of a value as shown ('2.14 Mt', '41%', '−0.3', '1,250')."""
+    match = re.match(r"[+−±-]?[\d,]+(\.\d+)?", text.replace("−", "-").replace("±", ""))
+    assert match, text
+    return Decimal(match.group(0).replace(",", ""))
+
+
+@pytest.mark.parametrize("ident, policy", GAMES)
+def test_every_change_shown_is_the_difference_of_the_values_shown_and_its_causes_add_up(ident: str, policy: str) -> None:
+    session = played(ident, policy)
+    for report in reports(session):
+        for change in report.changes:
+            c = change.change
+            assert c.visible, f"{report.season}: {change.label} did not visibly move"
+            # The change written is the difference of the two values written.
+            assert _decimal(c.after_text) - _decimal(c.before_text) == _decimal(c.delta_text), (report.season, change.sentence)
+            # The causes shown and the rest add up exactly to the change shown.
+            assert sum(row.units for row in change.rows) + change.rest == c.units, (report.season, change.label)
+            shown = sum(_decimal(row.part) for row in change.all_rows)
+            assert shown == _decimal(c.delta_text), (report.season, change.label, [r.part for r in change.all_rows])
+            assert all(row.units != 0 for row in change.all_rows)  # never a '+0' row
+            for row in change.rows:
+                assert "start" not in row.phrase and "scenario" not in row.phrase  # no cause names the starting data
+
+
+@pytest.mark.parametrize("ident, policy", GAMES)
+def test_no_artefacts_of_formatting_in_any_report(ident: str, policy: str) -> None:
+    session = played(ident, policy)
+    out = io.StringIO()
+    term = Terminal(out, 80)
+    for report in reports(session):
+        views.report(term, report, details=True)
+    text = out.getvalue()
+    assert not re.search(r"(?<![\w.])[−-]0(?![.,\d])", text), "a '-0'"
+    assert not re.search(r"\d[eE][+-]?\d", text), "a number in exponent form"
+    assert not re.search(r"\+0(?![.,\d])", text)
+    assert not re.search(r"\b(rose|fell|up|down) from (\S+) to \2\b", text)
+    assert "{" not in text and "}" not in text  # every placeholder filled
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+@pytest.mark.parametrize("ident, policy", GAMES)
+def test_a_yearly_harvest_is_never_read_as_zero_outside_its_season(ident: str, policy: str) -> None:
+    session = played(ident, policy)
+    rs = session.scenario.ruleset
+    yearly = {name: told for name, told in rs.story.quantities.items() if told.once_a_year}
+    assert yearly, "both rule sets have a harvest brought in once a year"
+    for turn in range(0, session.turn + 1):
+        season = Season.parse(session.history[turn].season)
+        for name, told in yearly.items():
+            reading = yearly_reading(session, name, turn)
+            if season.name == told.once_a_year:
+                assert reading is None
+            else:
+                assert reading is not None and (math.isnan(reading.value) or reading.value > 0)
+                assert "brought in in" in reading.text or "not yet brought in" in reading.text
+    # The text mode's status and reports never write the harvest as '0.0'.
+    out = io.StringIO()
+    term = Terminal(out, 80)
+    probe = Session(session.scenario, session.seed)
+    for turn in range(session.turn):
+        probe.set_levers(session.levers_played(turn + 1))
+        probe.end_season()
+        if not probe.is_over:
+            views.status(term, probe)
+        views.report(term, season_report(probe))
+    zeros = [re.compile(r"(?<![\d.])" + re.escape(quantity(rs, name, 0.0)) + r"(?!\d)") for name in yearly]
+    for line in out.getvalue().splitlines():
+        for zero in zeros:
+            assert not zero.search(line), line
+
+
+@pytest.mark.parametrize("ident, policy", GAMES)
+def test_the_last_report_opens_with_the_ending_and_the_debrief_fits_the_numbers(ident: str, policy: str) -> None:
+    session = played(ident, policy)
+    rs = session.scenario.ruleset
+    all_reports = reports(session)
+    assert all(r.ending is None for r in all_reports[:-1])
+    last = all_reports[-1]
+    assert last.ending is not None and last.ending.sentence.startswith("The game is over")
+    ending = session.ending
+    assert ending is not None
+    paragraphs = ending_text(session)
+    values = session.values()
+    if ending.id is not None and ending.id in rs.story.debriefs:
+        told = rs.story.debriefs[ending.id]
+        env = environment(session.model, session.history, session.turn)
+        said = [p for i, p in enumerate(told.paragraphs) if holds(session.model, ("debriefs", ending.id, i), env)]
+        assert len(paragraphs) == 1 + len(said)
+        for paragraph, text in zip(said, paragraphs[1:]):
+            for name in placeholders(paragraph.text):  # each number in it is the game's final one
+                assert quantity(rs, name, values[name]) in text
+    assert all("{" not in p for p in paragraphs)
+    told = debrief(session)
+    assert told.title and (told.holds is None or told.verdict or rs.verdicts is None)
+
+
+@pytest.mark.parametrize("ident, policy", GAMES)
+def test_the_headline_says_one_sentence_per_subject(ident: str, policy: str) -> None:
+    session = played(ident, policy)
+    subjects = list(dict.fromkeys(h.about for h in session.scenario.ruleset.story.headlines))
+    for report in reports(session):
+        assert len(report.headline) == len(subjects)  # every subject has a sentence that always holds
+        assert all(sentence.endswith(".") and "{" not in sentence for sentence in report.headline)
+
+
+def test_the_nep_s_debrief_never_claims_what_the_numbers_deny() -> None:
+    session = played("procurement-crisis-1927", "default")
+    assert session.state.ending == "nep-without-industry"
+    text = " ".join(ending_text(session))
+    kulaks = session.value("kulak_leverage")
+    assert ("keep their hold" in text) == (kulaks >= 55)
+    assert ("unemployed crowd the towns" in text) == (session.value("unemployment") >= 1)
+    assert number(session.scenario.ruleset, "industrial_output", session.value("industrial_output")) in text
+
+
+def test_two_games_with_the_same_ending_are_told_apart_by_their_scorecards() -> None:
+    scenario = load_scenario("procurement-crisis-1927", RULES)
+    by_ending: dict[str | None, list[Session]] = {}
+    for name in [n for n in scenario.levers if n not in scenario.locked][:6]:
+        lever = scenario.levers[name]
+        for value in (lever.default, lever.min, lever.max):
+            session = Session(scenario, scenario.seed)
+            session.set_lever(name, value)
+            session.play()
+            by_ending.setdefault(session.state.ending, []).append(session)
+    alike = max(by_ending.values(), key=len)
+    assert len(alike) >= 2, "some policies end alike"
+    cards = {tuple(s.yours_text for s in scorecard(g, historical_path(g))) for g in alike}
+    assert len(cards) >= 2, "the scorecard tells games with the same ending apart"
+    for card in (scorecard(g, historical_path(g)) for g in alike[:2]):
+        assert [s.label for s in card] == [a.label for a in scenario.ruleset.story.scorecard]
+        assert all(s.history_text and s.judgement for s in card)
+
+
+def test_a_game_heading_for_a_loss_is_warned_before_it() -> None:
+    scenario = load_scenario("nep-1923-1930", RULES)
+    session = Session(scenario, scenario.seed)
+    warned: list[tuple[int, str]] = []
+    while not session.is_over:
+        warned += [(session.turn, t.ending) for t in threats(session)]
+        session.end_season()
+    lost = session.state.ending
+    assert lost is not None and scenario.endings[lost].alliance == "breaks"
+    assert any(ending == lost and turn < session.turn - 1 for turn, ending in warned), warned
+    meter = next(m for m in meters(session, session.turn - 1) if m.ending == lost)
+    assert meter.warning  # its loss meter stood past the warning point before the end
+
+
+def test_threats_are_worded_for_a_student() -> None:
+    from game.present.warnings import Threat
+
+    assert Threat("x", "Bread crisis", False, 2, 0.6).text == "Bread crisis within 2 seasons in 60% of weathers"
+    assert Threat("x", "Bread crisis", False, 1, 1.0).text == "Bread crisis next season in every weather"
+
+
+# --- numbers ------------------------------------------------------------------------------------
+
+
+def test_numbers_have_units_and_a_change_shown_equals_the_difference_shown() -> None:
+    rs = load_scenario("nep-1923-1930", RULES).ruleset
+    assert quantity(rs, "harvest", 77.84) == "77.8 Mt"
+    assert quantity(rs, "goods_famine", 0.412) == "41%"
+    assert quantity(rs, "bread_crisis_seasons", 1) == "1 season" and quantity(rs, "bread_crisis_seasons", 2) == "2 seasons"
+    c = shown_change(rs, "worker_trust", 44.2, 44.4)  # both '44' at the usual places: one more place
+    assert (c.before_text, c.after_text, c.delta_text) == ("44.2/100", "44.4/100", "+0.2")
+    assert not shown_change(rs, "worker_trust", 44.2, 44.2).visible
+    assert shown_change(rs, "goods_famine", 0.11, 0.41).delta_text == "+30 pts"
+    assert signed(rs, "grain_procured", -0.0) == "±0.00 Mt" and signed(rs, "inflation", 4.15e-05) == "+0.0042 pts"
+    assert number(rs, "worker_trust", -0.004) == "0"  # never '-0'
+
+
+def test_names_are_found_by_label_or_id_with_a_short_did_you_mean() -> None:
+    rs = load_scenario("nep-1923-1930", RULES).ruleset
+    assert find_variable(rs, "Workers' trust").name == "worker_trust"
+    assert find_variable(rs, "worker trust").name == "worker_trust"
+    assert find_variable(rs, "workers").name == "worker_trust"  # the one indicator it starts
+    vague = find_variable(rs, "trust")
+    assert vague.name is None and 2 <= len(vague.suggestions) <= 4
+    assert find_variable(rs, "harvst").suggestions[0][0] == "harvest"
+
+
+def test_several_levers_are_read_from_one_line() -> None:
+    session = Session(load_scenario("scissors-1923", RULES), 1)
+    found = parse_assignments(session, "procurement_price=120, price of manufactures 200; goods=0.5; grain_exports=2; nonsense=3")
+    assert found.values == {"procurement_price": 120, "industrial_price": 200, "goods_to_village": 0.5}
+    assert any("locked" in p for p in found.problems) and any("no lever 'nonsense'" in p for p in found.problems)
+    assert find_lever(session, "manufactures") == "industrial_price"
+
+
+# --- the controller -----------------------------------------------------------------------------
+
+
+def test_one_seed_policy_and_one_autosave_record(tmp_path) -> None:
+    fixed = load_scenario("scissors-1923", RULES)
+    assert choose_seed(None, fixed) == fixed.seed and choose_seed(5, fixed) == 5
+    free = load_scenario("hammurabi-reign", RULES)
+    assert free.seed is None or choose_seed(None, free) == free.seed
+    game = Game.start(RULES, "hammurabi-short", seed=3, saves=tmp_path)
+    assert game.autosave() is None  # a new game needs no autosave
+    report = game.end_season()
+    assert report.turn == 1 and game.report() is report  # built once per state
+    first = game.autosave()
+    assert first is not None and game.autosave() is None  # not twice the same state
+    game.undo()
+    assert game.autosave() is not None  # the game changed since
+    saved = game.save(tmp_path / "mine.json")
+    from game.controller import read_saved_game
+
+    again = Game.open(read_saved_game(RULES, saved), saves=tmp_path)
+    assert again.session.history == game.session.history and again.autosave() is None
+    with pytest.raises(StartRefused) as refused:
+        Game.start(RULES, "no-such-scenario")
+    assert refused.value.kind == "scenario" and refused.value.errors == 1
+    with pytest.raises(StartRefused) as refused:
+        Game.start(RULES, "nep-1923-1930", branch_at="1999-autumn")
+    assert refused.value.kind == "branch"
+
+
+def test_a_mod_keeps_the_story_of_the_rule_set_it_extends() -> None:
+    scenario = load_scenario("nep-1923-1930", RULES, mod="long-memory")
+    base = load_scenario("nep-1923-1930", RULES).ruleset.story
+    story = scenario.ruleset.story
+    assert [h.text for h in story.headlines] == [h.text for h in base.headlines]
+    assert set(story.debriefs) == set(base.debriefs) and len(story.scorecard) == len(base.scorecard)
+    session = Session(scenario, scenario.seed)
+    session.end_season()
+    assert len(season_report(session).headline) == len({h.about for h in base.headlines})
