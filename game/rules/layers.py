@@ -28,7 +28,7 @@ from typing import Any, Literal
 from game.formula import FormulaError, did_you_mean
 from game.rules.locate import Path
 from game.rules.models import DEFINITION_TABLES, FORMAT_VERSION, Indicator, Manifest, RuleFile, Verdicts
-from game.rules.mods import MANIFEST_FILE, is_zip, place_id, read_zip
+from game.rules.mods import MANIFEST_FILE, MAX_ZIP_TOTAL, is_zip, place_id, read_zip, rule_files
 from game.rules.problems import Problem
 from game.rules.reading import Document, display_name, key_path, parse_document, read_document, validate_partially
 
@@ -149,14 +149,19 @@ def _texts(place: FsPath, problems: list[Problem]) -> list[tuple[str, Document |
         if members is None:
             return None
         return [(file_name, parse_document(f"{name}/{file_name}", text, problems)) for file_name, text in members.items()]
-    if not place.is_dir():
-        problems.append(Problem(name, 1, 1, "rule set folder not found"))
+    files = rule_files(place, problems)
+    if files is None:
         return None
-    files = sorted(place.glob("*.toml"))
-    if not files:
-        problems.append(Problem(name, 1, 1, "no .toml files in the rule set folder"))
-        return None
-    return [(path.name, read_document(path, problems)) for path in files]
+    out: list[tuple[str, Document | None]] = []
+    total = 0
+    for path in files:
+        doc = read_document(path, problems)  # a regular file of at most MAX_FILE_BYTES (game.files.read_file)
+        total += len(doc.text.encode("utf-8")) if doc is not None else 0
+        if total > MAX_ZIP_TOTAL:
+            problems.append(Problem(name, 1, 1, f"the rule files come to more than {MAX_ZIP_TOTAL:,} bytes; the limit for a rule set"))
+            return None
+        out.append((path.name, doc))
+    return out
 
 
 def _check_manifest(layer: Layer, problems: list[Problem]) -> None:

@@ -14,13 +14,16 @@ limit, or more than :data:`MAX_ZIP_TOTAL` bytes in all are refused with a messag
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from game.files import FileProblem, NotUtf8, decode_utf8, plain_reason, read_file
 from game.rules.problems import Problem
 from game.rules.reading import MAX_FILE_BYTES, display_name
 
@@ -160,26 +163,55 @@ def place_key(place: Path) -> str:
         return str(place)
 
 
+# --- reading a rule set folder ------------------------------------------------------------------
+
+
+def rule_files(folder: Path, problems: list[Problem]) -> list[Path] | None:
+    """The ``.toml`` files of the rule set folder ``folder`` (not hidden ones, not those in
+    folders inside it), in file-name order, to be read through :func:`game.files.read_file`;
+    None (with a problem added) when the folder cannot be listed, holds no rule file, or holds
+    more than an archive may (:data:`MAX_ZIP_MEMBERS`)."""
+    name = display_name(folder)
+    try:
+        if not folder.is_dir():
+            problems.append(Problem(name, 1, 1, "rule set folder not found"))
+            return None
+        files = sorted(entry for entry in folder.iterdir() if entry.name.endswith(".toml") and not entry.name.startswith("."))
+    except OSError as err:
+        problems.append(Problem(name, 1, 1, f"cannot list the rule set folder: {plain_reason(err)}"))
+        return None
+    if not files:
+        problems.append(Problem(name, 1, 1, "no .toml files in the rule set folder"))
+        return None
+    if len(files) > MAX_ZIP_MEMBERS:
+        problems.append(Problem(name, 1, 1, f"the folder holds {len(files):,} .toml files; the limit for a rule set is {MAX_ZIP_MEMBERS:,}"))
+        return None
+    return files
+
+
 # --- zip archives -----------------------------------------------------------------------------
+
+
+ZIP_FILE = "a mod archive (.zip)"
 
 
 def read_zip(path: Path, problems: list[Problem]) -> dict[str, str] | None:
     """The ``.toml`` files of the mod archive at ``path``, by file name, as text; None (with a
-    problem added) when the archive cannot be read safely. The one place that opens archives."""
+    problem added) when the archive cannot be read safely. The one place that opens archives:
+    the archive is read whole through :func:`game.files.read_file` (a regular file of at most
+    :data:`MAX_ZIP_BYTES`), then unpacked in memory within the archive's own limits."""
     name = display_name(path)
 
     def refuse(message: str) -> None:
         problems.append(Problem(name, 1, 1, message))
 
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            refuse("not a regular file: a mod archive must be a .zip file")
-            return None
-        if info.st_size > MAX_ZIP_BYTES:
-            refuse(f"the archive is {info.st_size:,} bytes; the limit is {MAX_ZIP_BYTES:,}")
-            return None
-        with zipfile.ZipFile(path) as archive:
+        raw_archive = read_file(path, MAX_ZIP_BYTES, ZIP_FILE)
+    except FileProblem as err:
+        refuse(err.reason)
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw_archive)) as archive:
             members = archive.infolist()
             if len(members) > MAX_ZIP_MEMBERS:
                 refuse(f"the archive holds {len(members):,} entries; the limit is {MAX_ZIP_MEMBERS:,}")
@@ -200,22 +232,22 @@ def read_zip(path: Path, problems: list[Problem]) -> dict[str, str] | None:
                     refuse(f"the rule files unpack to more than {MAX_ZIP_TOTAL:,} bytes; the limit for a mod")
                     return None
                 try:
-                    texts[file_name] = raw.decode("utf-8").removeprefix("\ufeff")
-                except UnicodeDecodeError as err:
-                    line = raw[: err.start].count(b"\n") + 1
-                    problems.append(Problem(f"{name}/{file_name}", line, 1, "not UTF-8 text: TOML files must be saved as UTF-8"))
+                    texts[file_name] = decode_utf8(raw)
+                except NotUtf8 as err:
+                    problems.append(Problem(f"{name}/{file_name}", err.line, err.col,
+                                            f"not UTF-8 text (byte 0x{err.byte:02x}): TOML files must be saved as UTF-8"))
                     return None
             return texts
-    except FileNotFoundError:
-        refuse("file not found")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as err:
         refuse(f"not a readable .zip archive ({err})")
     except NotImplementedError as err:  # a compression method zipfile does not know
         refuse(f"cannot unpack the archive: {err}")
     except RuntimeError as err:  # an encrypted member
         refuse(f"cannot unpack the archive: {err}")
-    except OSError as err:
-        refuse(f"cannot read the archive: {err.strerror or err}")
+    except (OSError, ValueError) as err:  # a damaged member (zlib.error is neither: see below)
+        refuse(f"cannot unpack the archive: {plain_reason(err)}")
+    except zlib.error as err:
+        refuse(f"cannot unpack the archive: a damaged member ({err})")
     return None
 
 

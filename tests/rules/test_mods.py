@@ -325,6 +325,53 @@ def test_unsafe_archives_are_refused_unread(tmp_path: Path) -> None:
     assert [p.message for p in ruleset_problems(target)][0].startswith("not a readable .zip archive")
 
 
+def test_a_mod_archive_is_read_through_the_safe_file_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a regular file within the archive's size limit is read: a named pipe (made here, in the
+    test's own folder) is refused unopened, as every reader of the game refuses one."""
+    import os
+
+    from game.rules import mods
+
+    root = rules_root(tmp_path)
+    packed = zip_of(make_mod(root, "deep-well", DEEP_WELL, folder="src"), root / "mods" / "deep-well.zip")
+    monkeypatch.setattr(mods, "MAX_ZIP_BYTES", packed.stat().st_size - 1)
+    assert [p.message for p in ruleset_problems(packed)] == [
+        f"file is {packed.stat().st_size:,} bytes; a mod archive (.zip) is at most {packed.stat().st_size - 1:,} bytes"]
+    monkeypatch.undo()
+    packed.unlink()
+    os.mkfifo(packed)
+    assert [p.message for p in ruleset_problems(packed)] == [
+        "is a named pipe (FIFO), not a file: a mod archive (.zip) is read only from a regular file"]
+
+
+def test_a_mod_folder_is_read_file_by_file_through_the_safe_file_reader(tmp_path: Path) -> None:
+    import os
+
+    root = rules_root(tmp_path)
+    mod = make_mod(root, "piped", DEEP_WELL)
+    os.mkfifo(mod / "extra.toml")
+    (mod / "bad.toml").write_bytes(b'# fine\nx = "caf\xe9"\n')
+    (mod / ".hidden.toml").write_text("not = [toml", encoding="utf-8")  # an editor's file: not a rule file
+    assert mod_problems(mod) == [
+        shown(mod / "bad.toml", 2, 9, "not UTF-8 text (byte 0xe9): TOML files must be saved as UTF-8"),
+        shown(mod / "extra.toml", 1, 1, "is a named pipe (FIFO), not a file: a rule, scenario or policy file is read only from a regular file"),
+    ]
+
+
+def test_a_mod_folder_has_an_archive_s_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from game.rules import layers, mods
+
+    root = rules_root(tmp_path)
+    mod = make_mod(root, "crowded", "")
+    for i in range(3):
+        (mod / f"f{i}.toml").write_text("# nothing\n", encoding="utf-8")
+    monkeypatch.setattr(mods, "MAX_ZIP_MEMBERS", 3)
+    assert [p.message for p in ruleset_problems(mod)] == ["the folder holds 4 .toml files; the limit for a rule set is 3"]
+    monkeypatch.setattr(mods, "MAX_ZIP_MEMBERS", 256)
+    monkeypatch.setattr(layers, "MAX_ZIP_TOTAL", 100)
+    assert [p.message for p in ruleset_problems(mod)] == ["the rule files come to more than 100 bytes; the limit for a rule set"]
+
+
 # --- scenarios under mods --------------------------------------------------------------------------
 
 
