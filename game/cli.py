@@ -19,7 +19,7 @@ from typing import Any, TextIO
 from game.controller import Game, StartRefused, open_scenario, read_saved_game
 from game.engine import RuleError
 from game.files import STDOUT, FileProblem, check_writable, name_problem, plain_reason, read_file, write_file, write_output
-from game.rules.layers import read_layer
+from game.rules.catalog import ModEntry, mod_entries, mod_folders
 from game.rules.mods import MODS_FOLDER, Library, is_zip, user_mods_folder
 from game.rules.problems import LoadError, Problem
 from game.rules.reading import MAX_FILE_BYTES, display_name, read_document
@@ -177,7 +177,7 @@ def cmd_check(paths: Sequence[Path], rules_root: Path, out: TextIO, policy_scena
 def _check_all(paths: Sequence[Path], rules_root: Path, out: TextIO, policy_scenario: str | None = None) -> int:
     problems: set[Problem] = set()
     checked = 0
-    targets = [_named(path, rules_root) for path in paths] or _shipped(rules_root)
+    targets = [target for path in paths for target in _named(path, rules_root)] or _shipped(rules_root)
     if not targets:
         problems.add(Problem(display_name(rules_root), 1, 1, "no rule sets or scenarios here: give the folder that holds them"))
     for named in targets:
@@ -207,15 +207,15 @@ def _shipped(rules_root: Path) -> list[Path]:
     return [*sets, *mods, *scenarios]
 
 
-def _named(path: Path, rules_root: Path) -> Path:
-    """A path as given, or — when there is no such file and it is an id — that rule set or mod."""
+def _named(path: Path, rules_root: Path) -> list[Path]:
+    """A path as given, or — when there is no such file and it is an id — that rule set or mod
+    (each of them when two as near share the id: each check says so)."""
     try:
         if path.exists() or len(path.parts) != 1:
-            return path
+            return [path]
     except (OSError, ValueError):  # a name the file system cannot look up: reading it says why
-        return path
-    found = Library.default(rules_root).candidates(str(path))
-    return found[0] if len(found) == 1 else path
+        return [path]
+    return Library.default(rules_root).candidates(str(path)) or [path]
 
 
 MAX_FOLDER_DEPTH = 8
@@ -336,13 +336,17 @@ def _check_save(target: Path, rules_root: Path) -> list[Problem]:
 
 
 def _check_ruleset(place: Path, rules_root: Path, listing: TextIO | None = None) -> list[Problem]:
+    note = Library.default(rules_root).hiding(place)
     try:
         ruleset = load_ruleset(place, Library.around(place, rules_root))
     except LoadError as err:
-        return err.problems
+        return err.problems + ([Problem(display_name(place), 1, 1, note, "warning")] if note else [])
     if listing is not None and ruleset.is_mod:
         listing.write(mod_listing(ruleset))
-    return ruleset_warnings(ruleset)
+    warnings = ruleset_warnings(ruleset)
+    if note is not None and ruleset.manifest_origin is not None:
+        warnings.append(ruleset.manifest_origin.problem(note, ("id",), value=True, severity="warning"))
+    return warnings
 
 
 def mod_listing(ruleset: Ruleset) -> str:
@@ -728,39 +732,30 @@ def _report_problems(err: LoadError, out: TextIO, what: str = "cannot start", th
 
 def cmd_mods(rules_root: Path, out: TextIO) -> int:
     """List the mods in ``rules_root/mods`` and the player's mod folder, each with its check."""
-    folders = (rules_root / MODS_FOLDER, user_mods_folder())
-    places = list(Library.of(*folders).places())
-    out.write(f"Mods in {' and '.join(display_name(f) for f in folders)}:\n")
-    if not places:
+    out.write(f"Mods in {' and '.join(display_name(f) for f in mod_folders(rules_root))}:\n")
+    entries = mod_entries(rules_root)
+    if not entries:
         out.write("  none yet: see docs/MODDING.md to make one in ten minutes\n")
-    library = Library.default(rules_root)
-    with cached_rulesets():
-        for place in places:
-            out.write(_mod_row(place, library) + "\n")
+    for entry in entries:
+        out.write(_mod_row(entry) + "\n")
     out.write("Play one: main.py play --mod ID. Check one: main.py check ID (lists what it changes).\n")
     return 0
 
 
-def _mod_row(place: Path, library: Library) -> str:
-    name = place.stem if is_zip(place) else place.name
-    twins = library.candidates(name)
-    try:
-        ruleset = load_ruleset(place, library.with_first(place.parent))
-    except LoadError as err:
-        layer = read_layer(place, [])
-        manifest = layer.manifest if layer is not None else None
-        head = f"  {name} {manifest.version if manifest else '?'}"
-        extends = f", extends {manifest.extends}" if manifest and manifest.extends else ""
-        status = f"FAILS check: {len(err.errors)} error(s); run main.py check {display_name(place)}"
-        return f"{head}{extends}\n      {status}\n      {display_name(place)}"
-    counts = [sum(c.kind == kind for c in ruleset.changes) for kind in ("adds", "overrides", "removes")]
-    warnings = ruleset_warnings(ruleset)
-    status = "ok" + (f", {len(warnings)} warning(s)" if warnings else "")
-    if len(twins) > 1:
-        status += f"; another mod has the same id at {display_name(next(t for t in twins if t != place))}"
-    what = f"adds {counts[0]}, overrides {counts[1]}, removes {counts[2]}" if ruleset.is_mod else "a rule set of its own (extends nothing)"
-    extends = f", extends {ruleset.extends}" if ruleset.extends else ""
-    return f"  {name} {ruleset.version}: \"{ruleset.name}\"{extends}\n      {status}: {what}\n      {display_name(place)}"
+def _mod_row(entry: ModEntry) -> str:
+    where = display_name(entry.place)
+    if entry.ruleset is None:
+        head = f"  {entry.ident} {entry.version}"
+        status = f"{entry.status()}; run main.py check {where}"
+    else:
+        head = f"  {entry.ident} {entry.version}: \"{entry.name}\""
+        status = entry.status()
+    extends = f", extends {entry.extends}" if entry.extends else ""
+    lines = [f"{head}{extends}", f"      {status}", f"      {where}"]
+    if entry.note is not None:
+        lines += textwrap.wrap(entry.note if not entry.used else f"note: {entry.note}", 78, initial_indent=" " * 6, subsequent_indent=" " * 8,
+                               break_on_hyphens=False, break_long_words=False)
+    return "\n".join(lines)
 
 
 # --- compare ---------------------------------------------------------------------------------

@@ -84,6 +84,51 @@ def test_mods_lists_each_mod_with_its_check_status(user_mods_folder: Path) -> No
     assert status == 1 and "override.parameters.coercion_forgetting.value: 3 is outside the declared bounds 0..1" in out
 
 
+def test_a_mod_hidden_by_another_of_its_id_is_reported_by_mods_and_check(user_mods_folder: Path) -> None:
+    """The game's rules/mods are looked in before the player's folder: a copy of a shipped mod
+    there is never used by its id, and both `mods` and `check` say which one is."""
+    copy = user_mods_folder / "long-memory"
+    shutil.copytree(EXAMPLE, copy)
+    status, out = run_main("mods")
+    entries = [" ".join(line.strip() for line in entry.splitlines()) for entry in out.split("\n  long-memory")[1:]]
+    assert status == 0 and len(entries) == 2
+    assert entries[0] == ('1.0.0: "Long memories", extends base ok: adds 1, overrides 1, removes 0 rules/mods/long-memory '
+                          f"note: it hides another mod called 'long-memory' at {display_name(copy)}, which is never used: rename one of them")
+    assert entries[1].startswith(f'1.0.0: "Long memories", extends base ok: adds 1, overrides 1, removes 0 {display_name(copy)} '
+                                 "not used by its id: --mod long-memory finds rules/mods/long-memory first; rename one of them "
+                                 "(a mod's id is its folder's name) Play one:")
+    status, out = run_main("check", str(copy))
+    assert status == 0 and out.splitlines()[-2:] == [
+        f"{display_name(copy / 'ruleset.toml')}:7:6: warning: ruleset.id: not used by its id: --mod long-memory finds "
+        "rules/mods/long-memory first; rename one of them (a mod's id is its folder's name)",
+        "check ok: 1 item(s), 0 error(s), 1 warning(s)",
+    ]
+    # A mod beside the copy that extends it takes the copy, and says which one it leaves out.
+    top = user_mods_folder / "top"
+    top.mkdir()
+    (top / "ruleset.toml").write_text('[ruleset]\nid = "top"\nname = "Top"\nversion = "1"\nextends = "long-memory"\nformat_version = 1\n',
+                                      encoding="utf-8")
+    status, out = run_main("check", str(top))
+    assert status == 0 and f"{display_name(top / 'ruleset.toml')}:5:11: warning: ruleset.extends: 'long-memory' is taken from {display_name(copy)}; " \
+        "another rule set or mod called 'long-memory' at rules/mods/long-memory is not used (it is looked for beside this mod first): " \
+        "rename one of them" in out
+
+
+def test_check_by_id_of_two_mods_as_near_checks_both_and_says_why(tmp_path: Path, user_mods_folder: Path) -> None:
+    root = rules_root(tmp_path / "rules")
+    folder = make_mod(root, "deep-well", DEEP_WELL)
+    with zipfile.ZipFile(root / "mods" / "deep-well.zip", "w") as archive:
+        for path in sorted(folder.iterdir()):
+            archive.write(path, path.name)
+    status, out = run_main("--rules", str(root), "check", "deep-well")
+    assert status == 0, out
+    for place in (folder, root / "mods" / "deep-well.zip"):
+        other = root / "mods" / ("deep-well.zip" if place == folder else "deep-well")
+        assert f"ruleset.id: not usable by its id: another mod called 'deep-well' is at {display_name(other)}, as near, " \
+            "so --mod deep-well cannot choose: rename or remove one (a mod's id is its folder's name)" in out
+    assert out.splitlines()[-1] == "check ok: 2 item(s), 0 error(s), 2 warning(s)"
+
+
 def test_simulate_and_play_take_a_mod_and_the_save_remembers_it(tmp_path: Path, user_mods_folder: Path) -> None:
     root = rules_root(tmp_path / "rules")
     make_mod(root, "deep-well", DEEP_WELL, folder=str(user_mods_folder))

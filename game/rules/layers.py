@@ -49,20 +49,32 @@ class Origin:
     An entry a mod overrides has its origin at the override (``[override.<table>.<id>]``):
     ``fields`` are the fields the override gives (a problem in one of them is placed at it) and
     ``base`` is where the entry was first defined (a problem in another field is placed at the
-    override, naming that place). ``layer`` is the layer's depth in the stack (0: the base)."""
+    override, naming where that field was last set: in the base, or in the override of a mod
+    lower in the stack). ``below`` is the entry's origin in the layers below this override.
+    ``layer`` is the layer's depth in the stack (0: the base)."""
 
     doc: Document
     path: Path
     layer: int = 0
     fields: frozenset[str] = frozenset()
     base: Origin | None = field(default=None, repr=False)
+    below: Origin | None = field(default=None, repr=False)
 
     def problem(self, message: str, sub: Path = (), *, value: bool = False, severity: str = "error") -> Problem:
         if self.base is not None and sub and sub[0] not in self.fields:
-            line, col = self.base.doc.locations.find(self.base.path + sub)
-            message = f"{key_path(sub)}: {message} ({key_path(sub[:1])} as defined at {self.base.doc.file}:{line}:{col})"
+            at = self.field_origin(sub[0])
+            line, col = at.doc.locations.find(at.path + sub)
+            message = f"{key_path(sub)}: {message} ({key_path(sub[:1])} as defined at {at.doc.file}:{line}:{col})"
             return self.doc.problem(self.path, message, severity=severity)
         return self.doc.problem(self.path + sub, message, value=value, severity=severity)
+
+    def field_origin(self, name: str) -> Origin:
+        """Where field ``name`` of the entry was last given: this override, an override lower in
+        the stack, or the definition."""
+        origin = self
+        while origin.base is not None and name not in origin.fields:
+            origin = origin.below or origin.base
+        return origin
 
     def formula_problem(self, sub: Path, err: FormulaError, prefix: str = "") -> Problem:
         if self.base is not None and sub and sub[0] not in self.fields:
@@ -336,7 +348,7 @@ def _override(merged: Merged, table: str, ident: str, partial: Any, origin: Orig
             problems.append(origin.problem(f"'{parent_id}' has no indicator of '{ident}' to override{did_you_mean(ident, known)}"))
             return
         indicator, below = merged.indicators[index]
-        new_origin = Origin(origin.doc, origin.path, origin.layer, frozenset(fields), below.base or below)
+        new_origin = Origin(origin.doc, origin.path, origin.layer, frozenset(fields), below.base or below, below)
         merged.indicators[index] = (indicator.model_copy(update={name: getattr(partial, name) for name in fields}), new_origin)
         changes.append(Change("overrides", table, ident, new_origin, fields))
         return
@@ -350,8 +362,9 @@ def _override(merged: Merged, table: str, ident: str, partial: Any, origin: Orig
     below = merged.origins[(table, ident)]
     current = merged.tables[table][ident]
     merged.tables[table][ident] = current.model_copy(update={name: getattr(partial, name) for name in fields})
-    # Fields overridden by a mod lower in the stack stay placed there unless this one gives them again.
-    new_origin = Origin(origin.doc, origin.path, origin.layer, frozenset(fields), below.base or below)
+    # A problem in a field this override does not give is placed here, naming where the field was
+    # last given (Origin.field_origin): the base, or the override of a mod lower in the stack.
+    new_origin = Origin(origin.doc, origin.path, origin.layer, frozenset(fields), below.base or below, below)
     merged.origins[(table, ident)] = new_origin
     changes.append(Change("overrides", table, ident, new_origin, fields))
 

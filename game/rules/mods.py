@@ -65,6 +65,9 @@ class Library:
     conflict (see :meth:`candidates`)."""
 
     tiers: tuple[tuple[Path, ...], ...]
+    # Folders searched only as a last resort (the game's own rules, for a mod kept elsewhere): a
+    # namesake there is expected to be hidden, and :meth:`hidden` does not name it.
+    fallback: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, *folders: Path) -> Library:
@@ -73,9 +76,11 @@ class Library:
 
     @classmethod
     def default(cls, rules_root: Path) -> Library:
-        """``rules_root`` (rule sets), ``rules_root/mods`` and the player's mod folder, as one tier:
-        a mod id in two of them is a conflict."""
-        return cls.of(rules_root, rules_root / MODS_FOLDER, user_mods_folder())
+        """``rules_root`` (rule sets) and ``rules_root/mods`` as one tier (an id in both is a
+        conflict), then the player's mod folder: a mod there with the id of one of the game's is
+        hidden by it (:meth:`hiding` says so). This is the order every command and the window
+        look in (a scenario's own folders come first: :func:`~game.rules.scenario.scenario_library`)."""
+        return cls(((rules_root, rules_root / MODS_FOLDER), (user_mods_folder(),))).unique()
 
     @classmethod
     def around(cls, place: Path, rules_root: Path = GAME_RULES) -> Library:
@@ -84,11 +89,14 @@ class Library:
         then the game's own rules."""
         parent = place.parent
         near = (parent, parent.parent) if parent.name == MODS_FOLDER else (parent, parent / MODS_FOLDER)
-        return cls((near, (user_mods_folder(),), (rules_root, rules_root / MODS_FOLDER), (GAME_RULES, GAME_RULES / MODS_FOLDER))).unique()
+        game = (GAME_RULES, GAME_RULES / MODS_FOLDER)
+        before = cls((near, (user_mods_folder(),), (rules_root, rules_root / MODS_FOLDER))).unique()
+        own = {place_key(f) for f in before.folders}
+        return cls((*before.tiers, game), frozenset(place_key(f) for f in game) - own).unique()
 
     def with_first(self, *folders: Path) -> Library:
         """This library with a tier of ``folders`` searched before the others."""
-        return Library((folders, *self.tiers)).unique()
+        return Library((folders, *self.tiers), self.fallback).unique()
 
     def unique(self) -> Library:
         """Each folder once, in its first tier; empty tiers dropped."""
@@ -103,7 +111,7 @@ class Library:
                     kept.append(folder)
             if kept:
                 tiers.append(tuple(kept))
-        return Library(tuple(tiers))
+        return Library(tuple(tiers), self.fallback & seen)
 
     @property
     def folders(self) -> tuple[Path, ...]:
@@ -124,6 +132,39 @@ class Library:
             if found:
                 return found
         return []
+
+    def hidden(self, ident: str) -> list[Path]:
+        """The rule sets or mods called ``ident`` in the tiers after the one :meth:`candidates`
+        takes it from: never used while that one is there."""
+        found: list[Path] = []
+        taken = False
+        for tier in self.tiers:
+            here = [place for folder in tier if place_key(folder) not in self.fallback
+                    for place in (folder / ident, folder / f"{ident}.zip") if _is_rule_place(place)]
+            if taken:
+                found += [place for place in here if place_key(place) not in {place_key(f) for f in found}]
+            taken = taken or bool(here)
+        return found
+
+    def hiding(self, place: Path) -> str | None:
+        """One sentence when the rule set or mod at ``place``, in one of the library's folders,
+        shares its id with another that this library finds first (``place`` is never used by its
+        id), with one in its own tier (a conflict), or hides one farther away; else None."""
+        if place_key(place.parent) not in {place_key(folder) for folder in self.folders}:
+            return None  # not a place the library looks in: it is named by its path
+        ident = place_id(place)
+        found = self.candidates(ident)
+        key = place_key(place)
+        others = [p for p in found if place_key(p) != key]
+        if len(found) > 1 and len(others) < len(found):
+            return (f"not usable by its id: another mod called '{ident}' is at {display_name(others[0])}, as near, "
+                    f"so --mod {ident} cannot choose: rename or remove one (a mod's id is its folder's name)")
+        if found and len(others) == len(found):
+            return f"not used by its id: --mod {ident} finds {display_name(found[0])} first; rename one of them (a mod's id is its folder's name)"
+        hidden = [p for p in self.hidden(ident) if place_key(p) != key]
+        if hidden:
+            return f"it hides another mod called '{ident}' at {display_name(hidden[0])}, which is never used: rename one of them"
+        return None
 
     def ids(self) -> list[str]:
         """The ids of every rule set and mod in the library, sorted."""

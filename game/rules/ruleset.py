@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import dataclasses
 import hashlib
 import keyword
 import math
@@ -103,6 +104,7 @@ class Ruleset:
     parent: Ruleset | None = field(default=None, repr=False, compare=False)
     manifest_origin: Origin | None = field(default=None, repr=False, compare=False)
     story: Story = field(default_factory=Story)  # how the reports speak of the numbers (game.rules.story)
+    notes: tuple[Problem, ...] = field(default=(), repr=False, compare=False)  # warnings found while loading (a hidden namesake)
 
     def formula(self, *key: str) -> Formula:
         return self.formulas[key]
@@ -183,7 +185,8 @@ def _load(place: FsPath, library: Library, chain: tuple[str, ...]) -> Ruleset:
         problems[:] = attribute(problems, changes, merged.files_below, layer.manifest_origin)
     if any(p.severity == "error" for p in problems) or layer.manifest is None:
         raise LoadError(problems)
-    return _compile(layer, parent, merged, checker, tuple(changes), story)  # 4. compile
+    ruleset = _compile(layer, parent, merged, checker, tuple(changes), story)  # 4. compile
+    return dataclasses.replace(ruleset, notes=tuple(p for p in problems if p.severity == "warning"))
 
 
 def _parent(layer: Layer, library: Library, chain: tuple[str, ...], problems: list[Problem]) -> Ruleset | None:
@@ -208,6 +211,10 @@ def _parent(layer: Layer, library: Library, chain: tuple[str, ...], problems: li
         raise fail(f"no rule set or mod '{ident}'{did_you_mean(ident, known)} (looked in {', '.join(display_name(f) for f in near.folders)})")
     if len(found) > 1:
         raise fail(f"two rule sets are called '{ident}': {display_name(found[0])} and {display_name(found[1])}; rename or remove one")
+    for hidden in near.hidden(ident)[:1]:
+        problems.append(origin.problem(f"'{ident}' is taken from {display_name(found[0])}; another rule set or mod called '{ident}' "
+                                       f"at {display_name(hidden)} is not used (it is looked for beside this mod first): rename one of them",
+                                       ("extends",), value=True, severity="warning"))
     try:
         return _load_cached(found[0], library, chain)
     except LoadError as err:
@@ -256,7 +263,7 @@ def by_priority(endings: Mapping[str, Ending]) -> dict[str, Ending]:
 def ruleset_warnings(ruleset: Ruleset) -> list[Problem]:
     """Problems that do not stop a rule set from loading: unused mechanisms, endings that can never
     fire. For a mod, only those its own changes cause, placed in its files."""
-    problems: list[Problem] = []
+    problems: list[Problem] = list(ruleset.notes)
     used: set[str] = set()
     for table in ("variables", "events", "endings", "levers", "invariants"):
         for definition in getattr(ruleset, table).values():

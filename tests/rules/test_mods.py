@@ -220,6 +220,23 @@ def test_a_chain_of_mods_stacks_in_order_and_any_layer_changes_the_hash(tmp_path
     assert load_ruleset(top).content_hash != before
 
 
+def test_a_field_a_lower_mod_overrode_is_named_where_that_mod_gave_it(tmp_path: Path) -> None:
+    root = rules_root(tmp_path)
+    lower = make_mod(root, "deep-well", DEEP_WELL)
+    top = make_mod(root, "tight", "\n[override.parameters.need]\nmax = 44\n", extends="deep-well")
+    # need's value (45) comes from deep-well's override, line 10: not from the base's definition.
+    assert mod_problems(top) == [shown(top / "ruleset.toml", 9, 1,
+        f"override.parameters.need: value: 45 is outside the declared bounds 0..44 (value as defined at {loc(lower / 'ruleset.toml', 10, 1)})")]
+    # A field no mod overrode is still named in the base.
+    edit(top / "ruleset.toml", "max = 44", "min = 50\nmax = 70")
+    problem = only_problem(ruleset_problems(top))
+    assert problem.message.endswith(f"(value as defined at {loc(lower / 'ruleset.toml', 10, 1)})")
+    edit(lower / "ruleset.toml", "value = 45\n", "")
+    edit(lower / "ruleset.toml", "[override.parameters.need]\n", "[override.parameters.need]\ndescription = \"Deeper.\"\n")
+    problem = only_problem(ruleset_problems(top))
+    assert problem.message.endswith(f"(value as defined at {loc(root / 'mini' / 'model.toml', 14, 1)})"), problem.message
+
+
 def test_a_cycle_of_extends_is_named_at_the_extends_key(tmp_path: Path) -> None:
     root = rules_root(tmp_path)
     a = make_mod(root, "a", "", extends="b")
