@@ -62,7 +62,7 @@ class Origin:
 
     def problem(self, message: str, sub: Path = (), *, value: bool = False, severity: str = "error") -> Problem:
         if self.base is not None and sub and sub[0] not in self.fields:
-            at = self.field_origin(sub[0])
+            at = self.field_origin(str(sub[0]))
             line, col = at.doc.locations.find(at.path + sub)
             message = f"{key_path(sub)}: {message} ({key_path(sub[:1])} as defined at {at.doc.file}:{line}:{col})"
             return self.doc.problem(self.path, message, severity=severity)
