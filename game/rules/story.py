@@ -5,6 +5,7 @@ and checked here; the engine never reads them, :mod:`game.present` does.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ class Story:
     debriefs: Mapping[str, EndingStory] = field(default_factory=dict)
     # The parsed formulas: ("headlines", i), ("scorecard", i), ("debriefs", ending, i) -> formula.
     formulas: Mapping[tuple[str | int, ...], Formula] = field(default_factory=dict)
+    # The files that tell it, layer by layer (the base first): a mod's names are checked against them.
+    sources: tuple[tuple[tuple[Document, RuleFile], ...], ...] = field(default=(), compare=False, repr=False)
 
 
 def placeholders(text: str) -> list[str]:
@@ -42,7 +45,10 @@ def assemble_story(docs: list[tuple[Document, RuleFile]], checker: Any, base: St
     :class:`~game.rules.ruleset.RuleChecker` that has checked the rest of the rule set): formulas
     parsed and their names known, placeholders, variables, endings. A mod's story is laid over
     ``base``, the story of the rule set it extends: its headlines are said first, its quantities
-    and debriefs replace those of the same id, its meters and axes are added, its warnings replace."""
+    and debriefs replace those of the same id, its meters and axes are added, its warnings replace.
+    The story of the layers below is checked again against the mod's rules: a name the mod removes
+    that a story line still reads is a problem at that line (placed at the removal afterwards, by
+    :func:`game.rules.layers.attribute`)."""
     from game.rules.layers import Origin
     from game.rules.ruleset import ending_names
 
@@ -79,20 +85,45 @@ def assemble_story(docs: list[tuple[Document, RuleFile]], checker: Any, base: St
                 checker.problems.append(checker.origins[ident].problem(
                     f"'{{{name}}}' names no variable or lever (a story text shows numbers as {{variable}}){hint}", sub, value=True))
 
+    told = tuple((doc, f) for doc, f in docs if _tells(f))
     try:
         _read(docs, checker, origin, formula, texts, headlines, quantities, meters, scorecard, debriefs, where)
         warnings = next((f.warnings for _, f in docs if f.warnings is not None), None)
         extra = [origin(doc, "warnings", "") for doc, f in docs if f.warnings is not None][1:]
         for ident in extra:
             checker.problems.append(checker.origins[ident].problem("a second [warnings] table; a rule set has one"))
+        if base is not None:
+            kept, formulas = formulas, {}
+            _check_below(base.sources, {*quantities}, {*debriefs}, checker, origin, formula, texts)
+            formulas = kept
     finally:
         for ident in added:
             checker.origins.pop(ident, None)
         for key in [k for k in checker.formulas if str(k[0]).startswith("story:")]:
             del checker.formulas[key]
     if base is not None:
-        return _over(base, Story(tuple(headlines), quantities, tuple(meters), warnings or base.warnings, tuple(scorecard), debriefs, formulas))
-    return Story(tuple(headlines), quantities, tuple(meters), warnings or Warnings(), tuple(scorecard), debriefs, formulas)
+        layer = Story(tuple(headlines), quantities, tuple(meters), warnings or base.warnings, tuple(scorecard), debriefs, formulas)
+        return dataclasses.replace(_over(base, layer), sources=(*base.sources, told))
+    return Story(tuple(headlines), quantities, tuple(meters), warnings or Warnings(), tuple(scorecard), debriefs, formulas, (told,))
+
+
+def _tells(f: RuleFile) -> bool:
+    """Whether a file has story tables (headlines, quantities, meters, scorecard, debriefs)."""
+    return bool(f.headlines or f.quantities or f.meters or f.scorecard or f.debriefs)
+
+
+def _check_below(sources: tuple[tuple[tuple[Document, RuleFile], ...], ...], quantities: set[str], debriefs: set[str], checker: Any,
+                 origin: Any, formula: Any, texts: Any) -> None:
+    """Check the story of the layers below again against the rules as this layer leaves them,
+    except the quantities and debriefs a layer above tells anew. Only what a name this layer
+    removes or changes breaks can fail: the layers below loaded cleanly on their own."""
+    for docs in reversed(sources):  # the nearest layer first: what it tells anew hides what is below
+        in_effect = [(doc, f.model_copy(update={"quantities": {k: v for k, v in f.quantities.items() if k not in quantities},
+                                                "debriefs": {k: v for k, v in f.debriefs.items() if k not in debriefs}}))
+                     for doc, f in docs]
+        _read(in_effect, checker, origin, formula, texts, [], {}, [], [], {}, {})
+        quantities |= {name for _, f in docs for name in f.quantities}
+        debriefs |= {ending for _, f in docs for ending in f.debriefs}
 
 
 def _read(docs: list[tuple[Document, RuleFile]], checker: Any, origin: Any, formula: Any, texts: Any, headlines: list[Headline],

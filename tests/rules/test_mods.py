@@ -205,6 +205,63 @@ def test_an_override_with_a_wrong_type_is_located_at_its_value(tmp_path: Path) -
     assert mod_problems(mod) == [shown(mod / "ruleset.toml", 10, 9, 'override.parameters.need.value: expected a number, found text "lots"')]
 
 
+MINI_STORY = """[[headlines]]
+about = "well"
+when = "shortage > 10"
+text = "The village went without: {shortage} buckets short."
+
+[[headlines]]
+about = "well"
+text = "The well holds {water} buckets."
+
+[debriefs.watered]
+text = "Everyone drank; {shortage} buckets were missed."
+"""
+
+NO_SHORTAGE = """
+[remove]
+variables = ["shortage"]
+indicators = ["shortage"]
+
+[override.endings.dry]
+condition = "water <= 0"
+
+[override.endings.watered]
+condition = "water > 0"
+"""
+
+
+def test_a_removal_that_breaks_the_story_below_is_placed_at_the_removal_and_names_the_line(tmp_path: Path) -> None:
+    """The reports' story may read what a mod removes: its condition would never hold and its
+    {placeholder} would print as is. The removal says which story line it breaks."""
+    root = rules_root(tmp_path)
+    story = root / "mini" / "story.toml"
+    story.write_text(MINI_STORY, encoding="utf-8")
+    assert load_ruleset(root / "mini").story.headlines  # the base's story is sound
+    mod = make_mod(root, "no-shortage", NO_SHORTAGE)
+    at = loc(mod / "ruleset.toml", 10, 14)
+    unknown = "names no variable or lever (a story text shows numbers as {variable})"
+    assert sorted(mod_problems(mod)) == [
+        f"{at}: error: remove.variables[0]: removing 'shortage' breaks {loc(story, 11, 8)}: debriefs.watered.text: '{{shortage}}' {unknown}",
+        f"{at}: error: remove.variables[0]: removing 'shortage' breaks {loc(story, 3, 9)}: headlines[0].when: unknown name 'shortage'",
+        f"{at}: error: remove.variables[0]: removing 'shortage' breaks {loc(story, 4, 8)}: headlines[0].text: '{{shortage}}' {unknown}",
+    ]
+    # A debrief the mod tells anew replaces the one that read the removed name.
+    with (mod / "ruleset.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[debriefs.watered]\ntext = "Everyone drank: {water} buckets are left."\n')
+    assert [p.split("breaks ")[1].split(": ")[1] for p in sorted(mod_problems(mod))] == ["headlines[0].when", "headlines[0].text"]
+    edit(story, 'when = "shortage > 10"\ntext = "The village went without: {shortage} buckets short."', 'when = "water < 10"\ntext = "Little water."')
+    assert load_ruleset(mod).story.debriefs["watered"].text == "Everyone drank: {water} buckets are left."
+    top = make_mod(root, "top", '\n[remove]\nvariables = ["pumped"]\n\n[override.variables.water]\nformula = "prev(water) + inflow"\n',
+                   extends="no-shortage")
+    edit(story, "The well holds {water} buckets.", "The well holds {water} buckets; {pumped} were pumped.")
+    # A mod on top of it is held to the story of every layer below.
+    assert mod_problems(top) == [
+        f"{loc(top / 'ruleset.toml', 10, 14)}: error: remove.variables[0]: removing 'pumped' breaks {loc(story, 8, 8)}: headlines[1].text: "
+        f"'{{pumped}}' {unknown}; did you mean 'pump'?",
+    ]
+
+
 # --- chains, cycles, conflicts ------------------------------------------------------------------
 
 
