@@ -1,5 +1,6 @@
-"""Figures for the impact report (`main.py compare`): how long playing the campaigns and
-comparing them take, per side and in all. Prints; asserts nothing.
+"""Figures for the impact report (`main.py compare`): how long playing the campaigns (on the batch
+engine, and one at a time on the season engine for reference) and comparing them take, per side
+and in all. Prints; asserts nothing.
 
     .venv/bin/python bench/compare.py [SEEDS]
 """
@@ -14,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.machine import header  # noqa: E402
-from game.impact import Side, impact, impact_text, play_campaigns  # noqa: E402
+from game.impact import Side, impact, impact_text, play_campaigns, play_campaigns_by_season  # noqa: E402
 from game.rules.scenario import load_scenario  # noqa: E402
 
 RULES = ROOT / "rules"
@@ -30,9 +31,11 @@ def main() -> None:
         loaded = time.perf_counter()
         campaigns = play_campaigns(scenario, seeds, {"history": scenario.history})
         played = time.perf_counter()
+        play_campaigns_by_season(scenario, seeds, {"history": scenario.history})
+        by_season = time.perf_counter() - played
         seasons = sum(len(c.values) for c in campaigns)
-        print(f"{rules}: load {loaded - start:.2f} s; {len(campaigns)} campaigns, {seasons} seasons in {played - loaded:.2f} s "
-              f"({(played - loaded) / seasons * 1e3:.2f} ms a season)")
+        print(f"{rules}: load {loaded - start:.2f} s; {len(campaigns)} campaigns, {seasons} seasons: batch engine {played - loaded:.2f} s "
+              f"(compiling included), season engine {by_season:.2f} s")
         sides.append(Side(rules, scenario, tuple(campaigns)))
     start = time.perf_counter()
     impact_text(impact(sides[0], sides[1], seeds, ["history"]))

@@ -24,7 +24,7 @@ from game.rules.mods import MODS_FOLDER, Library, is_zip, user_mods_folder
 from game.rules.problems import LoadError, Problem
 from game.rules.reading import MAX_FILE_BYTES, display_name, read_document
 from game.rules.ruleset import MANIFEST_FILE, Ruleset, cached_rulesets, load_ruleset, ruleset_warnings
-from game.rules.scenario import SCENARIO_FOLDER, Scenario, available_scenarios, load_policy, load_scenario
+from game.rules.scenario import SCENARIO_FOLDER, Scenario, available_scenarios, load_policy, load_scenario, scenario_library
 from game.saves import OpenWay, check_replay, default_saves_folder, load_save, save_game
 from game.saves.format import MAX_PLAYER
 from game.saves.store import not_a_save
@@ -695,11 +695,14 @@ def _default_scenario(rules_root: Path, mod: str | None = None) -> str | None:
 def _scenarios_for(rules: str, rules_root: Path) -> list[str] | None:
     """The scenarios that can be played under ``rules`` (a rule set or mod), or None when it does
     not load (loading the scenario will then say why)."""
-    place = Path(rules) if ("/" in rules or is_zip(Path(rules))) else next(iter(Library.default(rules_root).candidates(rules)), None)
+    by_path = "/" in rules or is_zip(Path(rules))
+    place = Path(rules) if by_path else next(iter(Library.default(rules_root).candidates(rules)), None)
     if place is None:
         return None
+    # Loaded as a scenario under this mod loads it (load_scenario), so that cached_rulesets serves both.
+    library = scenario_library(rules_root / SCENARIO_FOLDER / "any.toml", rules_root)
     try:
-        layers = {layer.id for layer in load_ruleset(place, Library.default(rules_root)).stack}
+        layers = {layer.id for layer in load_ruleset(place, library.with_first(place.parent) if by_path else library).stack}
     except LoadError:
         return None
     out = []
@@ -763,14 +766,19 @@ def _mod_row(entry: ModEntry) -> str:
 
 def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
     """Play two rule sets over the same seeds and policies; print the impact report."""
-    from game.impact import Side, impact, impact_json, impact_text, play_campaigns
-
     if len(args.sides) != 2:
         out.write(f"error: compare needs two --rules (the rules to compare against, then the changed ones), found {len(args.sides)}\n")
         return 1
     if args.seeds < 1 or args.seeds > 10_000:
         out.write(f"error: --seeds must be from 1 to 10,000, found {args.seeds}\n")
         return 1
+    with cached_rulesets():  # each rule set read and checked once
+        return _compare(args, out)
+
+
+def _compare(args: argparse.Namespace, out: TextIO) -> int:
+    from game.impact import PolicyRefused, Side, impact, impact_json, impact_text, play_campaigns
+
     rules_root: Path = args.rules
     ref = args.scenario or _compare_scenario(args.sides, rules_root)
     if ref is None:
@@ -779,16 +787,19 @@ def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
     seeds = list(range(1, args.seeds + 1))
     sides = []
     labels: list[str] = []
-    with cached_rulesets():
-        for rules in args.sides:
-            try:
-                scenario = load_scenario(ref, rules_root, mod=rules)
-                policies = _compare_policies(args.policy, scenario)
-            except LoadError as err:
-                return _report_problems(err, out, f"cannot compare under {rules}")
-            labels = list(policies)
-            name = scenario.ruleset.id if not sides or scenario.ruleset.id != sides[0].name else f"{rules} (2)"
-            sides.append(Side(name, scenario, tuple(play_campaigns(scenario, seeds, policies))))
+    for rules in args.sides:
+        try:
+            scenario = load_scenario(ref, rules_root, mod=rules)
+            policies = _compare_policies(args.policy, scenario)
+            campaigns = play_campaigns(scenario, seeds, policies)
+        except LoadError as err:
+            return _report_problems(err, out, f"cannot compare under {rules}")
+        except PolicyRefused as err:  # (policies are checked when read; this is the last line of defence)
+            out.write(f"error: cannot compare under {rules}: {err}\n")
+            return 1
+        labels = list(policies)
+        name = scenario.ruleset.id if not sides or scenario.ruleset.id != sides[0].name else f"{rules} (2)"
+        sides.append(Side(name, scenario, tuple(campaigns)))
     report = impact(sides[0], sides[1], seeds, labels)
     data = impact_json(report)
     if args.out is not None:

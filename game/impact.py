@@ -3,7 +3,8 @@
 Both rule sets (say the base and a mod of it) play the same scenario over the same seeds and
 policies; the report sets side by side how the games end, how the key indicators move year by
 year, and the first season where the two sides part. :func:`play_campaigns` is the one place that
-plays the games (a faster batch engine can take its place); :func:`impact` compares what it
+plays the games, all at once on the batch engine (:func:`play_campaigns_by_season` plays them one
+at a time on the season engine, the reference it equals); :func:`impact` compares what it
 returns; :func:`impact_text` words it for a terminal 80 columns wide, :func:`impact_json` for
 programs.
 """
@@ -11,7 +12,7 @@ programs.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,7 @@ from game.present.index import label_of
 from game.present.numbers import number as format_value
 from game.present.numbers import signed
 from game.rules.scenario import Scenario
-from game.session import Session
+from game.session import LeverRejected, Session
 
 Policy = Sequence[Mapping[str, float]] | None  # lever values for every turn; None: the levers' defaults
 NO_ENDING = "(ran to the last season with no ending)"
@@ -39,9 +40,68 @@ class Campaign:
     error: str = ""  # the rules failed in a season (the game stops there)
 
 
+class PolicyRefused(ValueError):
+    """A policy the rules refuse (a lever they do not have, lock, or bound otherwise): which
+    policy, the season and why, in words."""
+
+
+def plans(scenario: Scenario, policies: Mapping[str, Policy], model: Model | None = None) -> dict[str, tuple[tuple[float, ...], ...]]:
+    """Each policy as the levers played in every season (in ``model.levers`` order), checked
+    once, up front, exactly as :meth:`Session.play <game.session.Session.play>` checks each season:
+    a policy sets the levers it names (a locked lever only at its default) and the others keep
+    their values. Raises :class:`PolicyRefused` naming the policy and the season."""
+    model = model or Model(scenario)
+    out: dict[str, tuple[tuple[float, ...], ...]] = {}
+    seasons = scenario.season_names()
+    for label, policy in policies.items():
+        session = Session(scenario, 0, model)  # only its levers are used: nothing is played
+        rows = []
+        for turn in range(scenario.seasons):
+            if policy is not None:
+                if turn >= len(policy):
+                    raise PolicyRefused(f"policy '{label}' stops after {len(policy)} season(s); {seasons[turn]} has no levers")
+                try:
+                    session.set_levers(policy[turn])
+                except LeverRejected as err:
+                    raise PolicyRefused(f"policy '{label}' cannot be played in {seasons[turn]}: {err}") from None
+            rows.append(model.levers_tuple(session.levers))
+        out[label] = tuple(rows)
+    return out
+
+
 def play_campaigns(scenario: Scenario, seeds: Sequence[int], policies: Mapping[str, Policy]) -> list[Campaign]:
     """Play ``scenario`` once per policy and seed, each game to its end (policy by policy, seed by
-    seed). A season the rules cannot compute ends that game, recorded as its ``error``."""
+    seed), all at once on the batch engine (:func:`game.engine.batch.play_batch`, equal to the
+    season engine value for value). A season the rules cannot compute ends that game, recorded as
+    its ``error``. The policies are checked first (:func:`plans`)."""
+    import numpy as np
+
+    from game.engine.batch import play_batch
+
+    model = Model(scenario)
+    levers = plans(scenario, policies, model)
+    seeds = list(seeds)
+    labels = [label for label in policies for _ in seeds]
+    if not labels:
+        return []
+    table = np.array([levers[label] for label in labels], dtype=np.float64).reshape(len(labels), scenario.seasons, len(model.levers))
+    result = play_batch(model, seeds * len(policies), table, record=tuple(model.variables))
+    names = model.variables
+    seasons = tuple(scenario.season_names())
+    endings = result.endings
+    out = []
+    for c, label in enumerate(labels):
+        played = int(result.played[c])
+        rows = result.series[1:played + 1, :, c].tolist()
+        values = tuple(_Values(names, model.index, row) for row in rows)
+        error = result.errors.get(c)
+        out.append(Campaign(seeds[c % len(seeds)], label, seasons[:played], values, endings[c], str(error.error) if error is not None else ""))
+    return out
+
+
+def play_campaigns_by_season(scenario: Scenario, seeds: Sequence[int], policies: Mapping[str, Policy]) -> list[Campaign]:
+    """The same games played one at a time by the season engine (:class:`~game.session.Session`):
+    the reference :func:`play_campaigns` is held to (``tests/test_cli_mods.py``)."""
     model = Model(scenario)
     out = []
     for label, policy in policies.items():
@@ -57,6 +117,25 @@ def play_campaigns(scenario: Scenario, seeds: Sequence[int], policies: Mapping[s
             ending = session.ending.id if session.ending is not None else None
             out.append(Campaign(seed, label, seasons, values, ending, error))
     return out
+
+
+class _Values(Mapping[str, float]):
+    """One season's values of a campaign, by variable name (a row of the batch's record, read
+    as a mapping without building a dict per season)."""
+
+    __slots__ = ("_index", "_names", "_row")
+
+    def __init__(self, names: Sequence[str], index: Mapping[str, int], row: Sequence[float]) -> None:
+        self._names, self._index, self._row = names, index, row
+
+    def __getitem__(self, name: str) -> float:
+        return self._row[self._index[name]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 @dataclass(frozen=True)

@@ -214,6 +214,60 @@ def test_compare_needs_two_rule_sets_that_fit_the_scenario(tmp_path: Path) -> No
     assert status == 1 and "no mod 'nothing'" in out and out.splitlines()[-1] == "cannot compare under nothing: 1 error(s)"
 
 
+def test_the_impact_report_plays_on_the_batch_engine_exactly_as_the_season_engine(tmp_path: Path) -> None:
+    """play_campaigns (the batch engine, all games at once) equals play_campaigns_by_season (one
+    game at a time, the reference) value for value: for the shipped rules and a mod of them, a
+    historical policy, the defaults and a policy file; and a rule that fails in a season stops
+    each game there, with the same words."""
+    from game.impact import play_campaigns, play_campaigns_by_season
+    from game.rules.scenario import load_policy, load_scenario
+
+    def same(scenario: object, policies: dict) -> list:
+        batch, season = play_campaigns(scenario, [1, 2, 7], policies), play_campaigns_by_season(scenario, [1, 2, 7], policies)
+        assert [(c.seed, c.policy, c.seasons, c.ending, c.error) for c in batch] == [(c.seed, c.policy, c.seasons, c.ending, c.error) for c in season]
+        assert [[dict(v) for v in c.values] for c in batch] == [[dict(v) for v in c.values] for c in season]
+        return batch
+
+    for mod in (None, "long-memory"):
+        scenario = load_scenario("nep-1923-1930", ROOT / "rules", mod=mod)
+        policy = tmp_path / "policy.toml"
+        policy.write_text('[levers]\nprocurement_price = 150\n\n[[season]]\nseason = "1925-spring"\ngoods_to_village = 0.3\n', encoding="utf-8")
+        played = same(scenario, {"history": scenario.history, "default": None, "file": load_policy(policy, scenario)})
+        assert len({c.ending for c in played}) > 1  # the policies lead to different ends
+    root = rules_root(tmp_path / "rules")
+    failing = make_mod(root, "failing", '\n[override.variables.water]\nformula = "prev(water) + inflow - pumped + 1 / (turn - 3)"\n')
+    played = same(load_scenario("mini-game", root, mod=failing), {"history": None})
+    assert [(len(c.seasons), c.error.split(": ")[1][:16]) for c in played] == [(3, "division by zero"), (2, "value -1 is outs"), (2, "value -1 is outs")]
+
+
+def test_compare_refuses_a_policy_the_mod_s_levers_refuse_at_its_line(tmp_path: Path) -> None:
+    root = rules_root(tmp_path)
+    make_mod(root, "narrow", '\n[override.levers.pump]\nmin = 20\n')
+    policy = tmp_path / "policy.toml"
+    policy.write_text("[levers]\npump = 10\n", encoding="utf-8")  # within mini's pump, not narrow's
+    status, out = run_main("--rules", str(root), "compare", "--rules", "mini", "--rules", "narrow", "--scenario", "mini-game",
+                           "--policy", str(policy))
+    assert status == 1 and out.splitlines() == [
+        f"{display_name(policy)}:2:8: error: levers.pump: 10 is outside pump's bounds 20..80", "cannot compare under narrow: 1 error(s)"]
+
+
+def test_a_policy_is_checked_up_front_as_a_session_would_play_it() -> None:
+    """The batch engine takes the levers as given: plans() refuses, naming the policy and the
+    season, what Session.play would refuse in that season."""
+    from game.impact import PolicyRefused, plans
+    from game.rules.scenario import load_scenario
+
+    scenario = load_scenario("nep-1923-1930", ROOT / "rules")
+    history = list(scenario.history or ())
+    rows = plans(scenario, {"history": history})["history"]
+    assert len(rows) == scenario.seasons and rows[0][list(scenario.levers).index("procurement_price")] == history[0]["procurement_price"]
+    history[3] = {**history[3], "procurement_price": 1000}
+    with pytest.raises(PolicyRefused, match=r"policy 'history' cannot be played in 1924-summer: 1000 is outside the bounds of Grain procurement price"):
+        plans(scenario, {"history": history})
+    with pytest.raises(PolicyRefused, match=r"policy 'short' stops after 2 season\(s\); 1924-spring has no levers"):
+        plans(scenario, {"short": history[:2]})
+
+
 # --- watching ------------------------------------------------------------------------------------
 
 
