@@ -522,8 +522,6 @@ def cmd_play(args: argparse.Namespace, inp: TextIO, out: TextIO) -> int:
 
     why_not = None if getattr(args, "text", False) else _no_window_reason()
     mod = getattr(args, "mod", None)
-    if why_not is None and mod is not None and not getattr(args, "text", False):
-        why_not = "The window does not pick mods yet."
     if not getattr(args, "text", False) and why_not is None:
         why_not = _open_window(args)
         if why_not is None:
@@ -634,9 +632,12 @@ def _open_window(args: argparse.Namespace) -> str | None:
         return f"The window needs pygame-ce and pygame_gui ({err})."
     try:
         branch_at = getattr(args, "branch_at", None)
+        mod = getattr(args, "mod", None)
         scenario = getattr(args, "scenario", None) or (DEFAULT_BRANCH_SCENARIO if branch_at else None)
+        if scenario is None and mod is not None:  # as the text mode: the default scenario the mod builds on
+            scenario = _default_scenario(args.rules, mod)
         run_window(args.rules, scenario, getattr(args, "seed", None), load=getattr(args, "load", None), branch_at=branch_at,
-                   on_changed=getattr(args, "on_changed", None), saves_dir=getattr(args, "saves", None))
+                   on_changed=getattr(args, "on_changed", None), saves_dir=getattr(args, "saves", None), mod=mod)
     except WindowUnavailable as err:
         return f"The window could not open ({err})."
     return None

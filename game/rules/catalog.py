@@ -79,18 +79,22 @@ def mod_folders(rules_root: Path) -> tuple[Path, Path]:
 
 def mod_entries(rules_root: Path) -> list[ModEntry]:
     """Every mod (folder or zip) in :func:`mod_folders`, checked, in the order listed."""
-    library = Library.default(rules_root)
     with cached_rulesets():
-        return [mod_entry(place, library) for place in Library.of(*mod_folders(rules_root)).places()]
+        return [mod_entry(place, rules_root) for place in Library.of(*mod_folders(rules_root)).places()]
 
 
-def mod_entry(place: Path, library: Library) -> ModEntry:
-    """The mod at ``place``, loaded as ``library`` finds the layers below it."""
+def mod_entry(place: Path, rules_root: Path) -> ModEntry:
+    """The mod at ``place``, loaded as ``--mod ID`` loads it under the scenarios of ``rules_root``
+    (by its path when another mod has its id)."""
+    from game.rules.scenario import SCENARIO_FOLDER, scenario_library
+
+    library = Library.default(rules_root)
     ident = place_id(place)
     note = library.hiding(place)
     used = [place_key(p) for p in library.candidates(ident)] == [place_key(place)]
+    loading = scenario_library(rules_root / SCENARIO_FOLDER / "any.toml", rules_root)
     try:
-        ruleset = load_ruleset(place, library.with_first(place.parent))
+        ruleset = load_ruleset(place, loading if used else loading.with_first(place.parent))
     except LoadError as err:
         layer = read_layer(place, [])
         manifest = layer.manifest if layer is not None else None

@@ -3,19 +3,11 @@ error screen for what cannot start; then the dashboard over the title screen."""
 
 from __future__ import annotations
 
-from game.controller import Game, StartRefused, open_scenario
-from game.rules.scenario import Scenario
+from pathlib import Path
+
+from game.controller import Game, StartRefused
 from game.session import Session
 from game.ui.app import App
-
-
-def load_for_window(app: App, ref: str) -> Scenario | None:
-    """The scenario ``ref`` (id or path), or None after showing the error screen."""
-    try:
-        return open_scenario(app.rules_root, ref)
-    except StartRefused as err:
-        app.show_problems(err.what, err.problems)
-        return None
 
 
 def start_game(app: App, game: Game) -> None:
@@ -35,15 +27,13 @@ def start_session(app: App, session: Session) -> None:
     start_game(app, Game(session, app.saves_dir, app.settings.player))
 
 
-def new_game(app: App, ref: str, seed: int | None = None, branch_at: str | None = None) -> Session | None:
-    """Start ``ref`` from ``seed`` (the controller's one seed policy when None) — with
-    ``branch_at``, the historical policy plays up to that season and the player takes over
-    there; None if it could not start (the error screen is showing)."""
-    scenario = load_for_window(app, ref)
-    if scenario is None:
-        return None
+def new_game(app: App, ref: str, seed: int | None = None, branch_at: str | None = None, mod: str | Path | None = None) -> Session | None:
+    """Start ``ref`` (under ``mod``, an id or a mod's place, if given) from ``seed`` (the
+    controller's one seed policy when None) — with ``branch_at``, the historical policy plays up
+    to that season and the player takes over there; None if it could not start (the error screen
+    is showing, with the located problems)."""
     try:
-        game = Game.of_scenario(scenario, seed, branch_at, app.saves_dir, app.settings.player)
+        game = Game.start(app.rules_root, ref, seed, branch_at, app.saves_dir, app.settings.player, mod=mod)
     except StartRefused as err:
         app.show_problems(err.what, err.problems)
         return None

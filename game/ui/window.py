@@ -16,9 +16,10 @@ class WindowUnavailable(RuntimeError):
 
 
 def run_window(rules_root: Path, scenario: str | None = None, seed: int | None = None, load: Path | None = None,
-               branch_at: str | None = None, on_changed: str | None = None, saves_dir: Path | None = None) -> int:
+               branch_at: str | None = None, on_changed: str | None = None, saves_dir: Path | None = None,
+               mod: str | Path | None = None) -> int:
     """Open the window and play until the player quits: at the title screen, or straight into
-    the game the command line asked for."""
+    the game the command line asked for (under ``mod``, an id or a mod's place, if given)."""
     try:
         pygame.display.init()
         driver = pygame.display.get_driver()
@@ -31,15 +32,16 @@ def run_window(rules_root: Path, scenario: str | None = None, seed: int | None =
         app = App(rules_root, saves_dir=saves_dir)
     except pygame.error as err:
         raise WindowUnavailable(str(err)) from None
-    open_start(app, scenario, seed, load, branch_at, on_changed)
+    open_start(app, scenario, seed, load, branch_at, on_changed, mod)
     return app.run()
 
 
 def open_start(app: App, scenario: str | None = None, seed: int | None = None, load: Path | None = None,
-               branch_at: str | None = None, on_changed: str | None = None) -> None:
-    """The first screens: the title screen, then the saved game (``play --load``), the game taken
-    over from history (``--branch-at``) or the scenario named (``--scenario``). A save or scenario
-    that cannot be opened shows the error screen over the title screen."""
+               branch_at: str | None = None, on_changed: str | None = None, mod: str | Path | None = None) -> None:
+    """The first screens: the title screen, then the saved game (``play --load``; a save names
+    its own mods), the game taken over from history (``--branch-at``) or the scenario named
+    (``--scenario``), under ``mod`` (``--mod``) if given. A save, scenario or mod that cannot be
+    opened shows the error screen over the title screen."""
     from game.ui.games import new_game
     from game.ui.scenes.saves import SavesScene, load_path, open_loaded
     from game.ui.scenes.title import TitleScene
@@ -61,4 +63,4 @@ def open_start(app: App, scenario: str | None = None, seed: int | None = None, l
         if scenario is None:
             app.show_problems("No scenario to take over", [f"no scenario with a historical policy has the season {branch_at}"])
             return
-        new_game(app, scenario, seed, branch_at=branch_at)
+        new_game(app, scenario, seed, branch_at=branch_at, mod=mod)

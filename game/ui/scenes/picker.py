@@ -1,5 +1,6 @@
 """New game: the scenario picker, with each scenario's summary, learning objectives, length and
-start season, and the seed."""
+start season; the mod to play it under (each with its check status, as ``main.py mods`` lists
+them), and the seed."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import pygame
 import pygame_gui
 
+from game.rules.catalog import ModEntry, mod_entries
 from game.rules.problems import LoadError, Problem
 from game.rules.ruleset import cached_rulesets
 from game.rules.scenario import Scenario, available_scenarios, load_scenario
@@ -44,6 +46,49 @@ def scenario_choices(root: Path) -> list[Choice]:
     return sorted(out, key=lambda c: (c.scenario is None, c.scenario.ruleset.id if c.scenario else "", c.scenario.seasons if c.scenario else 0, c.ident))
 
 
+NO_MOD = "No mod: the scenario's own rules"
+
+
+def mod_fits(entry: ModEntry, choice: Choice | None) -> bool:
+    """Whether the mod builds on the rules the chosen scenario is written for."""
+    scenario = choice.scenario if choice is not None else None
+    return scenario is None or not entry.ok or scenario.ruleset.id in entry.layers
+
+
+def mod_item(entry: ModEntry, choice: Choice | None) -> str:
+    """A mod's line in the list: its status first (it stays when the line is shortened)."""
+    if not entry.ok:
+        status = "FAILS check"
+    elif not entry.used:
+        status = "not used"
+    elif not mod_fits(entry, choice):
+        status = f"for {entry.layers[0]}"
+    else:
+        status = "ok"
+    return f"{status} · {entry.title if entry.ok else entry.ident} {entry.version}"
+
+
+def describe_mod(entry: ModEntry, choice: Choice | None, bad: str) -> str:
+    """The chosen mod in the details, as pygame_gui HTML: who made it, what it changes, its check
+    and whether it can be played with the chosen scenario."""
+    by = f" by {escape(', '.join(entry.ruleset.stack[-1].authors))}" if entry.ruleset is not None and entry.ruleset.stack[-1].authors else ""
+    over = f", over {escape(entry.extends)}" if entry.extends else ""
+    parts = [f"<b>Mod</b> {escape(entry.title)} {escape(entry.version)} ({escape(entry.ident)}){by}{over}"]
+    if entry.ruleset is not None and entry.ruleset.stack[-1].description:
+        parts.append(f"<i>{escape(entry.ruleset.stack[-1].description)}</i>")
+    if not entry.ok:
+        parts.append(f"<font color='{bad}'><b>Check:</b> {escape(entry.status())}. It cannot be played: press Start to see "
+                     "its problems, each with its file, line and column.</font>")
+    else:
+        parts.append(f"<b>Check:</b> {escape(entry.status())} ({' → '.join(map(escape, entry.layers))})")
+        if not entry.used and entry.note:
+            parts.append(f"<font color='{bad}'>{escape(entry.note[:1].upper() + entry.note[1:])}.</font>")
+        elif not mod_fits(entry, choice) and choice is not None and choice.scenario is not None:
+            parts.append(f"<font color='{bad}'>It builds on {escape(entry.layers[0])}; this scenario is written for "
+                         f"{escape(choice.scenario.ruleset.id)}: choose one of its scenarios, or no mod.</font>")
+    return "<br>".join(parts)
+
+
 def describe(choice: Choice, pixel_size: int = 22) -> str:
     """The picker's description of a scenario, as pygame_gui HTML."""
     s = choice.scenario
@@ -65,13 +110,28 @@ def describe(choice: Choice, pixel_size: int = 22) -> str:
     return "<br>".join(parts)
 
 
+def scroll_to(element: pygame_gui.elements.UISelectionList, index: int) -> None:
+    """Scroll a list just built so that item ``index`` (its selection) shows."""
+    bar = element.scroll_bar
+    count = len(element.item_list)
+    if bar is None or count < 2:
+        return
+    visible = bar.visible_percentage
+    share = index / count
+    if share + 1 / count > visible:
+        bar.set_scroll_from_start_percentage(max(0.0, min(1.0 - visible, share + 1 / count - visible)))
+
+
 class PickerScene(Scene):
     title = "New game"
 
     def __init__(self, app: App) -> None:
         super().__init__(app)
-        self.choices = scenario_choices(app.rules_root)
+        with cached_rulesets():  # the rules the scenarios and the mods share are read once
+            self.choices = scenario_choices(app.rules_root)
+            self.mods = mod_entries(app.rules_root)
         self.selected = 0
+        self.mod_selected = 0  # 0: no mod; k: self.mods[k - 1]
         self.seed_text = ""
         self.take_over = 0  # 0: play from the start; k: history plays k seasons, the player takes over
 
@@ -83,12 +143,18 @@ class PickerScene(Scene):
         self.label("heading", head, "New game — choose a scenario", object_id="#heading")
         left, right = columns(body, [0.4, 0.6], px(16))
         list_font = font(px(15))
+        if self.mods:
+            left, mods_head, mods_rect = rows(left, [0.6, px(26), 0.4], px(6))
+        else:
+            left, mods_head = rows(left, [1.0, px(26)], px(6))
         names = [fit_text(c.text, list_font, left.w - px(36)) for c in self.choices]
         self.names = names
         self.list = pygame_gui.elements.UISelectionList(left, names, manager=self.ui, container=self.root,
                                                         default_selection=names[self.selected] if names else None)
         self.place("scenarios", self.list, focus=True)
-        self.details = self.textbox("details", right, describe(self.choices[self.selected], self.px(22)) if self.choices else "No scenarios found.")
+        scroll_to(self.list, self.selected)
+        self._build_mods(mods_head, mods_rect if self.mods else None, list_font)
+        self.details = self.textbox("details", right, self.details_html())
         widths: list[float] = [px(160), 1.0, px(150), px(200)]
         if sum(w for w in widths if isinstance(w, int)) + px(140) > foot.w:  # large scale, small window
             widths = [0.27, 0.13, 0.25, 0.35]
@@ -104,7 +170,51 @@ class PickerScene(Scene):
         self.bind(pygame.K_RETURN, "start the chosen scenario", self.start)
         self.bind(pygame.K_UP, "previous scenario", lambda: self.choose(self.selected - 1))
         self.bind(pygame.K_DOWN, "next scenario", lambda: self.choose(self.selected + 1))
+        if self.mods:
+            self.bind(pygame.K_m, "next mod (none first)", lambda: self.choose_mod(self.mod_selected + 1))
+            self.bind(pygame.K_m, "previous mod", lambda: self.choose_mod(self.mod_selected - 1), mod=pygame.KMOD_SHIFT)
         self.app.set_focus(self.list)
+
+    # -- the mod -----------------------------------------------------------------------------
+    @property
+    def chosen(self) -> Choice | None:
+        return self.choices[self.selected] if self.choices else None
+
+    @property
+    def mod(self) -> ModEntry | None:
+        """The mod chosen (None: the scenario's own rules)."""
+        return self.mods[self.mod_selected - 1] if 0 < self.mod_selected <= len(self.mods) else None
+
+    def _build_mods(self, head: pygame.Rect, rect: pygame.Rect | None, list_font: pygame.font.Font) -> None:
+        """The mods, each with its check status, the scenario's own rules first."""
+        px = self.px
+        texts = (("Play under a mod (M)", "Mod (M)", "Mod") if self.mods else
+                 ("Mods: none installed (docs/MODDING.md shows how to make one)", "Mods: none installed", "No mods"))
+        self.label("mods-heading", head, fitting(texts, font(px(13)), head.w), object_id="#small")
+        self.mods_list = None
+        if rect is None:
+            return
+        items = [fit_text(text, list_font, rect.w - px(36)) for text in [NO_MOD, *(mod_item(m, self.chosen) for m in self.mods)]]
+        self.mods_list = pygame_gui.elements.UISelectionList(rect, items, manager=self.ui, container=self.root,
+                                                             default_selection=items[self.mod_selected])
+        self.place("mods", self.mods_list, focus=True)
+        scroll_to(self.mods_list, self.mod_selected)
+
+    def choose_mod(self, index: int) -> None:
+        self.mod_selected = max(0, min(len(self.mods), index))
+        self.app.rebuild()
+
+    def details_html(self) -> str:
+        choice = self.chosen
+        if choice is None:
+            return "No scenarios found."
+        text = describe(choice, self.px(22))
+        entry = self.mod
+        if entry is None:
+            return text
+        bad = self.app.palette.bad
+        head, _, rest = text.partition("<br>")
+        return f"{head}<br>{describe_mod(entry, choice, f'#{bad.r:02x}{bad.g:02x}{bad.b:02x}')}<br><br>{rest}"
 
     # -- taking over from history ------------------------------------------------------------
     def seasons(self) -> list[str]:
@@ -169,6 +279,11 @@ class PickerScene(Scene):
                 self.selected = index
                 self.app.rebuild()  # the details and the take-over slider are the new scenario's
             return True
+        if event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and self.mods_list is not None and event.ui_element is self.mods_list:
+            index = next((i for i, item in enumerate(self.mods_list.item_list) if item["selected"]), -1)
+            if index >= 0 and index != self.mod_selected:
+                self.choose_mod(index)
+            return True
         if event.type == pygame_gui.UI_TEXT_ENTRY_CHANGED and event.ui_element is self.seed:
             self.seed_text = self.seed.get_text()
         if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.seed:
@@ -189,9 +304,16 @@ class PickerScene(Scene):
         if choice.scenario is None:
             self.app.show_problems(f"The scenario '{choice.ident}' cannot be opened", choice.problems)
             return
+        entry = self.mod
+        if entry is not None and not entry.ok:
+            self.app.show_problems(f"The mod '{entry.ident}' fails its check and cannot be played", list(entry.problems))
+            return
+        if entry is not None and not entry.used:
+            self.app.show_problems(f"The mod '{entry.ident}' is not used", [entry.note or "another mod has its id"])
+            return
         text = self.seed.get_text().strip()
         try:
             seed = int(text) if text else None
         except ValueError:  # the entry allows digits only, but be sure
             seed = None
-        new_game(self.app, choice.ident, seed, self.branch_at())
+        new_game(self.app, choice.ident, seed, self.branch_at(), mod=entry.place if entry is not None else None)
