@@ -9,6 +9,7 @@ as the session's own exceptions (:class:`~game.session.LeverRejected`,
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,10 +17,11 @@ from game.engine import RuleError
 from game.present.debrief import Debrief, debrief
 from game.present.story import SeasonReport, season_report
 from game.present.warnings import Threat, threats
+from game.rules.digest import DigestChanges, changes, digest
 from game.rules.problems import LoadError, Problem
 from game.rules.scenario import Scenario, load_scenario
 from game.saves import LoadedSave, OpenWay, SaveRefused, autosave, default_save_path, load_save, save_game
-from game.session import BranchRefused, Session
+from game.session import BranchRefused, GameOver, LeverRejected, Session
 
 
 class StartRefused(Exception):
@@ -30,7 +32,7 @@ class StartRefused(Exception):
         super().__init__(what)
         self.what = what
         self.problems = problems
-        self.kind = kind  # "scenario" or "save" (files with located problems), "open", "branch", "start"
+        self.kind = kind  # "scenario" or "save" (files with located problems), "open", "branch", "start", "reload"
 
     def lines(self) -> list[str]:
         return [str(p) for p in self.problems]
@@ -39,6 +41,16 @@ class StartRefused(Exception):
     def errors(self) -> int:
         """How many of the problems are errors (a sentence counts as one)."""
         return sum(1 for p in self.problems if not isinstance(p, Problem) or p.severity == "error")
+
+
+@dataclass(frozen=True)
+class Reloaded:
+    """A game replayed under reloaded rules: the new game, what changed in the rules, and the
+    levers being set that the new rules refused (their labels: they are at their defaults)."""
+
+    game: Game
+    changes: DigestChanges
+    refused: tuple[str, ...] = ()
 
 
 def choose_seed(requested: int | None, scenario: Scenario) -> int:
@@ -113,6 +125,56 @@ class Game:
         except (SaveRefused, RuleError) as err:
             raise StartRefused(f"The save '{loaded.path.name}' cannot be opened that way", [str(err)], "open") from None
         return cls(session, saves, player or loaded.save.metadata.player, autosaved=session.state)  # it is on disk already
+
+    # -- reloading the rules -----------------------------------------------------------------
+    def reload(self, rules_root: Path) -> Reloaded:
+        """This game replayed under the rules as they are on disk now (a modder's edit): the same
+        scenario, mods and seed, a new session playing the player's levers season by season
+        (:meth:`Session.play <game.session.Session.play>`) up to the season the player is at, the
+        levers being set kept where the new rules allow them. Raises :class:`StartRefused` when
+        it cannot — the files do not load (located problems), the rules fail in a season, they
+        refuse a lever the player set, or the game now ends before the player's season — and
+        this game is left as it was."""
+        old = self.session
+        mod = Path(old.scenario.ruleset.folder) if old.scenario.ruleset.is_mod else None
+        try:
+            scenario = load_scenario(old.scenario.file, rules_root, mod=mod)
+        except LoadError as err:
+            raise StartRefused("The rules cannot be reloaded", err.problems, "scenario") from None
+        # Levers the player could not move (locked) take the new rules' defaults; a lever the new
+        # rules no longer have is left out if the player never moved it.
+        locked = old.scenario.locked
+        played = [old.levers_played(turn) for turn in range(1, old.turn + 1)]
+        for name in old.model.levers:
+            if name not in scenario.levers and name not in locked:
+                moved = next((p[name] for p in played if p[name] != old.scenario.levers[name].default), None)
+                if moved is not None:
+                    raise StartRefused("The rules cannot be reloaded", [f"the reloaded rules have no lever '{name}', which you set to {moved:g}"], "reload")
+        policy = [{k: v for k, v in p.items() if k in scenario.levers and k not in locked} for p in played]
+        try:
+            session = Session(scenario, old.seed)
+        except RuleError as err:
+            raise StartRefused("The rules cannot be reloaded", [f"the scenario cannot start: {err}"], "reload") from None
+        session.branch_at = old.branch_at if old.branch_at in scenario.season_names() else None
+        try:
+            session.play(policy, until=len(policy))
+        except LeverRejected as err:
+            raise StartRefused("The rules cannot be reloaded", [f"{session.next_season}: the levers you played are refused: {err}"], "reload") from None
+        except RuleError as err:
+            raise StartRefused("The rules cannot be reloaded", [str(err)], "reload") from None
+        except GameOver:
+            raise StartRefused("The rules cannot be reloaded", [
+                f"under the reloaded rules the game ends in {session.state.season} ({session.state.ending or 'its last season'}), "
+                f"before {old.next_season if not old.is_over else old.state.season}, where you are"], "reload") from None
+        refused = []
+        for name, value in old.levers.items():
+            if name in scenario.levers and name not in scenario.locked:
+                try:
+                    session.set_lever(name, value)
+                except LeverRejected:
+                    refused.append(scenario.levers[name].label)
+        game = dataclasses.replace(self, session=session, autosaved=None, _reports={}, _threats=None)
+        return Reloaded(game, changes(digest(old.scenario), digest(scenario)), tuple(refused))
 
     # -- playing -----------------------------------------------------------------------------
     def end_season(self) -> SeasonReport:

@@ -92,7 +92,7 @@ def test_the_scenario_starts_under_the_chosen_mod_through_the_controller(make_ap
     scene.choose(next(i for i, c in enumerate(scene.choices) if c.ident == "nep-1923-1930"))
     scene.choose_mod(1)  # the example, long-memory
     settle(app)
-    assert "Check: ok: adds 1, overrides 1, removes 0 (base → long-memory)" in visible_texts(app)
+    assert "Check: ok: adds 1, overrides 1, removes 0 (base -> long-memory)" in visible_texts(app)
     app.frame(key(pygame.K_RETURN))
     settle(app)
     assert isinstance(app.scene, DashboardScene)

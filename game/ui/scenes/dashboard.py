@@ -81,6 +81,34 @@ def moved(ruleset: Ruleset, name: str, before: float, after: float) -> tuple[flo
     return (float(shown.units), shown.delta_text)
 
 
+def reload_notice(old: Any, new: Any, changed: list[str], refused: tuple[str, ...], most: int = 3) -> str:
+    """What a reload did, in a few lines: the seasons replayed, what changed in the rules, and the
+    key indicators that moved most at the player's season (the old value, then the new)."""
+    seasons = f"your {old.turn} season{'s' if old.turn != 1 else ''} replayed on them" if old.turn else "the game starts again under them"
+    parts = [f"Rules reloaded from disk, {seasons}."]
+    if changed:
+        parts.append("Changed: " + "; ".join(changed) + ".")
+    else:
+        parts.append("No number, formula or bound changed.")
+    rs_old, rs_new = old.scenario.ruleset, new.scenario.ruleset
+    moves = []
+    for ind in indicators(rs_new):
+        name = ind.variable
+        if name not in rs_old.variables:
+            continue
+        before, after = old.value(name), new.value(name)
+        if quantity(rs_old, name, before) != quantity(rs_new, name, after):
+            moves.append((abs(after - before) / max(abs(before), abs(after), 1e-12), ind.label, quantity(rs_old, name, before), quantity(rs_new, name, after)))
+    moves.sort(key=lambda m: -m[0])
+    if moves:
+        parts.append("Now: " + "; ".join(f"{label} {b} (was {a})" for _, label, a, b in moves[:most]) + ".")
+    elif old.turn:
+        parts.append("The key indicators are as they were.")
+    if refused:
+        parts.append(f"Back at their defaults (the new rules refuse what you had set): {', '.join(refused)}.")
+    return " ".join(parts)
+
+
 @dataclass(frozen=True)
 class ButtonSpec:
     ident: str
@@ -433,6 +461,7 @@ class DashboardScene(GameScene):
             self.bind(k.K_m, "more views: the folded buttons (" + ", ".join(b.key for b in self.folded) + ")", self.toggle_more)
         if self.log_folded:
             self.bind(k.K_v, "read this season's events (again: back to the key indicators)", self.toggle_log)
+        self.bind(k.K_F5, "reload the rules from disk and replay your levers on them (for modders)", self.reload_rules)
         self.bind(k.K_ESCAPE, "close the More popup, else the title screen (the game stays in progress)", self.back, label="Esc")
 
     # -- painting ----------------------------------------------------------------------------
@@ -886,6 +915,35 @@ class DashboardScene(GameScene):
             self.app.rebuild()
         else:
             self.say("Nothing to redo: no season has been taken back (or another was played since).", bad=True)
+
+    def reload_rules(self) -> None:
+        """F5: read the rules (and the scenario and mods) again from disk and replay the player's
+        levers on them — a new session of the same scenario and seed, at the same season, this
+        screen's place kept — and say what changed; or, when that cannot be done, show why (the
+        located problems) and leave the game as it was."""
+        from game.controller import StartRefused
+        from game.ui.scenes.error import ErrorScene
+
+        game = self.app.game
+        if game is None or game.session is not self.session:
+            return
+        try:
+            reloaded = game.reload(self.app.rules_root)
+        except StartRefused as err:
+            count = len(err.problems)
+            lead = (f"{count} problem{'s' if count != 1 else ''} — your game goes on as it was, under the rules it was played with. "
+                    "Fix the files and press F5 again.")
+            self.open_scene(ErrorScene(self.app, err.what, [str(p) for p in err.problems], lead=lead, to_game=True))
+            return
+        old, new = self.session, reloaded.game.session
+        if (old.scenario.ruleset.content_hash, old.scenario.content_hash) == (new.scenario.ruleset.content_hash, new.scenario.content_hash):
+            self.say("The rules on disk are as they were loaded: nothing to reload.")
+            return
+        self.app.game = reloaded.game
+        scene = DashboardScene(self.app)
+        scene.page, scene.selected, scene.table_top, scene.log_open = self.page, self.selected, self.table_top, self.log_open
+        scene.message = reload_notice(old, new, reloaded.changes.parts(limit=3), reloaded.refused)
+        self.app.replace(scene)
 
     def focused_variable(self) -> str | None:
         return self.listed[self.selected].variable if self.listed else None

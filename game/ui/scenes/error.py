@@ -14,11 +14,12 @@ from game.ui.scene import Scene
 class ErrorScene(Scene):
     title = "Cannot open"
 
-    def __init__(self, app: App, heading: str, problems: list[str], lead: str | None = None) -> None:
+    def __init__(self, app: App, heading: str, problems: list[str], lead: str | None = None, to_game: bool = False) -> None:
         super().__init__(app)
         self.heading = heading
         self.problems = problems
         self.lead = lead  # the line under the heading; by default it counts the problems of a file
+        self.to_game = to_game  # Back returns to the game in progress (the screen below), not to the title screen
 
     def build(self, rect: pygame.Rect) -> None:
         px = self.px
@@ -29,10 +30,14 @@ class ErrorScene(Scene):
                    f"{count} problem{'s' if count != 1 else ''} — nothing was changed or overwritten. Fix the file and try again.")
         listing = "<br>".join(f"• {escape(p)}" for p in self.problems) or "(no details)"
         self.textbox("problems", body, listing)
-        self.button("back", pygame.Rect(foot.x, foot.y, px(260), foot.h), "Back to the title screen", self.back, object_id="#primary")
-        self.bind(pygame.K_b, "back to the title screen", self.back)
+        where = "the game" if self.to_game else "the title screen"
+        self.button("back", pygame.Rect(foot.x, foot.y, px(260), foot.h), f"Back to {where}", self.back, object_id="#primary")
+        self.bind(pygame.K_b, f"back to {where}", self.back)
 
     def back(self) -> None:
+        if self.to_game:
+            self.app.pop()
+            return
         from game.ui.scenes.title import TitleScene
 
         self.app.reset_to(TitleScene(self.app))

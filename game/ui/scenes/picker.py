@@ -80,7 +80,7 @@ def describe_mod(entry: ModEntry, choice: Choice | None, bad: str) -> str:
         parts.append(f"<font color='{bad}'><b>Check:</b> {escape(entry.status())}. It cannot be played: press Start to see "
                      "its problems, each with its file, line and column.</font>")
     else:
-        parts.append(f"<b>Check:</b> {escape(entry.status())} ({' → '.join(map(escape, entry.layers))})")
+        parts.append(f"<b>Check:</b> {escape(entry.status())} ({' -> '.join(map(escape, entry.layers))})")
         if not entry.used and entry.note:
             parts.append(f"<font color='{bad}'>{escape(entry.note[:1].upper() + entry.note[1:])}.</font>")
         elif not mod_fits(entry, choice) and choice is not None and choice.scenario is not None:
