@@ -23,7 +23,7 @@ from game.formula.parser import Formula
 Resolver = Callable[[str], ast.expr]
 
 _HELPERS: dict[str, Any] = {f"_f_{name}": spec.run for name, spec in FUNCTIONS.items()}
-_HELPERS["_f_pow"] = math.pow  # what safe_pow does, without its frame
+_HELPERS["_f_pow"] = math.pow  # never a complex number: a bad power raises ValueError
 _HELPERS["_float"] = float
 _HELPERS["_truth"] = lambda x: 1.0 if x else 0.0
 _HELPERS["__builtins__"] = {}

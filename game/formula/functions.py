@@ -57,8 +57,3 @@ FUNCTIONS: dict[str, FunctionSpec] = {
     "ceil": FunctionSpec(_ceil, 1, 1, "the smallest whole number not below x"),
     "logistic": FunctionSpec(_logistic, 1, 1, "1 / (1 + e^-x), an S-curve from 0 to 1"),
 }
-
-
-def safe_pow(base: float, exponent: float) -> float:
-    """``base ** exponent`` that never returns a complex number: raises ValueError instead."""
-    return math.pow(base, exponent)
