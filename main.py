@@ -1,14 +1,12 @@
 """Smychka — the composition root: parse the command line, pick a front end, nothing else."""
 
-from __future__ import annotations
-
-import sys
-
+# No ``from __future__`` import: it would be the first statement, outside this guard.
 try:  # (a Ctrl-C from the very first instant on ends the game quietly: see run)
     import os
     import signal
+    import sys
 except KeyboardInterrupt:  # pragma: no cover - a window of microseconds
-    sys.exit(130)
+    raise SystemExit(130) from None
 
 
 def _streams() -> None:
