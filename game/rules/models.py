@@ -126,6 +126,8 @@ class Mechanism(Strict):
 
     title: Text
     """A short title."""
+    section: Annotated[str, Field(pattern=r"^[A-Z]$")] | None = None
+    """The letter of the catalogue section it belongs to (in the base rules "A" exchange, "B" prices, ... "H" village politics)."""
     summary: Text
     """What happens and why, in our own words."""
     sources: Annotated[list[Citation], Field(min_length=1)]

@@ -1,9 +1,10 @@
-"""Direction tests for the mechanisms of MECHANICS.md sections A-D (exchange, prices, the
-differentiation of the peasantry, co-operation and credit).
+"""Direction tests for the mechanisms of sections A-D of the base rules' catalogue
+(``rules/base/mechanisms.toml``: exchange, prices, the differentiation of the peasantry,
+co-operation and credit).
 
 Each test moves one mechanism's driver in a controlled run and checks the direction and the timing
-(the lag MECHANICS.md gives: same season, next spring, 1-4 seasons, years) of its effect against an
-otherwise identical baseline run: same scenario, seed, scripted weather and levers. The engine is
+(the lag the mechanism's summary gives: same season, next spring, 1-4 seasons, years) of its effect
+against an otherwise identical baseline run: same scenario, seed, scripted weather and levers. The engine is
 deterministic, so runs are compared exactly; margins are there only where a claim is about size.
 
 The scenarios are written to a temporary folder next to a link to ``rules/base``: they start in
@@ -37,7 +38,6 @@ from tests.conftest import ROOT
 
 RULES = ROOT / "rules"
 BASE_RULES = RULES / "base"
-MECHANICS_MD = ROOT.parent / "shared" / "design" / "MECHANICS.md"
 SECTIONS = ("A", "B", "C", "D")
 
 START = "1926-summer"
@@ -861,34 +861,24 @@ def test_coop_like_firm_without_education_members_stay_apolitical(world: World, 
 
 
 def ruleset_section_ids() -> dict[str, list[str]]:
-    """Mechanism ids of ``mechanisms.toml`` by the section comment they stand under."""
+    """Mechanism ids of the base rules' catalogue by their ``section`` letter."""
     sections: dict[str, list[str]] = {}
+    for ident, mechanism in load_ruleset(BASE_RULES).mechanisms.items():
+        assert mechanism.section, f"mechanism {ident} names no section"
+        sections.setdefault(mechanism.section, []).append(ident)
+    return sections
+
+
+def test_every_mechanism_stands_under_the_heading_of_its_section() -> None:
+    """The ``section`` field and the section comments of ``mechanisms.toml`` agree."""
     current = None
     for line in (BASE_RULES / "mechanisms.toml").read_text(encoding="utf-8").splitlines():
         heading = re.match(r"#\s*([A-Z])\.\s", line)
         if heading:
             current = heading.group(1)
-        table = re.match(r"\[mechanisms\.([a-z0-9-]+)\]", line)
-        if table:
-            assert current, f"mechanism {table.group(1)} stands under no section heading"
-            sections.setdefault(current, []).append(table.group(1))
-    return sections
-
-
-def mechanics_md_section_ids(text: str) -> dict[str, list[str]]:
-    """Mechanism ids in the tables of MECHANICS.md, by section letter."""
-    sections: dict[str, list[str]] = {}
-    current = None
-    for line in text.splitlines():
-        heading = re.match(r"##\s+([A-Z])\.\s", line)
-        if heading:
-            current = heading.group(1)
-        elif line.startswith("## "):
-            current = None
-        row = re.match(r"\|\s*`([a-z0-9-]+)`\s*\|", line)
-        if row and current:
-            sections.setdefault(current, []).append(row.group(1))
-    return sections
+        section = re.match(r'section = "([A-Z])"', line)
+        if section:
+            assert section.group(1) == current, line
 
 
 def test_covered_mechanisms_are_sections_a_to_d_of_the_rule_set() -> None:
@@ -896,14 +886,6 @@ def test_covered_mechanisms_are_sections_a_to_d_of_the_rule_set() -> None:
     declared = set(load_ruleset(BASE_RULES).mechanisms)
     listed = {m for ids in sections.values() for m in ids}
     assert listed == declared  # the parse found every declared mechanism
-    wanted = {m for s in SECTIONS for m in sections.get(s, [])}
-    assert len(wanted) >= 29
-    assert set(COVERED) == wanted
-
-
-@pytest.mark.skipif(not MECHANICS_MD.exists(), reason=f"{MECHANICS_MD} is not checked out next to the project")
-def test_covered_mechanisms_are_sections_a_to_d_of_mechanics_md() -> None:
-    sections = mechanics_md_section_ids(MECHANICS_MD.read_text(encoding="utf-8"))
     wanted = {m for s in SECTIONS for m in sections.get(s, [])}
     assert len(wanted) >= 29
     assert set(COVERED) == wanted

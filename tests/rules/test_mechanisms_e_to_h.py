@@ -1,12 +1,14 @@
-"""Direction tests for the mechanisms of sections E-H of MECHANICS.md (coercion; towns and
-workers; accumulation, investment and trade; village politics and the state).
+"""Direction tests for the mechanisms of sections E-H of the base rules' catalogue
+(``rules/base/mechanisms.toml``: coercion; towns and workers; accumulation, investment and trade;
+village politics and the state).
 
 Each test plays the base rules twice (or more) from the same mid-NEP starting point: a baseline,
 and a run in which one driver is moved (a lever in one season, a parameter, a starting value, the
 weather). Everything else is identical, so any difference is the mechanism's doing. Every test
-checks the direction of the effect and its timing (the lag MECHANICS.md gives): nothing before the
-driver acts, the effect in the season(s) the catalogue says. Runs are deterministic (scripted
-weather, a fixed seed), so the margins only guard against recalibration, not against noise.
+checks the direction of the effect and its timing (the lag the mechanism's summary gives): nothing
+before the driver acts, the effect in the season(s) the catalogue says. Runs are deterministic
+(scripted weather, a fixed seed), so the margins only guard against recalibration, not against
+noise.
 
 A test is named after the mechanism id it checks (``test_<id>`` or ``test_<id>_<detail>``); the
 last tests make sure the ids covered here are exactly sections E-H of the catalogue.
@@ -25,12 +27,12 @@ import pytest
 import tomli_w
 
 from game.engine.explain import Cause, Explanation
+from game.rules.ruleset import load_ruleset
 from game.rules.scenario import Scenario, load_scenario
 from game.session import Session
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE_RULES = ROOT / "rules" / "base"
-MECHANICS_MD = ROOT.parent / "shared" / "design" / "MECHANICS.md"
 SECTIONS = ("E", "F", "G", "H")
 
 QUARTERS = ("winter", "spring", "summer", "autumn")
@@ -499,7 +501,7 @@ def test_tribute(world: World, base: Run) -> None:
 @pytest.mark.xfail(strict=True, reason=(
     "investment-lag: construction completes as a first-order delay (construction_time = 8 seasons), so "
     "part of the new capacity arrives at once: the gain at lags 8-16 is only 1.8x that of lags 1-2 "
-    "(1.81 vs 1.30), where MECHANICS.md's 8-16 season lag wants almost nothing early."))
+    "(1.81 vs 1.30), where the catalogue's 8-16 season lag wants almost nothing early."))
 def test_investment_lag(world: World, base: Run) -> None:
     """A year of heavy investment (twice the 1926-27 tempo): inflation and fewer consumer goods
     now; the extra capacity, and the extra goods, come years later."""
@@ -694,12 +696,11 @@ def section_ids(lines: list[str], heading: str, entry: str) -> dict[str, set[str
     return found
 
 
-def mechanics_md_ids() -> set[str]:
-    if not MECHANICS_MD.exists():
-        pytest.skip(f"{MECHANICS_MD} is not here")
-    by_section = section_ids(MECHANICS_MD.read_text(encoding="utf-8").splitlines(), r"^## ([A-Z])\. ", r"^\| `([a-z0-9-]+)` \|")
-    assert set(SECTIONS) <= set(by_section), sorted(by_section)
-    return set().union(*(by_section[s] for s in SECTIONS))
+def catalogue_ids() -> set[str]:
+    """The base rules' mechanisms whose ``section`` is one of E-H."""
+    mechanisms = load_ruleset(BASE_RULES).mechanisms
+    assert all(m.section for m in mechanisms.values()), "every base mechanism names its section"
+    return {ident for ident, m in mechanisms.items() if m.section in SECTIONS}
 
 
 def covered_ids() -> set[str]:
@@ -715,11 +716,11 @@ def covered_ids() -> set[str]:
 
 
 def test_every_mechanism_of_sections_e_to_h_is_tested() -> None:
-    assert covered_ids() == mechanics_md_ids()
+    assert covered_ids() == catalogue_ids()
 
 
 def test_the_rules_catalogue_sections_e_to_h_match() -> None:
-    """The base rules' catalogue (mechanisms.toml, by its section comments) has the same E-H ids."""
+    """The section comments of mechanisms.toml put the same ids under E-H as the ``section`` fields."""
     lines = (BASE_RULES / "mechanisms.toml").read_text(encoding="utf-8").splitlines()
     by_section = section_ids(lines, r"^# ([A-Z])\. ", r"^\[mechanisms\.([a-z0-9-]+)\]")
     assert set().union(*(by_section.get(s, set()) for s in SECTIONS)) == covered_ids()
