@@ -5,7 +5,10 @@ an error, not a guess. Cross-references (names in formulas, mechanism ids, works
 a second pass, :mod:`game.rules.ruleset`.
 
 Each field's docstring (the string under it) is its description: editors show it on hover, from
-the JSON Schema that :mod:`game.rules.schema` writes. Keep them short and in plain words.
+the JSON Schema that :mod:`game.rules.schema` writes (it reads the docstrings from this file's
+source; pydantic's own reading of them cost a fifth of start-up). Keep them short and in plain
+words. A model's validator is built the first time it validates (``defer_build``): a game that
+loads a rule set builds those it uses, not every model of mods, saves and policies.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ SeasonOfYear = Literal["winter", "spring", "summer", "autumn"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -582,7 +585,7 @@ class RuleFile(Strict):
 class PolicySeason(BaseModel):
     """``[[season]]``: from this season on, these lever values (any lever id as a key)."""
 
-    model_config = ConfigDict(extra="allow", strict=True, frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="allow", strict=True, frozen=True, defer_build=True)
     # Typed extras: each lever value is checked, and a wrong one is located at its own key.
     __pydantic_extra__: dict[str, Number] = Field(init=False)
     season: SeasonText

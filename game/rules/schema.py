@@ -9,13 +9,16 @@ limit) is left out rather than written as ``Infinity``, which JSON does not have
 
 from __future__ import annotations
 
+import ast
+import inspect
 import json
 import math
 from typing import Any
 
 from pydantic import BaseModel
 
-from game.rules.models import FORMAT_VERSION, Policy, RuleFile, ScenarioFile
+from game.rules import models
+from game.rules.models import FORMAT_VERSION, OVERRIDE_MODELS, TABLE_MODELS, Policy, RuleFile, ScenarioFile
 
 SCHEMAS: dict[str, type[BaseModel]] = {"ruleset-file": RuleFile, "scenario": ScenarioFile, "policy": Policy}
 TITLES = {"ruleset-file": "a rule set or mod file", "scenario": "a scenario file", "policy": "a policy file"}
@@ -24,12 +27,50 @@ TITLES = {"ruleset-file": "a rule set or mod file", "scenario": "a scenario file
 def schemas() -> dict[str, dict[str, Any]]:
     """Each file kind's JSON Schema, by name."""
     out = {}
+    docs = _field_docs()
     for name, model in SCHEMAS.items():
-        schema = _for_toml(model.model_json_schema())
+        schema = model.model_json_schema()
+        _describe(schema, docs[model.__name__], docs)
+        schema = _for_toml(schema)
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["title"] = f"Smychka: {TITLES[name]} (format_version {FORMAT_VERSION})"
         out[name] = schema
     return out
+
+
+def _field_docs() -> dict[str, dict[str, str]]:
+    """Each model's field descriptions, by model name: the docstring under each field in the
+    source of :mod:`game.rules.models` (read as pydantic's ``use_attribute_docstrings`` reads them:
+    a string right after an annotated field), a model's own over those it inherits; a mod's
+    override model (``VariableOverride``) has its table model's."""
+    tree = ast.parse(inspect.getsource(models))
+    own: dict[str, dict[str, str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            found = own[node.name] = {}
+            for field, doc in zip(node.body, node.body[1:]):
+                if (isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name) and isinstance(doc, ast.Expr)
+                        and isinstance(doc.value, ast.Constant) and isinstance(doc.value.value, str)):
+                    found[field.target.id] = inspect.cleandoc(doc.value.value)
+    out: dict[str, dict[str, str]] = {}
+    for name, value in vars(models).items():
+        if isinstance(value, type) and issubclass(value, BaseModel) and name in own:
+            merged: dict[str, str] = {}
+            for cls in reversed(value.__mro__):
+                merged.update(own.get(cls.__name__, {}) if cls.__module__ == models.__name__ else {})
+            out[name] = merged
+    for table, partial in OVERRIDE_MODELS.items():
+        out[partial.__name__] = out[TABLE_MODELS[table].__name__]
+    return out
+
+
+def _describe(schema: dict[str, Any], root: dict[str, str], docs: dict[str, dict[str, str]]) -> None:
+    """Give each property of ``schema`` (and of its ``$defs``) that has no description its
+    field's docstring, as pydantic puts a field's description."""
+    for node, fields in [(schema, root), *((d, docs.get(name, {})) for name, d in schema.get("$defs", {}).items())]:
+        for field, prop in node.get("properties", {}).items():
+            if field in fields and "description" not in prop:
+                prop["description"] = fields[field]
 
 
 def _for_toml(node: Any) -> Any:
