@@ -36,15 +36,6 @@ class Meter:
         return self.value >= self.warn if self.danger == "above" else self.value <= self.warn
 
     @property
-    def closeness(self) -> float:
-        """0 (far from the threshold) to 1 (at or past it)."""
-        if self.reached:
-            return 1.0
-        if self.danger == "above":
-            return max(0.0, self.value / self.threshold) if self.threshold > 0 else 0.0
-        return max(0.0, min(1.0, self.threshold / self.value)) if self.value > 0 else 1.0
-
-    @property
     def text(self) -> str:
         """'Seasons the towns have gone short of bread: 1 (lost at 3 in a row ...)'."""
         note = self.note or f"{'at least' if self.danger == 'above' else 'at most'} {self.threshold_text} is dangerous"

@@ -38,11 +38,6 @@ class ModEntry:
         return self.ruleset is not None
 
     @property
-    def playable(self) -> bool:
-        """It passes ``check`` and its id names it (not another mod of the same id)."""
-        return self.ok and self.used
-
-    @property
     def errors(self) -> int:
         return sum(1 for p in self.problems if p.severity == "error")
 

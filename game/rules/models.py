@@ -315,7 +315,7 @@ class Indicator(Strict):
 
 # Entry kinds a ``see_also`` link may name, as ``"<kind>:<id>"`` (e.g. ``"term:<id>"``, ``"lever:<id>"``).
 SEE_ALSO_KINDS = ("term", "class", "mechanism", "lever", "indicator", "variable", "work")
-SeeAlso = Annotated[str, Field(pattern=r"^(term|class|mechanism|lever|indicator|variable|work):[A-Za-z0-9_-]+$")]
+SeeAlso = Annotated[str, Field(pattern=rf"^({'|'.join(SEE_ALSO_KINDS)}):[A-Za-z0-9_-]+$")]
 
 
 class Term(Strict):

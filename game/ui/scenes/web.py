@@ -92,9 +92,6 @@ class WebScene(GameScene):
         self.graph.turn = self.turn
         return self.graph.link(source_id, target)
 
-    def _node(self, ident: str, name: str, kind: str, column: int) -> Node:
-        return Node(**vars(self.graph.node(ident, name, kind, column)))
-
     def focus_graph(self, focus: str) -> tuple[list[list[Node]], list[Edge]]:
         """The columns of nodes around ``focus`` (inputs of inputs, inputs, focus, consumers),
         strongest-ranked first in each column."""
