@@ -250,8 +250,9 @@ def test_an_autumn_the_village_cannot_pay_in_full_keeps_its_money_exactly(seed: 
     floored the village's money at 0 and made up to 0.24 units)."""
     scenario = load_scenario("cooperative-plan", RULES)
     session = Session(scenario, seed)
-    # Heaviest tax, lowest state price, grain requisitioned: little is sold, much is due.
-    squeeze = {"agricultural_tax": 200.0, "procurement_price": 50.0, "emergency_measures": 1.0}
+    # Heaviest tax, lowest state price, grain requisitioned (with forced collectivization): little
+    # is sold, much is due.
+    squeeze = {"agricultural_tax": 200.0, "procurement_price": 50.0, "emergency_measures": 2.0}
     for _ in range(4):  # winter 1924 to autumn 1924
         session.set_levers(squeeze)
         session.end_season()
