@@ -276,11 +276,40 @@ def ruleset_warnings(ruleset: Ruleset) -> list[Problem]:
                 )
             )
     problems += unreachable_endings(ruleset.endings, ruleset.formulas, lambda ident: ruleset.origins[("endings", ident)])
+    problems += shared_citations(ruleset)
     if ruleset.parent is not None:
         known = set(ruleset_warnings(ruleset.parent))
         files = frozenset(f for info in ruleset.parent.stack for f in info.files)
         problems = attribute([p for p in problems if p not in known], list(ruleset.changes), files, ruleset.manifest_origin)
     return problems
+
+
+# More variables than this citing one line range for different mechanisms is a warning: a passage
+# that supports so many unrelated formulas supports none of them in particular.
+MAX_SHARED_CITATION = 4
+
+
+def shared_citations(ruleset: Ruleset) -> list[Problem]:
+    """Warnings for a line range of a work that more than :data:`MAX_SHARED_CITATION` variables
+    cite, unless all of them name the same mechanisms (the parts of one mechanism may share its
+    passage); one warning at each such variable's ``lines``."""
+    citing: dict[tuple[str, int, int], list[str]] = {}
+    for ident, variable in ruleset.variables.items():
+        if variable.source.lines is not None:
+            citing.setdefault((variable.source.work, *variable.source.lines), []).append(ident)
+    out: list[Problem] = []
+    for (work, first, last), idents in citing.items():
+        mechanisms = {frozenset(ruleset.variables[i].mechanisms) for i in idents}
+        if len(idents) <= MAX_SHARED_CITATION or len(mechanisms) == 1:
+            continue
+        for ident in idents:
+            others = [i for i in idents if i != ident]
+            shown = ", ".join(f"'{i}'" for i in others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+            out.append(ruleset.origins[("variables", ident)].problem(
+                f"lines {first}-{last} of '{work}' are also cited by {shown}, {len(idents)} variables of "
+                f"{len(set().union(*mechanisms))} mechanisms in all; cite the lines that support this variable's own formula", ("source", "lines"),
+                value=True, severity="warning"))
+    return out
 
 
 def constant_value(formula: Formula) -> float | None:

@@ -92,6 +92,36 @@ def test_warnings_do_not_stop_loading(tmp_path: Path) -> None:
     ]
 
 
+def add_citing_variables(model: Path, count: int, mechanisms: str) -> int:
+    """Add ``count`` variables that cite lines 12-14 of the manual; the line of the first's table."""
+    text = "".join(
+        f'\n[variables.extra{n}]\nformula = "inflow * {n}"\ndescription = "A copy."\nmechanisms = {mechanisms}\n'
+        f'source = {{ work = "manual", section = "ch. 1", lines = [12, 14] }}\n' for n in range(count))
+    return append(model, text) + 1
+
+
+def test_a_line_range_cited_by_many_variables_of_different_mechanisms_is_warned_about(tmp_path: Path) -> None:
+    folder = copy_mini(tmp_path)
+    model = folder / "model.toml"
+    # 'inflow' (rain) cites lines 12-14 already; four more variables of 'thirst' make five.
+    first = add_citing_variables(model, 4, '["thirst"]')
+    warnings = [str(w) for w in ruleset_warnings(load_ruleset(folder))]
+    assert len(warnings) == 5
+    assert warnings[0] == shown(model, 58, 56, "variables.inflow.source.lines: lines 12-14 of 'manual' are also cited by "
+                                "'extra0', 'extra1', 'extra2' and 1 more, 5 variables of 2 mechanisms in all; cite the lines "
+                                "that support this variable's own formula", "warning")
+    assert warnings[1].startswith(f"{display_name(model)}:{first + 4}:56: warning: variables.extra0.source.lines: lines 12-14")
+
+
+def test_a_line_range_shared_by_a_few_variables_or_by_one_mechanism_is_no_warning(tmp_path: Path) -> None:
+    folder = copy_mini(tmp_path / "few")
+    add_citing_variables(folder / "model.toml", 3, '["thirst"]')  # four in all: a few
+    assert ruleset_warnings(load_ruleset(folder)) == []
+    folder = copy_mini(tmp_path / "one")
+    add_citing_variables(folder / "model.toml", 6, '["rain"]')  # seven, all of 'rain' like 'inflow'
+    assert ruleset_warnings(load_ruleset(folder)) == []
+
+
 def test_a_mechanism_named_only_by_a_lever_is_used(tmp_path: Path) -> None:
     folder = copy_mini(tmp_path)
     # 'thirst' stays used by variables; make 'rain' used by nothing but the guard lever.
