@@ -1,4 +1,4 @@
-"""The command line: ``check``, ``simulate``, ``play``, ``replay``, ``mods`` and ``compare``.
+"""The command line: ``check``, ``simulate``, ``play``, ``replay``, ``report``, ``mods`` and ``compare``.
 
 Every failure a user can cause (a bad file, a bad value, a rule that breaks mid-game) ends in a
 plain message and a non-zero exit status, never a traceback.
@@ -99,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     replay = sub.add_parser("replay", help="re-run a save's lever history from its scenario and seed; exit 0 only if every saved state is reproduced exactly")
     replay.add_argument("save", type=Path, metavar="SAVE")
 
+    rep = sub.add_parser("report", help="an HTML page (and CSV) of one student's game, or of a whole class's saves in a folder")
+    rep.add_argument("save", type=Path, metavar="SAVE|FOLDER", help="a save, or a folder of saves (its .json files)")
+    rep.add_argument("--html", type=Path, metavar="FILE", help="write the HTML report here ('-': standard output)")
+    rep.add_argument("--csv", type=Path, metavar="FILE", help="write one row per game as CSV here ('-': standard output)")
+
     schema = sub.add_parser("schema", help="write the JSON Schemas of rule, scenario and policy files (for editors)")
     schema.add_argument("--out", type=Path, default=ROOT / "docs" / "schema", metavar="DIR")
     return parser
@@ -128,6 +133,10 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout:
         return cmd_schema(args.out, out)
     if args.command == "replay":
         return cmd_replay(args.save, args.rules, out)
+    if args.command == "report":
+        from game.reports import report
+
+        return report(args.save, args.rules, args.html, args.csv, out, SafeStream(sys.stderr))
     return cmd_play(args, stdin or sys.stdin, out)
 
 
@@ -150,7 +159,7 @@ def _argument_problem(args: argparse.Namespace) -> str | None:
     if name_problem(player, new=True) or any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in player):
         shown = escape_controls(player[:60])
         return f"error: --player '{shown}': a player's name must be text without control characters (and valid UTF-8)"
-    for option in ("load", "out", "save", "saves", "rules"):
+    for option in ("load", "out", "save", "saves", "rules", "html", "csv"):
         value = getattr(args, option, None)
         if isinstance(value, Path):
             why = name_problem(value)
