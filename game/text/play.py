@@ -123,6 +123,10 @@ class TextGame:
             self.para(f"(Autosaved as {escape_controls(path.name)}.)")
 
     def save(self, where: str) -> None:
+        why = name_problem(where)  # before ~ is expanded: a user name with a NUL fails there
+        if why:
+            self.para(f"  Not saved: {why}. Nothing was written; give another name.", "", "    ")
+            return
         try:
             path = Path(where).expanduser() if where else self.game.default_save_path()
         except RuntimeError:  # ~someone who has no home folder here

@@ -63,6 +63,8 @@ def test_odd_names_in_arguments(tmp_path: Path, where: str, name: str) -> None:
 
 @pytest.mark.parametrize(("typed", "says"), [
     (b"save a\x00b.json", "the name contains a NUL character"),
+    (b"save ./~\x00x/y.json", "the name contains a NUL character"),  # ~ plus NUL: the user lookup refuses it
+    (b"save ~\x00/y.json", "the name contains a NUL character"),
     (b"save caf\xe9.json", "not valid UTF-8 text"),
     (b"save " + b"n" * 300 + b".json", "the name is too long for the file system"),
     (b"save ~no-such-user-here/x.json", "the home folder of a user this machine does not know"),
