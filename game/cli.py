@@ -96,6 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--json", action="store_true", help="print the report as JSON instead of text")
     compare.add_argument("--out", type=Path, metavar="FILE", help="also write the report as JSON to FILE")
 
+    upgrade = sub.add_parser("upgrade", help="rewrite rule sets, mods or scenarios written in an older rule format in the current one "
+                                                "(comments kept; nothing is written unless every file reads back the same)")
+    upgrade.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a rule set or mod folder (or id), or a scenario file")
+
     replay = sub.add_parser("replay", help="re-run a save's lever history from its scenario and seed; exit 0 only if every saved state is reproduced exactly")
     replay.add_argument("save", type=Path, metavar="SAVE")
 
@@ -129,6 +133,8 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout:
         return cmd_mods(args.rules, out)
     if args.command == "compare":
         return cmd_compare(args, out)
+    if args.command == "upgrade":
+        return cmd_upgrade(args.paths, args.rules, out)
     if args.command == "schema":
         return cmd_schema(args.out, out)
     if args.command == "replay":
@@ -199,9 +205,11 @@ def _check_all(paths: Sequence[Path], rules_root: Path, out: TextIO, policy_scen
     for problem in ordered:
         out.write(f"{problem}\n")
     errors = sum(p.severity == "error" for p in ordered)
-    warnings = len(ordered) - errors
+    warnings = sum(p.severity == "warning" for p in ordered)
+    notes = len(ordered) - errors - warnings
     status = "ok" if not errors else "FAILED"
-    out.write(f"check {status}: {checked} item(s), {errors} error(s), {warnings} warning(s)\n")
+    noted = f", {notes} note(s)" if notes else ""
+    out.write(f"check {status}: {checked} item(s), {errors} error(s), {warnings} warning(s){noted}\n")
     return 1 if errors else 0
 
 
@@ -374,6 +382,52 @@ def mod_listing(ruleset: Ruleset) -> str:
     return "\n".join(lines) + "\n"
 
 
+def cmd_upgrade(paths: Sequence[Path], rules_root: Path, out: TextIO) -> int:
+    """Rewrite each rule set, mod or scenario named in the current rule format. Every file of
+    every one is read and rewritten in memory first, and each rewrite must read back as exactly
+    the rules the game reads from the old file; only then is anything written, each file
+    atomically and only over itself, unchanged since it was read."""
+    from game.rules.upgrade import FORMAT_VERSION, plan_upgrade
+
+    plans = [plan_upgrade(target) for path in paths for target in _named(path, rules_root)]
+    problems = [p for plan in plans for p in plan.problems]
+    try:
+        if not problems:
+            for rewrite in (r for plan in plans for r in plan.rewrites):
+                check_writable(rewrite.path, _unchanged(rewrite.old))
+    except FileProblem as err:
+        problems.append(Problem(display_name(err.path), 1, 1, f"cannot write it: {err.reason}"))
+    if problems:
+        for problem in sorted(problems):
+            out.write(f"{problem}\n")
+        out.write("upgrade FAILED: nothing was written\n")
+        return 1
+    for plan in plans:
+        if plan.version is None:
+            out.write(f"{plan.what}: already in rule format {FORMAT_VERSION}; nothing to do\n")
+            continue
+        try:
+            for rewrite in plan.rewrites:
+                write_file(rewrite.path, rewrite.new, _unchanged(rewrite.old))
+        except FileProblem as err:  # (checked above; only a change on disk meanwhile gets here)
+            out.write(f"error: cannot write {escape_path(err.path)}: {err.reason}\n")
+            return 1
+        files = ", ".join(escape_path(r.path.name) for r in plan.rewrites)
+        out.write(f"{plan.what}: rule format {plan.version} -> {FORMAT_VERSION}; rewrote {len(plan.rewrites)} file(s): {files}\n")
+    return 0
+
+
+def _unchanged(text: str) -> Callable[[Path], str | None]:
+    """A file may be replaced by its upgrade only while it still holds the text that was read."""
+    def why(path: Path) -> str | None:
+        try:
+            same = read_file(path, MAX_FILE_BYTES, "a rule file").decode("utf-8", "replace").lstrip("\ufeff") == text
+        except FileProblem as err:
+            return err.reason
+        return None if same else "it changed since it was read; nothing was written to it"
+    return why
+
+
 def cmd_schema(folder: Path, out: TextIO) -> int:
     from game.rules.schema import SCHEMAS, schema_text
 
@@ -517,7 +571,7 @@ def game_record(session: Session) -> dict[str, Any]:
     ending = session.ending
     ending_json = None
     if ending is not None and ending.ending is not None:
-        ending_json = {"id": ending.id, "alliance": ending.ending.alliance, "season": ending.season}
+        ending_json = {"id": ending.id, "outcome": ending.ending.outcome, "season": ending.season}
     return {"scenario": scenario.id, "seed": session.seed, "seasons": seasons, "ending": ending_json}
 
 

@@ -49,7 +49,7 @@ class Article:
     key: str
     kind: str
     title: str
-    russian: str = ""      # the word in Cyrillic, with its transliteration
+    original: str = ""     # the word in its own script, with its romanization
     lead: str = ""         # a one-line definition, or the facts of a lever or variable
     body: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
@@ -101,10 +101,10 @@ def search(rs: Ruleset, text: str) -> list[tuple[str, str]]:
             ident = key.partition(":")[2]
             if kind == "term":
                 t = rs.terms[ident]
-                extra = f"{t.russian} {t.transliteration}"
+                extra = f"{t.original} {t.romanized}"
             elif kind == "class":
                 c = rs.classes[ident]
-                extra = f"{c.russian} {c.transliteration}"
+                extra = f"{c.original} {c.romanized}"
             if needle in f"{title} {ident} {extra}".lower():
                 out.append((key, title))
     return out
@@ -229,13 +229,13 @@ def article(rs: Ruleset, key: str, values: Mapping[str, float] | None = None, se
             pointing))
     if kind == "class":
         c = rs.classes[ident]
-        return Article(key, kind, c.title, _russian(c.russian, c.transliteration), body=(c.description,),
+        return Article(key, kind, c.title, _original(c.original, c.romanized), body=(c.description,),
                        sources=sources(rs, c.sources), related=_groups(
                            Related("Its numbers in the game", _links(rs, [variable_key(rs, v) for v in c.variables])),
                            Related("See also", _links(rs, list(c.see_also))), pointing))
     if kind == "term":
         t = rs.terms[ident]
-        return Article(key, kind, t.title, _russian(t.russian, t.transliteration), lead=t.definition,
+        return Article(key, kind, t.title, _original(t.original, t.romanized), lead=t.definition,
                        body=tuple(p for p in t.explanation.split("\n\n") if p.strip()),
                        sources=sources(rs, t.sources),
                        related=_groups(Related("See also", _links(rs, list(t.see_also))), pointing))
@@ -278,5 +278,5 @@ def article(rs: Ruleset, key: str, values: Mapping[str, float] | None = None, se
     return Article(key, kind, w.title, lead=lead, body=body, related=_groups(Related("Cited by", _links(rs, keys))))
 
 
-def _russian(russian: str, transliteration: str) -> str:
-    return " · ".join(p for p in (russian, transliteration) if p)
+def _original(original: str, romanized: str) -> str:
+    return " · ".join(p for p in (original, romanized) if p)

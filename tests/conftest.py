@@ -30,8 +30,8 @@ def event(message: str = "it happened", **extra: Any) -> dict[str, Any]:
     return {"title": "An event", "message": message, "mechanisms": ["m"], "source": CITE, **extra}
 
 
-def ending(condition: str, alliance: str = "holds", **extra: Any) -> dict[str, Any]:
-    return {"title": "An ending", "condition": condition, "alliance": alliance, "debrief": "what happened", "mechanisms": ["m"], "source": CITE, **extra}
+def ending(condition: str, outcome: str = "good", **extra: Any) -> dict[str, Any]:
+    return {"title": "An ending", "condition": condition, "outcome": outcome, "debrief": "what happened", "mechanisms": ["m"], "source": CITE, **extra}
 
 
 def build_scenario(
@@ -50,7 +50,7 @@ def build_scenario(
     folder = root / "t"
     folder.mkdir(parents=True, exist_ok=True)
     manifest = {
-        "ruleset": {"id": "t", "name": "Test rules", "format_version": 1},
+        "ruleset": {"id": "t", "name": "Test rules", "format_version": 2},
         "works": {"test": {"title": "The test suite", "author": "Us"}},
         "mechanisms": {"m": {"title": "A mechanism", "summary": "for tests", "sources": [CITE]}},
     }

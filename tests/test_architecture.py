@@ -116,7 +116,7 @@ def test_no_eval_or_exec_anywhere_in_game() -> None:
 
 
 def test_no_game_specific_vocabulary_in_the_engine() -> None:
-    # ("alliance" is part of the ending format itself: every ending says whether it holds.)
+    # (The rule format itself is generic too: an ending has an "outcome", not an "alliance".)
     words = ("grain", "peasant", "kulak", "procurement", "harvest", "acres", "hammurabi", "nep", "bettelheim")
     for _module, path in modules():
         # The presentation layer, the controller and the text mode are generic too: the NEP's

@@ -205,7 +205,7 @@ def test_events_once_by_chance_and_scheduled(tmp_path: Path) -> None:
 
 def test_endings_any_and_end(tmp_path: Path) -> None:
     model = small(tmp_path, {"n": variable("prev(n) + rate", initial=0)}, levers={"rate": lever(0, 0, 2, 1)}, endings={
-        "boom": ending("n >= 5", "breaks"),
+        "boom": ending("n >= 5", "bad"),
         "steady": ending("n >= 0", when="end"),
     })
     plan = np.array([[[r]] * 8 for r in (0.0, 1.0, 2.0)])
@@ -297,7 +297,7 @@ def test_seasons_past_the_scenarios_end_are_played_as_the_season_engine_plays_th
 
 def test_a_watch_sees_every_season_of_every_campaign_still_playing(tmp_path: Path) -> None:
     model = small(tmp_path, {"n": variable("prev(n) + rate", initial=0)}, levers={"rate": lever(0, 0, 2, 1)},
-                  endings={"boom": ending("n >= 5", "breaks")})
+                  endings={"boom": ending("n >= 5", "bad")})
     plan = np.array([[[r]] * 8 for r in (0.0, 1.0, 2.0)])
     seen: list[tuple[int, list[int], list[float]]] = []
     result = play_batch(model, [1, 2, 3], plan, record="all",

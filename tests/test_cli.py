@@ -65,7 +65,7 @@ def test_simulate_writes_every_season_and_the_ending(tmp_path: Path) -> None:
     summer = data["seasons"][1]
     assert summer["season"] == "1923-summer" and 0.25 <= summer["draws"]["weather"] <= 1.5
     assert "weather" not in first["draws"]  # drawn only in summer
-    assert data["ending"] is None or set(data["ending"]) == {"id", "alliance", "season"}
+    assert data["ending"] is None or set(data["ending"]) == {"id", "outcome", "season"}
     assert len(data["seasons"]) <= 40
 
 
@@ -79,7 +79,7 @@ def test_simulate_with_history_and_policy_file(tmp_path: Path) -> None:
     assert status == 0
     starving = json.loads(out)
     assert starving["seasons"][0]["levers"]["grain_to_feed"] == 0
-    assert starving["ending"]["alliance"] == "breaks"
+    assert starving["ending"]["outcome"] == "bad"
     assert history["seasons"][0]["levers"] != starving["seasons"][0]["levers"]
 
 

@@ -106,7 +106,7 @@ def test_a_mod_hidden_by_another_of_its_id_is_reported_by_mods_and_check(user_mo
     # A mod beside the copy that extends it takes the copy, and says which one it leaves out.
     top = user_mods_folder / "top"
     top.mkdir()
-    (top / "ruleset.toml").write_text('[ruleset]\nid = "top"\nname = "Top"\nversion = "1"\nextends = "long-memory"\nformat_version = 1\n',
+    (top / "ruleset.toml").write_text('[ruleset]\nid = "top"\nname = "Top"\nversion = "1"\nextends = "long-memory"\nformat_version = 2\n',
                                       encoding="utf-8")
     status, out = run_main("check", str(top))
     assert status == 0 and f"{display_name(top / 'ruleset.toml')}:5:11: warning: ruleset.extends: 'long-memory' is taken from {display_name(copy)}; " \

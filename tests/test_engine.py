@@ -116,7 +116,7 @@ def test_event_chance_uses_the_generator(tmp_path: Path) -> None:
 
 def test_endings_any_then_end(tmp_path: Path) -> None:
     sc = build_scenario(tmp_path, {"n": variable("prev(n) + rate", initial=0)}, levers={"rate": lever(default=1)}, endings={
-        "boom": ending("n >= 5", "breaks"),
+        "boom": ending("n >= 5", "bad"),
         "steady": ending("n > 0", when="end"),
     })
     assert play(sc, {"rate": 1}).ending.id == "boom"
@@ -239,12 +239,12 @@ def test_same_season_cycle_is_rejected_when_loading(tmp_path: Path) -> None:
 
 
 def test_scenario_endings_come_before_the_rule_sets(tmp_path: Path) -> None:
-    own = {"endings": {"small-win": ending("n >= 1", when="end"), "early-stop": ending("n >= 3", "breaks")}}
+    own = {"endings": {"small-win": ending("n >= 1", when="end"), "early-stop": ending("n >= 3", "bad")}}
     sc = build_scenario(tmp_path, {"n": variable("prev(n) + rate", initial=0)}, levers={"rate": lever(default=1)},
                         endings={"steady": ending("n >= 0", when="end")}, scenario_tables=own)
     assert list(sc.endings) == ["small-win", "early-stop", "steady"]
     s = play(sc)
-    assert s.ending.id == "early-stop" and s.ending.ending.alliance == "breaks"  # 'any' endings first
+    assert s.ending.id == "early-stop" and s.ending.ending.outcome == "bad"  # 'any' endings first
     slow = play(sc, {"rate": 0})
     assert slow.ending.id == "steady"
     s = play(sc, {"rate": 1}, seasons=2)

@@ -45,7 +45,7 @@ def test_a_city_that_is_not_fed_deposes_its_ruler() -> None:
     s = session()
     s.set_lever("grain_to_feed", 0)
     s.end_season()
-    assert s.is_over and s.ending.id == "deposed" and s.ending.ending.alliance == "breaks"
+    assert s.is_over and s.ending.id == "deposed" and s.ending.ending.outcome == "bad"
 
 
 def test_selling_land_brings_grain_and_costs_land() -> None:

@@ -192,7 +192,7 @@ def test_a_game_heading_for_a_loss_is_warned_before_it() -> None:
         warned += [(session.turn, t.ending) for t in threats(session)]
         session.end_season()
     lost = session.state.ending
-    assert lost is not None and scenario.endings[lost].alliance == "breaks"
+    assert lost is not None and scenario.endings[lost].outcome == "bad"
     assert any(ending == lost and turn < session.turn - 1 for turn, ending in warned), warned
     meter = next(m for m in meters(session, session.turn - 1) if m.ending == lost)
     assert meter.warning  # its loss meter stood past the warning point before the end

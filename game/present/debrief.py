@@ -24,7 +24,7 @@ def verdict(ruleset: Ruleset, ending: Ending) -> str:
     fails'); empty when the rule set's manifest gives no verdicts."""
     if ruleset.verdicts is None:
         return ""
-    return ruleset.verdicts.holds if ending.alliance == "holds" else ruleset.verdicts.breaks
+    return ruleset.verdicts.good if ending.outcome == "good" else ruleset.verdicts.bad
 
 
 def ending_text(session: Session) -> tuple[str, ...]:
@@ -209,7 +209,7 @@ def debrief(session: Session) -> Debrief:
         title, season, words, holds_, mechanisms, source = ("No decisive outcome", session.state.season, "", None, (), "")
     else:
         e = ending.ending
-        title, season, words, holds_ = e.title, ending.season, verdict(rs, e), e.alliance == "holds"
+        title, season, words, holds_ = e.title, ending.season, verdict(rs, e), e.outcome == "good"
         mechanisms = tuple((m, rs.mechanisms[m].title) for m in e.mechanisms if m in rs.mechanisms)
         source = cite(rs, e.source)
     return Debrief(title, season, words, holds_, ending_text(session), mechanisms, source,

@@ -150,7 +150,7 @@ def ending_notice(session: Session, turn: int) -> EndingNotice | None:
     if ending is None or ending.ending is None:
         return EndingNotice(f"the scenario's {session.scenario.seasons} seasons are played", "", session.state.season, True)
     return EndingNotice(ending.ending.title, verdict(session.scenario.ruleset, ending.ending), ending.season,
-                        ending.ending.alliance == "holds")
+                        ending.ending.outcome == "good")
 
 
 def change_story(session: Session, name: str, turn: int, base: int, label: str | None = None,

@@ -61,7 +61,7 @@ class Threat:
 
     ending: str
     title: str
-    holds: bool        # a good ending (the alliance holds) or a loss
+    holds: bool        # a good ending (outcome "good") or a bad one
     seasons: int
     share: float
 
@@ -89,5 +89,5 @@ def threats(session: Session, outlook: Forecast | None = None) -> tuple[Threat, 
             continue
         ending = session.scenario.endings.get(ident)
         title = ending.title if ending is not None else ident
-        out.append(Threat(ident, title, ending is not None and ending.alliance == "holds", len(outlook.seasons), share))
+        out.append(Threat(ident, title, ending is not None and ending.outcome == "good", len(outlook.seasons), share))
     return tuple(sorted(out, key=lambda t: (-t.share, t.title)))

@@ -63,7 +63,9 @@ class ModEntry:
         """``ok: adds 1, overrides 1, removes 0``, ``ok, 2 warning(s): ...`` or ``FAILS check: 3 error(s)``."""
         if self.ruleset is None:
             return f"FAILS check: {self.errors} error(s)"
-        warned = f", {len(self.warnings)} warning(s)" if self.warnings else ""
+        warnings = sum(p.severity == "warning" for p in self.warnings)
+        notes = len(self.warnings) - warnings
+        warned = (f", {warnings} warning(s)" if warnings else "") + (f", {notes} note(s)" if notes else "")
         return f"ok{warned}: {self.changes()}"
 
 

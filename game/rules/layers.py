@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from game.formula import FormulaError, did_you_mean
 from game.rules.locate import Path
-from game.rules.models import DEFINITION_TABLES, FORMAT_VERSION, Indicator, Manifest, RuleFile, Verdicts
+from game.rules.models import DEFINITION_TABLES, FORMAT_VERSION, OLDEST_FORMAT, Indicator, Manifest, RuleFile, Verdicts
 from game.rules.mods import MANIFEST_FILE, MAX_ZIP_TOTAL, is_zip, place_id, read_zip, rule_files
 from game.rules.problems import Problem
 from game.rules.reading import Document, display_name, key_path, parse_document, read_document, validate_partially
@@ -127,6 +127,7 @@ def read_layer(place: FsPath, problems: list[Problem]) -> Layer | None:
     texts = _texts(place, problems)
     if texts is None:
         return None
+    _upgrade(texts, problems)
     docs: list[tuple[Document, RuleFile]] = []
     digest = hashlib.sha256()
     broken: set[str] = set()
@@ -176,6 +177,20 @@ def _texts(place: FsPath, problems: list[Problem]) -> list[tuple[str, Document |
     return out
 
 
+def _upgrade(texts: list[tuple[str, Document | None]], problems: list[Problem]) -> None:
+    """A layer whose manifest says an older rule format is read as the current one: each file's
+    keys are renamed in memory (see :mod:`game.rules.upgrade`), with a note at the version."""
+    manifest = next((doc for name, doc in texts if name == MANIFEST_FILE and doc is not None), None)
+    table = manifest.data.get("ruleset") if manifest is not None else None
+    version = table.get("format_version") if isinstance(table, dict) else None
+    if manifest is None or type(version) is not int or not OLDEST_FORMAT <= version < FORMAT_VERSION:
+        return  # the current format, or a version the manifest's check refuses
+    for _name, doc in texts:
+        if doc is not None:
+            doc.upgrade(version)
+    problems.append(manifest.upgrade_note(version, ("ruleset", "format_version"), "this rule set"))
+
+
 def _check_manifest(layer: Layer, problems: list[Problem]) -> None:
     manifests = [(f.ruleset, Origin(doc, ("ruleset",))) for doc, f in layer.docs if f.ruleset is not None]
     if not manifests and MANIFEST_MARK in layer.broken:
@@ -195,10 +210,10 @@ def _check_manifest(layer: Layer, problems: list[Problem]) -> None:
         problems.append(origin.problem(f"the [ruleset] manifest belongs in {MANIFEST_FILE}, not in {FsPath(origin.doc.file).name}"))
     for _, other in manifests[1:]:
         problems.append(other.problem(f"a second [ruleset] manifest; the first is at {origin.where}"))
-    if manifest.format_version != FORMAT_VERSION:
+    if not OLDEST_FORMAT <= manifest.format_version <= FORMAT_VERSION:
         problems.append(origin.problem(
-            f"format_version {manifest.format_version} is not supported; this version of the game reads format_version {FORMAT_VERSION}",
-            ("format_version",), value=True))
+            f"format_version {manifest.format_version} is not supported; this version of the game reads format_version "
+            f"{OLDEST_FORMAT} to {FORMAT_VERSION}", ("format_version",), value=True))
     expected = place_id(layer.place)
     if manifest.id != expected:
         what = "the archive's name (without .zip)" if is_zip(layer.place) else "the folder name"

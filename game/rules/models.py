@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, field_validator
 
 from game.rules.season import SEASON_PATTERN
+from game.rules.upgrade import FORMAT_VERSION, OLDEST_FORMAT
 
-FORMAT_VERSION = 1
+__all__ = ["FORMAT_VERSION", "OLDEST_FORMAT"]  # (re-exported: the format's version is the models')
 
 
 def _not_nan(value: float) -> float:
@@ -92,13 +93,13 @@ class Work(Strict):
 
 
 class Verdicts(Strict):
-    """How the debrief words the outcome of an ending: the phrase for an ending whose ``alliance``
-    is "holds" (a good outcome) and for one whose is "breaks" (a bad one), in the rule set's own
-    terms ("The alliance holds", "The reign fails")."""
+    """How the debrief words the outcome of an ending: the phrase for an ending whose ``outcome``
+    is "good" and for one whose is "bad", in the rule set's own terms ("The alliance holds",
+    "The reign fails")."""
 
-    holds: Text
+    good: Text
     """The words for a good outcome ("The reign stands")."""
-    breaks: Text
+    bad: Text
     """The words for a bad outcome ("The reign fails")."""
 
 
@@ -111,7 +112,7 @@ class Manifest(Strict):
     name: Text
     """Its name as players see it."""
     format_version: int
-    """The version of the rule format the files are written in (this game reads 1)."""
+    """The version of the rule format the files are written in: 2 (files in format 1 still load, with a note; `main.py upgrade` rewrites them)."""
     version: str = ""
     """The mod's own version, e.g. "1.0.0" (required for a mod; saves record it)."""
     extends: Id | None = None
@@ -257,8 +258,8 @@ class Ending(Strict):
     """A short title."""
     condition: FormulaText
     """When the game ends this way; reads anything of this season and prev(x)."""
-    alliance: Literal["holds", "breaks"]
-    """The outcome: "holds" (good) or "breaks" (bad)."""
+    outcome: Literal["good", "bad"]
+    """How the ending counts: "good" (a success the debrief praises) or "bad" (a failure)."""
     when: Literal["any", "end"] = "any"
     """"any": checked after every season; "end": only after the last."""
     priority: int = 0
@@ -323,9 +324,9 @@ class Term(Strict):
 
     title: Text
     """The word as the encyclopedia heads it."""
-    russian: str = ""
-    """The word in Cyrillic."""
-    transliteration: str = ""
+    original: str = ""
+    """The word in its own language and script (Cyrillic, say)."""
+    romanized: str = ""
     """The word in Latin letters."""
     definition: Text
     """One sentence, in our own words."""
@@ -343,9 +344,9 @@ class SocialClass(Strict):
 
     title: Text
     """The class as the encyclopedia heads it."""
-    russian: str = ""
-    """The name in Cyrillic."""
-    transliteration: str = ""
+    original: str = ""
+    """The name in its own language and script."""
+    romanized: str = ""
     """The name in Latin letters."""
     description: Text
     """Who they are and what they want, in our own words."""
@@ -652,6 +653,8 @@ class ScenarioMeta(Strict):
     """The random seed; omit it for a fresh seed each game."""
     debrief_questions: list[Text] = []
     """Questions for the debrief and the classroom."""
+    format_version: int | None = None
+    """The version of the rule format the file is written in (2; omit it for the current one). A file in format 1 still loads, with a note."""
     unlocked: list[Id] | None = None
     """The levers the player may set; every other lever is locked at its default (omit: all are unlocked unless locked below)."""
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from game.textsafe import escape_controls
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]  # a note: something worth knowing, not a fault
 
 
 @dataclass(frozen=True, order=True)

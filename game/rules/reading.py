@@ -15,7 +15,7 @@ import re
 import tomllib
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any, TypeVar
 
@@ -25,6 +25,7 @@ from game.files import FileProblem, NotUtf8, decode_utf8, read_file
 from game.formula import did_you_mean
 from game.rules.locate import Locations, Path, find_duplicate, locate
 from game.rules.problems import Problem
+from game.rules.upgrade import FORMAT_VERSION, OLD_KEYS, OLD_WORDS, OLDEST_FORMAT, WHAT_CHANGED, upgrade_data
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -39,10 +40,29 @@ class Document:
     file: str
     data: dict[str, Any]
     text: str
+    aliases: dict[Path, str] = field(default_factory=dict)  # keys an upgrade renamed: new path -> the key as written
 
     @functools.cached_property
     def locations(self) -> Locations:
-        return locate(self.text)
+        found = locate(self.text)
+        for new, old in self.aliases.items():  # a renamed key is found where it is written
+            written = (*new[:-1], old)
+            for path, position in list(found.positions.items()):
+                if path[: len(written)] == written:
+                    found.positions[(*new, *path[len(written):])] = position
+        return found
+
+    def upgrade(self, version: int) -> bool:
+        """Read this file, written in rule format ``version``, as the current format: its keys
+        are renamed in memory and found where they are written. True if any key was renamed."""
+        renamed = upgrade_data(self.data, version).aliases
+        self.aliases.update(renamed)
+        return bool(renamed)
+
+    def upgrade_note(self, version: int, at: Path, what: str) -> Problem:
+        """The note that ``what`` ("this rule set") is read from an older format."""
+        return self.problem(at, f"{what} is written in rule format {version}, read as format {FORMAT_VERSION} ({WHAT_CHANGED}); "
+                                "`main.py upgrade PATH` rewrites it", value=True, severity="note")
 
     def problem(self, path: Path, message: str, *, value: bool = False, severity: str = "error") -> Problem:
         line, col = self.locations.find(path, value=value)
@@ -207,18 +227,39 @@ def validate_partially(model: type[M], doc: Document, data: Any, problems: list[
         return None, dropped
 
 
-def read_model(path: FsPath, model: type[M], problems: list[Problem]) -> tuple[Document, M]:
+def read_model(path: FsPath, model: type[M], problems: list[Problem], versioned: str = "") -> tuple[Document, M]:
     """Read ``path`` and validate it as ``model``, keeping the valid part (see
-    :func:`validate_partially`); raise :class:`LoadError` when nothing usable is left."""
+    :func:`validate_partially`); raise :class:`LoadError` when nothing usable is left.
+    ``versioned``: the table whose ``format_version`` says the file's rule format (older
+    formats are read as the current one, with a note)."""
     from game.rules.problems import LoadError
 
     doc = read_document(path, problems)
     if doc is None:
         raise LoadError(problems)
+    if versioned:
+        upgrade_file(doc, versioned, problems)
     parsed, _dropped = validate_partially(model, doc, doc.data, problems)
     if parsed is None:
         raise LoadError(problems)
     return doc, parsed
+
+
+def upgrade_file(doc: Document, table: str, problems: list[Problem]) -> None:
+    """A file whose ``[table] format_version`` names an older rule format is read as the current
+    one, with a note. Without a version it is read as the current format; keys an older format
+    used are still read (there is no other meaning they could have), with the same note."""
+    meta = doc.data.get(table)
+    version = meta.get("format_version") if isinstance(meta, dict) else None
+    if version is None:
+        if doc.upgrade(OLDEST_FORMAT):
+            problems.append(doc.upgrade_note(OLDEST_FORMAT, (table,), f"this {table}"))
+    elif type(version) is int and OLDEST_FORMAT <= version < FORMAT_VERSION:
+        doc.upgrade(version)
+        problems.append(doc.upgrade_note(version, (table, "format_version"), f"this {table}"))
+    elif type(version) is int and version != FORMAT_VERSION:
+        problems.append(doc.problem((table, "format_version"), f"format_version {version} is not supported; this version of the game "
+                                                                 f"reads format_version {OLDEST_FORMAT} to {FORMAT_VERSION}", value=True))
 
 
 # --- pydantic errors in our words ------------------------------------------------------------
@@ -258,6 +299,9 @@ def _one(e: dict[str, Any], loc: Path, full: Path, model: type[BaseModel], doc: 
         return doc.problem(full[:-1], f"missing required key '{key}'")
     if kind == "extra_forbidden":
         known = _known_keys(model, loc[:-1])
+        if OLD_KEYS.get(str(loc[-1])) in known:
+            return doc.problem(full, f"unknown key '{loc[-1]}': since rule format {FORMAT_VERSION} it is "
+                                     f"'{OLD_KEYS[str(loc[-1])]}' (`main.py upgrade` rewrites a format-{OLDEST_FORMAT} file)")
         hint = did_you_mean(str(loc[-1]), known)
         listing = f" (expected one of: {', '.join(known)})" if known and not hint else ""
         return doc.problem(full, f"unknown key '{loc[-1]}'{hint}{listing}")
@@ -266,6 +310,8 @@ def _one(e: dict[str, Any], loc: Path, full: Path, model: type[BaseModel], doc: 
         choices = re.findall(r"'([^']*)'", expected)
         found = e["input"]
         hint = did_you_mean(found, choices) if isinstance(found, str) else ""
+        if isinstance(found, str) and OLD_WORDS.get(found) in choices:
+            hint = f": since rule format {FORMAT_VERSION} it is '{OLD_WORDS[found]}'"
         return doc.problem(full, f"expected {expected}, found {describe(found)}{hint}", value=True)
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))

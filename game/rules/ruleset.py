@@ -94,7 +94,7 @@ class Ruleset:
     invariants: Mapping[str, Invariant] = field(default_factory=dict)
     classes: Mapping[str, SocialClass] = field(default_factory=dict)  # for the encyclopedia
     terms: Mapping[str, Term] = field(default_factory=dict)  # the glossary of the period's words
-    verdicts: Verdicts | None = None  # the words for an ending that holds or breaks (manifest)
+    verdicts: Verdicts | None = None  # the words for a good and a bad outcome (manifest)
     # The layers, base first and this rule set last (one layer for a rule set that is not a mod).
     stack: tuple[LayerInfo, ...] = ()
     extends: str | None = None  # the id of the rule set this one is a mod of
@@ -186,7 +186,7 @@ def _load(place: FsPath, library: Library, chain: tuple[str, ...]) -> Ruleset:
     if any(p.severity == "error" for p in problems) or layer.manifest is None:
         raise LoadError(problems)
     ruleset = _compile(layer, parent, merged, checker, tuple(changes), story)  # 4. compile
-    return dataclasses.replace(ruleset, notes=tuple(p for p in problems if p.severity == "warning"))
+    return dataclasses.replace(ruleset, notes=tuple(p for p in problems if p.severity != "error"))
 
 
 def _parent(layer: Layer, library: Library, chain: tuple[str, ...], problems: list[Problem]) -> Ruleset | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import re
@@ -117,7 +118,9 @@ def load_scenario(ref: str, rules_root: FsPath, mod: str | FsPath | None = None)
         known = available_scenarios(rules_root)
         raise LoadError([Problem(ref, 1, 1, f"no scenario '{ref}'{did_you_mean(ref, known)} (scenarios: {', '.join(known) or 'none'})")])
     problems: list[Problem] = []
-    doc, parsed = read_model(path, ScenarioFile, problems)
+    doc, parsed = read_model(path, ScenarioFile, problems, versioned="scenario")
+    notes = [p for p in problems if p.severity != "error"]  # (read from an older format: said, and no fault)
+    problems[:] = [p for p in problems if p.severity == "error"]
     library = scenario_library(path, rules_root)
     wanted = parsed.scenario.ruleset
     # A folder of that name with .toml files but no manifest is still the one meant: loading it says what is missing.
@@ -139,8 +142,8 @@ def load_scenario(ref: str, rules_root: FsPath, mod: str | FsPath | None = None)
         raise LoadError(problems + err.problems) from None
     scenario = _resolve(doc, parsed, ruleset, problems)
     if scenario is None or any(p.severity == "error" for p in problems):
-        raise LoadError(problems)
-    return scenario
+        raise LoadError(problems + notes)
+    return dataclasses.replace(scenario, warnings=(*notes, *scenario.warnings)) if notes else scenario
 
 
 def _has_toml(folder: FsPath) -> bool:

@@ -241,7 +241,7 @@ def debrief(term: Terminal, d: Debrief, session: Session) -> None:
 
 
 def article(term: Terminal, a: Article) -> None:
-    heading(term, a.title + (f" ({a.russian})" if a.russian else ""))
+    heading(term, a.title + (f" ({a.original})" if a.original else ""))
     if a.lead:
         term.para(a.lead)
     for paragraph in a.body:

@@ -21,7 +21,7 @@ id = "{id}"
 name = "A deeper well"
 version = "1.0.0"
 extends = "{extends}"
-format_version = 1
+format_version = 2
 authors = ["A. Modder"]
 '''
 

@@ -127,10 +127,10 @@ def test_the_historical_policy_ends_in_the_great_turn() -> None:
         if state.ending:
             break
     assert state.ending == "great-turn" and state.season == "1930-winter"
-    assert SCENARIO.ruleset.endings["great-turn"].alliance == "breaks"
+    assert SCENARIO.ruleset.endings["great-turn"].outcome == "bad"
 
 
 @pytest.mark.parametrize("ending", ["cooperative-road", "nep-without-industry", "great-turn", "bread-crisis", "kulak-ascendancy"])
 def test_the_required_endings_exist_with_their_verdicts(ending: str) -> None:
-    verdict = {"cooperative-road": "holds", "nep-without-industry": "holds"}.get(ending, "breaks")
-    assert SCENARIO.ruleset.endings[ending].alliance == verdict
+    verdict = {"cooperative-road": "good", "nep-without-industry": "good"}.get(ending, "bad")
+    assert SCENARIO.ruleset.endings[ending].outcome == verdict

@@ -198,7 +198,7 @@ def test_syntax_errors_in_two_files_are_both_reported(tmp_path: Path) -> None:
          "variables.inflow.formula: expected text in quotes or a number, found false"),
         ("model.toml", "initial = 100", "initial = nan", 71, 11, "variables.water.initial: expected a finite number, found the number nan"),
         ("model.toml", "max = 10000", "max = nan", 74, 7, "variables.water.max: expected a number or ±inf, found nan"),
-        ("ruleset.toml", "format_version = 1", "format_version = 1.0", 7, 18, "ruleset.format_version: expected a whole number, found the number 1.0"),
+        ("ruleset.toml", "format_version = 2", "format_version = 2.0", 7, 18, "ruleset.format_version: expected a whole number, found the number 2.0"),
         ("ruleset.toml", "year = 1900", "year = 1900-01-01", 13, 8, "works.manual.year: expected a whole number, found the date/time 1900-01-01"),
         ("model.toml", 'mechanisms = ["thirst"]\n\n[draws', 'mechanisms = "thirst"\n\n[draws', 39, 14,
          'levers.guard.mechanisms: expected a list [...], found text "thirst"'),
@@ -206,7 +206,7 @@ def test_syntax_errors_in_two_files_are_both_reported(tmp_path: Path) -> None:
         # values of the wrong kind
         ("model.toml", 'distribution = "normal"', 'distribution = "normall"', 42, 16,
          "draws.rain.distribution: expected 'normal', 'uniform' or 'triangular', found text \"normall\"; did you mean 'normal'?"),
-        ("outcomes.toml", 'alliance = "holds"', 'alliance = "unsure"', 24, 12, "endings.watered.alliance: expected 'holds' or 'breaks', found text \"unsure\""),
+        ("outcomes.toml", 'outcome = "good"', 'outcome = "unsure"', 24, 11, "endings.watered.outcome: expected 'good' or 'bad', found text \"unsure\""),
         ("model.toml", 'seasons = ["spring", "autumn"]', 'seasons = ["spring", "fall"]', 47, 22,
          "draws.rain.seasons[1]: expected 'winter', 'spring', 'summer' or 'autumn', found text \"fall\""),
         ("outcomes.toml", "once = true", 'once = true\nseason = "1925-sprung"', 10, 10,
@@ -279,7 +279,7 @@ def test_unknown_key_in_an_array_of_tables(tmp_path: Path) -> None:
         ("model.toml", 'source = { work = "manual", section = "ch. 2" }\n\n[variables.water]',
          'source = { work = "manual" }\n\n[variables.water]', 67, 1, "variables.pumped.source: missing required key 'section'"),
         ("outcomes.toml", 'label = "Went without"\n', "", 36, 1, "indicators[1]: missing required key 'label'"),
-        ("ruleset.toml", "format_version = 1\n", "", 4, 1, "ruleset: missing required key 'format_version'"),
+        ("ruleset.toml", "format_version = 2\n", "", 4, 1, "ruleset: missing required key 'format_version'"),
         ("model.toml", 'distribution = "normal"\n', "", 41, 1, "draws.rain: missing required key 'distribution'"),
     ],
 )

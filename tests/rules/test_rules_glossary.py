@@ -23,8 +23,8 @@ REQUIRED_TERMS = (
 TERM = '''
 [terms.well]
 title = "Well"
-russian = "колодец"
-transliteration = "kolodets"
+original = "колодец"
+romanized = "kolodets"
 definition = "A hole that holds water."
 explanation = "Dug by the village, filled by the rain."
 sources = [{ work = "manual", section = "ch. 1", lines = [1, 2] }]
@@ -37,7 +37,7 @@ def test_every_required_term_is_there_and_cites_a_source_that_exists() -> None:
     for ident in REQUIRED_TERMS:
         assert ident in rs.terms, f"glossary term '{ident}' is missing"
         term = rs.terms[ident]
-        assert term.russian and term.transliteration and term.definition and term.explanation
+        assert term.original and term.romanized and term.definition and term.explanation
         assert term.sources, ident
         for cite in term.sources:
             work = rs.works[cite.work]

@@ -47,7 +47,7 @@ def test_an_ending_after_a_catch_all_is_warned_about(tmp_path: Path) -> None:
 [endings.anyway]
 title = "Whatever happens"
 condition = "1"
-alliance = "holds"
+outcome = "good"
 when = "end"
 debrief = "The seasons pass."
 mechanisms = ["thirst"]
@@ -56,7 +56,7 @@ source = { work = "manual", section = "ch. 5" }
 [endings.never]
 title = "Never reached"
 condition = "water > 10"
-alliance = "holds"
+outcome = "good"
 when = "end"
 debrief = "Unreachable."
 mechanisms = ["thirst"]

@@ -152,12 +152,12 @@ def test_all_problems_at_once(tmp_path: Path) -> None:
 
 def test_problems_of_several_files_together(tmp_path: Path) -> None:
     folder = copy_mini(tmp_path)
-    edit(folder / "ruleset.toml", "format_version = 1", "format_version = 2")
+    edit(folder / "ruleset.toml", "format_version = 2", "format_version = 3")
     edit(folder / "outcomes.toml", 'variable = "water"', 'variable = "watr"')
     assert [str(p) for p in ruleset_problems(folder)] == [
         shown(folder / "outcomes.toml", 31, 12, "indicators[0].variable: unknown variable 'watr'; did you mean 'water'?"),
         shown(folder / "ruleset.toml", 7, 18,
-              "ruleset.format_version: format_version 2 is not supported; this version of the game reads format_version 1"),
+              "ruleset.format_version: format_version 3 is not supported; this version of the game reads format_version 1 to 2"),
     ]
 
 
@@ -425,10 +425,10 @@ def test_no_works_at_all(tmp_path: Path) -> None:
 
 def test_format_version_2(tmp_path: Path) -> None:
     folder = copy_mini(tmp_path)
-    edit(folder / "ruleset.toml", "format_version = 1", "format_version = 2")
+    edit(folder / "ruleset.toml", "format_version = 2", "format_version = 3")
     assert str(ruleset_problem(folder)) == shown(
         folder / "ruleset.toml", 7, 18,
-        "ruleset.format_version: format_version 2 is not supported; this version of the game reads format_version 1",
+        "ruleset.format_version: format_version 3 is not supported; this version of the game reads format_version 1 to 2",
     )
 
 
@@ -436,13 +436,13 @@ def test_verdicts_word_the_outcome_and_need_both_phrases(tmp_path: Path) -> None
     assert load_mini().verdicts is None  # optional: the debrief then shows the ending's title alone
     folder = copy_mini(tmp_path)
     manifest = 'description = "Rain fills a well; the village pumps from it."\n'
-    edit(folder / "ruleset.toml", manifest, manifest + '\n[ruleset.verdicts]\nholds = "The well serves"\nbreaks = "The well runs dry"\n')
+    edit(folder / "ruleset.toml", manifest, manifest + '\n[ruleset.verdicts]\ngood = "The well serves"\nbad = "The well runs dry"\n')
     verdicts = load_ruleset(folder).verdicts
-    assert verdicts is not None and (verdicts.holds, verdicts.breaks) == ("The well serves", "The well runs dry")
-    edit(folder / "ruleset.toml", 'breaks = "The well runs dry"\n', "")
+    assert verdicts is not None and (verdicts.good, verdicts.bad) == ("The well serves", "The well runs dry")
+    edit(folder / "ruleset.toml", 'bad = "The well runs dry"\n', "")
     problem = ruleset_problem(folder)
     assert (problem.file, problem.line) == (display_name(folder / "ruleset.toml"), 10)
-    assert "ruleset.verdicts" in problem.message and "breaks" in problem.message
+    assert "ruleset.verdicts" in problem.message and "bad" in problem.message
 
 
 def test_id_must_equal_the_folder_name(tmp_path: Path) -> None:
@@ -452,7 +452,7 @@ def test_id_must_equal_the_folder_name(tmp_path: Path) -> None:
 
 def test_missing_manifest(tmp_path: Path) -> None:
     folder = copy_mini(tmp_path)
-    edit(folder / "ruleset.toml", '[ruleset]\nid = "mini"\nname = "The village well"\nformat_version = 1\n'
+    edit(folder / "ruleset.toml", '[ruleset]\nid = "mini"\nname = "The village well"\nformat_version = 2\n'
          'description = "Rain fills a well; the village pumps from it."\n', "")
     assert str(ruleset_problem(folder)) == shown(
         folder / "ruleset.toml", 1, 1, "missing the manifest: a [ruleset] table with id, name and format_version",
@@ -471,7 +471,7 @@ def test_missing_ruleset_toml(tmp_path: Path) -> None:
 
 def test_a_second_manifest(tmp_path: Path) -> None:
     folder = copy_mini(tmp_path)
-    line = append(folder / "outcomes.toml", '\n[ruleset]\nid = "mini"\nname = "Again"\nformat_version = 1\n')
+    line = append(folder / "outcomes.toml", '\n[ruleset]\nid = "mini"\nname = "Again"\nformat_version = 2\n')
     assert str(ruleset_problem(folder)) == shown(
         folder / "outcomes.toml", line + 1, 1, f"ruleset: a second [ruleset] manifest; the first is at {display_name(folder / 'ruleset.toml')}:4:1",
     )
@@ -479,7 +479,7 @@ def test_a_second_manifest(tmp_path: Path) -> None:
 
 def test_the_manifest_belongs_in_ruleset_toml(tmp_path: Path) -> None:
     folder = copy_mini(tmp_path)
-    manifest = '[ruleset]\nid = "mini"\nname = "The village well"\nformat_version = 1\ndescription = "Rain fills a well; the village pumps from it."\n'
+    manifest = '[ruleset]\nid = "mini"\nname = "The village well"\nformat_version = 2\ndescription = "Rain fills a well; the village pumps from it."\n'
     edit(folder / "ruleset.toml", manifest, "")
     line = append(folder / "model.toml", "\n" + manifest)
     assert str(ruleset_problem(folder)) == shown(folder / "model.toml", line + 1, 1, "ruleset: the [ruleset] manifest belongs in ruleset.toml, not in model.toml")

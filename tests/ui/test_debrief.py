@@ -99,7 +99,7 @@ def test_the_verdict_is_in_the_rule_set_s_own_words(make_app, ident) -> None:
     ending = session.ending.ending
     assert ending is not None
     verdicts = session.scenario.ruleset.verdicts
-    words = verdicts.holds if ending.alliance == "holds" else verdicts.breaks
+    words = verdicts.good if ending.outcome == "good" else verdicts.bad
     app = make_app()
     show(app, session)
     verdict = find(app, "verdict").text

@@ -32,7 +32,7 @@ def test_a_term_article_shows_russian_text_sources_and_links(make_app, size, sca
     rs = scene.rs
     term = rs.terms["kulak"]
     article = find(app, "article").html_text
-    assert term.title in article and term.russian in article and term.definition in article
+    assert term.title in article and term.original in article and term.definition in article
     assert "Bettelheim" in article and "lines 2743–2764" in article
     assert "href='class:kulaks'" in article and "href='mechanism:kulak-leverage'" in article
     texts = visible_texts(app)

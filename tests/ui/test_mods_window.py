@@ -105,7 +105,7 @@ def test_a_mod_for_other_rules_is_marked_and_refused_with_the_scenario_s_line(ma
     other = user_mods_folder / "farmer-king"
     other.mkdir()
     (other / "ruleset.toml").write_text('[ruleset]\nid = "farmer-king"\nname = "Farmer king"\nversion = "0.1"\nextends = "hammurabi"\n'
-                                        'format_version = 1\n', encoding="utf-8")
+                                        'format_version = 2\n', encoding="utf-8")
     app = make_app()
     scene = open_picker(app)
     scene.choose(next(i for i, c in enumerate(scene.choices) if c.ident == "scissors-1923"))

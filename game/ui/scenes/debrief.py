@@ -154,7 +154,7 @@ class DebriefScene(GameScene):
         heading = font(px(19), bold=True)
         self.label("ending", head, fit_text(f"The end: {title}", heading, head.w - px(8)), object_id="#heading")
         ending = self.session.ending
-        holds = ending is not None and ending.ending is not None and ending.ending.alliance == "holds"
+        holds = ending is not None and ending.ending is not None and ending.ending.outcome == "good"
         scenario = f"{self.session.scenario.title} · {self.session.turn} seasons played"
         text = f"{verdict}. {scenario}" if verdict else scenario
         self.label("verdict", verdict_row, fit_text(text, font(px(16), bold=True), verdict_row.w - px(8)),

@@ -125,8 +125,8 @@ class EncyclopediaScene(Scene):
         px = self.px
         parts = [f"<font pixel_size={px(22) if px(22) < 30 else px(19)}><b>{escape(a.title)}</b></font>"]
         sub = enc.KIND_NAMES.get(a.kind, a.kind)
-        if a.russian:
-            sub = f"{sub} · {a.russian}"
+        if a.original:
+            sub = f"{sub} · {a.original}"
         parts.append(f"<i>{escape(sub)}</i>")
         parts.append("")
         if a.lead:
