@@ -103,7 +103,7 @@ def test_text_debrief_shows_turning_points_comparison_and_questions() -> None:
     assert "Questions to discuss:" in debrief
     # Played as history was, the scorecard matches history's on every axis.
     card = debrief[debrief.index("Your game beside history's policy"):]
-    assert card.count("(as history)") == len(NEP.ruleset.story.scorecard)
+    assert card.count(", the same") == len(NEP.ruleset.story.scorecard)
 
 
 # --- the comparison machinery -----------------------------------------------------------------

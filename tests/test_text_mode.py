@@ -155,6 +155,33 @@ def test_tutorial_teaches_before_the_first_decision_points_at_a_lever_and_reacts
     assert "=== Ending: The scissors stay open (summer 1925) ===" in out and "The alliance breaks. The game is over." in out
 
 
+def test_the_first_lesson_s_numbers_agree_with_its_words() -> None:
+    """The lesson says the Scissors line stands where the dashboard shows it, and that grain sold
+    to the state buys under a third of its pre-war goods: the state's grain price over the price
+    of manufactures must be under a third (the 'scissors 53 against about a third' finding)."""
+    scenario = load_scenario("scissors-1923", RULES)
+    session, out = play("scissors-1923", "quit\n")
+    text = folded(out[out.index("Lesson: The blades of the scissors."):out.index("Grain procurement price [65]:")])
+    shown = re.search(r"Scissors \(farm . industrial prices\) +(\d+)", out)
+    assert shown and f"it stands at {shown.group(1)}," in text
+    assert f"buys {shown.group(1)} for every 100" in text
+    levers = scenario.levers
+    assert "under a third" in text
+    assert levers["procurement_price"].default / levers["industrial_price"].default < 1 / 3
+    assert f"charge {levers['industrial_price'].default:g}" in text and f"pays {levers['procurement_price'].default:g}" in text
+
+
+def test_the_forecast_never_reads_the_harvest_as_zero_between_times() -> None:
+    """Forecasting autumn, winter or spring shows this year's harvest as brought in, never 0.0."""
+    session, out = play("procurement-crisis-1927", "forecast\nend\nforecast\nquit\n")
+    forecasts = [part for part in out.split("=== Forecast for ")[1:]]
+    assert len(forecasts) == 2
+    for part in forecasts:
+        table = part.split("===")[1]
+        assert "0.0 Mt" not in table
+        assert re.search(r"This year's harvest +[1-9][\d.]* Mt +brought in in summer", table), table
+
+
 def test_several_levers_on_one_line_end_and_history_s_key() -> None:
     scenario = load_scenario("procurement-crisis-1927", RULES)
     script = "procurement_price=150, goods to the village 0.6; tax=80\nend\nh\nquit\n"

@@ -131,8 +131,9 @@ def phrase_of(ruleset: Ruleset, root: _Root, season: str, owner: str) -> tuple[s
         return f"the event “{label}”", "", "event"
     told = ruleset.story.quantities.get(c.name)
     if told is not None and told.once_a_year and told.between and (c.before == 0 or c.after == 0):
-        text = f"{told.between} ({'brought in' if c.after else 'over'}, as every {told.once_a_year})"
-        return text, "", "variable"
+        if c.after:
+            return f"{told.between} (brought in, as every {told.once_a_year})", "", "variable"
+        return f"the end of the {told.once_a_year} ({calendar_phrase(season)})", "", "variable"
     when = " last season" if c.kind == "prev" else ""
     return f"{label}{when} {_moved(ruleset, c.name, c.before, c.after)}", _meaning(ruleset, c.name, c.before, c.after), c.kind
 

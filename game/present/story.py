@@ -123,6 +123,21 @@ def yearly_reading(session: Session, name: str, turn: int | None = None) -> Read
     return Reading(name, label, value, text)
 
 
+def coming_reading(session: Session, name: str, season: str) -> Reading | None:
+    """A once-a-year quantity in a coming season (a forecast's) that is not its season: this
+    year's value as it stands now, brought in already (None: it is not such a quantity, or the
+    coming season brings it in). A forecast never reads the harvest as zero between times."""
+    told = session.scenario.ruleset.story.quantities.get(name)
+    if told is None or told.once_a_year is None or Season.parse(season).name == told.once_a_year:
+        return None
+    if Season.parse(session.state.season).name == told.once_a_year:
+        rs = session.scenario.ruleset
+        label = told.between or label_of(rs, name)
+        value = session.value(name)
+        return Reading(name, label, value, f"{label[:1].upper()}{label[1:]}: {quantity(rs, name, value)} (brought in in {told.once_a_year}).")
+    return yearly_reading(session, name)
+
+
 def headline(session: Session, turn: int | None = None) -> tuple[str, ...]:
     """One sentence per subject of the rules' headlines: the first whose condition holds."""
     turn = session.turn if turn is None else turn

@@ -18,12 +18,14 @@ from game.present.levers import lever_text, unlocked
 from game.present.numbers import quantity, shown_change
 from game.present.seasons import position, season_label, season_title
 from game.present.series import Series
-from game.present.story import ChangeStory, SeasonReport, compared_turn, yearly_reading
+from game.present.story import ChangeStory, SeasonReport, coming_reading, compared_turn, yearly_reading
 from game.present.warnings import Meter, Threat
 from game.session import Session
 from game.text.terminal import Terminal
 
 SPARKS = "▁▂▃▄▅▆▇█"
+# The scorecard's judgements, short enough for 80 columns (the heading says "beside history").
+JUDGED = {"better than history": "better", "worse than history": "worse", "as history": "the same"}
 
 
 def heading(term: Terminal, text: str) -> None:
@@ -206,7 +208,7 @@ def debrief(term: Terminal, d: Debrief, session: Session) -> None:
         rows = []
         for score in d.scorecard:
             theirs = f"history {score.history_text}" if score.history_text else ""
-            judged = f" ({score.judgement})" if score.judgement else ""
+            judged = f", {JUDGED.get(score.judgement, score.judgement)}" if score.judgement else ""
             rows.append((score.label, score.yours_text, theirs + judged))
         table(term, rows)
     if d.turning_points:
@@ -217,14 +219,14 @@ def debrief(term: Terminal, d: Debrief, session: Session) -> None:
             term.para(f"* {season_title(point.season)}: {point.story.sentence}{events}", "", "  ")
             for row in point.story.rows[:2]:
                 cause_row(term, row, max(len(r.part) for r in point.story.rows[:2]), False)
-    if d.history_rows:
+    reached = [r for r in d.history_rows if r.model is not None]  # the years the game reached
+    if reached:
         term.line()
         term.line("Your game beside history's record, year by year:")
         rows = []
-        for r in d.history_rows:
-            model = "—" if r.model is None else f"{r.model:,.3g}"
-            dev = "" if r.deviation is None else f"{r.deviation:+.0%}".replace("-", "−")
-            rows.append((f"{r.label}, {r.year}", f"{model} vs {r.history:,.3g}", dev))
+        for r in reached:
+            dev = "" if r.deviation is None else f" ({f'{r.deviation:+.0%}'.replace('-', '−').replace('−0%', '+0%')})"
+            rows.append((f"{r.label}, {r.year}", f"{r.model:,.3g}", f"history {r.history:,.3g}{dev}"))
         table(term, rows)
     if d.historical is not None:
         title, season = d.historical
@@ -326,7 +328,12 @@ def forecast(term: Terminal, session: Session, f: Forecast, threats: Sequence[Th
     rows = []
     for ind in indicators(rs):
         r = f.range(ind.variable)
-        if r.certain:
+        carried = coming_reading(session, ind.variable, f.season)
+        if carried is not None:
+            value = "—" if math.isnan(carried.value) else quantity(rs, ind.variable, carried.value)
+            told = rs.story.quantities[ind.variable]
+            rows.append((carried.label[:1].upper() + carried.label[1:], value, f"brought in in {told.once_a_year}"))
+        elif r.certain:
             rows.append((ind.label, quantity(rs, ind.variable, r.median), "whatever the weather"))
         else:
             rows.append((ind.label, quantity(rs, ind.variable, r.median),

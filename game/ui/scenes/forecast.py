@@ -18,6 +18,7 @@ import pygame
 from game.forecast import Forecast, Range, forecast
 from game.present.index import indicators, rule_info
 from game.present.numbers import number
+from game.present.story import coming_reading
 from game.rules.models import Indicator
 from game.rules.season import Season
 from game.ui.app import App
@@ -170,9 +171,14 @@ class ForecastScene(GameScene):
                 pygame.draw.rect(surface, palette.grid, row)
                 if self.app.focus is canvas:
                     pygame.draw.rect(surface, palette.focus, row, max(1, px(2)))
-            canvas.text(surface, fit_text(indicator.label, f, label_w - px(8)), (px(8), y + px(3)), 14, INK)
-            self.paint_bar(surface, pygame.Rect(bar.x, y + px(8), bar.w, px(12)), r, palette, px)
-            sentence = f"now {fmt(r.current)} — next: {range_sentence(fmt, r)}"
+            carried = coming_reading(self.session, indicator.variable, result.season)
+            if carried is not None:  # a harvest between times: this year's, never a zero
+                canvas.text(surface, fit_text(carried.label[:1].upper() + carried.label[1:], f, label_w - px(8)), (px(8), y + px(3)), 14, INK)
+                sentence = carried.text.rstrip(".")
+            else:
+                canvas.text(surface, fit_text(indicator.label, f, label_w - px(8)), (px(8), y + px(3)), 14, INK)
+                self.paint_bar(surface, pygame.Rect(bar.x, y + px(8), bar.w, px(12)), r, palette, px)
+                sentence = f"now {fmt(r.current)} — next: {range_sentence(fmt, r)}"
             canvas.text(surface, fit_text(sentence, small, w - px(16)), (px(8), y + px(5) + f.get_linesize()), 12, INK)
             canvas.hotspot(row, index)
         foot_y = surface.get_height() - px(2)
