@@ -219,8 +219,11 @@ def season_report(session: Session, turn: int | None = None, most: int = MOST_CH
         if len(changes) >= most:
             break
         story = change_story(session, ind.variable, turn, base, ind.label, memo=memos.setdefault(base, new_memo()))
-        if story is not None:
-            changes.append(story)
+        if story is None:
+            continue
+        if base == 0 and ind is not shown[0] and 2 * abs(story.rest) > abs(story.change.units):
+            continue  # against the start, a change mostly left unexplained comes from the starting figures, not from play
+        changes.append(story)
     events, draws = season_log(session, turn)
     return SeasonReport(state.season, turn, session.scenario.seasons, ending_notice(session, turn),
                         headline(session, turn) if turn >= 1 else (), tuple(changes), events, draws, readings, tuple(levels))
