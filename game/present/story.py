@@ -126,7 +126,7 @@ def yearly_reading(session: Session, name: str, turn: int | None = None) -> Read
 def coming_reading(session: Session, name: str, season: str) -> Reading | None:
     """A once-a-year quantity in a coming season (a forecast's) that is not its season: this
     year's value as it stands now, brought in already (None: it is not such a quantity, or the
-    coming season brings it in). A forecast never reads the harvest as zero between times."""
+    coming season brings it in). A forecast never reads such a quantity as zero between times."""
     told = session.scenario.ruleset.story.quantities.get(name)
     if told is None or told.once_a_year is None or Season.parse(season).name == told.once_a_year:
         return None
