@@ -81,7 +81,7 @@ from game.engine.model import ENV, Model, TurnPlan
 from game.engine.state import GameState, LogEntry
 from game.engine.step import initial_state, step
 from game.formula import Formula
-from game.formula.compiler import load, make_functions, node_to_python
+from game.formula.compiler import FunctionSpec, load, make_functions, names_in, node_to_python
 from game.formula.functions import PREV
 
 Array = np.ndarray
@@ -1191,14 +1191,18 @@ def _c(helper: str, *args: ast.expr) -> ast.expr:
 class _Compiled:
     """A model's formulas as array functions."""
 
-    season: Callable[..., Any]  # (L, P, D, E, O, OL, F, n, V): fills V, returns the rows flagged
-    optimistic: Callable[..., Any]  # the same without the flags numpy's floating-point state stands for
+    optimistic: Callable[..., Any]  # (L, P, D, E, O, OL, F, n, V): fills V, returns False (numpy raises on any trouble)
+    careful: Callable[[], Callable[..., Any]]  # the same flagging the campaigns Python might refuse: built on first need
     events: tuple[tuple[Callable[..., tuple[Array, Any]], ...], ...]   # per event: condition, chance, effects
     effect_targets: tuple[tuple[tuple[int, float, float], ...], ...]    # per event: (variable, lo, hi) per effect
     endings: tuple[Callable[..., tuple[Array, Any]], ...]
     ending_truth: tuple[bool, ...]  # the condition is a comparison or and/or/not: 0 or 1, always finite
     lo: Array  # (variables, 1): each one's lower bound, or the lowest finite number
     hi: Array
+
+    def season(self, *args: Any) -> Any:
+        """The careful season function: fills V, returns the rows flagged."""
+        return self.careful()(*args)
 
 
 _BIG = float(np.finfo(np.float64).max)
@@ -1221,27 +1225,7 @@ def _compile(model: Model) -> _Compiled:
     def temp(prefix: str) -> str:
         return f"{prefix}{next(counter)}"
 
-    unpack = _unpack_all(model)
-    specs = []
-    # The season: every variable in order, its problems gathered in _bad.
-    body: list[ast.stmt] = list(unpack)
-    if model.variables:
-        body.append(ast.Assign([ast.Tuple([load(f"o{i}", ast.Store()) for i in range(len(model.variables))], ast.Store())], load("O")))
-    body.append(ast.Assign([load("flagged", ast.Store())], ast.Constant(False)))
-    optimistic = list(body)
-    for index in model.order:
-        for careful, out in ((True, body), (False, optimistic)):
-            writer = _ArrayWriter(model, temp, careful)
-            v = writer.expr(model.formulas[model.variables[index]].tree)
-            row = ast.Subscript(load("V"), ast.Constant(index), ast.Store())
-            group = [*writer.out, ast.Assign([row], v.ref),
-                     ast.Assign([load(f"v{index}", ast.Store())], ast.Subscript(load("V"), ast.Constant(index), ast.Load()))]
-            if v.flag is not None:
-                group.append(ast.Assign([load("flagged", ast.Store())], ast.BinOp(load("flagged"), ast.BitOr(), v.flag)))
-            out.extend(_free(group))
-    for out, name in ((body, "season"), (optimistic, "optimistic")):
-        out.append(ast.Return(load("flagged")))
-        specs.append((name, ["L", "P", "D", "E", "O", "OL", "F", "n", "V"], out))
+    specs = [_season_spec(model, temp, "optimistic", careful=False)]
 
     def single(fname: str, formula: Formula) -> None:
         specs.append((fname, [*ENV, "n"], _single_body(model, formula, temp)))
@@ -1264,13 +1248,19 @@ def _compile(model: Model) -> _Compiled:
         single(f"ending{k}", formula)
         tree = formula.tree
         ending_truth.append(isinstance(tree, (ast.Compare, ast.BoolOp)) or (isinstance(tree, ast.UnaryOp) and isinstance(tree.op, ast.Not)))
-    for _name, _args, stmts in specs:
-        for line, stmt in enumerate(stmts, start=2):
-            stmt.lineno = line
-    fns = make_functions(specs, f"{model.filename}:batch", _ARRAY_HELPERS, fresh=True)
+    fns = _make(specs, f"{model.filename}:batch")
+    careful: list[Callable[..., Any]] = []
+
+    def careful_season() -> Callable[..., Any]:
+        # Only a season in which numpy met a division by zero, an overflow or a nan needs it
+        # (on the shipped rules, hardly ever): compiled then, once.
+        if not careful:
+            careful.append(_make([_season_spec(model, temp, "season", careful=True)], f"{model.filename}:batch-careful")["season"])
+        return careful[0]
+
     return _Compiled(
-        fns["season"],
         fns["optimistic"],
+        careful_season,
         tuple(tuple(fns[n] for n in names) for names in event_names),
         tuple(targets),
         tuple(fns[f"ending{k}"] for k in range(len(model.compiled_endings))),
@@ -1278,6 +1268,33 @@ def _compile(model: Model) -> _Compiled:
         np.array([[max(model.bounds_of.get(i, (-_BIG, _BIG))[0], -_BIG)] for i in range(len(model.variables))]),
         np.array([[min(model.bounds_of.get(i, (-_BIG, _BIG))[1], _BIG)] for i in range(len(model.variables))]),
     )
+
+
+def _season_spec(model: Model, temp: Callable[[str], str], name: str, careful: bool) -> FunctionSpec:
+    """The season function ``name(L, P, D, E, O, OL, F, n, V)``: every variable in order into
+    ``V``, returning the campaigns flagged (``careful``; else False)."""
+    body: list[ast.stmt] = list(_unpack_all(model))
+    if model.variables:
+        body.append(ast.Assign([ast.Tuple([load(f"o{i}", ast.Store()) for i in range(len(model.variables))], ast.Store())], load("O")))
+    body.append(ast.Assign([load("flagged", ast.Store())], ast.Constant(False)))
+    for index in model.order:
+        writer = _ArrayWriter(model, temp, careful)
+        v = writer.expr(model.formulas[model.variables[index]].tree)
+        row = ast.Subscript(load("V"), ast.Constant(index), ast.Store())
+        group = [*writer.out, ast.Assign([row], v.ref),
+                 ast.Assign([load(f"v{index}", ast.Store())], ast.Subscript(load("V"), ast.Constant(index), ast.Load()))]
+        if v.flag is not None:
+            group.append(ast.Assign([load("flagged", ast.Store())], ast.BinOp(load("flagged"), ast.BitOr(), v.flag)))
+        body.extend(_free(group))
+    body.append(ast.Return(load("flagged")))
+    return (name, ["L", "P", "D", "E", "O", "OL", "F", "n", "V"], body)
+
+
+def _make(specs: list[FunctionSpec], filename: str) -> dict[str, Callable[..., Any]]:
+    for _name, _args, stmts in specs:
+        for line, stmt in enumerate(stmts, start=2):
+            stmt.lineno = line
+    return make_functions(specs, filename, _ARRAY_HELPERS, fresh=True)
 
 
 def _single_body(model: Model, formula: Formula, temp: Callable[[str], str], careful: bool = True) -> list[ast.stmt]:
@@ -1322,8 +1339,8 @@ def _free(group: list[ast.stmt]) -> list[ast.stmt]:
     last: dict[str, int] = {}
     assigned: set[str] = set()
     for i, stmt in enumerate(group):
-        for node in ast.walk(stmt):
-            if isinstance(node, ast.Name) and node.id.startswith(_TEMPS):
+        for node in names_in(stmt):
+            if node.id.startswith(_TEMPS):
                 if isinstance(node.ctx, ast.Store):
                     if isinstance(stmt, ast.Assign):  # at the group's top level, not in a branch
                         assigned.add(node.id)
