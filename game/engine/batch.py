@@ -883,7 +883,9 @@ def _zero(x: Any) -> Any:
 
 
 def _f64(x: Any) -> Any:
-    """A truth-value array as 1.0 and 0.0 (Python's bools count as 1 and 0)."""
+    """A truth value (an array or one bool) as 1.0 and 0.0."""
+    if isinstance(x, (bool, np.bool_)):
+        return float(x)
     return x.astype(np.float64) if isinstance(x, np.ndarray) and x.dtype == np.bool_ else x
 
 
@@ -1105,7 +1107,8 @@ class _ArrayWriter:
             flag = self.either(flag, self.masked(reached, v.flag))
             op: ast.operator = ast.BitAnd() if is_and else ast.BitOr()
             result = self.assign(ast.BinOp(result, op, self.truth(v)))
-        return _Val(result, True, "bool", flag)  # 'a and b' is 1.0 or 0.0: as a number, exactly a bool's
+        # 'a and b' is the float 1.0 or 0.0 (game.formula.compiler), not a bool: -(a and b) can be -0.0.
+        return _Val(self.assign(_c("_f64", result)), True, "float", flag)
 
     def compare(self, node: ast.Compare) -> _Val:
         left = self.expr(node.left)
