@@ -10,6 +10,8 @@ Keys: Up/Down choose an indicator, C its chart, Esc back to the dashboard.
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections.abc import Callable
 from html import escape
 
@@ -18,7 +20,7 @@ import pygame
 from game.forecast import Forecast, Range, forecast
 from game.present.index import indicators, rule_info
 from game.present.numbers import number
-from game.present.story import coming_reading
+from game.present.story import coming_reading, yearly_reading
 from game.rules.models import Indicator
 from game.rules.season import Season
 from game.ui.app import App
@@ -176,9 +178,13 @@ class ForecastScene(GameScene):
                 canvas.text(surface, fit_text(carried.label[:1].upper() + carried.label[1:], f, label_w - px(8)), (px(8), y + px(3)), 14, INK)
                 sentence = carried.text.rstrip(".")
             else:
-                canvas.text(surface, fit_text(indicator.label, f, label_w - px(8)), (px(8), y + px(3)), 14, INK)
+                last = yearly_reading(self.session, indicator.variable)  # its season comes next: now is last year's
+                if last is not None and not math.isnan(last.value):
+                    r = dataclasses.replace(r, current=last.value)
+                label = f"{indicator.label} (last year {fmt(r.current)})" if last is not None else indicator.label
+                canvas.text(surface, fit_text(label, f, label_w - px(8)), (px(8), y + px(3)), 14, INK)
                 self.paint_bar(surface, pygame.Rect(bar.x, y + px(8), bar.w, px(12)), r, palette, px)
-                sentence = f"now {fmt(r.current)} — next: {range_sentence(fmt, r)}"
+                sentence = f"next: {range_sentence(fmt, r)}" if last is not None else f"now {fmt(r.current)} — next: {range_sentence(fmt, r)}"
             canvas.text(surface, fit_text(sentence, small, w - px(16)), (px(8), y + px(5) + f.get_linesize()), 12, INK)
             canvas.hotspot(row, index)
         foot_y = surface.get_height() - px(2)
