@@ -257,6 +257,11 @@ def test_several_levers_are_read_from_one_line() -> None:
     assert found.values == {"procurement_price": 120, "industrial_price": 200, "goods_to_village": 0.5}
     assert any("locked" in p for p in found.problems) and any("no lever 'nonsense'" in p for p in found.problems)
     assert find_lever(session, "manufactures") == "industrial_price"
+    # A word two levers end with names neither: 'price' is never silently the manufactures'.
+    assert find_lever(session, "price") is None
+    vague = parse_assignments(session, "price=130, tax=80")
+    assert vague.values == {} or "industrial_price" not in vague.values
+    assert any("could be Grain procurement price or Price of manufactures" in p for p in vague.problems)
 
 
 # --- the controller -----------------------------------------------------------------------------

@@ -62,14 +62,26 @@ def parse_lever_value(session: Session, name: str, text: str) -> float:
     return float(answer.replace(",", "").replace("_", "").replace("−", "-"))
 
 
+def lever_candidates(session: Session, text: str) -> list[str]:
+    """The levers a one-word name could mean: those whose id ends with it, the thing the lever
+    sets ('price' is procurement_price and industrial_price). More than one: it is ambiguous."""
+    wanted = _norm(text)
+    if not wanted or " " in wanted:
+        return []
+    return [name for name in session.scenario.levers if _norm(name).split()[-1] == wanted]
+
+
 def find_lever(session: Session, text: str) -> str | None:
     """The lever a player names: its id or label (any case, spaces or underscores), or the one
-    whose label or id starts with (else contains) what was typed."""
+    whose label or id starts with (else contains) what was typed. A word that several levers'
+    ids share (``price``) names none of them."""
     wanted = _norm(text)
     names = list(session.scenario.levers)
     for name in names:
         if wanted in (_norm(name), _norm(session.scenario.levers[name].label)):
             return name
+    if len(lever_candidates(session, text)) > 1:
+        return None
     for test in (lambda n: _norm(n).startswith(wanted) or _norm(session.scenario.levers[n].label).startswith(wanted),
                  lambda n: wanted in _norm(n) or wanted in _norm(session.scenario.levers[n].label)):
         hits = [n for n in names if test(n)]
@@ -89,7 +101,7 @@ class Assignments:
 
 
 def parse_assignments(session: Session, text: str) -> Assignments:
-    """``"price=120, goods 0.6; tax=80"``: each lever named (id, label or a unique
+    """``"procurement price=120, goods 0.6; tax=80"``: each lever named (id, label or a unique
     start of either) with its value, separated by commas or semicolons. Nothing is set here."""
     values: dict[str, float] = {}
     problems: list[str] = []
@@ -107,7 +119,11 @@ def parse_assignments(session: Session, text: str) -> Assignments:
             continue
         name = find_lever(session, label)
         if name is None:
-            problems.append(f"no lever '{label}'")
+            could = lever_candidates(session, label)
+            if len(could) > 1:
+                problems.append(f"'{label}' could be {' or '.join(session.scenario.levers[n].label for n in could)}: write more of its name")
+            else:
+                problems.append(f"no lever '{label}'")
             continue
         if name in session.scenario.locked:
             problems.append(f"{session.scenario.levers[name].label} is locked in this scenario")
