@@ -64,7 +64,7 @@ def parse_lever_value(session: Session, name: str, text: str) -> float:
 
 def lever_candidates(session: Session, text: str) -> list[str]:
     """The levers a one-word name could mean: those whose id ends with it, the thing the lever
-    sets ('price' is procurement_price and industrial_price). More than one: it is ambiguous."""
+    sets (two price levers, a_price and b_price, share 'price'). More than one: it is ambiguous."""
     wanted = _norm(text)
     if not wanted or " " in wanted:
         return []
@@ -101,7 +101,7 @@ class Assignments:
 
 
 def parse_assignments(session: Session, text: str) -> Assignments:
-    """``"procurement price=120, goods 0.6; tax=80"``: each lever named (id, label or a unique
+    """``"buying price=120, goods 0.6; tax=80"``: each lever named (id, label or a unique
     start of either) with its value, separated by commas or semicolons. Nothing is set here."""
     values: dict[str, float] = {}
     problems: list[str] = []
