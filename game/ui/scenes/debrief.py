@@ -129,7 +129,7 @@ class DebriefScene(GameScene):
         names = list(self.headline.chart) if getattr(self.headline, "chart", None) else [self.headline.variable]
         names = [n for n in names if n in rs.variables][: 1 if compact else None]
         turns = range(0, s.turn + 1)
-        seasons = [str(s.history[t].season) for t in turns]
+        seasons = [season_label(str(s.history[t].season)) for t in turns]
         out = [ChartSeries(label_of(rs, n), [s.value(n, t) for t in turns], colour=i, width=3 if i == 0 else 2)
                for i, n in enumerate(names)]
         if self.replay is not None:
