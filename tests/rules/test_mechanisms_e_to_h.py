@@ -456,7 +456,7 @@ def test_wages_and_costs(world: World) -> None:
     printing money."""
     tempo = {"industrial_investment": 130}
     normal = world.run(policy=tempo)
-    dear = world.run(policy=tempo, parameters={"wage_drift": 0.03})
+    dear = world.run(policy=tempo, parameters={"wage_drift": 0.052})  # 3 points a season above the default
     first, fourth = START, shift(START, 3)  # the first and the fourth season of the drift
     assert 0 < gap(dear, normal, "money_wage", first) < gap(dear, normal, "money_wage", fourth)
     assert 0 < gap(dear, normal, "industrial_cost", first)

@@ -8,14 +8,30 @@ weather, the scenario's seed); the margins guard against recalibration, not agai
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pytest
 
 from game.rules.scenario import Scenario, load_scenario
+from game.rules.season import Season
 from game.session import Session
 from tests.conftest import RULES
 
 NEP = load_scenario("nep-1923-1930", RULES)
 CRISIS = load_scenario("procurement-crisis-1927", RULES)
+
+
+def variant(tmp_path: Path, parameters: Mapping[str, float], scenario: str = "nep-1923-1930") -> Scenario:
+    """The shipped scenario with some parameters of the base rules changed (a private copy)."""
+    if not (tmp_path / "base").exists():
+        shutil.copytree(RULES / "base", tmp_path / "base")
+        (tmp_path / "scenarios").mkdir()
+    text = (RULES / "scenarios" / f"{scenario}.toml").read_text(encoding="utf-8")
+    text += "\n[parameters]\n" + "".join(f"{name} = {value!r}\n" for name, value in parameters.items())
+    (tmp_path / "scenarios" / f"{scenario}.toml").write_text(text, encoding="utf-8")
+    return load_scenario(scenario, tmp_path)
 
 
 def play(scenario: Scenario, policy: Sequence[Mapping[str, float]] | None = None) -> dict[str, dict[str, float]]:
@@ -60,3 +76,89 @@ def test_history_renews_the_emergency_measures_in_may_june_1928() -> None:
     assert history["1928-winter"] == without["1928-winter"]
     assert history["1928-spring"]["requisitioned"] > 0.5
     assert history["1928-spring"]["grain_procured"] > without["1928-spring"]["grain_procured"] + 0.5
+
+
+def without_coercion_from(season: str) -> list[dict[str, float]]:
+    """nep-1923-1930's historical policy with the emergency measures left off from ``season`` on."""
+    assert NEP.history is not None
+    policy = [dict(levers) for levers in NEP.history]
+    first = Season.parse(season).minus(NEP.start)
+    for levers in policy[first:]:
+        levers["emergency_measures"] = 0
+    return policy
+
+
+# --- finding 2: what coercion costs the towns ---------------------------------------------------------
+
+
+def test_requisition_draws_the_reserve_down_and_brings_rationing() -> None:
+    """January 1928's requisition fills the state's granary for a season, but within a year the
+    reserve is nearly gone (B 3795-3803: reserves so low that grain was imported in summer 1928);
+    bread is then rationed and real wages fall (B 3766-3776, 15928-15932)."""
+    run = play(NEP)
+    peak = run["1928-winter"]["grain_reserve"]
+    assert peak < 5  # not the 6 Mt the first rules piled up
+    assert run["1929-winter"]["grain_reserve"] < 0.15 * peak  # drawn down within a year
+    rationed = [s for s in ("1928-winter", "1928-spring", "1928-summer", "1928-autumn", "1929-winter", "1929-spring")
+                if run[s]["state_bread_share"] < 0.9]
+    assert rationed and rationed[0] <= "1929-spring", rationed
+    assert run["1929-spring"]["real_wage"] < run["1928-autumn"]["real_wage"] - 5
+    assert run["1930-winter"]["real_wage"] < run["1929-winter"]["real_wage"] - 15  # a year on
+
+
+def test_requisition_costs_the_state_reserve_against_a_baseline_without_it(tmp_path: Path) -> None:
+    """Direction, against the same game in which requisition costs the towns nothing (no villager
+    buys grain back, no townsman leaves dear free-market bread for the state's shops): with the
+    two, the state's reserve is drawn down faster and bread is rationed sooner, from the winter
+    the requisition begins."""
+    run = play(NEP)
+    costless = play(variant(tmp_path, {"bread_buyback_share": 0, "bread_flight_weight": 0}))
+    assert run["1927-autumn"]["grain_reserve"] == pytest.approx(costless["1927-autumn"]["grain_reserve"], abs=0.05)
+    assert run["1928-winter"]["grain_bought_back"] > 0.5
+    for season in ("1928-winter", "1928-spring", "1928-summer", "1928-autumn"):
+        assert run[season]["grain_reserve"] < costless[season]["grain_reserve"] - 1, season
+    assert costless["1929-winter"]["grain_reserve"] > 2  # the first rules' full granary
+    assert run["1929-spring"]["state_bread_share"] < costless["1929-spring"]["state_bread_share"] - 0.3
+
+
+# --- finding 5: the towns before 1928 ------------------------------------------------------------------
+
+
+def mean(run: Mapping[str, Mapping[str, float]], name: str, seasons: Sequence[str]) -> float:
+    return sum(run[s][name] for s in seasons) / len(seasons)
+
+
+def agricultural_year(first: int) -> list[str]:
+    return [f"{first}-summer", f"{first}-autumn", f"{first + 1}-winter", f"{first + 1}-spring"]
+
+
+def test_unemployment_grows_with_employment() -> None:
+    """Employment grew fast and unemployment grew with it, the migrants from an overpopulated
+    countryside outrunning the jobs (B 10059-10086): over 1 M registered in 1925-26, about 1.3 M in
+    1927-28, 1.7 M on 1 April 1929. Within 15 % of each, rising from one to the next."""
+    run = play(NEP)
+    year_26, year_28 = mean(run, "unemployment", agricultural_year(1925)), mean(run, "unemployment", agricultural_year(1927))
+    april_29 = run["1929-spring"]["unemployment"]
+    assert 0.95 <= year_26 <= 1.15, year_26
+    assert abs(year_28 / 1.3 - 1) <= 0.15, year_28
+    assert abs(april_29 / 1.7 - 1) <= 0.15, april_29
+    assert year_26 < year_28 < april_29
+    assert run["1929-spring"]["employment"] > run["1926-winter"]["employment"] + 0.4
+
+
+def test_hiring_at_the_factory_gate_keeps_the_unemployed_out_of_work(tmp_path: Path) -> None:
+    """Direction: the more of the new jobs go to newcomers at the factory gate rather than to the
+    registered unemployed (B 10239-10260), the more unemployed the towns hold, with the same jobs."""
+    base, registers = play(NEP), play(variant(tmp_path, {"register_hire_share": 0.8}))
+    assert base["1926-winter"]["employment"] == pytest.approx(registers["1926-winter"]["employment"], rel=0.01)
+    assert base["1927-autumn"]["unemployment"] > registers["1927-autumn"]["unemployment"] + 0.3
+
+
+def test_money_wages_rise_about_ten_per_cent_a_year_with_productivity() -> None:
+    """Average wages rose by 10 % in 1927 (B 13436-13439), and wages and productivity rose at
+    roughly the same pace in 1926-27 and the two years after (B 6382-6390)."""
+    run = play(NEP)
+    wages = run["1928-winter"]["money_wage"] / run["1927-winter"]["money_wage"] - 1
+    output_per_worker = run["1928-winter"]["productivity"] / run["1927-winter"]["productivity"] - 1
+    assert 0.08 <= wages <= 0.13, wages
+    assert 0.7 <= output_per_worker / wages <= 1.3, (output_per_worker, wages)
