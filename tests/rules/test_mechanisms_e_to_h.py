@@ -493,10 +493,6 @@ def test_tribute(world: World, base: Run) -> None:
     assert gap(cheap, base, "alliance", autumn) < -0.2
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "investment-lag: construction completes as a first-order delay (construction_time = 8 seasons), so "
-    "part of the new capacity arrives at once: the gain at lags 8-16 is only 1.8x that of lags 1-2 "
-    "(1.81 vs 1.30), where the catalogue's 8-16 season lag wants almost nothing early."))
 def test_investment_lag(world: World, base: Run) -> None:
     """A year of heavy investment (twice the 1926-27 tempo): inflation and fewer consumer goods
     now; the extra capacity, and the extra goods, come years later."""
@@ -508,14 +504,30 @@ def test_investment_lag(world: World, base: Run) -> None:
     for season in span(first, 3):
         assert gap(heavy, base, "village_goods_supply", season) < 0, season
     capacity = {k: gap(heavy, base, "industrial_capacity", shift(first, k)) for k in range(17)}
-    goods = {k: gap(heavy, base, "village_goods_supply", shift(first, k)) for k in range(17)}
     assert min(capacity[k] for k in range(8, 17)) > 1.5 * max(capacity[1], capacity[2])
-    assert min(goods[k] for k in range(8, 17)) > 0.2 > max(goods[1], goods[2])
+    # Heavy projects finish nothing in the first half-year and only a tenth in the first year.
+    completed = [gap(heavy, base, "construction_completed", shift(first, k)) for k in range(16)]
+    assert abs(completed[0]) < 1e-9 and abs(completed[1]) < 1e-9
+    assert sum(completed[:4]) < 0.15 * sum(completed)
     # Light industry and crafts turn the same investment into capacity much faster.
     light = {"light_investment_share": 1.0}
     light_gain = gap(world.run(during(first, 4, {"industrial_investment": 200}), parameters=light),
                      world.run(parameters=light), "industrial_capacity", shift(first, 1))
     assert light_gain > 2 * capacity[1]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "investment-lag: the capacity comes years later (test_investment_lag), but the village does not get "
+    "the goods: the year of heavy investment raises the price level for good (inflation is never undone), "
+    "so the village's money buys fewer goods, more of what is sent stays unsold and industry cuts the "
+    "next season's output (unsold_cut). village_goods_supply gap at lags 8-11 = +0.42, -3.97, +0.81, "
+    "-1.73 while capacity is +2.4 to +2.7. Bettelheim expects the new plant to ease the goods famine "
+    "only once it produces (B 6455-6462); the missing link is peasant money incomes that follow prices."))
+def test_investment_lag_goods_reach_the_village_years_later(world: World, base: Run) -> None:
+    first = "1927-winter"
+    heavy = world.run(during(first, 4, {"industrial_investment": 200}))
+    goods = {k: gap(heavy, base, "village_goods_supply", shift(first, k)) for k in range(17)}
+    assert min(goods[k] for k in range(8, 17)) > 0.2 > max(goods[1], goods[2])
 
 
 def test_exports_and_imports(world: World, base: Run) -> None:
