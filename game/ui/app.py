@@ -23,9 +23,9 @@ from game.saves import default_saves_folder
 from game.ui.assets import theme
 from game.ui.fonts import font
 from game.ui.layout import wrap
-from game.ui.palette import INK, PAPER, Palette, palette
+from game.ui.palette import INK, PAPER, Palette, palette, use_contrast
 from game.ui.scene import Scene
-from game.ui.settings import MIN_SIZE, Settings, load_settings, save_settings
+from game.ui.settings import MIN_SIZE, PRESENTER_PALETTE, Settings, load_settings, save_settings
 
 FPS = 60
 
@@ -57,6 +57,7 @@ class App:
         if size is not None:
             self.settings = self.settings.model_copy(update={"window_width": size[0], "window_height": size[1]})
         self.screen = self._set_mode(self.settings.window_size, self.settings.fullscreen)
+        use_contrast(self.settings.presenter)
         self.ui = self._manager()
         self.scenes: list[Scene] = []
         self.game: Any = None  # game.controller.Game: the game in progress (its session, saves, autosave record)
@@ -68,7 +69,7 @@ class App:
         self.notice: str | None = self.settings_problem
         self.collect_garbage = False
         # The notice bar wrapped and rendered, keyed on (text, width, scale): laid out once, not every frame.
-        self._notice_key: tuple[str, int, float] | None = None
+        self._notice_key: tuple[str, int, float, bool] | None = None
         self._notice_lines: list[pygame.Surface] = []
         self._notice_h = 0
         self._help_shade: pygame.Surface | None = None  # the help overlay's shade, for the window's size
@@ -97,11 +98,16 @@ class App:
 
     @property
     def palette(self) -> Palette:
-        return palette(self.settings.palette)
+        return palette(PRESENTER_PALETTE if self.settings.presenter else self.settings.palette)
+
+    @property
+    def scale(self) -> float:
+        """The interface size in use (the presenter setting makes it at least 150 %)."""
+        return self.settings.scale
 
     def px(self, n: float) -> int:
         """``n`` pixels at 100 % in the current UI scale."""
-        return round(n * self.settings.ui_scale)
+        return round(n * self.scale)
 
     def _set_mode(self, size: tuple[int, int], fullscreen: bool) -> pygame.Surface:
         size = (max(MIN_SIZE[0], size[0]), max(MIN_SIZE[1], size[1]))
@@ -117,7 +123,7 @@ class App:
         return screen
 
     def _manager(self) -> pygame_gui.UIManager:
-        manager = pygame_gui.UIManager(self.size, theme(self.settings.ui_scale), enable_live_theme_updates=False)
+        manager = pygame_gui.UIManager(self.size, theme(self.scale, self.settings.presenter), enable_live_theme_updates=False)
         # The sizes text boxes ask for (their HTML sizes 2-6 and bold/italic runs), loaded once now
         # rather than on first use mid-frame.
         sizes = sorted({self.px(n) for n in (10, 12, 13, 14, 15, 16, 18, 19, 22, 24)} | {10, 12, 14, 18, 24})
@@ -139,7 +145,9 @@ class App:
         self.settings = settings
         if (settings.window_size, settings.fullscreen) != (old.window_size, old.fullscreen):
             self.screen = self._set_mode(settings.window_size, settings.fullscreen)
-        if settings.ui_scale != old.ui_scale or self.size != self.ui.window_resolution:
+        if settings.presenter != old.presenter:
+            use_contrast(settings.presenter)
+        if (settings.scale, settings.presenter) != (old.scale, old.presenter) or self.size != self.ui.window_resolution:
             self._teardown()
             self.ui = self._manager()
         self.rebuild()
@@ -351,7 +359,7 @@ class App:
     def _laid_out_notice(self, text: str) -> tuple[list[pygame.Surface], int]:
         """The notice's rendered lines and the bar's height, wrapped again only when the text,
         the window's width or the scale changed."""
-        key = (text, self.size[0], self.settings.ui_scale)
+        key = (text, self.size[0], self.scale, self.settings.presenter)
         if key != self._notice_key:
             f = font(self.px(14))
             self._notice_lines = [f.render(line, True, INK) for line in wrap(text, f, self.size[0] - self.px(40))]

@@ -13,6 +13,17 @@ PAPER = pygame.Color("#f2ead8")
 CARD = pygame.Color("#f6f1e6")
 MUTED = pygame.Color("#6d6a63")
 
+# The page colours above, as standard and for the presenter setting (black on white, grey text
+# dark enough to read across a classroom).
+_PAGE = {False: ("#1f1d1a", "#f2ead8", "#f6f1e6", "#6d6a63"), True: ("#000000", "#ffffff", "#ffffff", "#303030")}
+
+
+def use_contrast(on: bool) -> None:
+    """Set the page colours (INK, PAPER, CARD, MUTED) to the presenter's high contrast, or back.
+    They are changed in place, so every screen that imported them draws with the new ones."""
+    for colour, value in zip((INK, PAPER, CARD, MUTED), _PAGE[on]):
+        colour.update(pygame.Color(value))
+
 
 @dataclass(frozen=True)
 class Palette:

@@ -129,7 +129,7 @@ class Scene:
         return element
 
     def canvas(self, name: str, rect: pygame.Rect, painter: Painter, container: Any = None) -> Canvas:
-        element = Canvas(rect, self.ui, painter, self.app.settings.ui_scale, container=container or self.root)
+        element = Canvas(rect, self.ui, painter, self.app.scale, container=container or self.root)
         self.place(name, element)
         return element
 

@@ -1,4 +1,5 @@
-"""The player's settings, remembered between runs: UI scale, palette, window size, fullscreen.
+"""The player's settings, remembered between runs: UI scale, palette, window size, fullscreen,
+the presenter setting (for a projector: large type, high contrast).
 
 Stored as JSON in the user's configuration folder (``$SMYCHKA_CONFIG_DIR``, else
 ``$XDG_CONFIG_HOME/smychka``, else ``~/.config/smychka``). A settings file that cannot be read
@@ -24,6 +25,9 @@ from game.textsafe import escape_controls, escape_path
 MIN_SIZE = (1024, 640)
 DEFAULT_SIZE = (1280, 720)
 SCALES = (1.0, 1.25, 1.5, 1.75, 2.0)
+# The presenter setting: at least this interface size, the high-contrast colours and this palette.
+PRESENTER_SCALE = 1.5
+PRESENTER_PALETTE = "presenter"
 
 
 class Settings(BaseModel):
@@ -35,6 +39,12 @@ class Settings(BaseModel):
     window_height: int = Field(DEFAULT_SIZE[1], ge=MIN_SIZE[1], le=4320)
     fullscreen: bool = False
     player: str = Field("", max_length=60)
+    presenter: bool = False
+
+    @property
+    def scale(self) -> float:
+        """The interface size in use: the one chosen, and at least PRESENTER_SCALE when presenting."""
+        return max(self.ui_scale, PRESENTER_SCALE) if self.presenter else self.ui_scale
 
     @property
     def window_size(self) -> tuple[int, int]:

@@ -66,6 +66,6 @@ def settle(app: App, frames: int = 2) -> pygame.Surface:
 def save_png(app: App, name: str) -> Path:
     PNG_DIR.mkdir(parents=True, exist_ok=True)
     w, h = app.size
-    path = PNG_DIR / f"{name}-{w}x{h}@{round(app.settings.ui_scale * 100)}.png"
+    path = PNG_DIR / f"{name}-{w}x{h}@{round(app.scale * 100)}.png"
     pygame.image.save(app.screen, str(path))
     return path

@@ -148,12 +148,13 @@ class DashboardScene(GameScene):
         self.table: Canvas | None = None
         self.log: Any = None
         self.log_line: Any = None
+        self.levers_hidden = False  # H: the levers hidden while a class discusses (a projector)
 
     # -- building ----------------------------------------------------------------------------
     def compact_for(self, rect: pygame.Rect) -> bool:
         """Whether ``rect`` is small in logical pixels (its size over the UI scale): then the
         dashboard lays itself out compact (tighter lever rows, a folded event log)."""
-        scale = self.app.settings.ui_scale
+        scale = self.app.scale
         return rect.h / scale < COMPACT_BELOW[1] or rect.w / scale < COMPACT_BELOW[0]
 
     def build(self, rect: pygame.Rect) -> None:
@@ -185,15 +186,19 @@ class DashboardScene(GameScene):
         self.bind_keys()
 
     def build_levers(self, rect: pygame.Rect) -> None:
-        """The levers, as many as fit, in pages (PageUp/PageDown) when they do not all fit."""
+        """The levers, as many as fit, in pages (PageUp/PageDown) when they do not all fit; or,
+        hidden (H), a note in their place."""
         px = self.px
         s = self.session
+        if self.levers_hidden:
+            self.build_hidden_levers(rect)
+            return
         c = self.compact
         status_h = int(font(px(15)).get_linesize() * 3.4) + px(12) if self.message else 0
         heading, status, listing = rows(rect, [px(26 if c else 28), status_h, 1.0], px(6) if status_h else 0)
         names = self.lever_order()
         pointed = self.tutorial.pointed(s)
-        scale = self.app.settings.ui_scale
+        scale = self.app.scale
         # A compact row keeps its bounds line only while the page still holds enough levers.
         bounds = not c or listing.h // row_height(scale, True, True) >= min(MIN_LEVERS, len(names))
         height = row_height(scale, c, bounds)
@@ -226,6 +231,25 @@ class DashboardScene(GameScene):
         self.status = self.textbox("status", status, self.status_html()) if status_h else None
         self.slider_rows = {row.slider: row for row in self.rows.values()}
         self.entry_rows = {row.entry: row for row in self.rows.values()}
+
+    def build_hidden_levers(self, rect: pygame.Rect) -> None:
+        """In place of the levers while the class discusses: what is hidden and how to show it."""
+        px = self.px
+        heading, note = rows(rect, [px(28), 1.0], px(6))
+        self.label("levers-heading", heading, "Levers hidden", object_id="#heading")
+        self.textbox("levers-hidden", pygame.Rect(note.x, note.y, note.w, min(note.h, px(150))),
+                     "The levers are hidden while the class discusses what to do next season.<br><br>"
+                     "<b>Press H</b> to show them again.")
+        self.rows = {}
+        self.status = None
+        self.slider_rows = {}
+        self.entry_rows = {}
+
+    def toggle_levers(self) -> None:
+        """H: hide the levers (the class discusses before anyone touches them), or show them."""
+        self.levers_hidden = not self.levers_hidden
+        self.app.set_focus(None)
+        self.app.rebuild()
 
     def lever_order(self) -> list[str]:
         """The levers the player may set first, then those the scenario locks (none in a
@@ -461,6 +485,7 @@ class DashboardScene(GameScene):
             self.bind(k.K_m, "more views: the folded buttons (" + ", ".join(b.key for b in self.folded) + ")", self.toggle_more)
         if self.log_folded:
             self.bind(k.K_v, "read this season's events (again: back to the key indicators)", self.toggle_log)
+        self.bind(k.K_h, "hide or show the levers (while the class discusses)", self.toggle_levers)
         self.bind(k.K_F5, "reload the rules from disk and replay your levers on them (for modders)", self.reload_rules)
         self.bind(k.K_ESCAPE, "close the More popup, else the title screen (the game stays in progress)", self.back, label="Esc")
 

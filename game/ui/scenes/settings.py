@@ -1,5 +1,5 @@
-"""Settings: interface size, colours (with a colour-blind-safe palette), window size, fullscreen
-and the player's name. Nothing changes until Apply, which uses and remembers the settings;
+"""Settings: interface size, colours (with a colour-blind-safe palette), window size, fullscreen,
+the presenter setting (a projector: large type, high contrast) and the player's name. Nothing changes until Apply, which uses and remembers the settings;
 Cancel (Esc) leaves them as they were."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from game.ui.fonts import font
 from game.ui.layout import columns, fit_text, fitting, inset, rows
 from game.ui.palette import CARD, INK, MUTED, Palette, palette
 from game.ui.scene import Scene
-from game.ui.settings import DEFAULT_SIZE, MIN_SIZE, SCALES, Settings
+from game.ui.settings import DEFAULT_SIZE, MIN_SIZE, PRESENTER_PALETTE, PRESENTER_SCALE, SCALES, Settings
 
 # Window sizes offered besides the current one (the smallest allowed, the default, two larger).
 SIZE_PRESETS: tuple[tuple[int, int], ...] = (MIN_SIZE, DEFAULT_SIZE, (1600, 900), (1920, 1080))
@@ -29,6 +29,8 @@ PALETTES: tuple[tuple[str, str, str], ...] = (
 ABOUT = ("<b>Interface size</b> makes every text and button larger.<br>"
          "<b>Colours</b>: every chart and gauge uses the palette chosen here. Okabe–Ito stays readable "
          "with the common kinds of colour blindness.<br>"
+         "<b>Presenter</b> is for a projector: at least 150 %, black on white, strong colours. On the dashboard, "
+         "H hides the levers while the class talks.<br>"
          "<b>Your name</b> goes into your saves. Settings are remembered on this computer.")
 
 
@@ -56,6 +58,7 @@ class SettingsScene(Scene):
         self.window_size = self.current_size
         self.fullscreen = s.fullscreen
         self.player = s.player
+        self.presenter = s.presenter
         self.status = ""  # the last message (applied, or why not)
         self.status_bad = False
         self.focus_name_next = False
@@ -64,7 +67,8 @@ class SettingsScene(Scene):
     def pending(self) -> Settings:
         """The settings as chosen on this screen (raises ValidationError for a bad name)."""
         return Settings(ui_scale=self.scale, palette=self.palette_name, window_width=self.window_size[0],
-                        window_height=self.window_size[1], fullscreen=self.fullscreen, player=self.player.strip())
+                        window_height=self.window_size[1], fullscreen=self.fullscreen, player=self.player.strip(),
+                        presenter=self.presenter)
 
     def sizes(self) -> list[tuple[int, int]]:
         """The window sizes offered: the presets, the current size and the chosen one."""
@@ -87,11 +91,11 @@ class SettingsScene(Scene):
         self.label("heading", head, "Settings", object_id="#heading")
         form_w = min(px(560), int(body.w * 0.6))
         form, preview = columns(body, [form_w, 1.0], px(20))
-        labels = ("Interface size", "Colours", "Window size", "Display", "Your name")
+        labels = ("Interface size", "Colours", "Window size", "Display", "Presenter", "Your name")
         label_font = font(px(15))
         label_w = min(int(form.w * 0.4), max(label_font.size(t)[0] for t in labels) + px(14))
-        row_h = min(px(34), (form.h - px(6) * 5) // 6)
-        lines = rows(pygame.Rect(form.x, form.y, form.w, 6 * row_h + 5 * px(6)), [row_h] * 6, px(6))
+        row_h = min(px(34), (form.h - px(6) * 6) // 7)
+        lines = rows(pygame.Rect(form.x, form.y, form.w, 7 * row_h + 6 * px(6)), [row_h] * 7, px(6))
         name_hint = lines.pop()
         cells = [columns(line, [label_w, 1.0], px(8)) for line in lines]
         for (cell, _), text in zip(cells, labels):
@@ -102,7 +106,7 @@ class SettingsScene(Scene):
         self.scale_slider = pygame_gui.elements.UIHorizontalSlider(slider_cell, self._scale_index(), (0, len(SCALES) - 1),
                                                                    manager=self.ui, container=self.root)
         self.place("scale", self.scale_slider, focus=True)
-        self.scale_value = self.label("scale-value", value_cell, f"{round(self.scale * 100)} %", object_id="#value")
+        self.scale_value = self.label("scale-value", value_cell, f"{round(self.shown_scale() * 100)} %", object_id="#value")
 
         # Colours: one button per palette, the chosen one selected.
         self.palette_buttons: dict[str, pygame_gui.elements.UIButton] = {}
@@ -127,8 +131,16 @@ class SettingsScene(Scene):
         self.full_button = self.button("fullscreen", full_cell, "Fullscreen", lambda: self.choose_fullscreen(True),
                                        tooltip="the whole screen")
 
+        # Presenter: for a projector (large type, high contrast), or not.
+        off_cell, on_cell = columns(cells[4][1], [1.0, 1.0], px(8))
+        self.presenter_off = self.button("presenter-off", off_cell, "Off", lambda: self.choose_presenter(False),
+                                         tooltip="the interface size and colours chosen above")
+        self.presenter_on = self.button("presenter-on", on_cell, fitting(("On: projector", "On"), label_font, on_cell.w),
+                                        lambda: self.choose_presenter(True),
+                                        tooltip="for a projector: at least 150 %, black on white, strong colours")
+
         # The player's name, written into saves.
-        self.name_entry = pygame_gui.elements.UITextEntryLine(cells[4][1], manager=self.ui, container=self.root,
+        self.name_entry = pygame_gui.elements.UITextEntryLine(cells[5][1], manager=self.ui, container=self.root,
                                                               initial_text=self.player)
         self.name_entry.length_limit = Settings.model_fields["player"].metadata[0].max_length
         self.place("name", self.name_entry, focus=True)
@@ -149,6 +161,7 @@ class SettingsScene(Scene):
         self.bind(pygame.K_EQUALS, "larger interface", lambda: self.nudge(self.scale_slider, 1), label="+")
         self.bind(pygame.K_c, "switch the colours (standard / colour-blind safe)", self.toggle_palette)
         self.bind(pygame.K_f, "fullscreen on or off", lambda: self.choose_fullscreen(not self.fullscreen))
+        self.bind(pygame.K_p, "presenter on or off (a projector: large type, high contrast)", lambda: self.choose_presenter(not self.presenter))
         self.bind(pygame.K_n, "type your name", self.to_name)
         self._show_choices()
         if self.app.focus is None:
@@ -164,6 +177,10 @@ class SettingsScene(Scene):
             self.focus_name_next = False
             self.app.set_focus(self.name_entry)
 
+    def shown_scale(self) -> float:
+        """The interface size the chosen settings give (presenting: at least PRESENTER_SCALE)."""
+        return max(self.scale, PRESENTER_SCALE) if self.presenter else self.scale
+
     def _scale_index(self) -> int:
         return min(range(len(SCALES)), key=lambda i: abs(SCALES[i] - self.scale))
 
@@ -177,7 +194,9 @@ class SettingsScene(Scene):
             button.select() if ident == self.palette_name else button.unselect()
         self.full_button.select() if self.fullscreen else self.full_button.unselect()
         self.window_button.unselect() if self.fullscreen else self.window_button.select()
-        self.scale_value.set_text(f"{round(self.scale * 100)} %")
+        self.presenter_on.select() if self.presenter else self.presenter_on.unselect()
+        self.presenter_off.unselect() if self.presenter else self.presenter_off.select()
+        self.scale_value.set_text(f"{round(self.shown_scale() * 100)} %")
         self.size_value.set_text(self._size_label(self.size_value.rect.w))
         changed = self.changed()
         self.cancel_button.set_text("Cancel (Esc)" if changed else "Back (Esc)")
@@ -239,6 +258,11 @@ class SettingsScene(Scene):
         self.fullscreen = on
         self._touched()
 
+    def choose_presenter(self, on: bool) -> None:
+        self.presenter = on
+        self.preview.repaint()
+        self._touched()
+
     def _touched(self) -> None:
         self.status, self.status_bad = "", False
         self._show_choices()
@@ -273,7 +297,8 @@ class SettingsScene(Scene):
             self.app.rebuild()
         self.scale = settings.ui_scale
         self.current_size = self.app.size if not settings.fullscreen else settings.window_size
-        self._say(f"Applied and remembered ({round(settings.ui_scale * 100)} %, {dict((p[0], p[1]) for p in PALETTES)[settings.palette]}).")
+        colours = "presenter" if settings.presenter else dict((p[0], p[1]) for p in PALETTES)[settings.palette]
+        self._say(f"Applied and remembered ({round(settings.scale * 100)} %, {colours}).")
 
     def _say(self, text: str, bad: bool = False) -> None:
         self.status, self.status_bad = text, bad
@@ -287,12 +312,13 @@ class SettingsScene(Scene):
     # -- the preview -------------------------------------------------------------------------
     def paint_preview(self, canvas: Canvas, surface: pygame.Surface) -> None:
         """The chosen palette: its colours as swatches and a sample chart drawn with them."""
-        p = palette(self.palette_name)
+        p = palette(PRESENTER_PALETTE if self.presenter else self.palette_name)
         px = canvas.px
         w, h = surface.get_size()
         pygame.draw.rect(surface, CARD, surface.get_rect(), border_radius=px(4))
         pygame.draw.rect(surface, p.grid, surface.get_rect(), 1, border_radius=px(4))
-        name, what = next((n, d) for i, n, d in PALETTES if i == self.palette_name)
+        name, what = (("Presenter", "strong colours on white, for a projector") if self.presenter
+                      else next((n, d) for i, n, d in PALETTES if i == self.palette_name))
         y = px(10)
         title = canvas.text(surface, fit_text(f"Preview: {name}", font(px(15), bold=True), w - px(20)), (px(10), y), 15, bold=True)
         y = title.bottom + px(2)

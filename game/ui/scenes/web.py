@@ -190,7 +190,7 @@ class WebScene(GameScene):
 
     # -- painting ----------------------------------------------------------------------------
     def _paint_web(self, canvas: Canvas, surface: pygame.Surface) -> None:
-        key = (self.focus, self.turn, surface.get_size(), self.app.palette.name, self.app.settings.ui_scale)
+        key = (self.focus, self.turn, surface.get_size(), self.app.palette.name, self.app.scale)
         if self._base is None or key != self._base_key:
             self._base = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
             self._base_key = key
