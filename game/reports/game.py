@@ -220,7 +220,7 @@ def game_html(opened: Opened) -> str:
             section("Key numbers, season by season", game_charts(session, sources), ident="charts"),
             section("The levers, season by season", levers_part(session), ident="levers"),
             section("Turning points", turning_part(d, sources), ident="turning-points"),
-            section("Checkpoint answers", answers_part(answers(save)), ident="answers"),
+            section("Checkpoint answers", answers_part(answers(save, session.scenario)), ident="answers"),
             section("Beside the historical record", record_part(session, d), ident="record"),
             section("How the game was played", "".join(f"<p>{esc(line)}</p>" for line in record), ident="play-record"),
             section("Questions to discuss", questions_part(d), ident="questions"),

@@ -24,7 +24,7 @@ from game.present.seasons import season_label, season_title
 from game.present.series import series
 from game.reports.game import Opened, open_for_report, padded, tick_text, unit_title, who
 from game.reports.page import Sources, document, esc, section, table
-from game.reports.record import answers
+from game.reports.record import answers, made_by, undo_count
 from game.reports.svg import Line, line_chart
 from game.rules.problems import LoadError
 from game.saves import SaveRefused, load_save
@@ -97,13 +97,18 @@ def students(entries: Sequence[Entry]) -> dict[str, list[Student]]:
 
 def endings_part(group: Sequence[Student]) -> str:
     axes = [s.label for s in group[0].debrief.scorecard]
-    head = ["#", "student", "ending", "seasons"] + [esc(a) for a in axes]
+    recorded = any(undo_count(st.opened.loaded.save) is not None for st in group)
+    head = ["#", "student", "ending", "seasons"] + (["played", "undos"] if recorded else []) + [esc(a) for a in axes]
     rows = []
     for st in group:
         d = st.debrief
         tone = "" if d.holds is None else ("better" if d.holds else "worse")
         ending = (f"{esc(d.title)} ({esc(season_label(d.season))})", tone)
         row: list[object] = [str(st.number), esc(st.name), ending, str(st.session.turn)]
+        if recorded:
+            save = st.opened.loaded.save
+            undos = undo_count(save)
+            row += [esc(made_by(save) or "unknown"), "" if undos is None else str(undos)]
         for score in d.scorecard:
             mark = "better" if score.judgement.startswith("better") else "worse" if score.judgement.startswith("worse") else ""
             row.append((esc(score.yours_text), mark))
@@ -115,7 +120,7 @@ def endings_part(group: Sequence[Student]) -> str:
         note = ("<p class=\"note\">History's policy from the same seed: "
                 + "; ".join(f"{esc(s.label)} {esc(s.history_text)}" for s in beside)
                 + ". A figure in green is better than history's, in red worse.</p>")
-    return table(head, rows, (True, False, False, True) + (True,) * len(axes)) + note
+    return table(head, rows, (True, False, False, True) + ((False, True) if recorded else ()) + (True,) * len(axes)) + note
 
 
 def class_charts(group: Sequence[Student], sources: Sources) -> str:
@@ -197,7 +202,7 @@ def answers_together(group: Sequence[Student]) -> str:
     """Each checkpoint question once, with every student's answer below it."""
     by_question: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for st in group:
-        for a in answers(st.opened.loaded.save):
+        for a in answers(st.opened.loaded.save, st.session.scenario):
             by_question.setdefault((a.season, a.question), []).append((st.name, a.answer))
     out = []
     for (season, question), given in by_question.items():
@@ -230,6 +235,9 @@ def class_html(folder: Path, entries: Sequence[Entry]) -> str:
         seeds = sorted({st.session.seed for st in group})
         seed_text = f"seed {seeds[0]}" if len(seeds) == 1 else f"{len(seeds)} different seeds"
         body.append(f"<h2 class=\"scenario\">{esc(scenario.title)}</h2><p class=\"sub\">{len(group)} game(s), {seed_text}.</p>")
+        notes = getattr(scenario, "teacher_notes", None)
+        if notes:
+            body.append(section("Teacher's notes (from the scenario)", f'<p class="note">{esc(notes)}</p>'))
         body.append(section("Endings and scorecards", endings_part(group)))
         body.append(section("Everyone's key numbers", class_charts(group, sources)))
         body.append(section("Who made the hard choices, and when", choices_part(group)))
@@ -262,24 +270,30 @@ def class_csv(entries: Sequence[Entry]) -> str:
     for group in groups.values():
         for st in group:
             axes += [s.label for s in st.debrief.scorecard if s.label not in axes]
-            questions += [(a.season, a.question) for a in answers(st.opened.loaded.save) if (a.season, a.question) not in questions]
+            questions += [(a.season, a.question) for a in answers(st.opened.loaded.save, st.session.scenario)
+                          if (a.season, a.question) not in questions]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["file", "player", "scenario", "seed", "seasons played", "finished", "ending", "ending season", *axes,
+    writer.writerow(["file", "player", "scenario", "seed", "seasons played", "finished", "ending", "ending season", "played", "undos", *axes,
                      *(f"{season_label(s)}: {q}" for s, q in questions), "problem"])
     by_path = {st.opened.loaded.path: st for group in groups.values() for st in group}
     for entry in entries:
         found = by_path.get(entry.path)
         if found is None:
-            writer.writerow([_cell(entry.path.name)] + [""] * (7 + len(axes) + len(questions)) + [_cell(entry.problem)])
+            writer.writerow([_cell(entry.path.name)] + [""] * (9 + len(axes) + len(questions)) + [_cell(entry.problem)])
             continue
         s, d = found.session, found.debrief
         figures = {score.label: score.yours for score in d.scorecard}
-        given = {(a.season, a.question): a.answer for a in answers(found.opened.loaded.save)}
+        given = {(a.season, a.question): a.answer for a in answers(found.opened.loaded.save, s.scenario)}
         writer.writerow([_cell(entry.path.name), _cell(found.opened.loaded.save.metadata.player), _cell(s.scenario.id), s.seed, s.turn,
-                         "yes" if s.is_over else "no", _cell(d.title), d.season,
+                         "yes" if s.is_over else "no", _cell(d.title), d.season, made_by(found.opened.loaded.save),
+                         _plain_count(undo_count(found.opened.loaded.save)),
                          *(_plain(figures.get(a)) for a in axes), *(_cell(given.get(q, "")) for q in questions), ""])
     return buffer.getvalue()
+
+
+def _plain_count(value: int | None) -> str:
+    return "" if value is None else str(value)
 
 
 def _plain(value: float | None) -> str:
