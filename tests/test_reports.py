@@ -176,3 +176,18 @@ def test_report_answers_bad_input_plainly(tmp_path: Path, capsys: pytest.Capture
     assert "file not found" in capsys.readouterr().err
     assert run_main("report", str(broken))[0] == 2
     assert "report needs --html FILE or --csv FILE" in capsys.readouterr().err
+
+
+def test_report_writes_only_to_files_devices_it_may_and_standard_output(klass: Path, tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    assert run_main("report", str(klass), "--html", str(folder))[0] == 1
+    assert "is a folder" in capsys.readouterr().err
+    target = tmp_path / "elsewhere.html"
+    target.write_text("<!DOCTYPE html><p>someone else's page</p>")
+    link = tmp_path / "link.html"
+    link.symlink_to(target)
+    assert run_main("report", str(klass), "--html", str(link))[0] == 1
+    assert "symbolic link" in capsys.readouterr().err and "someone else's page" in target.read_text()
+    assert run_main("report", str(klass), "--html", "/dev/null")[0] == 0

@@ -25,8 +25,8 @@ from game.reports.svg import Line, line_chart
 from game.saves import LoadedSave
 from game.session import Session
 
-# How many charts a game's report draws at most.
-MOST_CHARTS = 8
+# How many charts a game's report draws at most (the dashboard's first key indicators).
+MOST_CHARTS = 10
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,9 @@ def stamp(moment: datetime) -> str:
 
 
 def chart_variables(session: Session) -> list[str]:
-    """The variables a game's report charts: the first indicators, then the rules' presets."""
-    names = [i.variable for i in indicators(session.scenario.ruleset)[:4]]
+    """The variables a game's report charts: the key indicators, in the rules' order (else the
+    variables of the rules' chart presets)."""
+    names = [i.variable for i in indicators(session.scenario.ruleset)]
     for preset in presets(session):
         names += preset.variables
     known = session.model.index
