@@ -3,7 +3,6 @@ finds a broken one, naming it, the season and the values involved."""
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 from pathlib import Path
 
@@ -249,10 +248,7 @@ def test_an_autumn_the_village_cannot_pay_in_full_keeps_its_money_exactly(seed: 
     the goods the village wants and the autumn tax come to more than it has. The tax comes first,
     the goods are bought with what is left, and no money appears from nowhere (the old rules
     floored the village's money at 0 and made up to 0.24 units)."""
-    # The free grain market answers its own supply and demand, not the state's price: the squeeze
-    # needs a free market that pays little too (as after the collapse of farm prices in 1923).
-    shipped = load_scenario("cooperative-plan", RULES)
-    scenario = dataclasses.replace(shipped, parameters={**shipped.parameters, "free_grain_reference": 60.0})
+    scenario = load_scenario("cooperative-plan", RULES)
     session = Session(scenario, seed)
     # Heaviest tax, lowest state price, grain requisitioned (with forced collectivization): little
     # is sold, much is due.

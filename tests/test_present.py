@@ -176,12 +176,7 @@ def test_the_headline_says_one_sentence_per_subject(ident: str, policy: str) -> 
 
 
 def test_the_nep_s_debrief_never_claims_what_the_numbers_deny() -> None:
-    # October 1926's levers, with private traders tolerated rather than taxed (taxed, the free
-    # price runs ever further above the state's and the alliance ends strained).
-    scenario = load_scenario("procurement-crisis-1927", RULES)
-    session = Session(scenario, scenario.seed)
-    session.set_lever("private_trade_policy", 0)
-    session.play()
+    session = played("procurement-crisis-1927", "default")
     assert session.state.ending == "nep-without-industry"
     text = " ".join(ending_text(session))
     kulaks = session.value("kulak_leverage")
