@@ -100,6 +100,17 @@ def build_parser() -> argparse.ArgumentParser:
                                                 "(comments kept; nothing is written unless every file reads back the same)")
     upgrade.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a rule set or mod folder (or id), or a scenario file")
 
+    readings = sub.add_parser("readings", help="rival readings side by side: which reproduces the scenario's history best, "
+                                                  "and how one policy fares under each")
+    readings.add_argument("--rules", dest="sides", action="append", metavar="ID|PATH",
+        help="a rule set or mod to set beside the others; repeat (default: base and every installed mod called reading-...)")
+    readings.add_argument("--scenario", default=DEFAULT_BRANCH_SCENARIO, metavar="ID|PATH", help=f"the scenario (default {DEFAULT_BRANCH_SCENARIO})")
+    readings.add_argument("--seeds", type=int, default=10, metavar="N", help="play seeds 1 to N (default 10)")
+    readings.add_argument("--policy", default="history", metavar="history|default|PATH",
+        help="the policy whose fate is shown under each reading (default: history's)")
+    readings.add_argument("--years", default="1926-1929", metavar="FIRST-LAST", help="the years to judge the fit by (default 1926-1929)")
+    readings.add_argument("--json", action="store_true", help="print the report as JSON instead of text")
+
     replay = sub.add_parser("replay", help="re-run a save's lever history from its scenario and seed; exit 0 only if every saved state is reproduced exactly")
     replay.add_argument("save", type=Path, metavar="SAVE")
 
@@ -133,6 +144,8 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout:
         return cmd_mods(args.rules, out)
     if args.command == "compare":
         return cmd_compare(args, out)
+    if args.command == "readings":
+        return cmd_readings(args, out)
     if args.command == "upgrade":
         return cmd_upgrade(args.paths, args.rules, out)
     if args.command == "schema":
@@ -874,6 +887,50 @@ def _compare(args: argparse.Namespace, out: TextIO) -> int:
             out.write(f"error: cannot write {escape_path(args.out)}: {plain_reason(err)}\n")
             return 1
     out.write(json.dumps(data, indent=1, ensure_ascii=False) + "\n" if args.json else impact_text(report))
+    return 0
+
+
+MAX_READINGS = 5  # side by side in 80 columns, with history's column
+
+
+def cmd_readings(args: argparse.Namespace, out: TextIO) -> int:
+    """Rival readings side by side: the fit to history over some years, and one policy's fate."""
+    from game.impact import PolicyRefused
+    from game.readings import PREFIX, play_readings, readings_json, readings_report, readings_text
+
+    span = args.years.split("-")
+    if len(span) != 2 or not all(p.isdigit() and len(p) == 4 for p in span) or span[0] > span[1]:
+        out.write(f"error: --years must be two years like 1926-1929, found '{escape_controls(args.years)}'\n")
+        return 1
+    if not 1 <= args.seeds <= 1000:
+        out.write(f"error: --seeds must be from 1 to 1,000, found {args.seeds}\n")
+        return 1
+    with cached_rulesets():
+        sides = args.sides or ["base", *(entry.ident for entry in mod_entries(args.rules)
+                                         if entry.ident.startswith(PREFIX) and entry.ok and entry.used and "base" in entry.layers)]
+        if len(sides) < 2 or len(sides) > MAX_READINGS:
+            out.write(f"error: give from 2 to {MAX_READINGS} readings (--rules), found {len(sides)}\n")
+            return 1
+        scenarios = {}
+        policies = {}
+        for rules in sides:
+            try:
+                scenario = load_scenario(args.scenario, args.rules, mod=None if rules == "base" else rules)
+                policies[rules] = None if args.policy in ("default", "history") else _policy(args.policy, scenario)
+            except LoadError as err:
+                return _report_problems(err, out, f"cannot set {rules} beside the others")
+            if args.policy == "history" and scenario.history is None:
+                out.write(f"error: scenario '{scenario.id}' has no historical policy to judge the readings by\n")
+                return 1
+            scenarios[rules if rules not in scenarios else f"{rules} (2)"] = scenario
+        seeds = list(range(1, args.seeds + 1))
+        try:
+            played = play_readings(scenarios, seeds, args.policy, policies)
+        except PolicyRefused as err:
+            out.write(f"error: {err}\n")
+            return 1
+    report = readings_report(played, seeds, args.policy, int(span[0]), int(span[1]))
+    out.write(json.dumps(readings_json(report), indent=1, ensure_ascii=False) + "\n" if args.json else readings_text(report))
     return 0
 
 
