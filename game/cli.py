@@ -818,7 +818,7 @@ def cmd_mods(rules_root: Path, out: TextIO) -> int:
         out.write("  none yet: see docs/MODDING.md to make one in ten minutes\n")
     for entry in entries:
         out.write(_mod_row(entry) + "\n")
-    out.write("Play one: main.py play --mod ID. Check one: main.py check ID (lists what it changes).\n")
+    out.write("Play one: main.py play --mod ID.\nCheck one: main.py check ID (lists what it changes).\n")
     return 0
 
 
@@ -831,7 +831,8 @@ def _mod_row(entry: ModEntry) -> str:
         head = f"  {entry.ident} {entry.version}: \"{entry.name}\""
         status = entry.status()
     extends = f", extends {entry.extends}" if entry.extends else ""
-    lines = [f"{head}{extends}", f"      {status}", f"      {where}"]
+    lines = [*textwrap.wrap(f"{head}{extends}", 80, subsequent_indent=" " * 6, break_on_hyphens=False, break_long_words=False),
+             f"      {status}", f"      {where}"]
     if entry.note is not None:
         lines += textwrap.wrap(entry.note if not entry.used else f"note: {entry.note}", 78, initial_indent=" " * 6, subsequent_indent=" " * 8,
                                break_on_hyphens=False, break_long_words=False)

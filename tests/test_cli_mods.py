@@ -72,14 +72,27 @@ def test_mods_lists_each_mod_with_its_check_status(user_mods_folder: Path) -> No
         '  long-memory 1.0.0: "Long memories", extends base',
         "      ok: adds 1, overrides 1, removes 0",
         "      rules/mods/long-memory",
+        '  reading-left 1.0.0: "The Left: primitive socialist accumulation", extends base',
+        "      ok: adds 0, overrides 5, removes 0",
+        "      rules/mods/reading-left",
+        '  reading-right 1.0.0: "The Right: the peasant economy as the base", extends',
+        "      base",
+        "      ok: adds 0, overrides 6, removes 0",
+        "      rules/mods/reading-right",
+        '  reading-turn 1.0.0: "The turn of 1928-29: tribute and maximum investment",',
+        "      extends base",
+        "      ok: adds 0, overrides 5, removes 0",
+        "      rules/mods/reading-turn",
         "  broken 1.0.0, extends base",
         f"      FAILS check: 1 error(s); run main.py check {display_name(broken)}",
         f"      {display_name(broken)}",
         '  zipped-memory 1.0.0: "Long memories", extends base',
         "      ok: adds 1, overrides 1, removes 0",
         f"      {display_name(packed)}",
-        "Play one: main.py play --mod ID. Check one: main.py check ID (lists what it changes).",
+        "Play one: main.py play --mod ID.",
+        "Check one: main.py check ID (lists what it changes).",
     ]
+    assert all(len(line) <= 80 for line in out.splitlines() if user not in line)  # (a temporary folder's path is long)
     status, out = run_main("check", "broken")
     assert status == 1 and "override.parameters.coercion_forgetting.value: 3 is outside the declared bounds 0..1" in out
 
@@ -92,8 +105,10 @@ def test_a_mod_hidden_by_another_of_its_id_is_reported_by_mods_and_check(user_mo
     status, out = run_main("mods")
     entries = [" ".join(line.strip() for line in entry.splitlines()) for entry in out.split("\n  long-memory")[1:]]
     assert status == 0 and len(entries) == 2
-    assert entries[0] == ('1.0.0: "Long memories", extends base ok: adds 1, overrides 1, removes 0 rules/mods/long-memory '
-                          f"note: it hides another mod called 'long-memory' at {display_name(copy)}, which is never used: rename one of them")
+    # (the shipped readings, reading-..., follow the shipped long-memory)
+    assert entries[0].startswith('1.0.0: "Long memories", extends base ok: adds 1, overrides 1, removes 0 rules/mods/long-memory '
+                                 f"note: it hides another mod called 'long-memory' at {display_name(copy)}, which is never used: "
+                                 "rename one of them reading-left 1.0.0")
     assert entries[1].startswith(f'1.0.0: "Long memories", extends base ok: adds 1, overrides 1, removes 0 {display_name(copy)} '
                                  "not used by its id: --mod long-memory finds rules/mods/long-memory first; rename one of them "
                                  "(a mod's id is its folder's name) Play one:")
