@@ -52,16 +52,18 @@ def test_the_new_game_screen_lists_the_mods_with_their_check(make_app, user_mods
     app = make_app(size, scale)
     scene = open_picker(app)
     settle(app)
-    assert [m.ident for m in scene.mods] == ["long-memory", "broken", "zipped-memory"]
+    shipped = ["long-memory", "reading-left", "reading-right", "reading-turn"]  # rules/mods, then the player's folder
+    assert [m.ident for m in scene.mods] == [*shipped, "broken", "zipped-memory"]
     drawn = scene.mods_list.item_list
     assert drawn[0]["text"] == NO_MOD or drawn[0]["text"].startswith("No mod")
     texts = [str(item["text"]) for item in drawn]
-    assert texts[1].startswith("ok · Long memor") and texts[2].startswith("FAILS check · bro") and texts[3].startswith("ok · Zipped")
+    assert texts[1].startswith("ok · Long memor") and texts[2].startswith("ok · The Left")
+    assert texts[5].startswith("FAILS check · bro") and texts[6].startswith("ok · Zipped")
     save_png(app, "picker-mods")
     assert overlaps(app) == [] and cut_off(app) == []
     # Choosing the broken mod says so in the details, in words.
-    app.frame(key(pygame.K_m, text="m"))
-    app.frame(key(pygame.K_m, text="m"))
+    for _ in range(len(shipped) + 1):
+        app.frame(key(pygame.K_m, text="m"))
     settle(app)
     assert scene.mod is not None and scene.mod.ident == "broken"
     texts_now = visible_texts(app)
@@ -74,7 +76,7 @@ def test_a_mod_that_fails_its_check_shows_its_located_problems_and_does_not_star
     broken = install_mods(user_mods_folder)
     app = make_app()
     scene = open_picker(app)
-    scene.choose_mod(2)
+    scene.choose_mod(next(i for i, m in enumerate(scene.mods, 1) if m.ident == "broken"))
     app.frame(key(pygame.K_RETURN))
     settle(app)
     assert isinstance(app.scene, ErrorScene) and app.session is None
