@@ -302,3 +302,11 @@ def test_a_mod_keeps_the_story_of_the_rule_set_it_extends() -> None:
     session = Session(scenario, scenario.seed)
     session.end_season()
     assert len(season_report(session).headline) == len({h.about for h in base.headlines})
+
+
+def test_a_scorecard_figure_of_one_takes_the_singular_unit() -> None:
+    from game.present.debrief import _axis_text
+    from game.rules.models import ScoreAxis
+
+    axis = ScoreAxis(label="Seasons of hunger", formula="1", unit="seasons", format=".0f")
+    assert (_axis_text(axis, 1.0), _axis_text(axis, 3.0), _axis_text(axis, 0.0)) == ("1 season", "3 seasons", "0 seasons")

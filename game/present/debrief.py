@@ -13,6 +13,7 @@ from game.history import Row, compare
 from game.present.conditions import environment, evaluate, fill, holds
 from game.present.index import cite, indicators
 from game.present.levers import lever_text
+from game.present.numbers import unit_for
 from game.present.story import ChangeStory, change_story
 from game.rules.models import Ending, ScoreAxis
 from game.rules.ruleset import Ruleset
@@ -88,7 +89,7 @@ def _axis_text(axis: ScoreAxis, value: float) -> str:
     text = format(value, axis.format).replace("-", "−")
     if text.lstrip("−").strip("0.,%") == "":
         text = text.lstrip("−")
-    return f"{text} {axis.unit}" if axis.unit and not text.endswith("%") else text
+    return f"{text} {unit_for(text, axis.unit)}" if axis.unit and not text.endswith("%") else text
 
 
 def scorecard(session: Session, history: Session | None = None) -> tuple[Score, ...]:

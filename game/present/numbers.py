@@ -133,9 +133,15 @@ def quantity(ruleset: Ruleset, name: str, value: float, decimals: int | None = N
     unit = display(ruleset, name).unit
     if not unit:
         return text
-    if text == "1" and unit.endswith("s") and not unit.endswith("ss") and " " not in unit:
-        unit = unit[:-1]  # '1 season', not '1 seasons'
+    unit = unit_for(text, unit)
     return text + unit if unit.startswith("/") else f"{text} {unit}"
+
+
+def unit_for(text: str, unit: str) -> str:
+    """``unit`` as it follows the number ``text``: '1 season', not '1 seasons'."""
+    if text == "1" and unit.endswith("s") and not unit.endswith("ss") and " " not in unit:
+        return unit[:-1]
+    return unit
 
 
 def units_of(shape: Display, value: float, decimals: int) -> int:

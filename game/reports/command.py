@@ -15,7 +15,7 @@ from typing import TextIO
 from game.engine import RuleError
 from game.files import STDOUT, FileProblem, MayReplace, check_writable, decode_utf8, plain_reason, read_file, write_output
 from game.reports.game import game_html, open_for_report
-from game.reports.klass import Entry, class_csv, class_html, read_class
+from game.reports.klass import Entry, class_csv, class_html, read_class, students
 from game.rules.problems import LoadError
 from game.saves import SaveRefused, load_save
 from game.textsafe import escape_controls, escape_path
@@ -86,7 +86,9 @@ def report(path: Path, rules_root: Path, html: Path | None, csv: Path | None, ou
         if not good:
             err.write(f"error: no save in {escape_path(path)} could be read; nothing was written\n")
             return 1
-        texts = {"--html": class_html(path, entries), "--csv": class_csv(entries)}
+        groups = students(entries)  # the debriefs, made once for both outputs
+        texts = {"--html": class_html(path, entries, groups) if html is not None else "",
+                 "--csv": class_csv(entries, groups) if csv is not None else ""}
         what = f"{good} game(s)"
     else:
         try:
@@ -99,7 +101,7 @@ def report(path: Path, rules_root: Path, html: Path | None, csv: Path | None, ou
         except (SaveRefused, RuleError) as problem:
             err.write(f"error: cannot report {escape_path(path)}: {escape_controls(str(problem))}\n")
             return 1
-        texts = {"--html": game_html(opened), "--csv": class_csv([Entry(path, opened)])}
+        texts = {"--html": game_html(opened) if html is not None else "", "--csv": class_csv([Entry(path, opened)]) if csv is not None else ""}
         what = "1 game"
     for option, target, check in (("--html", html, not_an_html_report), ("--csv", csv, not_a_csv_report)):
         if target is None:

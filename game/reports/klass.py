@@ -140,7 +140,7 @@ def class_charts(group: Sequence[Student], sources: Sources) -> str:
                          legend=len(lines) <= 4)
         figures.append(f"<figure>{svg}<figcaption>Each student's line ends with their number in the table above"
                        f"{'; the grey dashes are history’s policy from the same seed' if path is not None else ''}.</figcaption></figure>")
-    return f'<div class="charts">{"".join(figures)}</div>'
+    return f'<div class="charts whole">{"".join(figures)}</div>'  # a class's lines need the whole width
 
 
 def choice_levers(group: Sequence[Student]) -> list[str]:
@@ -220,9 +220,13 @@ def problems_part(entries: Sequence[Entry]) -> str:
             + "".join(f"<li>{esc(e.path.name)}: {esc(e.problem)}</li>" for e in bad) + "</ul>")
 
 
-def class_html(folder: Path, entries: Sequence[Entry]) -> str:
-    """The class report as a whole HTML page."""
-    groups = students(entries)
+Groups = dict[str, list[Student]]
+
+
+def class_html(folder: Path, entries: Sequence[Entry], groups: Groups | None = None) -> str:
+    """The class report as a whole HTML page (``groups``: :func:`students` of ``entries``, when
+    the caller has them already)."""
+    groups = students(entries) if groups is None else groups
     sources = Sources()
     total = sum(len(g) for g in groups.values())
     body = [f"<header><h1>Class report: {esc(folder.name or str(folder))}</h1>"
@@ -261,10 +265,10 @@ def _is_number(text: str) -> bool:
         return False
 
 
-def class_csv(entries: Sequence[Entry]) -> str:
+def class_csv(entries: Sequence[Entry], groups: Groups | None = None) -> str:
     """One row per file: who, scenario, seed, seasons, the ending, each scorecard figure (as a
     plain number) and each checkpoint answer; a file that could not be read, with its problem."""
-    groups = students(entries)
+    groups = students(entries) if groups is None else groups
     axes: list[str] = []
     questions: list[tuple[str, str]] = []
     for group in groups.values():

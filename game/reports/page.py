@@ -46,6 +46,7 @@ td.quiet { color: var(--muted); }
 .better { color: var(--good); } .worse { color: var(--bad); }
 .wide { overflow-x: auto; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(30rem, 1fr)); gap: 1rem; }
+.charts.whole { grid-template-columns: 1fr; }
 figure { margin: 0; break-inside: avoid; page-break-inside: avoid; }
 figcaption { font-size: .85rem; color: var(--muted); }
 svg.chart { width: 100%; height: auto; background: #fff; border: 1px solid var(--rule); }
