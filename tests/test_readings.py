@@ -105,3 +105,12 @@ def test_the_same_policy_under_each_reading() -> None:
 def test_the_readings_command_refuses_what_it_cannot_compare(argv: tuple[str, ...], message: str) -> None:
     status, out = run_main("readings", "--seeds", "1", *argv)
     assert status == 1 and message in out, out
+
+
+@pytest.mark.parametrize("policy", ["tribute", "prices-and-goods"])
+def test_the_shipped_policies_check_and_play_under_every_reading(policy: str) -> None:
+    path = f"docs/policies/{policy}.toml"
+    assert run_main("check", path, "--scenario", "nep-1923-1930")[0] == 0
+    status, out = run_main("readings", "--seeds", "1", "--policy", path)
+    assert status == 0 and f"2. The same policy under each reading: {path} (1 game(s) each)" in out
+    assert all(len(line) <= 80 for line in out.splitlines())
