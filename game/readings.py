@@ -216,7 +216,7 @@ def readings_text(report: ReadingsReport, width: int = WIDTH) -> str:
         lines += _wrapped(f"Closest to history: {readings[best].short} ({readings[best].name}), missing history's figures by "
                           f"{report.fits[best].mean_miss:.1%} on average. A close fit says a reading explains what the state's "
                           "actual policy did; part 2 asks what another policy would have done under it.", width)
-    lines += ["", f"2. The same policy under each reading: {report.policy} ({games} game(s) each)", ""]
+    lines += ["", *_wrapped(f"2. The same policy under each reading: {report.policy} ({games} game(s) each)", width, "   "), ""]
     lines.append(f"  {'how the games end (number of games)':<{label_width + COLUMN}}" + "".join(f"{r.short:>{COLUMN}}" for r in readings))
     for _ident, title, counts in report.endings:
         lines.append(f"  {shortened(title, label_width + COLUMN - 1):<{label_width + COLUMN}}" + "".join(f"{c:>{COLUMN}}" for c in counts))
