@@ -136,3 +136,15 @@ def test_the_shipped_rules_are_format_2_and_use_no_format_1_word() -> None:
         assert "format_version = 2" in manifest.read_text(encoding="utf-8"), manifest
     for path in sorted((ROOT / "rules").glob("**/*.toml")):
         assert not upgrade_data(tomllib.loads(path.read_text(encoding="utf-8")), 1).changed, f"{path} still uses a format-1 key"
+
+
+def test_upgrade_never_writes_through_a_link_and_writes_nothing_then(tmp_path: Path) -> None:
+    folder = format_1(tmp_path)
+    elsewhere = tmp_path / "elsewhere.toml"
+    (folder / "outcomes.toml").rename(elsewhere)
+    (folder / "outcomes.toml").symlink_to(elsewhere)
+    texts = {p.name: p.read_bytes() for p in (*folder.iterdir(), elsewhere)}
+    status, out = run_main("upgrade", str(folder))
+    assert status == 1 and "outcomes.toml:1:1: error: cannot write it:" in out and "nothing was written" in out
+    assert {p.name: p.read_bytes() for p in (*folder.iterdir(), elsewhere)} == texts
+    assert (folder / "outcomes.toml").is_symlink()
