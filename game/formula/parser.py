@@ -122,8 +122,7 @@ def parse(source: str) -> Formula:
     if isinstance(body, ast.Tuple) and not body.elts and (body.lineno, body.col_offset) == (1, 0):
         # The wrapping brackets themselves, with nothing between them but comments or a '\\'.
         raise FormulaError("formula is empty (it holds only comments)")
-    _relocate(tree, wrapped)
-    _check_depth(tree.body)
+    _relocate_and_check_depth(tree.body, wrapped)
     names: list[str] = []
     prev_names: list[str] = []
     exponent_names: list[str] = []
@@ -151,34 +150,40 @@ def _check_bracket_depth(source: str) -> None:
         raise FormulaError("a bracket is opened and never closed", line, col)
 
 
-def _relocate(tree: ast.AST, wrapped: str) -> None:
-    """Turn the parser's positions in ``wrapped`` into positions in the formula text: columns
-    count characters, not UTF-8 bytes, and line 1 loses the wrapping '('."""
+def _relocate_and_check_depth(root: ast.AST, wrapped: str) -> None:
+    """Turn the parser's positions in ``wrapped`` into positions in the formula text (columns
+    count characters, not UTF-8 bytes, and line 1 loses the wrapping '('), and refuse a tree
+    nested more than :data:`MAX_DEPTH` levels deep: one pass over the nodes (operators and
+    contexts count as levels too; having no position of their own, they are reported at the
+    nearest node that has one)."""
     lines = None if wrapped.isascii() else [line.encode("utf-8") for line in wrapped.split("\n")]
-    for node in ast.walk(tree):
-        if "lineno" not in node._attributes:
-            continue
-        for line_attr, col_attr in (("lineno", "col_offset"), ("end_lineno", "end_col_offset")):
-            line, col = getattr(node, line_attr, None), getattr(node, col_attr, None)
-            if line is None or col is None:
-                continue
-            if lines is not None and 1 <= line <= len(lines):
-                col = len(lines[line - 1][:col].decode("utf-8", "replace"))
-            if line == 1:
-                col = max(col - 1, 0)  # a node can start at the wrapping '(' itself: 'x for x in y'
-            setattr(node, col_attr, col)
-
-
-def _check_depth(root: ast.AST) -> None:
-    # Operators and contexts have no position of their own: report the nearest node that has.
-    stack: list[tuple[ast.AST, int, tuple[int, int]]] = [(root, 1, _where(root))]
+    stack: list[tuple[ast.AST, int, tuple[int, int]]] = [(root, 1, (1, 0))]
+    pop, push = stack.pop, stack.append
     while stack:
-        node, depth, where = stack.pop()
-        if hasattr(node, "lineno"):
-            where = _where(node)
+        node, depth, where = pop()
+        if "lineno" in node._attributes:
+            d = node.__dict__
+            for line_attr, col_attr in (("lineno", "col_offset"), ("end_lineno", "end_col_offset")):
+                line, col = d.get(line_attr), d.get(col_attr)
+                if line is None or col is None:
+                    continue
+                if lines is not None and 1 <= line <= len(lines):
+                    col = len(lines[line - 1][:col].decode("utf-8", "replace"))
+                if line == 1:
+                    col = max(col - 1, 0)  # a node can start at the wrapping '(' itself: 'x for x in y'
+                d[col_attr] = col
+            if "lineno" in d:
+                where = (d["lineno"], d.get("col_offset", 0))
         if depth > MAX_DEPTH:
             raise FormulaError(f"formula is nested more than {MAX_DEPTH} levels deep", *where)
-        stack.extend((child, depth + 1, where) for child in ast.iter_child_nodes(node))
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, ast.AST):
+                push((value, depth + 1, where))
+            elif isinstance(value, list):
+                for child in value:
+                    if isinstance(child, ast.AST):
+                        push((child, depth + 1, where))
 
 
 def _where(node: ast.AST) -> tuple[int, int]:
