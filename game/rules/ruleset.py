@@ -155,13 +155,18 @@ def load_ruleset(place: FsPath, library: Library | None = None) -> Ruleset:
 def _load_cached(place: FsPath, library: Library, chain: tuple[str, ...]) -> Ruleset:
     if _CACHE is None:
         return _load(place, library, chain)
-    key = (place_key(place), *map(place_key, library.folders))
-    if key not in _CACHE:
+    # A rule set that extends nothing is the same whatever library it is looked up in (the
+    # library only finds the rule sets a mod builds on): kept by its place alone, it is read
+    # once however many scenarios, mods and checks name it.
+    alone = (place_key(place),)
+    key = (*alone, *map(place_key, library.folders))
+    found = _CACHE.get(alone) or _CACHE.get(key)
+    if found is None:
         try:
-            _CACHE[key] = _load(place, library, chain)
+            found = _load(place, library, chain)
         except LoadError as err:
-            _CACHE[key] = err
-    found = _CACHE[key]
+            found = err
+        _CACHE[alone if isinstance(found, Ruleset) and found.extends is None else key] = found
     if isinstance(found, LoadError):
         raise LoadError(found.problems)
     return found
