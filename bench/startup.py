@@ -1,0 +1,112 @@
+"""Start-up: the time from launching ``main.py play --text`` to its first prompt, and ``main.py
+check`` of everything shipped, each a whole process; then what the first prompt's time is made
+of (imports, loading the rules, the model, the forecast behind the warnings). Medians of several
+runs, with the machine and the load average; asserts nothing.
+
+    .venv/bin/python bench/startup.py            # about half a minute
+    .venv/bin/python bench/startup.py --runs 9
+
+Python compiles each module it imports unless a bytecode cache (``__pycache__``) holds it: a
+player's first start compiles the game's modules, every later start reads them. When the
+environment forbids the cache (``PYTHONDONTWRITEBYTECODE``, as some sandboxes set it), every
+start is a first start: both are measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import select
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.machine import Timing, header, load_average, report  # noqa: E402
+
+PROMPT_ENDS = (b": ", b"> ", b"? ")
+QUIET = 0.25  # seconds without output after a prompt-like ending: the program waits for input
+
+
+def to_first_prompt(env: dict[str, str]) -> tuple[float, float]:
+    """Launch text mode, wait for its first prompt, answer 'quit'. Returns the wall time to the
+    prompt's last byte and the processor time of the whole process (quitting included)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "main.py", "play", "--text"], cwd=ROOT, env=env,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert proc.stdout is not None and proc.stdin is not None
+    seen = b""
+    last = start
+    while True:
+        ready, _, _ = select.select([proc.stdout], [], [], QUIET if seen.endswith(PROMPT_ENDS) else 30.0)
+        if not ready:
+            break  # a prompt, and nothing more: waiting for the player
+        chunk = os.read(proc.stdout.fileno(), 65536)
+        if not chunk:
+            break  # it ended without asking
+        seen += chunk
+        last = time.perf_counter()
+    proc.communicate(b"quit\n", timeout=60)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return last - start, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def whole(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, *argv], cwd=ROOT, env=env, capture_output=True, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def figure(label: str, measure, runs: int) -> None:  # type: ignore[no-untyped-def]
+    measure()  # warms the file cache (and, where allowed, the bytecode cache)
+    results = [measure() for _ in range(runs)]
+    wall = [w for w, _ in results]
+    cpu = [c for _, c in results]
+    report(label, Timing((statistics.median(wall), min(wall), load_average(), statistics.median(cpu))), runs, "ms")
+
+
+_LOAD = "import game.cli; from game.rules.scenario import load_scenario; scenario = load_scenario('scissors-1923', game.cli.RULES)"
+PARTS = (
+    ("the interpreter alone", "pass"),
+    ("+ pydantic", "import pydantic"),
+    ("+ the rule models", "import game.rules.models"),
+    ("+ the command line and everything it imports", "import game.cli"),
+    ("+ loading the tutorial scenario", _LOAD),
+    ("+ its model (the season engine compiled)", _LOAD + "; from game.session import Session; session = Session(scenario, 1)"),
+    ("+ the warnings' forecast (numpy, the batch engine)",
+     _LOAD + "; from game.session import Session; from game.present.warnings import threats; threats(Session(scenario, 1))"),
+)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    header("bench/startup.py: start-up and check, whole processes")
+    forbidden = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
+    cached = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    envs = [("with the bytecode cache (every start after the first)", cached)]
+    if forbidden:
+        envs.append(("without it (PYTHONDONTWRITEBYTECODE is set here: every start compiles the game's modules)", dict(os.environ)))
+    for what, env in envs:
+        print(what + ":")
+        figure("  start-up to the first text-mode prompt", lambda env=env: to_first_prompt(env), args.runs)
+        figure("  `main.py check` of everything shipped", lambda env=env: whole(["main.py", "check"], env), args.runs)
+    print("what start-up is made of (each line a whole process doing what the line above did and more, "
+          "with the bytecode cache):")
+    env = {**cached, "PYDANTIC_DISABLE_PLUGINS": "__all__"}  # as main.py sets it
+    for label, code in PARTS:
+        figure(f"  {label}", lambda code=code: whole(["-c", code], env), args.runs)
+
+
+if __name__ == "__main__":
+    main()
