@@ -33,6 +33,7 @@ check: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m pytest -q bench --benchmark-only
 	$(PY) bench/campaigns.py
+	$(PY) bench/startup.py
 	$(PY) bench/report_bench.py
 	$(PY) bench/ui_bench.py
 	$(PY) bench/saves.py

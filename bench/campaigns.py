@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import gc
 import io
+import os
 import resource
-import statistics
 import subprocess
 import sys
 import time
@@ -23,7 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.machine import Timing, header, load_average, report, timed  # noqa: E402
+from bench.machine import header, load_average, report, timed  # noqa: E402
+from bench.startup import figure, to_first_prompt, whole  # noqa: E402
 from game.cli import cmd_check  # noqa: E402
 from game.engine import Model, initial_state, step  # noqa: E402
 from game.engine.batch import compiled, play_batch, random_levers  # noqa: E402
@@ -128,19 +129,10 @@ def main(argv: list[str] | None = None) -> None:
     # check, and start-up.
     timing = timed(lambda: cmd_check([], RULES, io.StringIO()), runs=runs, warm=0)
     report("check of everything shipped, in process", timing, runs, "ms")
-    for label, argv_, stdin in (
-        ("`main.py check` (whole process)", ["check"], ""),
-        ("start-up to the first text-mode prompt and quit (whole process)", ["play", "--text"], "quit\n"),
-    ):
-        wall, cpu = [], []
-        for _ in range(runs + 1):  # the first warms the file cache
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            start = time.perf_counter()
-            subprocess.run([sys.executable, "main.py", *argv_], cwd=ROOT, input=stdin, capture_output=True, text=True, check=False)
-            wall.append(time.perf_counter() - start)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-        report(label, Timing((statistics.median(wall[1:]), min(wall[1:]), load_average(), statistics.median(cpu[1:]))), runs, "ms")
+    env = dict(os.environ)
+    figure("`main.py check` (whole process)", lambda: whole(["main.py", "check"], env), runs)
+    figure("start-up to the first text-mode prompt (whole process; bench/startup.py says what it is made of)",
+           lambda: to_first_prompt(env), runs)
 
     if args.no_easy_way_out:
         start = time.perf_counter()
