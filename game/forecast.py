@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from game.engine import GameState, rng
+from game.engine import GameState, Model, RuleError, rng, step
 from game.session import Session
 
 # Salt for the forecast's seeds, so its random streams are not the game's own.
@@ -113,25 +114,31 @@ def run_seeds(state: GameState, runs: int) -> list[int]:
     """The seed of each run, derived from the state (never from the clock). The levers play no
     part: two lever settings are compared over the same weather, so a difference between their
     forecasts is the levers' doing, not luck's."""
-    from game.engine.batch import uniform  # rng.uniform for many counters at once
-
     base = int(rng.uniform(state.seed ^ _SALT, state.counter * 1_000_003 + state.turn) * (1 << 53))
-    return [int(u) for u in (uniform(base, range(runs)) * (1 << 53)).tolist()]
+    batch = sys.modules.get("game.engine.batch")
+    if batch is None:  # without numpy: the same numbers one at a time
+        return [int(rng.uniform(base, k) * (1 << 53)) for k in range(runs)]
+    return [int(u) for u in (batch.uniform(base, range(runs)) * (1 << 53)).tolist()]
 
 
-def forecast(session: Session, runs: int = 200, seasons: int = 1, known_draws: bool = False) -> Forecast:
+# Up to this many campaign-seasons (the warnings' 200 weathers x 2 seasons), a forecast is played
+# on the season engine unless the batch engine is already compiled for the model: there it takes
+# about 20 ms, less than importing numpy and compiling the batch engine (about 170 ms, once).
+SEASON_ENGINE_WORK = 400
+
+
+def forecast(session: Session, runs: int = 200, seasons: int = 1, known_draws: bool = False,
+             engine: Literal["auto", "batch", "season"] = "auto") -> Forecast:
     """Play the next ``seasons`` seasons ``runs`` times under the current levers from the current
     state; the spread of every variable. The levers are held for every season forecast. A run
     that reaches an ending stops there (later seasons count the runs still going); a run a rule
     refuses is counted in ``failed``. Draws the scenario scripts are drawn too, unless
     ``known_draws``. The session is left exactly as it was.
 
-    The runs are played side by side by the batch engine (the same games as the season engine
-    would play, one by one)."""
-    import numpy as np  # numpy and the batch engine: only when a forecast is asked for
-
-    from game.engine.batch import play_batch
-
+    The runs are played side by side by the batch engine, or one by one by the season engine
+    (``engine``; ``"auto"``: the season engine for a small forecast, up to
+    :data:`SEASON_ENGINE_WORK` campaign-seasons, unless the batch engine is compiled for the
+    model already). Both give the same forecast, bit for bit."""
     if runs < 1:
         raise ValueError("a forecast needs at least one run")
     scenario = session.scenario
@@ -139,6 +146,34 @@ def forecast(session: Session, runs: int = 200, seasons: int = 1, known_draws: b
     start = session.state
     horizon = max(1, min(seasons, scenario.seasons - start.turn)) if start.turn < scenario.seasons else 1
     labels = [str(scenario.season_at(start.turn + k)) for k in range(horizon)]
+    if engine == "auto":
+        batch = sys.modules.get("game.engine.batch")
+        small = runs * horizon <= SEASON_ENGINE_WORK and not (batch is not None and batch.is_compiled(model))
+        engine = "season" if small else "batch"
+    played = (_by_season_engine if engine == "season" else _by_batch_engine)(session, model, runs, horizon)
+    ahead, draw_values, scripted, fired, reached, endings, failed, failure = played
+    if not known_draws:  # what the scenario will use, though the runs drew it
+        for k in range(horizon):
+            for (turn, name), value in scenario.scripted_draws.items():
+                if turn == start.turn + k:
+                    scripted[(name, k)] = value
+    chances = _chances(session, labels, draw_values, scripted, fired, reached)
+    return Forecast(tuple(labels), runs, ahead, chances, endings, failed, failure)
+
+
+# What the runs gave: per season ahead every variable's range, the draws' values, the draws the
+# scenario scripted, events' counts, the runs that reached each season, the endings reached, the
+# runs a rule refused and the first refusal.
+_Played = tuple[tuple[dict[str, Range], ...], dict[tuple[str, int], list[float]], dict[tuple[str, int], float],
+                dict[tuple[str, int], int], list[int], dict[str, int], int, str]
+
+
+def _by_batch_engine(session: Session, model: Model, runs: int, horizon: int) -> _Played:
+    import numpy as np  # numpy and the batch engine: only when a forecast needs them
+
+    from game.engine.batch import play_batch
+
+    start = session.state
     levers = np.array([float(session.levers[name]) for name in model.levers])
     begin = dataclasses.replace(start, counter=0)
     result = play_batch(model, run_seeds(start, runs), levers, seasons=horizon, start=begin, record=model.variables,
@@ -166,13 +201,45 @@ def forecast(session: Session, runs: int = 200, seasons: int = 1, known_draws: b
     failure = str(result.errors[min(result.errors)].error) if result.errors else ""
     current = start.values
     ahead = tuple(_table_ranges(model.variables, current, result.series[k + 1][:, played > k]) for k in range(horizon))
-    if not known_draws:  # what the scenario will use, though the runs drew it
+    return ahead, draw_values, scripted, fired, reached, endings, len(result.errors), failure
+
+
+def _by_season_engine(session: Session, model: Model, runs: int, horizon: int) -> _Played:
+    start = session.state
+    samples: list[list[list[float]]] = [[[] for _ in model.variables] for _ in range(horizon)]
+    draw_values: dict[tuple[str, int], list[float]] = {}
+    scripted: dict[tuple[str, int], float] = {}
+    fired: dict[tuple[str, int], int] = {}
+    reached = [0] * horizon
+    endings: dict[str, int] = {}
+    failed, failure = 0, ""
+    levers = dict(session.levers)
+    for seed in run_seeds(start, runs):
+        state = dataclasses.replace(start, seed=seed, counter=0)
         for k in range(horizon):
-            for (turn, name), value in scenario.scripted_draws.items():
-                if turn == start.turn + k:
-                    scripted[(name, k)] = value
-    chances = _chances(session, labels, draw_values, scripted, fired, reached)
-    return Forecast(tuple(labels), runs, ahead, chances, endings, len(result.errors), failure)
+            if state.ending is not None and k > 0:
+                break
+            try:
+                state = step(model, state, levers)
+            except RuleError as err:
+                failed += 1
+                failure = failure or str(err)
+                break
+            for index, value in enumerate(state.values):
+                samples[k][index].append(value)
+            for entry in state.log:
+                if entry.kind == "draw":
+                    if entry.scripted:
+                        scripted[(entry.name, k)] = entry.value
+                    else:
+                        draw_values.setdefault((entry.name, k), []).append(entry.value)
+                else:
+                    fired[(entry.name, k)] = fired.get((entry.name, k), 0) + 1
+            reached[k] += 1
+            if state.ending is not None:
+                endings[state.ending] = endings.get(state.ending, 0) + 1
+    ahead = tuple(_ranges(model.variables, start.values, samples[k]) for k in range(horizon))
+    return ahead, draw_values, scripted, fired, reached, endings, failed, failure
 
 
 def _ranges(names: Sequence[str], current: Sequence[float], samples: list[list[float]]) -> dict[str, Range]:

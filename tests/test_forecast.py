@@ -207,8 +207,10 @@ def test_the_forecast_is_the_season_engines_runs_one_by_one(ident: str, played: 
         if scenario.history is not None:
             session.set_levers(scenario.history[session.turn])
         session.end_season()
-    got, expected = forecast(session, runs=60, seasons=seasons, known_draws=known), one_by_one(session, 60, seasons, known)
+    expected = one_by_one(session, 60, seasons, known)
+    got = forecast(session, runs=60, seasons=seasons, known_draws=known, engine="batch")
     assert got == expected
+    assert forecast(session, runs=60, seasons=seasons, known_draws=known, engine="season") == expected
     for ahead_got, ahead_expected in zip(got.ahead, expected.ahead):  # bit for bit, the signs of zeros too
         for name, r in ahead_got.items():
             assert struct.pack("<7d", r.current, r.low, r.median, r.high, r.min, r.max, r.mean) == struct.pack(
@@ -220,6 +222,30 @@ def test_runs_a_rule_refuses_are_counted_as_the_season_engine_counts_them(tmp_pa
     scenario = build_scenario(tmp_path, {"share": variable("noise * 1.6", min=0, max=1), "n": variable("prev(n) + rumour", initial=0)},
                               draws=draws, events={"rumour": event(chance="0.4")})
     session = Session(scenario, 5)
-    result = forecast(session, runs=80, seasons=3)
+    result = forecast(session, runs=80, seasons=3, engine="batch")
     assert 0 < result.failed < 80 and "outside its declared bounds" in result.failure
     assert result == one_by_one(session, 80, 3)
+    assert forecast(session, runs=80, seasons=3, engine="season") == result
+
+
+def test_a_small_forecast_is_played_on_the_season_engine_until_the_batch_engine_is_compiled() -> None:
+    from game import forecast as module
+    from game.engine import batch
+
+    scenario = load_scenario("scissors-1923", RULES)
+    session = Session(scenario, 3)
+    model = session.model.without_scripted_draws()
+    runs = module.SEASON_ENGINE_WORK // 2
+    played = []
+    real = {name: getattr(module, name) for name in ("_by_season_engine", "_by_batch_engine")}
+    for name, fn in real.items():
+        setattr(module, name, lambda *args, name=name, fn=fn: played.append(name) or fn(*args))
+    try:
+        small = forecast(session, runs=runs, seasons=2)
+        assert played == (["_by_batch_engine"] if batch.is_compiled(model) else ["_by_season_engine"])
+        forecast(session, runs=runs + 1, seasons=2)  # more than the season engine's share: the batch engine
+        assert played[-1] == "_by_batch_engine" and batch.is_compiled(model)
+        assert forecast(session, runs=runs, seasons=2) == small and played[-1] == "_by_batch_engine"
+    finally:
+        for name, fn in real.items():
+            setattr(module, name, fn)

@@ -1222,6 +1222,11 @@ def compiled(model: Model) -> _Compiled:
     return found
 
 
+def is_compiled(model: Model) -> bool:
+    """Whether ``model`` has been compiled to array code in this process (see :func:`compiled`)."""
+    return model in _CACHE
+
+
 def _compile(model: Model) -> _Compiled:
     counter = iter(range(1, 1 << 62))
 
@@ -1416,5 +1421,5 @@ def random_levers(model: Model, campaigns: int, seasons: int, seed: int = 0, res
     return out
 
 
-__all__ = ["BatchError", "BatchResult", "BatchView", "SeasonView", "array_function", "compiled", "lever_steps", "play_batch", "random_levers",
-           "uniform"]
+__all__ = ["BatchError", "BatchResult", "BatchView", "SeasonView", "array_function", "compiled", "is_compiled", "lever_steps", "play_batch",
+           "random_levers", "uniform"]
