@@ -195,7 +195,7 @@ def readings_text(report: ReadingsReport, width: int = WIDTH) -> str:
     for reading in readings:
         lines += _wrapped(f"{reading.short:<9}{reading.ident}: {reading.name}", width, " " * 11, "  ")
     lines += ["", f"1. Which reading reproduces {report.first}-{str(report.last)[2:]} best? (history's policy; the model's",
-              "   figure is the average over the games)", ""]
+              "   figure is the average over the games that reach that year)", ""]
     heading = f"  {'':<{label_width}}{'history':>{COLUMN}}" + "".join(f"{r.short:>{COLUMN}}" for r in readings)
     lines.append(heading)
     label = ""
