@@ -71,7 +71,8 @@ def unit_title(session: Session, name: str) -> str:
     rs = session.scenario.ruleset
     shape = display(rs, name)
     unit = "%" if shape.percent else f"out of {shape.unit[1:]}" if shape.unit.startswith("/") else shape.unit
-    return f"{label_of(rs, name)} ({unit})" if unit else label_of(rs, name)
+    label = label_of(rs, name)
+    return f"{label} ({unit})" if unit and unit.lower() not in label.lower() else label  # not 'People (people)'
 
 
 def tick_text(session: Session, name: str) -> Callable[[float], str]:
