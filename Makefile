@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(PY) bench/campaigns.py
 	$(PY) bench/startup.py
 	$(PY) bench/report_bench.py
+	$(PY) bench/reports_bench.py
 	$(PY) bench/ui_bench.py
 	$(PY) bench/saves.py
 
