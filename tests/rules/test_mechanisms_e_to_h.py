@@ -279,18 +279,25 @@ def test_emergency_measures_cost(world: World, base: Run) -> None:
     assert "coercion_memory" in ranked(req.explain("sown_area", spring), "sowing_target")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "emergency-measures-cost, lag 1-4: after a single winter requisition the village eats MORE and "
-    "holds MORE grain than the baseline from the next harvest on, because the ratchet keeps unsold "
-    "grain in the village and grain_fed_and_eaten is a fixed 12 % of it. grain_fed_and_eaten gap at "
-    "lags 0..4 = -0.29, -0.13, +0.00, +0.28, +0.31 Mt (sum +0.17); pm_grain + kulak_grain gap = "
-    "-2.15, -0.97, +0.01, +2.07, +2.28 Mt. The sources: the measures were kept up 'only by reducing "
-    "consumption in the villages' (B 3749-3776)."))
 def test_emergency_measures_cost_village_eats_less_for_a_year(world: World, base: Run) -> None:
+    """After a winter requisition the village eats and feeds less over the following year: the
+    measures were kept up "only by reducing consumption in the villages" (B 3749-3755)."""
     req = world.run({WINTER: REQUISITION})
     year = span(WINTER, 5)
-    assert sum(gap(req, base, "grain_fed_and_eaten", s) for s in year) < 0
-    for season in year[1:]:
+    assert sum(gap(req, base, "grain_fed_and_eaten", s) for s in year) < -0.5
+    assert gap(req, base, "grain_fed_and_eaten", WINTER) < 0
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "emergency-measures-cost, lag 1-4: after a single winter requisition the village holds MORE grain "
+    "than the baseline from the next harvest on: the ratchet (B 1283-1294: once the pressure eased, "
+    "procurement fell sharply) keeps unsold grain in the village, and it outweighs the smaller harvest. "
+    "pm_grain + kulak_grain gap at lags 1..4 = -0.90, +0.68, +2.80, +3.10 Mt. The sources' exhausted "
+    "reserves (B 3648-3654) come from measures kept up through 1928-29, not from one campaign; even "
+    "kept up for a year the gap is back to +0.11 Mt in the autumn after the harvest."))
+def test_emergency_measures_cost_village_reserves_stay_low_for_a_year(world: World, base: Run) -> None:
+    req = world.run({WINTER: REQUISITION})
+    for season in span(WINTER, 5)[1:]:
         assert gap(req, base, "pm_grain", season) + gap(req, base, "kulak_grain", season) < 0, season
 
 
