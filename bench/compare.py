@@ -1,6 +1,7 @@
 """Figures for the impact report (`main.py compare`): how long playing the campaigns (on the batch
 engine, and one at a time on the season engine for reference) and comparing them take, per side
-and in all. Prints; asserts nothing.
+and in all: medians of three runs (the batch engine's first, compiling included, apart), with the
+machine and the load average. Prints; asserts nothing.
 
     .venv/bin/python bench/compare.py [SEEDS]
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.machine import header  # noqa: E402
+from bench.machine import header, report, timed  # noqa: E402
 from game.impact import Side, impact, impact_text, play_campaigns, play_campaigns_by_season  # noqa: E402
 from game.rules.scenario import load_scenario  # noqa: E402
 
@@ -30,16 +31,16 @@ def main() -> None:
         scenario = load_scenario("nep-1923-1930", RULES, mod=rules)
         loaded = time.perf_counter()
         campaigns = play_campaigns(scenario, seeds, {"history": scenario.history})
-        played = time.perf_counter()
-        play_campaigns_by_season(scenario, seeds, {"history": scenario.history})
-        by_season = time.perf_counter() - played
+        first = time.perf_counter() - loaded
         seasons = sum(len(c.values) for c in campaigns)
-        print(f"{rules}: load {loaded - start:.2f} s; {len(campaigns)} campaigns, {seasons} seasons: batch engine {played - loaded:.2f} s "
-              f"(compiling included), season engine {by_season:.2f} s")
+        print(f"{rules}: load {loaded - start:.2f} s; {len(campaigns)} campaigns, {seasons} seasons; the batch engine's first run "
+              f"(compiling included) {first:.2f} s")
+        report("  batch engine", timed(lambda scenario=scenario: play_campaigns(scenario, seeds, {"history": scenario.history}), runs=3, warm=0),
+               3, "ms")
+        report("  season engine", timed(lambda scenario=scenario: play_campaigns_by_season(scenario, seeds, {"history": scenario.history}),
+                                        runs=3, warm=0), 3, "ms")
         sides.append(Side(rules, scenario, tuple(campaigns)))
-    start = time.perf_counter()
-    impact_text(impact(sides[0], sides[1], seeds, ["history"]))
-    print(f"comparing and wording the report: {time.perf_counter() - start:.3f} s")
+    report("comparing and wording the report", timed(lambda: impact_text(impact(sides[0], sides[1], seeds, ["history"])), runs=3), 3, "ms")
 
 
 if __name__ == "__main__":

@@ -3,15 +3,14 @@
     .venv/bin/python bench/report_bench.py
 
 For each scenario, played under its historical policy (where it has one) and at its default
-levers: the time to build a season report (best of 5 per season, then the mean and p95 over the
-seasons), the formula evaluations and value-list copies one report costs, and the length of the
+levers: the time to build a season report (best of 5 per season, then the median, mean and p95 over
+the seasons), the formula evaluations and value-list copies one report costs, and the length of the
 report as the text mode prints it at 80 columns before the player asks for more.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import statistics
 import sys
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import header, load_average  # noqa: E402
 from game.rules.scenario import available_scenarios, load_scenario  # noqa: E402
 from game.session import Session  # noqa: E402
 
@@ -63,8 +63,8 @@ def counted(session: Session) -> dict[str, int]:
 
 def main() -> None:
     build, printed = build_and_print()
-    print(f"season reports: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-    print(f"{'scenario':<26}{'policy':<9}{'seasons':>7}{'build ms mean':>15}{'p95':>7}{'evals':>7}{'lines mean':>12}{'max':>5}")
+    header("bench/report_bench.py: season reports")
+    print(f"{'scenario':<26}{'policy':<9}{'seasons':>7}{'build ms median':>17}{'mean':>7}{'p95':>7}{'evals':>7}{'lines mean':>12}{'max':>5}")
     all_ms: list[float] = []
     all_lines: list[int] = []
     for ident in available_scenarios(RULES):
@@ -92,13 +92,15 @@ def main() -> None:
                 lines.append(text.strip("\n").count("\n"))  # without the heading
             ordered = sorted(times)
             p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-            print(f"{ident:<26}{policy:<9}{len(times):>7}{statistics.mean(times):>15.2f}{p95:>7.2f}{statistics.mean(evals):>7.0f}"
+            print(f"{ident:<26}{policy:<9}{len(times):>7}{statistics.median(times):>17.2f}{statistics.mean(times):>7.2f}{p95:>7.2f}"
+                  f"{statistics.mean(evals):>7.0f}"
                   f"{statistics.mean(lines):>12.1f}{max(lines):>5}")
             all_ms += times
             all_lines += lines
     ordered = sorted(all_ms)
-    print(f"all seasons: build {statistics.mean(all_ms):.2f} ms mean, p95 {ordered[int(0.95 * (len(ordered) - 1))]:.2f} ms; "
-          f"{statistics.mean(all_lines):.1f} lines on average (max {max(all_lines)})")
+    print(f"all seasons: build {statistics.median(all_ms):.2f} ms median ({statistics.mean(all_ms):.2f} mean), "
+          f"p95 {ordered[int(0.95 * (len(ordered) - 1))]:.2f} ms; {statistics.mean(all_lines):.1f} lines on average "
+          f"(max {max(all_lines)})  [load {load_average()}]")
 
 
 if __name__ == "__main__":
