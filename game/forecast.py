@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -114,11 +113,12 @@ def run_seeds(state: GameState, runs: int) -> list[int]:
     """The seed of each run, derived from the state (never from the clock). The levers play no
     part: two lever settings are compared over the same weather, so a difference between their
     forecasts is the levers' doing, not luck's."""
-    base = int(rng.uniform(state.seed ^ _SALT, state.counter * 1_000_003 + state.turn) * (1 << 53))
-    batch = sys.modules.get("game.engine.batch")
-    if batch is None:  # without numpy: the same numbers one at a time
-        return [int(rng.uniform(base, k) * (1 << 53)) for k in range(runs)]
-    return [int(u) for u in (batch.uniform(base, range(runs)) * (1 << 53)).tolist()]
+    base = _seed_base(state)
+    return [int(rng.uniform(base, k) * (1 << 53)) for k in range(runs)]
+
+
+def _seed_base(state: GameState) -> int:
+    return int(rng.uniform(state.seed ^ _SALT, state.counter * 1_000_003 + state.turn) * (1 << 53))
 
 
 # Up to this many campaign-seasons (the warnings' 200 weathers x 2 seasons), a forecast is played
@@ -147,8 +147,7 @@ def forecast(session: Session, runs: int = 200, seasons: int = 1, known_draws: b
     horizon = max(1, min(seasons, scenario.seasons - start.turn)) if start.turn < scenario.seasons else 1
     labels = [str(scenario.season_at(start.turn + k)) for k in range(horizon)]
     if engine == "auto":
-        batch = sys.modules.get("game.engine.batch")
-        small = runs * horizon <= SEASON_ENGINE_WORK and not (batch is not None and batch.is_compiled(model))
+        small = runs * horizon <= SEASON_ENGINE_WORK and model.array_code is None
         engine = "season" if small else "batch"
     played = (_by_season_engine if engine == "season" else _by_batch_engine)(session, model, runs, horizon)
     ahead, draw_values, scripted, fired, reached, endings, failed, failure = played
@@ -171,12 +170,13 @@ _Played = tuple[tuple[dict[str, Range], ...], dict[tuple[str, int], list[float]]
 def _by_batch_engine(session: Session, model: Model, runs: int, horizon: int) -> _Played:
     import numpy as np  # numpy and the batch engine: only when a forecast needs them
 
-    from game.engine.batch import play_batch
+    from game.engine.batch import play_batch, uniform
 
     start = session.state
     levers = np.array([float(session.levers[name]) for name in model.levers])
     begin = dataclasses.replace(start, counter=0)
-    result = play_batch(model, run_seeds(start, runs), levers, seasons=horizon, start=begin, record=model.variables,
+    seeds = [int(u) for u in (uniform(_seed_base(start), range(runs)) * (1 << 53)).tolist()]  # run_seeds', at once
+    result = play_batch(model, seeds, levers, seasons=horizon, start=begin, record=model.variables,
                         record_draws=True, record_events=True)
     played = result.played
     reached = [int(np.count_nonzero(played > k)) for k in range(horizon)]

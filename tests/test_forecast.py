@@ -230,7 +230,6 @@ def test_runs_a_rule_refuses_are_counted_as_the_season_engine_counts_them(tmp_pa
 
 def test_a_small_forecast_is_played_on_the_season_engine_until_the_batch_engine_is_compiled() -> None:
     from game import forecast as module
-    from game.engine import batch
 
     scenario = load_scenario("scissors-1923", RULES)
     session = Session(scenario, 3)
@@ -242,9 +241,9 @@ def test_a_small_forecast_is_played_on_the_season_engine_until_the_batch_engine_
         setattr(module, name, lambda *args, name=name, fn=fn: played.append(name) or fn(*args))
     try:
         small = forecast(session, runs=runs, seasons=2)
-        assert played == (["_by_batch_engine"] if batch.is_compiled(model) else ["_by_season_engine"])
+        assert played == (["_by_batch_engine"] if model.array_code is not None else ["_by_season_engine"])
         forecast(session, runs=runs + 1, seasons=2)  # more than the season engine's share: the batch engine
-        assert played[-1] == "_by_batch_engine" and batch.is_compiled(model)
+        assert played[-1] == "_by_batch_engine" and model.array_code is not None
         assert forecast(session, runs=runs, seasons=2) == small and played[-1] == "_by_batch_engine"
     finally:
         for name, fn in real.items():

@@ -68,7 +68,6 @@ from __future__ import annotations
 import ast
 import dataclasses
 import math
-import weakref
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -1210,21 +1209,15 @@ class _Compiled:
 
 _BIG = float(np.finfo(np.float64).max)
 _MATH_ERRORS = (ArithmeticError, ValueError, TypeError)
-_CACHE: weakref.WeakKeyDictionary[Model, _Compiled] = weakref.WeakKeyDictionary()
 
 
 def compiled(model: Model) -> _Compiled:
-    """``model``'s formulas compiled to array code (once per model)."""
+    """``model``'s formulas compiled to array code (once per model, kept as ``model.array_code``)."""
     _exact()
-    found = _CACHE.get(model)
+    found: _Compiled | None = model.array_code
     if found is None:
-        found = _CACHE[model] = _compile(model)
+        found = model.array_code = _compile(model)
     return found
-
-
-def is_compiled(model: Model) -> bool:
-    """Whether ``model`` has been compiled to array code in this process (see :func:`compiled`)."""
-    return model in _CACHE
 
 
 def _compile(model: Model) -> _Compiled:
@@ -1421,5 +1414,5 @@ def random_levers(model: Model, campaigns: int, seasons: int, seed: int = 0, res
     return out
 
 
-__all__ = ["BatchError", "BatchResult", "BatchView", "SeasonView", "array_function", "compiled", "is_compiled", "lever_steps", "play_batch",
+__all__ = ["BatchError", "BatchResult", "BatchView", "SeasonView", "array_function", "compiled", "lever_steps", "play_batch",
            "random_levers", "uniform"]

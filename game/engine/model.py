@@ -153,6 +153,8 @@ class Model:
         self._compile(endings)
         self._plans: dict[int, TurnPlan] = {}
         self._unscripted: Model | None = None
+        # The batch engine's array code for this model, once compiled (game.engine.batch.compiled).
+        self.array_code: Any = None
 
     # -- compiling ---------------------------------------------------------------------------
     def _resolve(self, name: str) -> ast.expr:
@@ -365,6 +367,7 @@ class Model:
             twin = copy.copy(self)
             twin.scenario = dataclasses.replace(self.scenario, scripted_draws={})
             twin._plans = {}
+            twin.array_code = None
             twin._unscripted = twin
             self._unscripted = twin
         return twin
