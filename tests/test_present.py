@@ -310,3 +310,27 @@ def test_a_scorecard_figure_of_one_takes_the_singular_unit() -> None:
 
     axis = ScoreAxis(label="Seasons of hunger", formula="1", unit="seasons", format=".0f")
     assert (_axis_text(axis, 1.0), _axis_text(axis, 3.0), _axis_text(axis, 0.0)) == ("1 season", "3 seasons", "0 seasons")
+
+
+def test_a_stock_that_keeps_its_last_value_is_told_as_its_account() -> None:
+    """The state's reserve is last season's plus what came in less what went out: its report
+    reads 'Grain procured this season (2.45 Mt)', not a change of changes ('most of last
+    season's rise carries over'), and the flows add up to the change shown."""
+    from game.engine.explain import flows
+
+    session = played("procurement-crisis-1927", "history")
+    model = session.model
+    told = 0
+    for turn in range(1, session.turn + 1):
+        found = flows(model, session.history, turn, "grain_reserve")
+        if found is not None:
+            change = session.value("grain_reserve", turn) - session.history[turn].prev_values[model.index["grain_reserve"]]
+            assert math.isclose(sum(f.part for f in found), change, abs_tol=1e-6)
+        story = next((c for c in season_report(session, turn).changes if c.name == "grain_reserve"), None)
+        if story is not None and found is not None:
+            assert all("this season" in row.phrase for row in story.rows), [r.phrase for r in story.rows]
+            assert not any(row.kind == "carry" for row in story.rows)
+            told += 1
+    assert told >= 3
+    # A stock that settles toward a target (trust) has no such account: it is told the usual way.
+    assert flows(model, session.history, 5, "middle_peasant_trust") is None

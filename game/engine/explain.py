@@ -154,3 +154,60 @@ def _safe(fn, env: Sequence[Sequence[float]]) -> float:  # type: ignore[no-untyp
         return float(fn(*env))
     except (ArithmeticError, ValueError, TypeError):
         return math.nan
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One of the season's inflows or outflows of an accumulated stock: ``part`` is what it
+    added (or, negative, took away), in the stock's units."""
+
+    name: str
+    kind: str  # variable, lever, draw
+    value: float
+    part: float
+
+
+def flows(model: Model, history: Sequence[GameState], turn: int, name: str) -> tuple[Flow, ...] | None:
+    """The season's account of a stock that keeps all of its last value and adds this season's
+    flows to it (``last + in - out``), as played in ``history[turn]``: each flow's part, largest
+    first. None when ``name``'s rule does not keep its last value whole (a stock that decays or
+    settles toward a target is explained by :func:`explain` instead), or in the first season."""
+    if turn < 1:
+        return None
+    index = model.index[name]
+    fn = model.variable_fn[name]
+    env = _env(model, history[turn], history[turn - 1])
+    value = env[4][index]
+    last = env[5]
+    if not any(inp.env == 5 and inp.slot == index for inp in model.inputs[name]):
+        return None
+    kept = last[index]
+    last[index] = kept + 1.0
+    try:
+        raised = _safe(fn, env)
+    finally:
+        last[index] = kept
+    if not math.isfinite(raised) or abs(raised - value - 1.0) > 1e-9:
+        return None  # the last value is not kept whole here (it decays, settles, or a bound holds it)
+    out: list[Flow] = []
+    for inp in model.inputs[name]:
+        if inp.env not in (0, 2, 4):  # levers, draws and this season's variables flow; the rest is 'other'
+            continue
+        seq = env[inp.env]
+        now = seq[inp.slot]
+        if now == 0:
+            continue
+        step = 1e-6 * max(1.0, abs(now))
+        try:  # the flow times the stock's slope in it: +1 for an inflow, -1 for an outflow
+            seq[inp.slot] = now + step
+            up = _safe(fn, env)
+            seq[inp.slot] = now - step
+            down = _safe(fn, env)
+        finally:
+            seq[inp.slot] = now
+        part = now * (up - down) / (2 * step)
+        if math.isfinite(part) and part != 0:
+            out.append(Flow(inp.name, inp.kind, now, part))
+    if abs(value - kept - sum(f.part for f in out)) > 1e-6 * max(1.0, abs(value), abs(kept)):
+        return None  # the flows do not add up on their own (a bound holds the stock, or they interact)
+    return tuple(sorted(out, key=lambda f: -abs(f.part)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from game.engine.explain import Cause, Explanation
+from game.engine.explain import Cause, Explanation, Flow
 from game.present.index import indicators, label_of, rule_info
 from game.present.numbers import ShownChange, figure, number, shown_change
 from game.present.seasons import calendar_phrase
@@ -174,3 +174,34 @@ def other_row(change: ShownChange, units: int) -> CauseRow:
     """The row for what the rows shown leave: smaller causes, and their interplay."""
     return CauseRow(units, change.part_text(units), "other causes together", "", "other", "other",
                     0.0, "", "", (), "")
+
+
+def flow_rows(ruleset: Ruleset, found: tuple[Flow, ...], change: ShownChange, owner: str,
+              most: int = MOST) -> tuple[tuple[CauseRow, ...], int] | None:
+    """A stock that keeps its last value whole, told as its account: what came in and went
+    out this season (largest first, then the rest), adding up to the change shown. None when
+    the flows leave most of the change unexplained (then the change is told the usual way)."""
+    largest = abs(found[0].part) if found else 0.0
+    rows: list[CauseRow] = []
+    for flow in found:
+        if len(rows) >= most or abs(flow.part) < MINOR * largest:
+            break
+        units = change.part(flow.part)
+        if units == 0:
+            continue
+        label = label_of(ruleset, flow.name)
+        if flow.kind == "lever":
+            phrase = f"your {label} ({figure(flow.value)})"
+        elif flow.kind == "draw":
+            phrase = f"chance: the {label} ({figure(flow.value)})"
+        else:
+            unit = change.shape.unit
+            amount = number(ruleset, flow.name, flow.value, change.decimals)
+            phrase = f"{label} this season ({amount}{'' if not unit or unit.startswith('/') else ' ' + unit})"
+        info = rule_info(ruleset, flow.name)
+        rows.append(CauseRow(units, change.part_text(units), phrase, "", flow.name, flow.kind, flow.part, "",
+                             info.description.strip(), info.mechanisms, info.source))
+    rest = change.units - sum(r.units for r in rows)
+    if not rows or 2 * abs(rest) > abs(change.units):
+        return None
+    return tuple(rows), rest

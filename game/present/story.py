@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from game.engine.explain import Explanation, Memo, explain, new_memo
-from game.present.causes import CauseRow, cause_rows, other_row
+from game.engine.explain import Explanation, Memo, explain, flows, new_memo
+from game.present.causes import CauseRow, cause_rows, flow_rows, other_row
 from game.present.conditions import environment, fill, holds
 from game.present.index import indicators, label_of, rule_info
 from game.present.levers import lever_text
@@ -179,7 +179,12 @@ def change_story(session: Session, name: str, turn: int, base: int, label: str |
         return None
     leaves = frozenset(i.variable for i in indicators(rs)) - look_through
     explanation = explain(session.model, session.history, turn, name, DEPTH, baseline=base, memo=memo, leaves=leaves)
-    rows, rest = cause_rows(rs, explanation, shown, look_through=look_through)
+    told = rs.story.quantities.get(name)
+    account = None
+    if told is not None and told.kind == "stock" and base == turn - 1 and not look_through:
+        found = flows(session.model, session.history, turn, name)  # last season's stock, plus and minus this season's flows
+        account = flow_rows(rs, found, shown, name) if found else None
+    rows, rest = account if account is not None else cause_rows(rs, explanation, shown, look_through=look_through)
     since_season = session.history[base].season
     return ChangeStory(name, label or label_of(rs, name), shown, compared_phrase(session.history[turn].season, since_season),
                        since_season, rows, rest, explanation)
