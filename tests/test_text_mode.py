@@ -245,3 +245,12 @@ def test_text_from_files_is_printed_with_control_characters_escaped(text: str, e
     out = io.StringIO()
     Terminal(out, 80).line(text)
     assert out.getvalue() == escaped + "\n"
+
+
+def test_an_ascii_terminal_names_a_russian_word_once() -> None:
+    """Spelt in ASCII, the word's own script is its romanization: the heading gives it once."""
+    _, out = play("procurement-crisis-1927", "glossary NEPmen\nquit\n", ascii_only=True)
+    heading = next(line for line in out.splitlines() if line.startswith("=== NEPmen"))
+    assert heading == "=== NEPmen (private traders) (nepmany) ===", heading
+    _, out = play("procurement-crisis-1927", "glossary NEPmen\nquit\n")
+    assert "(нэпманы · nepmany)" in out

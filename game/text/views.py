@@ -21,7 +21,7 @@ from game.present.series import Series
 from game.present.story import ChangeStory, SeasonReport, coming_reading, compared_turn, yearly_reading
 from game.present.warnings import Meter, Threat
 from game.session import Session
-from game.text.terminal import Terminal
+from game.text.terminal import Terminal, to_ascii
 
 SPARKS = "▁▂▃▄▅▆▇█"
 # The scorecard's judgements, short enough for 80 columns (the heading says "beside history").
@@ -243,7 +243,12 @@ def debrief(term: Terminal, d: Debrief, session: Session) -> None:
 
 
 def article(term: Terminal, a: Article) -> None:
-    heading(term, a.title + (f" ({a.original})" if a.original else ""))
+    original = a.original
+    if term.ascii and " · " in original:  # the word's own script, spelt in ASCII, is its romanization again
+        script, _, romanized = original.partition(" · ")
+        if romanized.lower().startswith(to_ascii(script).lower()):
+            original = romanized
+    heading(term, a.title + (f" ({original})" if original else ""))
     if a.lead:
         term.para(a.lead)
     for paragraph in a.body:
