@@ -179,7 +179,8 @@ def record_part(session: Session, d: Debrief) -> str:
     rows = []
     for r in d.history_rows:
         model = "—" if r.model is None else figure(r.model)
-        dev = "" if r.deviation is None else ("+" if r.deviation > 0 else "") + plain_number(r.deviation * 100, 0) + "%"
+        dev = "" if r.deviation is None else plain_number(r.deviation * 100, 0) + "%"
+        dev = "+" + dev if dev[:1].isdigit() and dev != "0%" else dev
         rows.append([esc(r.label), esc(r.year), model, figure(r.history), dev])
     return ("<p>Your game's years beside the historical record (a year the game covers only in part is left out).</p>"
             + table(["series", "year", "your game", "history", "difference"], rows, (False, False, True, True, True)))

@@ -95,7 +95,7 @@ class Sources:
             return ""
         rows = "".join(f'<li id="source-{n}">{esc(c)}</li>' for n, c in enumerate(self.items, 1))
         return (f'<section id="sources"><h2>{esc(heading)}</h2><p class="note">Every claim above that rests on a source '
-                f'points here; lines are those of the texts shipped with the game.</p><ol class="sources">{rows}</ol></section>')
+                f'points here; the line numbers are those of the source files the rules cite.</p><ol class="sources">{rows}</ol></section>')
 
 
 def document(title: str, body: Iterable[str]) -> str:

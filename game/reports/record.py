@@ -82,7 +82,7 @@ def play_record(save: SaveFile) -> list[str]:
     times: list[datetime] = [t for t in record.times if t is not None]
     if len(times) >= 2:
         minutes = round((times[-1] - times[0]).total_seconds() / 60)
-        out.append(f"From the first season to the last: {minutes} minute(s){_moment(times[0])}.")
+        out.append(f"The first season was played{_moment(times[0])}, the last {minutes} minute(s) later.")
     undos = list(record.undos)
     if undos:
         told = "; ".join(f"{u.action} in {season_label(u.season)}{_moment(u.at)}" for u in undos[:12])
