@@ -77,8 +77,8 @@ class TextGame:
     def say(self, text: str = "") -> None:
         self.term.line(text)
 
-    def para(self, text: str, indent: str = "", hang: str | None = None) -> None:
-        self.term.para(text, indent, hang)
+    def para(self, text: str, indent: str = "", hang: str | None = None, keep_spaces: bool = False) -> None:
+        self.term.para(text, indent, hang, keep_spaces)
 
     def ask(self, prompt: str) -> str:
         self.term.write(escape_controls(prompt))  # a question is one line: a name from a file breaks no line in it
@@ -276,7 +276,11 @@ class TextGame:
         history = "  h               play this season as the state did (history's levers)\n" if s.scenario.history is not None else ""
         text = HELP.format(history=history, default_save=self.game.default_save_path(), autosaves=autosaves, example=self.example_name())
         for line in text.splitlines():
-            self.para(line.strip(), "  " if line.startswith("  ") else "", "                  ")
+            command, gap, what = line.strip().partition("  ")
+            if line.startswith("  ") and gap:  # a command and what it does, in two columns
+                self.para(f"{command:<16}  {what.strip()}", "  ", " " * 20, keep_spaces=True)
+            else:
+                self.para(line.strip(), "  " if line.startswith("  ") else "", " " * 20)
 
     def example_name(self) -> str:
         """A number to ask 'why' about, for examples: the first indicator's label, in lower case."""
