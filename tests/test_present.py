@@ -334,3 +334,29 @@ def test_a_stock_that_keeps_its_last_value_is_told_as_its_account() -> None:
     assert told >= 3
     # A stock that settles toward a target (trust) has no such account: it is told the usual way.
     assert flows(model, session.history, 5, "middle_peasant_trust") is None
+
+
+def test_a_stock_that_ran_out_says_so_and_its_account_still_adds_up() -> None:
+    """When what went out would take the reserve below zero, the account has a row for it."""
+    import dataclasses
+
+    from game.engine.explain import flows
+    from game.present.causes import flow_rows
+
+    session = played("procurement-crisis-1927", "history")
+    model, rs = session.model, session.scenario.ruleset
+    i = model.index["grain_reserve"]
+    turn = next(t for t in range(1, session.turn + 1) if session.value("bread_distributed", t) > session.value("grain_procured", t) + 0.3)
+    state = session.history[turn]
+    emptied = dataclasses.replace(state, values=state.values[:i] + (0.0,) + state.values[i + 1:],
+                                  prev_values=state.prev_values[:i] + (0.1,) + state.prev_values[i + 1:])
+    history = list(session.history[:turn]) + [emptied]
+    found = flows(model, history, turn, "grain_reserve")
+    assert found is not None and [f.kind for f in found].count("bound") == 1
+    assert math.isclose(sum(f.part for f in found), -0.1, abs_tol=1e-6)  # from 0.1 to 0
+    shown = shown_change(rs, "grain_reserve", 0.1, 0.0)
+    told = flow_rows(rs, found, shown, "grain_reserve")
+    assert told is not None
+    rows, rest = told
+    assert any(r.phrase.startswith("it ran out") for r in rows)
+    assert sum(r.units for r in rows) + rest == shown.units

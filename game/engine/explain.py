@@ -170,44 +170,57 @@ class Flow:
 def flows(model: Model, history: Sequence[GameState], turn: int, name: str) -> tuple[Flow, ...] | None:
     """The season's account of a stock that keeps all of its last value and adds this season's
     flows to it (``last + in - out``), as played in ``history[turn]``: each flow's part, largest
-    first. None when ``name``'s rule does not keep its last value whole (a stock that decays or
-    settles toward a target is explained by :func:`explain` instead), or in the first season."""
+    first, and, when the stock ran down to its lower bound, a ``bound`` part for what the flows
+    would have taken below it. None when ``name``'s rule does not keep its last value whole (a
+    stock that decays or settles toward a target is explained by :func:`explain` instead)."""
     if turn < 1:
         return None
     index = model.index[name]
     fn = model.variable_fn[name]
+    if not any(inp.env == 5 and inp.slot == index for inp in model.inputs[name]):
+        return None
     env = _env(model, history[turn], history[turn - 1])
     value = env[4][index]
     last = env[5]
-    if not any(inp.env == 5 and inp.slot == index for inp in model.inputs[name]):
-        return None
     kept = last[index]
-    last[index] = kept + 1.0
+    flowing = [inp for inp in model.inputs[name] if inp.env in (0, 2, 4)]  # levers, draws, this season's variables
+    # Read the rule with a stock far above any bound, so that a floor it hit does not hide the flows.
+    lift = 10.0 * (1.0 + abs(kept) + sum(abs(env[i.env][i.slot]) for i in flowing))
+    last[index] = kept + lift
     try:
+        base = _safe(fn, env)
+        last[index] = kept + lift + 1.0
         raised = _safe(fn, env)
+        out: list[Flow] = []
+        for inp in flowing:
+            seq = env[inp.env]
+            now = seq[inp.slot]
+            if now == 0:
+                continue
+            step = 1e-6 * max(1.0, abs(now))
+            last[index] = kept + lift
+            try:  # the flow times the stock's slope in it: +1 for an inflow, -1 for an outflow
+                seq[inp.slot] = now + step
+                up = _safe(fn, env)
+                seq[inp.slot] = now - step
+                down = _safe(fn, env)
+            finally:
+                seq[inp.slot] = now
+            part = now * (up - down) / (2 * step)
+            if math.isfinite(part) and part != 0:
+                out.append(Flow(inp.name, inp.kind, now, part))
     finally:
         last[index] = kept
-    if not math.isfinite(raised) or abs(raised - value - 1.0) > 1e-9:
-        return None  # the last value is not kept whole here (it decays, settles, or a bound holds it)
-    out: list[Flow] = []
-    for inp in model.inputs[name]:
-        if inp.env not in (0, 2, 4):  # levers, draws and this season's variables flow; the rest is 'other'
-            continue
-        seq = env[inp.env]
-        now = seq[inp.slot]
-        if now == 0:
-            continue
-        step = 1e-6 * max(1.0, abs(now))
-        try:  # the flow times the stock's slope in it: +1 for an inflow, -1 for an outflow
-            seq[inp.slot] = now + step
-            up = _safe(fn, env)
-            seq[inp.slot] = now - step
-            down = _safe(fn, env)
-        finally:
-            seq[inp.slot] = now
-        part = now * (up - down) / (2 * step)
-        if math.isfinite(part) and part != 0:
-            out.append(Flow(inp.name, inp.kind, now, part))
-    if abs(value - kept - sum(f.part for f in out)) > 1e-6 * max(1.0, abs(value), abs(kept)):
-        return None  # the flows do not add up on their own (a bound holds the stock, or they interact)
+    tolerance = 1e-6 * max(1.0, lift)
+    if not math.isfinite(raised - base) or abs(raised - base - 1.0) > 1e-6:
+        return None  # the last value is not kept whole here (it decays, or settles toward a target)
+    net = sum(f.part for f in out)
+    if abs(base - kept - lift - net) > tolerance:
+        return None  # the flows do not add up on their own (they interact)
+    change = value - kept
+    if abs(change - net) > tolerance:
+        floor = model.bounds_of.get(index, (-math.inf, math.inf))[0]
+        if value != floor or change <= net:
+            return None
+        out.append(Flow(name, "bound", floor, change - net))  # it ran out: the flows wanted more than it held
     return tuple(sorted(out, key=lambda f: -abs(f.part)))

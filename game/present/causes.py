@@ -194,6 +194,9 @@ def flow_rows(ruleset: Ruleset, found: tuple[Flow, ...], change: ShownChange, ow
             phrase = f"your {label} ({figure(flow.value)})"
         elif flow.kind == "draw":
             phrase = f"chance: the {label} ({figure(flow.value)})"
+        elif flow.kind == "bound":
+            floor = number(ruleset, flow.name, flow.value, change.decimals)
+            phrase = f"it ran out: what went out could take it no lower than {floor}"
         else:
             unit = change.shape.unit
             amount = number(ruleset, flow.name, flow.value, change.decimals)
