@@ -114,3 +114,19 @@ def test_the_shipped_policies_check_and_play_under_every_reading(policy: str) ->
     status, out = run_main("readings", "--seeds", "1", "--policy", path)
     assert status == 0 and f"2. The same policy under each reading: {path} (1 game(s) each)" in " ".join(out.split())
     assert all(len(line) <= 80 for line in out.splitlines())
+
+
+def test_a_reading_says_where_it_breaks_when_the_base_renames_what_it_overrides(tmp_path) -> None:
+    import shutil
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules" / "base", rules / "base")
+    shutil.copytree(ROOT / "rules" / "mods" / "reading-right", rules / "mods" / "reading-right")
+    for path in (rules / "base").glob("*.toml"):  # a later base calls the parameter otherwise
+        path.write_text(path.read_text(encoding="utf-8").replace("ratchet_strength", "ratchet_weight"), encoding="utf-8")
+    status, out = run_main("--rules", str(rules), "check", "reading-right")
+    assert status == 1, out
+    text = (rules / "mods" / "reading-right" / "assumptions.toml").read_text(encoding="utf-8")
+    line = text[: text.index("[override.parameters.ratchet_strength]")].count("\n") + 1
+    assert f"reading-right/assumptions.toml:{line}:1: error: override.parameters.ratchet_strength: 'base' has no parameter " \
+           "'ratchet_strength' to override; did you mean 'ratchet_weight'?" in out
