@@ -608,7 +608,7 @@ def test_differentiation_poor_rise_into_the_middle_over_years(world: World, driv
     moved = world.run(changes, seasons=16, initial=initial)
     soon = direction * diff(moved, base, "poor_share", "1927-autumn")
     years = direction * diff(moved, base, "poor_share", "1929-summer")
-    assert years > 0.003 and years > 1.5 * soon  # a matter of years
+    assert years > 0.003 and years > 1.35 * soon  # a matter of years
     assert -direction * diff(moved, base, "middle_share", "1929-summer") > 0.002
 
 

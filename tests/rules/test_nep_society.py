@@ -162,3 +162,43 @@ def test_money_wages_rise_about_ten_per_cent_a_year_with_productivity() -> None:
     output_per_worker = run["1928-winter"]["productivity"] / run["1927-winter"]["productivity"] - 1
     assert 0.08 <= wages <= 0.13, wages
     assert 0.7 <= output_per_worker / wages <= 1.3, (output_per_worker, wages)
+
+
+# --- finding 4: differentiation under the NEP ------------------------------------------------------------
+
+
+def with_levers(changes: Mapping[str, float], first: str, last: str) -> list[dict[str, float]]:
+    """nep-1923-1930's historical policy with some levers changed from ``first`` to ``last``."""
+    assert NEP.history is not None
+    policy = [dict(levers) for levers in NEP.history]
+    for turn in range(Season.parse(first).minus(NEP.start), Season.parse(last).minus(NEP.start) + 1):
+        policy[turn].update(changes)
+    return policy
+
+
+def test_the_poor_rise_into_the_middle_under_the_nep() -> None:
+    """Middle-peasantization, not polarization (B 2683-2704): under the historical policy the
+    poor share falls from about 35 % in 1923 to within 1.5 points of the 29.4 % of 1926-27
+    (B 2757-2762), the middle share grows, and the kulaks' share grows only slightly."""
+    run = play(NEP)
+    year = agricultural_year(1926)
+    poor, middle, kulak = (mean(run, name, year) for name in ("poor_share", "middle_share", "kulak_share"))
+    start = run["1923-autumn"]
+    assert start["poor_share"] > 0.34
+    assert abs(poor - 0.294) <= 0.015, poor
+    assert middle > start["middle_share"] + 0.03 and abs(middle - 0.675) <= 0.03, middle
+    assert 0 <= kulak - start["kulak_share"] <= 0.015, kulak
+    poor_path = [run[s]["poor_share"] for s in run if "1924" <= s < "1927-summer" and s.endswith("autumn")]
+    assert all(b < a for a, b in zip(poor_path, poor_path[1:])), poor_path
+
+
+def test_tax_relief_and_implements_lift_the_poor() -> None:
+    """Direction, against the same game: a heavier tax on the village from 1924 to 1927 keeps
+    more households poor; more implements for the poor and middle peasants lift more of them
+    (the tax abatements and the struggle to equip themselves, B 2727-2735)."""
+    base = play(NEP)
+    taxed = play(NEP, with_levers({"agricultural_tax": 140}, "1924-winter", "1927-spring"))
+    equipped = play(NEP, with_levers({"implement_share": 0.35}, "1924-winter", "1927-spring"))
+    assert taxed["1923-autumn"] == base["1923-autumn"] == equipped["1923-autumn"]
+    assert taxed["1927-spring"]["poor_share"] > base["1927-spring"]["poor_share"] + 0.01
+    assert equipped["1927-spring"]["poor_share"] < base["1927-spring"]["poor_share"] - 0.005
