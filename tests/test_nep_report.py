@@ -86,7 +86,7 @@ def test_debrief_turning_points_and_history() -> None:
     harvests = [r for r in rows if r.label.startswith("Grain harvest")]
     assert [r.year for r in harvests] == ["1925", "1926", "1927", "1928", "1929"]
     assert all(r.within for r in rows if r.tolerance is not None)
-    assert historical_ending(session) == ("great-turn", "1930-winter")
+    assert historical_ending(session) == ("great-turn", "1930-summer")
 
 
 def test_text_debrief_shows_turning_points_comparison_and_questions() -> None:
@@ -96,10 +96,10 @@ def test_text_debrief_shows_turning_points_comparison_and_questions() -> None:
     out = io.StringIO()
     play_text(Session(NEP, NEP.seed or 0), io.StringIO("\n".join(answers) + "\n"), out)
     text = out.getvalue()
-    debrief = text[text.index("=== Ending: The great turn (winter 1930)"):]
+    debrief = text[text.index("=== Ending: The great turn (summer 1930)"):]
     assert "The turning points of your game:" in debrief and "Emergency measures" in debrief
     assert "Your game beside history's record, year by year:" in debrief and "1927-28" in debrief
-    assert "Under the state's actual policy this scenario ends in: The great turn (winter 1930)." in " ".join(debrief.split())
+    assert "Under the state's actual policy this scenario ends in: The great turn (summer 1930)." in " ".join(debrief.split())
     assert "Questions to discuss:" in debrief
     # Played as history was, the scorecard matches history's on every axis.
     card = debrief[debrief.index("Your game beside history's policy"):]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -152,15 +153,22 @@ def test_branch_plays_history_up_to_the_season_and_hands_over(tmp_path: Path) ->
     assert loaded.save.branch_at == "1927-autumn" and loaded.resume().branch_at == "1927-autumn"
 
 
-def test_branching_at_a_season_the_scenario_lacks_lists_the_valid_ones() -> None:
+def test_branching_at_a_season_the_scenario_lacks_lists_the_valid_ones(tmp_path: Path) -> None:
     from game.session import BranchRefused
 
     with pytest.raises(BranchRefused, match=r"'1931-autumn' is not a season of nep-1923-1930; choose one of: 1923-autumn, 1924-winter, .*, 1930-summer$"):
         Session.branch(NEP, 1, at="1931-autumn")
     with pytest.raises(BranchRefused, match="scenario 'cooperative-plan' has no historical policy"):
         Session.branch(load_scenario("cooperative-plan", RULES), 1, at="1927-autumn")
-    with pytest.raises(BranchRefused, match=r"reaches the ending 'great-turn' in 1930-winter, before 1930-spring"):
-        Session.branch(NEP, 1923, at="1930-spring")
+    # A variant whose collectivized households leave faster after the drive: history reaches the
+    # great turn in spring 1930, so it cannot be followed into the summer.
+    shutil.copytree(RULES / "base", tmp_path / "base")
+    (tmp_path / "scenarios").mkdir()
+    text = (RULES / "scenarios" / "nep-1923-1930.toml").read_text(encoding="utf-8")
+    (tmp_path / "scenarios" / "nep-1923-1930.toml").write_text(text + "\n[parameters]\ncollectivization_retreat = 0.7\n", encoding="utf-8")
+    fast_retreat = load_scenario("nep-1923-1930", tmp_path)
+    with pytest.raises(BranchRefused, match=r"reaches the ending 'great-turn' in 1930-spring, before 1930-summer"):
+        Session.branch(fast_retreat, 1923, at="1930-summer")
 
 
 # --- replays ---------------------------------------------------------------------------------

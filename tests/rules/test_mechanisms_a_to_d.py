@@ -705,7 +705,7 @@ FORCED: Changes = {"1927-summer": {"emergency_measures": 2}, "1928-winter": {"em
 def test_coop_participation_quality_coerced_members_are_paper_members_and_leave(world: World) -> None:
     base = world.run(seasons=16)
     forced = world.run(FORCED, seasons=16)
-    assert diff(forced, base, "coop_membership", "1927-autumn") > 0.3  # joined fast
+    assert diff(forced, base, "collective_farms", "1927-autumn") > 0.3  # joined fast
     assert forced("coop_quality", "1927-autumn") < base("coop_quality", "1927-autumn") - 0.05
     assert forced("coop_benefit", "1927-autumn") < base("coop_benefit", "1927-autumn")  # more members, less benefit
     peak = forced("coop_coerced", "1927-autumn")

@@ -369,7 +369,7 @@ def test_forced_collectivization(world: World, base: Run) -> None:
     assert_identical_before(coll, req, first)
     # Rises fast.
     assert coll("coop_coerced", first) > 0.2
-    assert coll("coop_membership", shift(first, 1)) > req("coop_membership", shift(first, 1)) + 0.3
+    assert coll("collective_farms", shift(first, 1)) > req("collective_farms", shift(first, 1)) + 0.3
     # Cattle slaughter and falling output, beyond what requisition alone does.
     assert gap(coll, req, "livestock", first) < -2
     assert gap(coll, req, "livestock", shift(first, 1)) < -5
@@ -383,7 +383,7 @@ def test_forced_collectivization(world: World, base: Run) -> None:
     assert coll("coop_coerced", relaxed) < 0.6 * peak
     assert coll("coop_coerced", shift(relaxed, 3)) < 0.25 * peak
     late = shift(relaxed, 8)
-    assert coll("coop_membership", late) - coll("coop_voluntary", late) < 0.02
+    assert coll("collective_farms", late) - coll("kolkhoz_voluntary", late) < 0.02
     for season in span(first, n + 9):
         assert coll("coop_voluntary", season) > 0.85 * base("coop_voluntary", season), season
 

@@ -103,7 +103,9 @@ def test_requisition_draws_the_reserve_down_and_brings_rationing() -> None:
                 if run[s]["state_bread_share"] < 0.9]
     assert rationed and rationed[0] <= "1929-spring", rationed
     assert run["1929-spring"]["real_wage"] < run["1928-autumn"]["real_wage"] - 5
-    assert run["1930-winter"]["real_wage"] < run["1929-winter"]["real_wage"] - 15  # a year on
+    before = [run[s]["real_wage"] for s in ("1928-winter", "1928-spring", "1928-summer", "1928-autumn")]
+    rationed_lean = [run[s]["real_wage"] for s in ("1929-spring", "1930-spring")]
+    assert max(rationed_lean) < min(before) - 7  # every lean spring after it, bread is rationed
 
 
 def test_requisition_costs_the_state_reserve_against_a_baseline_without_it(tmp_path: Path) -> None:
@@ -202,3 +204,55 @@ def test_tax_relief_and_implements_lift_the_poor() -> None:
     assert taxed["1923-autumn"] == base["1923-autumn"] == equipped["1923-autumn"]
     assert taxed["1927-spring"]["poor_share"] > base["1927-spring"]["poor_share"] + 0.01
     assert equipped["1927-spring"]["poor_share"] < base["1927-spring"]["poor_share"] - 0.005
+
+
+# --- finding 6: co-operatives and collective farms ---------------------------------------------------
+
+
+def test_cooperatives_and_collective_farms_are_distinct() -> None:
+    """Co-operatives (for buying, selling and credit) and collective farms are different things:
+    nearly 40 % of peasants in co-operatives by October 1927 (B 3530-3531) while only 2.9 % were
+    in collective forms in 1928 (B 2650-2653). The forced drive fills the collective farms, not the
+    co-operatives."""
+    run = play(NEP)
+    autumn_1927 = run["1927-autumn"]
+    assert autumn_1927["coop_membership"] > 0.35 and autumn_1927["collective_farms"] < 0.035
+    assert 0.02 <= run["1928-autumn"]["collective_farms"] <= 0.04
+    assert run["1930-winter"]["collective_farms"] > 0.45
+    assert abs(run["1930-winter"]["coop_membership"] - run["1929-spring"]["coop_membership"]) < 0.05
+
+
+def test_forced_collectivization_peaks_in_early_1930_and_retreats() -> None:
+    """The historical run covers 1930: the drive that began in November 1929 brings 50-59 % of
+    households into collective farms by February-March 1930 (end of winter), then the retreat
+    once it is halted in March takes them down to 21.7 % by October (end of summer; B 16061-16064,
+    16538-16554). Within a quarter of each figure, and the great turn is reached only after the
+    retreat. (Known gap: the voluntary wave of summer 1929, 3.9 % to 7.6 %, is not in the model,
+    which has 3-4 % until the drive.)"""
+    run = play(NEP)
+    assert 0.03 <= run["1929-summer"]["collective_farms"] <= 0.076
+    assert run["1929-autumn"]["collective_farms"] < 0.3  # the drive begins in November
+    assert 0.45 <= run["1930-winter"]["collective_farms"] <= 0.62
+    assert run["1930-spring"]["collective_farms"] < 0.75 * run["1930-winter"]["collective_farms"]
+    assert abs(run["1930-summer"]["collective_farms"] / 0.217 - 1) <= 0.25
+    session = Session(NEP, NEP.seed or 0)
+    assert NEP.history is not None
+    for levers in NEP.history:
+        session.set_levers(levers)
+        session.end_season()
+        if session.is_over:
+            break
+    assert session.ending is not None and session.ending.id == "great-turn"
+    assert str(session.state.season) == "1930-summer"
+
+
+def test_a_collectivization_drive_gathers_pace_and_its_members_leave_when_it_stops() -> None:
+    """Direction, against the same game: a drive started one season later reaches fewer
+    households by the end of winter 1930 (its pace grows with each season of the drive), and a
+    drive kept up through spring 1930 holds its members where the halted one loses them."""
+    late = play(NEP, with_levers({"emergency_measures": 1}, "1929-autumn", "1929-autumn"))
+    kept = play(NEP, with_levers({"emergency_measures": 2}, "1930-spring", "1930-spring"))
+    base = play(NEP)
+    assert late["1929-summer"] == base["1929-summer"]
+    assert late["1930-winter"]["collective_farms"] < base["1930-winter"]["collective_farms"] - 0.1
+    assert kept["1930-spring"]["collective_farms"] > base["1930-spring"]["collective_farms"] + 0.2
