@@ -85,9 +85,7 @@ class DebriefScene(GameScene):
                     text = f"• <b>{escape(row.part)}</b> {escape(row.phrase)}"
                     if row.meaning:
                         text += f": {escape(row.meaning)}"
-                    if row.source:
-                        text += f" <font color='#4a4740'>[{escape(row.source)}]</font>"
-                    parts.append(text)
+                    parts.append(text)  # the sources are a click away (Why), as in the season report
         if self.rows:
             parts += ["", f"<font pixel_size={big}><b>Your game beside history's record</b></font>",
                       "Year by year: the model's value in your game, the historical figure, and how far apart they are."]
