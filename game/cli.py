@@ -484,6 +484,7 @@ def cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
         return 1
     seed = _seed(args.seed, scenario)
     session = Session(scenario, seed)
+    session.record.made_in("simulated")
     try:
         session.play(policy)
     except RuleError as err:
@@ -740,6 +741,8 @@ def cmd_replay(path: Path, rules_root: Path, out: TextIO) -> int:
     branch = f", branched from history at {save.branch_at}" if save.branch_at else ""
     out.write(f"{escape_path(path)}: {escape_controls(save.scenario.id)} (seed {save.seed}), {len(save.states) - 1} season(s) played{who}{branch}, "
               f"saved {_stamp(save.metadata.saved_at)} UTC\n")
+    for note in result.notes:
+        out.write(f"Note: {escape_controls(note)}\n")
     if result.difference is not None:
         out.write(f"replay FAILED after {result.seasons} season(s) reproduced: {result.difference}\n")
         return 1

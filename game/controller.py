@@ -21,6 +21,7 @@ from game.rules.digest import DigestChanges, changes, digest
 from game.rules.problems import LoadError, Problem
 from game.rules.scenario import Scenario, load_scenario
 from game.saves import LoadedSave, OpenWay, SaveRefused, autosave, default_save_path, load_save, save_game
+from game.saves.store import now_text
 from game.session import BranchRefused, GameOver, LeverRejected, Session
 
 
@@ -114,6 +115,7 @@ class Game:
             raise StartRefused(f"The scenario '{scenario.id}' cannot be taken over at {branch_at}", [str(err)], "branch") from None
         except RuleError as err:
             raise StartRefused(f"The scenario '{scenario.id}' cannot start", [str(err)]) from None
+        session.record.times[0] = now_text()  # the game began; history's seasons before a branch have no time
         return cls(session, saves, player, autosaved=session.state)  # a new game needs no autosave yet
 
     @classmethod
@@ -173,6 +175,7 @@ class Game:
                     session.set_lever(name, value)
                 except LeverRejected:
                     refused.append(scenario.levers[name].label)
+        session.record = old.record  # the same game, played on under the reloaded rules
         game = dataclasses.replace(self, session=session, autosaved=None, _reports={}, _threats=None)
         return Reloaded(game, changes(digest(old.scenario), digest(scenario)), tuple(refused))
 
@@ -180,14 +183,18 @@ class Game:
     def end_season(self) -> SeasonReport:
         """Play the coming season with the levers as set and return its report (the session's
         own exceptions when it cannot be played: nothing changes then)."""
-        self.session.end_season()
+        self.session.end_season(at=now_text())
         return self.report()
 
     def undo(self) -> bool:
-        return self.session.undo()
+        return self.session.undo(at=now_text())
 
     def redo(self) -> bool:
-        return self.session.redo()
+        return self.session.redo(at=now_text())
+
+    def played_in(self, front_end: str) -> None:
+        """Record that this game is played in ``front_end`` ("text" or "window")."""
+        self.session.record.made_in(front_end)
 
     # -- telling -----------------------------------------------------------------------------
     def report(self, turn: int | None = None) -> SeasonReport:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from game.engine import GameState, Model, initial_state, step
 from game.engine.explain import Explanation, explain
@@ -30,6 +30,45 @@ class GameOver(RuntimeError):
 
 class BranchRefused(ValueError):
     """A branch the scenario cannot give: no historical policy, or a season it does not have."""
+
+
+@dataclass(frozen=True)
+class UndoEntry:
+    """A season taken back (``undo``) or played again (``redo``), and when (ISO 8601 text, UTC;
+    None when the clock was not given)."""
+
+    action: str  # "undo" or "redo"
+    season: str  # the season taken back or played again
+    at: str | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A checkpoint passed: its season, the player's written answer (None: it asked no question)
+    and when."""
+
+    checkpoint: str
+    season: str
+    answer: str | None
+    at: str | None = None
+
+
+@dataclass
+class PlayRecord:
+    """How a game was made, kept beside its states for the save: the front ends it was played in
+    ("text", "window") or "simulated"; when each state came to be (parallel to the history; None
+    for a state no player made: the seasons history's policy played before a branch); every
+    undo and redo; the checkpoints passed and their answers. Times are text given by the caller:
+    the session reads no clock."""
+
+    made_by: list[str] = field(default_factory=list)
+    times: list[str | None] = field(default_factory=lambda: [None])
+    undos: list[UndoEntry] = field(default_factory=list)
+    answers: dict[str, Answer] = field(default_factory=dict)
+
+    def made_in(self, front_end: str) -> None:
+        if front_end not in self.made_by:
+            self.made_by.append(front_end)
 
 
 @dataclass(frozen=True)
@@ -55,6 +94,8 @@ class Session:
         # (rule set hash, scenario hash) of the rules the first seasons were played under, when a
         # save was opened "as saved" under rules that changed since (None: all under these rules).
         self.played_under: tuple[str, str] | None = None
+        # How the game was made: front ends, times, undos and redos, checkpoint answers.
+        self.record = PlayRecord()
 
     @classmethod
     def restore(cls, scenario: Scenario, seed: int, history: Sequence[GameState], levers: Mapping[str, float],
@@ -67,6 +108,7 @@ class Session:
         session.history = list(history)
         session.levers.update((k, float(v)) for k, v in levers.items() if k in session.levers)
         session.branch_at = branch_at
+        session.record.times = [None] * len(session.history)
         return session
 
     @classmethod
@@ -177,7 +219,7 @@ class Session:
             self.levers = saved
             raise
 
-    def end_season(self) -> GameState:
+    def end_season(self, at: str | None = None) -> GameState:
         """Play the coming season with the current levers and return the new state. A
         :class:`~game.engine.RuleError` leaves the session as it was.
 
@@ -188,6 +230,7 @@ class Session:
             raise GameOver("the game is over")
         new = step(self.model, self.state, self.levers)
         self.history.append(new)
+        self.record.times.append(at)
         if self.redo_stack and self.redo_stack[-1][0] == new:
             self.redo_stack.pop()
         else:
@@ -210,24 +253,36 @@ class Session:
                 self.set_levers(policy[self.turn])
             self.end_season()
 
-    def undo(self) -> bool:
-        """Take back the last season; its levers become the current ones. False at the start."""
-        if len(self.history) <= 1:
+    def undo(self, at: str | None = None) -> bool:
+        """Take back the last season; its levers become the current ones. False at the start (and,
+        in a game taken over from history, at the season it was taken over: history's seasons
+        are not the player's to take back)."""
+        if len(self.history) <= 1 or self.turn <= self.branch_turn:
             return False
         undone = self.history.pop()
+        del self.record.times[len(self.history):]
+        self.record.undos.append(UndoEntry("undo", undone.season, at))
         self.redo_stack.append((undone, dict(self.levers)))
         self.levers = dict(zip(self.model.levers, undone.levers))
         return True
 
-    def redo(self) -> bool:
+    def redo(self, at: str | None = None) -> bool:
         """Play again the season last taken back, exactly as it was, with the levers that were
         being set after it. False when nothing was undone (or a different season was played since)."""
         if not self.redo_stack:
             return False
         state, levers = self.redo_stack.pop()
         self.history.append(state)
+        self.record.times.append(at)
+        self.record.undos.append(UndoEntry("redo", state.season, at))
         self.levers = levers
         return True
+
+    @property
+    def branch_turn(self) -> int:
+        """The seasons history's policy played before the player took over (0 without a branch)."""
+        seasons = self.scenario.season_names()
+        return seasons.index(self.branch_at) if self.branch_at in seasons else 0
 
     @property
     def can_redo(self) -> bool:

@@ -77,7 +77,7 @@ def test_a_full_game_saved_and_loaded_is_exactly_the_same_game(nep_game: Session
 def test_the_save_is_documented_json_with_every_season_by_name(nep_game: Session, tmp_path: Path) -> None:
     data = json.loads(save_game(nep_game, tmp_path / "game.json").read_text())
     assert (data["format"], data["version"]) == ("smychka-save", CURRENT_VERSION)
-    assert set(data) == {"format", "version", "metadata", "ruleset", "scenario", "seed", "branch_at", "lever_history", "levers", "states", "rules_detail"}
+    assert set(data) == {"format", "version", "metadata", "ruleset", "scenario", "seed", "branch_at", "lever_history", "levers", "states", "record", "seal", "rules_detail"}
     assert len(data["lever_history"]) == 28 and len(data["states"]) == 29
     assert data["lever_history"][4]["procurement_price"] == STEADY[4]["procurement_price"] + 5
     third = data["states"][3]

@@ -45,7 +45,7 @@ def replace(good: Path, old: str, new: str) -> str:
 
 CASES = {
     "truncated": (lambda g: g.read_text()[:400], "19:11: error: the save ends too early (truncated?): unterminated string starting at"),
-    "truncated at the end": (lambda g: g.read_text()[:-4], "102:2: error: the save ends too early (truncated?): expecting ',' delimiter"),
+    "truncated at the end": (lambda g: g.read_text()[:-4], "114:10: error: the save ends too early (truncated?): unterminated string starting at"),
     "empty": (lambda g: "", "1:1: error: empty file: not a Smychka save"),
     "damaged bytes": (lambda g: g.read_bytes()[:90] + b"\xff\xfe" + g.read_bytes()[92:], "5:32: error: damaged save: byte 0xff is not UTF-8 text (a save is UTF-8 JSON)"),
     "damaged JSON": (lambda g: replace(g, '"turn": 2,\n  "saved_at"', '"turn": 2\n  "saved_at"'), "8:3: error: damaged save: JSON syntax error: expecting ',' delimiter"),
@@ -53,10 +53,10 @@ CASES = {
     "JSON but not a save": (lambda g: '{"scenario": "t-game", "seasons": []}', '1:1: error: not a Smychka save: expected "format": "smychka-save" at the top'),
     "a list": (lambda g: "[1, 2]", '1:1: error: not a Smychka save: expected "format": "smychka-save" at the top'),
     "another format": (lambda g: replace(g, '"smychka-save"', '"chess-pgn"'), '2:12: error: format: not a Smychka save: expected "format": "smychka-save" at the top'),
-    "future version": (lambda g: replace(g, '"version": 3', '"version": 7'), "3:13: error: version: saved by a newer Smychka: format 7, this version reads up to 3"),
-    "unknown version": (lambda g: replace(g, '"version": 3', '"version": 0'), "3:13: error: version: unknown save format version 0 (this version reads 1 to 3)"),
-    "version as text": (lambda g: replace(g, '"version": 3', '"version": "3"'), '3:13: error: version: expected a whole number, found text "3"'),
-    "no version": (lambda g: replace(g, ' "version": 3,\n', ""), "1:1: error: missing required key 'version'"),
+    "future version": (lambda g: replace(g, '"version": 4', '"version": 7'), "3:13: error: version: saved by a newer Smychka: format 7, this version reads up to 4"),
+    "unknown version": (lambda g: replace(g, '"version": 4', '"version": 0'), "3:13: error: version: unknown save format version 0 (this version reads 1 to 4)"),
+    "version as text": (lambda g: replace(g, '"version": 4', '"version": "4"'), '3:13: error: version: expected a whole number, found text "4"'),
+    "no version": (lambda g: replace(g, ' "version": 4,\n', ""), "1:1: error: missing required key 'version'"),
     "seed as text": (lambda g: replace(g, '"seed": 7', '"seed": "seven"'), '22:10: error: seed: expected a whole number, found text "seven"'),
     "a number as text": (lambda g: replace(g, '"stock": 5.0', '"stock": "many"'), '55:14: error: states[1].values.stock: expected a number, found text "many"'),
     "NaN": (lambda g: replace(g, '"stock": 5.0', '"stock": NaN'), "55:14: error: states[1].values.stock: expected a finite number, found the number nan"),
@@ -67,7 +67,8 @@ CASES = {
     "turns out of order": (lambda g: replace(g, '"turn": 1,', '"turn": 5,'), "52:12: error: states[1].turn: expected turn 1, found 5"),
     "a state missing": (lambda g: edited(g, lambda d: d["states"].pop()),
                         "7:11: error: metadata.turn: the game has 1 season(s) played, not 2\n"
-                        "35:12: error: states: 2 state(s) for 2 season(s) of levers in lever_history: expected one state more (the start)"),
+                        "35:12: error: states: 2 state(s) for 2 season(s) of levers in lever_history: expected one state more (the start)\n"
+                        "91:12: error: record.times: 3 time(s) for 2 state(s): expected one per state"),
     "a value out of its bounds": (lambda g: replace(g, '"stock": 5.0', '"stock": -5.0'), "55:14: error: states[1].values.stock: -5 is outside the bounds of stock (0..1000)"),
     "an unknown variable": (lambda g: replace(g, '"stock": 5.0', '"stok": 5.0'), "54:4: error: states[1].values: missing variable(s): stock\n55:5: error: states[1].values.stok: unknown variable 'stok'; did you mean 'stock'?"),
     "a lever out of its bounds": (lambda g: replace(g, '"price": 5.0', '"price": 50.0'), "26:13: error: lever_history[0].price: 50 is outside the bounds of price (0..10)"),
@@ -167,16 +168,16 @@ def test_a_save_into_an_impossible_place_says_so(good: Path) -> None:
 
 def test_check_and_play_refuse_a_bad_save_with_located_messages_and_change_nothing(good: Path, saves_folder: Path) -> None:
     bad = good.with_name("bad.json")
-    bad.write_text(replace(good, '"version": 3', '"version": 7'))
+    bad.write_text(replace(good, '"version": 4', '"version": 7'))
     status, out = run_main("--rules", str(good.parent), "check", str(bad))
     assert status == 1
-    assert out.splitlines() == [f"{bad}:3:13: error: version: saved by a newer Smychka: format 7, this version reads up to 3",
+    assert out.splitlines() == [f"{bad}:3:13: error: version: saved by a newer Smychka: format 7, this version reads up to 4",
                                 "check FAILED: 1 item(s), 1 error(s), 0 warning(s)"]
     status, out = run_main("--rules", str(good.parent), "play", "--text", "--load", str(bad), stdin="quit\n")
     assert status == 1
     assert out.splitlines()[-1] == f"cannot load {bad}: 1 error(s); nothing was changed"
     status, out = run_main("--rules", str(good.parent), "replay", str(bad))
     assert status == 1
-    assert out.splitlines() == [f"{bad}:3:13: error: version: saved by a newer Smychka: format 7, this version reads up to 3",
+    assert out.splitlines() == [f"{bad}:3:13: error: version: saved by a newer Smychka: format 7, this version reads up to 4",
                                 f"cannot replay {bad}: 1 error(s)"]
     assert "Traceback" not in out and not any(saves_folder.rglob("*.json"))

@@ -99,7 +99,8 @@ def test_play_load_resumes_the_game(tmp_path: Path, saves_folder: Path) -> None:
     # Take back the last seasons by hand: the game is then in progress.
     data["states"] = data["states"][:4]
     data["lever_history"] = data["lever_history"][:3]
-    data["metadata"]["turn"] = 3
+    data["metadata"].update(turn=3, ending=None, season=str(load_scenario("hammurabi-short", RULES).season_at(3)))
+    data["record"].update(times=data["record"]["times"][:4], finished=False)
     save.write_text(json.dumps(data))
     status, out = run_main("play", "--text", "--load", str(save), stdin="quit\n")
     assert status == 0, out

@@ -1,6 +1,6 @@
 """The save file format: versioned JSON, validated by pydantic models (see docs/SAVE_FORMAT.md).
 
-Version 3 is current. Every older version has an explicit upgrade step to the next one; a save of
+Version 4 is current. Every older version has an explicit upgrade step to the next one; a save of
 a newer version than this code knows is refused with a message saying so.
 """
 
@@ -13,7 +13,7 @@ from typing import Annotated, Final, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 FORMAT: Final = "smychka-save"
-CURRENT_VERSION: Final = 3
+CURRENT_VERSION: Final = 4
 
 SeasonId = Annotated[str, Field(pattern=r"^\d{4}-(winter|spring|summer|autumn)$")]
 Hash = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
@@ -113,8 +113,68 @@ class Metadata(_Strict):
     ending: Name | None = None
 
 
+FrontEnd = Literal["text", "window", "simulated"]
+MAX_ANSWER: Final = 20_000  # characters of one written answer
+
+
+class SavedUndo(_Strict):
+    """A season taken back (undo) or played again (redo), and when."""
+
+    action: Literal["undo", "redo"]
+    season: SeasonId
+    at: SavedAt | None = None
+
+
+class SavedAnswer(_Strict):
+    """A checkpoint of the scenario passed: the season it came before, the written answer (null:
+    it asked no question) and when it was given."""
+
+    checkpoint: Name
+    season: SeasonId
+    answer: str | None = Field(default=None, max_length=MAX_ANSWER)
+    at: SavedAt | None = None
+
+
+class PlayRecord(_Strict):
+    """How the game was made (format 4 on): covered by replay and by ``main.py verify``."""
+
+    made_by: list[FrontEnd] = []  # the front ends it was played in, or "simulated"; empty: unknown
+    finished: bool | None = None  # the game is over (null: unknown, a save upgraded from format 3)
+    times: list[SavedAt | None] = []  # when each state came to be, one per state (null: played by history's policy); empty: unknown
+    undos: list[SavedUndo] = []
+    answers: list[SavedAnswer] = []
+
+
+class SaveV4(_Strict):
+    """A whole game: enough to resume it, to show it exactly as played, and to replay it; how it
+    was made; and a seal that shows an edit by hand."""
+
+    format: Literal["smychka-save"]
+    version: Literal[4]
+    metadata: Metadata
+    ruleset: RulesRef
+    scenario: ScenarioRef
+    seed: int
+    branch_at: SeasonId | None
+    lever_history: list[ByName]  # the levers of every season played, in order
+    levers: ByName  # the levers being set for the coming season
+    states: list[SavedState] = Field(min_length=1)  # states[0] is the start
+    # Long: none in a save upgraded from version 2 (which knew no mods).
+    rules_detail: RulesDetail | None = None
+    record: PlayRecord = PlayRecord()
+    # SHA-256 of the save written with an empty seal (see game/saves/store.py: seal_of); "" in a
+    # save upgraded from an older format.
+    seal: Annotated[str, Field(pattern=r"^([0-9a-f]{64})?$")] = ""
+
+
+SaveFile = SaveV4
+
+
+# --- older versions --------------------------------------------------------------------------
+
+
 class SaveV3(_Strict):
-    """A whole game: enough to resume it, to show it exactly as played, and to replay it."""
+    """The third format (before the play record and the seal)."""
 
     format: Literal["smychka-save"]
     version: Literal[3]
@@ -130,10 +190,14 @@ class SaveV3(_Strict):
     rules_detail: RulesDetail | None = None
 
 
-SaveFile = SaveV3
-
-
-# --- older versions --------------------------------------------------------------------------
+def upgrade_v3(old: SaveV3) -> SaveV4:
+    """Version 3 -> 4: the play record and the seal are new. How a format-3 game was made is
+    unknown (no front end, no times, no undos, finished unknown) and it has no seal."""
+    return SaveV4(
+        format=FORMAT, version=4, seal="", metadata=old.metadata, ruleset=old.ruleset, scenario=old.scenario, seed=old.seed,
+        branch_at=old.branch_at, lever_history=old.lever_history, levers=old.levers, states=old.states,
+        record=PlayRecord(), rules_detail=old.rules_detail,
+    )
 
 
 class SaveV2(_Strict):
@@ -207,4 +271,5 @@ def upgrade_v1(old: SaveV1) -> SaveV2:
 UPGRADES: dict[int, tuple[type[BaseModel], Callable[..., BaseModel]]] = {
     1: (SaveV1, upgrade_v1),
     2: (SaveV2, upgrade_v2),
+    3: (SaveV3, upgrade_v3),
 }

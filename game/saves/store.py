@@ -38,21 +38,26 @@ from game.rules.scenario import Scenario, available_scenarios, load_scenario
 from game.saves.format import (
     CURRENT_VERSION,
     FORMAT,
+    MAX_ANSWER,
     MAX_PLAYER,
     UPGRADES,
     LayerRef,
     Metadata,
+    PlayRecord,
     RulesDetail,
     RulesDigest,
     RulesRef,
+    SavedAnswer,
     SavedLogEntry,
     SavedState,
+    SavedUndo,
     SaveFile,
     ScenarioRef,
 )
 from game.saves.json_text import JsonTooHard, read_json
 from game.saves.locate_json import locate_json
-from game.session import GameOver, LeverRejected, Session
+from game.session import Answer, GameOver, LeverRejected, Session, UndoEntry
+from game.session import PlayRecord as SessionRecord
 from game.textsafe import escape_path
 
 MAX_SAVE_BYTES = 64 * 1024 * 1024
@@ -82,7 +87,7 @@ def to_save(session: Session, player: str = "", now: datetime | None = None) -> 
         # Hashes of neither rules say so, and the game loads as one whose rules changed (never
         # checked against bounds its first seasons were not played under).
         ruleset_hash, scenario_hash = (_mixed(before, now) for before, now in zip(session.played_under, (ruleset_hash, scenario_hash)))
-    return SaveFile(
+    save = SaveFile(
         format=FORMAT, version=CURRENT_VERSION,
         metadata=Metadata(
             scenario_title=scenario.title,
@@ -98,8 +103,61 @@ def to_save(session: Session, player: str = "", now: datetime | None = None) -> 
         lever_history=[session.levers_played(turn) for turn in range(1, len(history))],
         levers=dict(session.levers),
         states=states,
+        record=play_record(session),
         rules_detail=rules_detail(scenario),
     )
+    return save.model_copy(update={"seal": seal_of(save)})
+
+
+def seal_of(save: SaveFile) -> str:
+    """The seal of ``save``: the SHA-256 of its text written with an empty seal. It shows a save
+    edited by hand (a name changed, a branch point removed, an ending written in); it is no
+    signature: someone who reads this code can compute it again."""
+    return hashlib.sha256(("smychka-seal\0" + save_text(save.model_copy(update={"seal": ""}))).encode()).hexdigest()
+
+
+def play_record(session: Session) -> PlayRecord:
+    """How ``session`` was made, as the save holds it."""
+    record = session.record
+    times = list(record.times) if len(record.times) == len(session.history) else []
+    return PlayRecord(
+        made_by=[m for m in record.made_by if m in ("text", "window", "simulated")],  # type: ignore[misc]
+        finished=session.is_over,
+        times=[_moment(t) for t in times],
+        undos=[SavedUndo(action=u.action, season=u.season, at=_moment(u.at)) for u in record.undos],  # type: ignore[arg-type]
+        answers=[SavedAnswer(checkpoint=a.checkpoint, season=a.season, at=_moment(a.at),
+                             answer=None if a.answer is None else _utf8(a.answer)[:MAX_ANSWER]) for a in record.answers.values()],
+    )
+
+
+def session_record(saved: PlayRecord, states: int) -> SessionRecord:
+    """A save's record as a session keeps it (times as ISO text, one per state)."""
+    times = [None if t is None else _iso(t) for t in saved.times] if len(saved.times) == states else [None] * states
+    return SessionRecord(
+        made_by=list(saved.made_by), times=times,
+        undos=[UndoEntry(u.action, u.season, None if u.at is None else _iso(u.at)) for u in saved.undos],
+        answers={a.checkpoint: Answer(a.checkpoint, a.season, a.answer, None if a.at is None else _iso(a.at)) for a in saved.answers},
+    )
+
+
+def _moment(text: str | None) -> datetime | None:
+    """A record's time (ISO 8601 text) as a datetime in UTC; None for none or a text that is not a time."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def now_text(now: datetime | None = None) -> str:
+    """The moment (default: now) as a play record's time: ISO 8601 text, UTC."""
+    return _iso(now or datetime.now(UTC))
 
 
 def rules_detail(scenario: Scenario) -> RulesDetail:
@@ -373,6 +431,7 @@ class LoadedSave:
                 session.set_lever(name, value)
             except LeverRejected:
                 pass  # a lever the new rules lock, bound or no longer have: its default is shown
+        session.record = session_record(self.save.record, len(session.history))
         return session
 
     def as_saved(self, model: Model | None = None) -> Session:
@@ -404,7 +463,9 @@ class LoadedSave:
             levers = self.save.lever_history[turn - 1] if turn else {}
             before = history[-1].values if history else None
             history.append(_game_state(model, saved, levers, before, start))
-        return Session.restore(self.scenario, self.save.seed, history, self.save.levers, self.save.branch_at, model)
+        session = Session.restore(self.scenario, self.save.seed, history, self.save.levers, self.save.branch_at, model)
+        session.record = session_record(self.save.record, len(history))
+        return session
 
 
 def _game_state(model: Model, saved: SavedState, levers: Mapping[str, float], before: tuple[float, ...] | None, start: GameState) -> GameState:
@@ -530,9 +591,23 @@ def check_save(save: SaveFile, scenario: Scenario, same_rules: bool) -> list[tup
             out.append((("states", turn, "turn"), f"expected turn {turn}, found {state.turn}"))
     if save.metadata.turn != states[-1].turn:
         out.append((("metadata", "turn"), f"the game has {len(states) - 1} season(s) played, not {save.metadata.turn}"))
+    if save.metadata.ending != states[-1].ending:
+        found = f"'{states[-1].ending}'" if states[-1].ending else "none"
+        out.append((("metadata", "ending"), f"the game's last state has the ending {found}, not '{save.metadata.ending}'"
+                    if save.metadata.ending else f"the game's last state has the ending {found}, but metadata says none"))
+    record = save.record
+    if record.times and len(record.times) != len(states):
+        out.append((("record", "times"), f"{len(record.times)} time(s) for {len(states)} state(s): expected one per state"))
     if not same_rules or out:
         return out
     seasons = scenario.season_names()
+    over = states[-1].ending is not None or len(states) - 1 >= scenario.seasons
+    expected_season = states[-1].season if over else (seasons[len(states) - 1] if len(states) - 1 < len(seasons) else None)
+    if expected_season is not None and save.metadata.season != expected_season:
+        out.append((("metadata", "season"), f"the game is at '{expected_season}', not '{save.metadata.season}'"))
+    if record.finished is not None and record.finished != over:
+        out.append((("record", "finished"), "the game is over, but the record says it is not finished" if over
+                    else f"the game is not over ({len(states) - 1} of {scenario.seasons} seasons played), but the record says it is finished"))
     if save.branch_at is not None and save.branch_at not in seasons:
         out.append((("branch_at",), f"'{save.branch_at}' is not a season of {scenario.id} ({seasons[0]} to {seasons[-1]})"))
     if len(states) - 1 > scenario.seasons:

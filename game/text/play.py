@@ -65,6 +65,7 @@ class TextGame:
         self.term = term or Terminal(out)
         self.tutorial = Tutorial(game.session)
         self.details_wanted = False
+        game.played_in("text")
 
     @property
     def session(self) -> Session:

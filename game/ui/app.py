@@ -90,6 +90,7 @@ class App:
             self.game = None
         elif self.game is None or self.game.session is not session:
             self.game = Game(session, self.saves_dir, self.settings.player)
+            self.game.played_in("window")
 
     # -- display -----------------------------------------------------------------------------
     @property

@@ -17,6 +17,7 @@ def start_game(app: App, game: Game) -> None:
     from game.ui.scenes.title import TitleScene
 
     app.game = game
+    game.played_in("window")
     if AutosaveOnQuit(app) not in app.on_quit:
         app.on_quit.append(AutosaveOnQuit(app))
     app.reset_to(TitleScene(app), DashboardScene(app))

@@ -901,7 +901,7 @@ class DashboardScene(GameScene):
         started = time.perf_counter()
         season = s.next_season
         try:
-            s.end_season()
+            self.app.game.end_season()
         except RuleError as err:
             self.say(f"The rules failed in {season}, so the season was not played: {err}. Change a lever and try again.", bad=True)
             return
@@ -926,7 +926,7 @@ class DashboardScene(GameScene):
             self.app.notice = message
 
     def undo(self) -> None:
-        if self.session.undo():
+        if self.app.game.undo():
             self.message = f"Season {season_label(self.session.next_season)} taken back; its levers are restored."
             self.message_bad = False
             self.app.rebuild()
@@ -934,7 +934,7 @@ class DashboardScene(GameScene):
             self.say("Nothing to undo: no season has been played yet.", bad=True)
 
     def redo(self) -> None:
-        if self.session.redo():
+        if self.app.game.redo():
             self.message = f"Season {season_label(self.session.state.season)} played again as it was."
             self.message_bad = False
             self.app.rebuild()
