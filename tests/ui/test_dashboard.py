@@ -233,7 +233,7 @@ def test_a_failing_season_is_shown_not_raised(make_app, monkeypatch) -> None:
     app = make_app()
     scene = start(app, "nep-1923-1930")
 
-    def fail() -> None:
+    def fail(*args: object, **kwargs: object) -> None:
         raise RuleError("harvest", "1923-autumn", "came out as nan")
 
     monkeypatch.setattr(app.session, "end_season", fail)

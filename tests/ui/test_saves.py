@@ -128,7 +128,7 @@ def test_a_double_click_loads_too(make_app, folder) -> None:
 BAD_SAVES = {  # a good save's bytes -> a bad one
     "truncated": lambda good: good[: len(good) // 2],
     "corrupt": lambda good: good[:200] + b"\xff\xfe" + good[202:],
-    "future": lambda good: good.replace(b'"version": 3', b'"version": 9', 1),
+    "future": lambda good: good.replace(b'"version": 4', b'"version": 9', 1),
     "not-a-save": lambda good: b'{"hello": "world"}',
     "empty": lambda good: b"",
     "nonsense": lambda good: good.replace(b'"seed": 1923', b'"seed": "many"', 1),
