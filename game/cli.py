@@ -486,7 +486,7 @@ def cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
     session = Session(scenario, seed)
     session.record.made_in("simulated")
     try:
-        session.play(policy)
+        session.play(policy, as_history=policy is not None and policy is scenario.history)
     except RuleError as err:
         say_error(f"error: the rules failed: {err}")
         return 1

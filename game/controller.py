@@ -18,11 +18,12 @@ from game.present.debrief import Debrief, debrief
 from game.present.story import SeasonReport, season_report
 from game.present.warnings import Threat, threats
 from game.rules.digest import DigestChanges, changes, digest
+from game.rules.models import Checkpoint
 from game.rules.problems import LoadError, Problem
 from game.rules.scenario import Scenario, load_scenario
-from game.saves import LoadedSave, OpenWay, SaveRefused, autosave, default_save_path, load_save, save_game
+from game.saves import LoadedSave, OpenWay, SaveRefused, autosave, default_save_path, load_save, save_game, submission_path
 from game.saves.store import now_text
-from game.session import BranchRefused, GameOver, LeverRejected, Session
+from game.session import Answer, BranchRefused, GameOver, LeverRejected, Session
 
 
 class StartRefused(Exception):
@@ -44,6 +45,10 @@ class StartRefused(Exception):
         return sum(1 for p in self.problems if not isinstance(p, Problem) or p.severity == "error")
 
 
+class CheckpointFirst(RuntimeError):
+    """A season cannot be ended before the checkpoint that comes before its decision is passed."""
+
+
 @dataclass(frozen=True)
 class Reloaded:
     """A game replayed under reloaded rules: the new game, what changed in the rules, and the
@@ -56,7 +61,12 @@ class Reloaded:
 
 def choose_seed(requested: int | None, scenario: Scenario) -> int:
     """The one seed policy: the seed asked for, else the scenario's own, else a fresh one (shown
-    to the player and kept in the save, so the game can be played again)."""
+    to the player and kept in the save, so the game can be played again). A class scenario that
+    fixes its seed refuses any other (:class:`StartRefused`)."""
+    fixed = scenario.classroom is not None and scenario.classroom.fixed_seed
+    if fixed and requested is not None and requested != scenario.seed:
+        raise StartRefused(f"The scenario '{scenario.id}' cannot start with seed {requested}",
+                           [f"this class scenario fixes the seed {scenario.seed}: leave --seed out"])
     if requested is not None:
         return requested
     if scenario.seed is not None:
@@ -96,6 +106,12 @@ class Game:
     _reports: dict[int, tuple[object, SeasonReport]] = field(default_factory=dict, repr=False)
     _threats: tuple[object, tuple[Threat, ...]] | None = field(default=None, repr=False)
 
+    def __post_init__(self) -> None:
+        if not self.session.record.game_id:  # names this game's autosaves, kept apart from other games'
+            import secrets
+
+            self.session.record.game_id = secrets.token_hex(4)
+
     # -- starting ----------------------------------------------------------------------------
     @classmethod
     def start(cls, rules_root: Path, ref: str, seed: int | None = None, branch_at: str | None = None,
@@ -109,6 +125,9 @@ class Game:
     def of_scenario(cls, scenario: Scenario, seed: int | None = None, branch_at: str | None = None,
                     saves: Path | None = None, player: str = "") -> Game:
         chosen = choose_seed(seed, scenario)
+        if branch_at is not None and scenario.classroom is not None and not scenario.classroom.branching:
+            raise StartRefused(f"The scenario '{scenario.id}' cannot be taken over at {branch_at}",
+                               ["this class scenario is played from the start: taking over from history is not allowed"], "branch")
         try:
             session = Session.branch(scenario, chosen, branch_at) if branch_at is not None else Session(scenario, chosen)
         except BranchRefused as err:
@@ -152,13 +171,16 @@ class Game:
                 moved = next((p[name] for p in played if p[name] != old.scenario.levers[name].default), None)
                 if moved is not None:
                     raise StartRefused("The rules cannot be reloaded", [f"the reloaded rules have no lever '{name}', which you set to {moved:g}"], "reload")
-        policy = [{k: v for k, v in p.items() if k in scenario.levers and k not in locked} for p in played]
+        branch = old.branch_turn
+        # History's seasons before a branch keep every lever history set; the player's, the free ones.
+        policy = [{k: v for k, v in p.items() if k in scenario.levers and (turn < branch or k not in locked)} for turn, p in enumerate(played)]
         try:
             session = Session(scenario, old.seed)
         except RuleError as err:
             raise StartRefused("The rules cannot be reloaded", [f"the scenario cannot start: {err}"], "reload") from None
         session.branch_at = old.branch_at if old.branch_at in scenario.season_names() else None
         try:
+            session.play(policy, until=min(branch, len(policy)), as_history=True)
             session.play(policy, until=len(policy))
         except LeverRejected as err:
             raise StartRefused("The rules cannot be reloaded", [f"{session.next_season}: the levers you played are refused: {err}"], "reload") from None
@@ -182,12 +204,58 @@ class Game:
     # -- playing -----------------------------------------------------------------------------
     def end_season(self) -> SeasonReport:
         """Play the coming season with the levers as set and return its report (the session's
-        own exceptions when it cannot be played: nothing changes then)."""
+        own exceptions when it cannot be played: nothing changes then; :class:`CheckpointFirst`
+        while a checkpoint before this decision has not been passed)."""
+        waiting = self.checkpoint()
+        if waiting is not None:
+            raise CheckpointFirst(f"the checkpoint '{waiting.title}' comes before this decision")
         self.session.end_season(at=now_text())
         return self.report()
 
     def undo(self) -> bool:
+        """Take back the last season (False: nothing to take back, or the class scenario forbids it:
+        see :meth:`undo_refused`)."""
+        if self.undo_refused() is not None:
+            return False
         return self.session.undo(at=now_text())
+
+    def undo_refused(self) -> str | None:
+        """Why this game may not take seasons back (None: it may)."""
+        classroom = self.session.scenario.classroom
+        if classroom is not None and classroom.undo == "forbidden":
+            return "This class scenario does not allow taking a season back."
+        return None
+
+    @property
+    def undo_recorded(self) -> bool:
+        """Whether the player is told that each undo is seen by the teacher."""
+        classroom = self.session.scenario.classroom
+        return classroom is not None and classroom.undo == "recorded"
+
+    # -- a class scenario --------------------------------------------------------------------
+    @property
+    def needs_player_name(self) -> bool:
+        """The class scenario requires the player's name and none is given yet."""
+        classroom = self.session.scenario.classroom
+        return classroom is not None and classroom.player_name == "required" and not self.player.strip()
+
+    def checkpoint(self) -> Checkpoint | None:
+        """The checkpoint to pass before the coming season's decision (None: none, or passed)."""
+        s = self.session
+        if s.is_over:
+            return None
+        season = str(s.next_season)
+        return next((c for c in s.scenario.checkpoints if c.season == season and c.id not in s.record.answers), None)
+
+    @staticmethod
+    def code_matches(checkpoint: Checkpoint, typed: str) -> bool:
+        """Whether ``typed`` is the checkpoint's code (case and spaces around it do not matter)."""
+        return checkpoint.code is None or typed.strip().casefold() == checkpoint.code.strip().casefold()
+
+    def pass_checkpoint(self, checkpoint: Checkpoint, answer: str | None) -> None:
+        """Record that ``checkpoint`` was passed, with the written answer (None: it asks none)."""
+        self.session.record.answers[checkpoint.id] = Answer(checkpoint.id, checkpoint.season, answer, now_text())
+        self.autosaved = None  # the answer is new: the next autosave keeps it
 
     def redo(self) -> bool:
         return self.session.redo(at=now_text())
@@ -234,6 +302,15 @@ class Game:
         path = autosave(self.session, self.saves, self.player)
         self.autosaved = self.session.state
         return path
+
+    def submission_path(self) -> Path:
+        """Where :meth:`submit` saves the finished game: the player's name and the scenario."""
+        return submission_path(self.session, self.player, self.saves)
+
+    def submit(self) -> Path:
+        """Save the finished game under the player's name in the saves folder, to hand in (over an
+        older save of that name only: never over another kind of file). OSError when it cannot."""
+        return save_game(self.session, self.submission_path(), self.player)
 
     def default_save_path(self) -> Path:
         return default_save_path(self.session, self.saves)

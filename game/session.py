@@ -62,6 +62,7 @@ class PlayRecord:
     the session reads no clock."""
 
     made_by: list[str] = field(default_factory=list)
+    game_id: str = ""  # names this game's autosaves (given by the controller; "" for a game made by a program)
     times: list[str | None] = field(default_factory=lambda: [None])
     undos: list[UndoEntry] = field(default_factory=list)
     answers: dict[str, Answer] = field(default_factory=dict)
@@ -124,14 +125,17 @@ class Session:
         turn = seasons.index(at)
         session = cls(scenario, seed, model)
         try:
-            session.play(scenario.history, until=turn)
+            session.play(scenario.history, until=turn, as_history=True)
         except GameOver:
             pass  # history ended the game before `at`: said just below
         if session.is_over:
             ending = session.ending
             why = f"the ending '{ending.id}'" if ending is not None and ending.id else "its end"
             raise BranchRefused(f"under the historical policy {scenario.id} reaches {why} in {session.state.season}, before {at}")
-        session.set_levers(scenario.history[turn])
+        for name in scenario.levers:  # the player's levers start where history set them; locked ones at their defaults
+            if session.is_locked(name):
+                session.levers[name] = scenario.levers[name].default
+        session.set_levers({k: v for k, v in scenario.history[turn].items() if not session.is_locked(k)})
         session.branch_at = at
         return session
 
@@ -189,6 +193,8 @@ class Session:
         lever = self.lever(name)
         if name in self.scenario.locked:
             raise LeverRejected(f"{lever.label} is locked at {_num(lever.default)} in this scenario")
+        if self.turn < self.scenario.unlock_turn.get(name, 0):
+            raise LeverRejected(f"{lever.label} stays at {_num(lever.default)} until {self.scenario.season_at(self.scenario.unlock_turn[name])}")
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise LeverRejected(f"{lever.label} needs a number between {_num(lever.min)} and {_num(lever.max)}")
         if not lever.min <= value <= lever.max:
@@ -207,12 +213,22 @@ class Session:
             raise LeverRejected(f"unknown lever '{name}'{did_you_mean(name, self.scenario.levers)}")
         return lever
 
-    def set_levers(self, values: Mapping[str, float]) -> None:
-        """Set several levers at once: all of them, or (if any is refused) none."""
+    def is_locked(self, name: str) -> bool:
+        """Whether the player may not move lever ``name`` in the coming season: the scenario locks
+        it, or unlocks it only from a later season."""
+        return name in self.scenario.locked or self.turn < self.scenario.unlock_turn.get(name, 0)
+
+    def set_levers(self, values: Mapping[str, float], as_history: bool = False) -> None:
+        """Set several levers at once: all of them, or (if any is refused) none. ``as_history``:
+        these are history's levers, which may set a lever the scenario locks for the player
+        (within the rule set's range)."""
         saved = dict(self.levers)
         try:
             for name, value in values.items():
-                if name in self.scenario.locked and value == self.scenario.levers[name].default:
+                if self.is_locked(name) and value == self.scenario.levers[name].default:
+                    continue
+                if as_history and self.is_locked(name):
+                    self.levers[name] = self._historical(name, value)
                     continue
                 self.set_lever(name, value)
         except LeverRejected:
@@ -237,7 +253,15 @@ class Session:
             self.redo_stack.clear()
         return new
 
-    def play(self, policy: Sequence[Mapping[str, float]] | None = None, until: int | None = None) -> None:
+    def _historical(self, name: str, value: float) -> float:
+        """History's value of a lever locked for the player: any the rule set allows."""
+        lever = self.scenario.ruleset.levers.get(name)
+        if lever is None or isinstance(value, bool) or not isinstance(value, (int, float)) or not lever.min <= value <= lever.max \
+                or not on_step(value, lever.min, lever.step):
+            raise LeverRejected(f"history's value {value!r} of {name} is not one the rule set allows")
+        return float(value)
+
+    def play(self, policy: Sequence[Mapping[str, float]] | None = None, until: int | None = None, as_history: bool = False) -> None:
         """Play season after season, each with ``policy[turn]`` (the lever values for the season
         after ``turn`` seasons played; None: the levers as they are set), until ``until`` seasons
         have been played — or, when ``until`` is None, until the game is over.
@@ -250,7 +274,7 @@ class Session:
             if self.is_over:
                 raise GameOver(f"the game ended in {self.state.season}, after {self.turn} of the {until} season(s) to play")
             if policy is not None:
-                self.set_levers(policy[self.turn])
+                self.set_levers(policy[self.turn], as_history)
             self.end_season()
 
     def undo(self, at: str | None = None) -> bool:

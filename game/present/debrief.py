@@ -126,7 +126,7 @@ def historical_ending(session: Session) -> tuple[str | None, str] | None:
     if scenario.history is None:
         return None
     replay = Session(scenario, session.seed, session.model)
-    replay.play(scenario.history)
+    replay.play(scenario.history, as_history=True)
     return replay.state.ending, replay.state.season
 
 
@@ -139,7 +139,7 @@ def historical_path(session: Session, turns: int | None = None) -> Session | Non
         return None
     replay = Session(scenario, session.seed, session.model)
     try:
-        replay.play(scenario.history, until=session.turn if turns is None else turns)
+        replay.play(scenario.history, until=session.turn if turns is None else turns, as_history=True)
     except GameOver:
         pass  # history ended the game sooner: its path stops there
     return replay

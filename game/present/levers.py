@@ -14,8 +14,13 @@ from game.session import Session
 
 
 def unlocked(session: Session) -> list[str]:
-    """The levers the player may move in this scenario, in the rules' order."""
-    return [name for name in session.scenario.levers if name not in session.scenario.locked]
+    """The levers the player may move in the coming season, in the rules' order."""
+    return [name for name in session.scenario.levers if not session.is_locked(name)]
+
+
+def shown_locked(session: Session) -> list[str]:
+    """The levers the player sees but may not move in the coming season (a hidden lever is not shown)."""
+    return [name for name in session.scenario.levers if session.is_locked(name) and name not in session.scenario.hidden]
 
 
 def _choice_index(session: Session, name: str, value: float) -> int | None:
@@ -125,8 +130,9 @@ def parse_assignments(session: Session, text: str) -> Assignments:
             else:
                 problems.append(f"no lever '{label}'")
             continue
-        if name in session.scenario.locked:
-            problems.append(f"{session.scenario.levers[name].label} is locked in this scenario")
+        if session.is_locked(name):
+            problems.append(f"{session.scenario.levers[name].label} is locked in this scenario"
+                            + (f" until {session.scenario.season_at(session.scenario.unlock_turn[name])}" if name not in session.scenario.locked else ""))
             continue
         try:
             values[name] = parse_lever_value(session, name, raw)
@@ -136,9 +142,9 @@ def parse_assignments(session: Session, text: str) -> Assignments:
 
 
 def history_levers(session: Session) -> Mapping[str, float] | None:
-    """What the state actually did in the coming season (None: the scenario has no history, or
-    the game has run past it)."""
+    """What the state actually did in the coming season with the levers the player may move
+    (None: the scenario has no history, or the game has run past it)."""
     history = session.scenario.history
     if history is None or session.turn >= len(history):
         return None
-    return history[session.turn]
+    return {name: value for name, value in history[session.turn].items() if not session.is_locked(name)}

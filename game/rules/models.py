@@ -657,6 +657,8 @@ class ScenarioMeta(Strict):
     """The version of the rule format the file is written in (2; omit it for the current one). A file in format 1 still loads, with a note."""
     unlocked: list[Id] | None = None
     """The levers the player may set; every other lever is locked at its default (omit: all are unlocked unless locked below)."""
+    teacher_notes: Text | None = None
+    """Notes for the instructor (the aims, what to watch for, how to run the class): shown by check and the reports, never to players."""
 
 
 class LeverSetting(Strict):
@@ -670,6 +672,48 @@ class LeverSetting(Strict):
     """A narrower highest value (on a step of the lever)."""
     default: Number | None = None
     """Its value at the start."""
+    label: Text | None = None
+    """Its name on screen in this scenario (default: the rule set's)."""
+    step: Annotated[Number, Field(gt=0)] | None = None
+    """A coarser step: a whole multiple of the rule set's step (min, max and default must lie on it)."""
+    hidden: bool = False
+    """true: locked, and not shown to the player at all."""
+    unlocked_from: SeasonText | None = None
+    """The season from which the player may move it; before it, it stays at its default."""
+
+
+class Checkpoint(Strict):
+    """A stop in a class scenario, shown before the player sets the levers of ``season``: a prompt,
+    optionally a pause until the instructor types a code, and optionally a question whose written
+    answer is kept in the save."""
+
+    id: Id
+    """Its id (answers are stored under it)."""
+    season: SeasonText
+    """The season whose decision it comes before, e.g. "1927-autumn"."""
+    title: Text
+    """Its title."""
+    prompt: Text
+    """What the player reads before deciding."""
+    question: Text | None = None
+    """A question the player answers in writing (the answer goes into the save)."""
+    code: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    """The game waits until this code is typed (the instructor gives it when the class may go on)."""
+
+
+class Classroom(Strict):
+    """How a class plays this scenario: what the game enforces and ``main.py verify`` checks."""
+
+    fixed_seed: bool = False
+    """true: only the scenario's seed may be played (it needs [scenario] seed)."""
+    branching: bool = True
+    """false: the game cannot be taken over from history (play --branch-at is refused)."""
+    undo: Literal["allowed", "recorded", "forbidden"] = "allowed"
+    """"allowed"; "recorded" (allowed, and the player is told the teacher sees each one); "forbidden"."""
+    player_name: Literal["optional", "required"] = "optional"
+    """"required": the game asks for the player's name before the first season."""
+    finish: bool = True
+    """true: verify fails a game that is not finished."""
 
 
 class ScriptedDraw(Strict):
@@ -734,3 +778,7 @@ class ScenarioFile(Strict):
     """The historical policy and series, when there are any."""
     tutorial: list[Lesson] = []
     """The tutorial's lessons, each before its season's decision."""
+    checkpoints: list[Checkpoint] = []
+    """A class scenario's checkpoints, each before its season's decision."""
+    classroom: Classroom | None = None
+    """Class settings: a fixed seed, branching, undo, the player's name (omit: none enforced)."""

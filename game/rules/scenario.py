@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from game.formula import MAX_EXPONENT, Formula, did_you_mean
 from game.rules.locate import Path
-from game.rules.models import Ending, Event, Invariant, Lesson, Lever, Policy, ScenarioFile, Series
+from game.rules.models import Checkpoint, Classroom, Ending, Event, Invariant, Lesson, Lever, Policy, ScenarioFile, Series
 from game.rules.mods import Library, is_zip
 from game.rules.problems import LoadError, Problem
 from game.rules.reading import Document, display_name, read_model
@@ -69,6 +69,13 @@ class Scenario:
     # The tutorial's lessons (each before its season's decision), and its reactions' formulas
     # as ("tutorial", lesson, reaction) -> formula.
     tutorial: tuple[Lesson, ...] = ()
+    # A class scenario: notes for the instructor, checkpoints before given seasons' decisions,
+    # the class settings (None: nothing enforced), levers not shown, levers unlocked from a turn.
+    teacher_notes: str | None = None
+    checkpoints: tuple[Checkpoint, ...] = ()
+    classroom: Classroom | None = None
+    hidden: frozenset[str] = frozenset()
+    unlock_turn: Mapping[str, int] = field(default_factory=dict)
 
     def season_at(self, turn: int) -> Season:
         """The season played at ``turn`` (0 = the first)."""
@@ -220,6 +227,8 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
 
     levers = dict(ruleset.levers)
     locked: set[str] = set()
+    hidden: set[str] = set()
+    unlock_turn: dict[str, int] = {}
     for name, setting in f.levers.items():
         lever = ruleset.levers.get(name)
         if lever is None:
@@ -229,24 +238,41 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
         lo = lever.min if setting.min is None else setting.min
         hi = lever.max if setting.max is None else setting.max
         default = lever.default if setting.default is None else setting.default
+        step = lever.step if setting.step is None else setting.step
         ok = True
+        if setting.step is not None and not (on_step(step, 0.0, lever.step) and step >= lever.step):
+            where(("levers", name, "step"), f"step {step:g} must be a whole multiple of the rule set's step for {name} ({lever.step:g})")
+            ok = False
         for key, bound in (("min", setting.min), ("max", setting.max)):
             if bound is not None and not lever.min <= bound <= lever.max:
                 where(("levers", name, key), f"{key} {bound:g} is outside the rule set's range for {name} ({lever.min:g}..{lever.max:g})")
                 ok = False
-            elif bound is not None and not on_step(bound, lever.min, lever.step):
-                where(("levers", name, key), f"{key} {bound:g} is not on a step of {name} ({lever.min:g} + n × {lever.step:g})")
+            elif ok and bound is not None and not on_step(bound, lever.min, step):
+                where(("levers", name, key), f"{key} {bound:g} is not on a step of {name} ({lever.min:g} + n × {step:g})")
                 ok = False
         if ok and lo > hi:
             where(("levers", name), f"min {lo:g} is above max {hi:g}")
             ok = False
-        if ok and not (lo <= default <= hi and on_step(default, lever.min, lever.step)):
-            where(("levers", name, "default"), f"default {default:g} must lie in {lo:g}..{hi:g} on a step of {lever.step:g}")
+        if ok and not (lo <= default <= hi and on_step(default, lever.min, step)):
+            where(("levers", name, "default"), f"default {default:g} must lie in {lo:g}..{hi:g} on a step of {step:g}")
             ok = False
+        if ok and setting.unlocked_from is not None:
+            if setting.locked or setting.hidden:
+                where(("levers", name, "unlocked_from"), f"lever {name} is locked for the whole game here; unlocked_from needs it unlocked")
+                ok = False
+            else:
+                turn = turn_of(("levers", name, "unlocked_from"), setting.unlocked_from)
+                if turn is None:
+                    ok = False
+                elif turn > 0:
+                    unlock_turn[name] = turn
         if ok:
-            levers[name] = lever.model_copy(update={"min": lo, "max": hi, "default": default})
-            if setting.locked:
+            levers[name] = lever.model_copy(update={"min": lo, "max": hi, "default": default, "step": step,
+                                                    "label": lever.label if setting.label is None else setting.label})
+            if setting.locked or setting.hidden:
                 locked.add(name)
+            if setting.hidden:
+                hidden.add(name)
     warnings: list[Problem] = []
     _lock_unlisted(doc, f, ruleset, locked, problems, warnings)
 
@@ -305,11 +331,18 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
     history = None
     series: tuple[Series, ...] = ()
     if f.history is not None:
-        history = resolve_policy(f.history, doc, ("history",), levers, locked, start, meta.seasons, problems)
+        # History's policy is what the state did: a lever the scenario locks for the player keeps
+        # history's values (checked against the rule set's range), so the game is compared with
+        # real history, not with one edited to fit the lock.
+        as_was = {name: ruleset.levers[name] if name in locked or name in unlock_turn else lever for name, lever in levers.items()}
+        history = resolve_policy(f.history, doc, ("history",), as_was, frozenset(), start, meta.seasons, problems)
         series = tuple(f.history.series)
         _check_series(doc, series, ruleset, problems)
 
     _check_tutorial(doc, f, ruleset, levers, locked, turn_of, problems, formulas)
+    _check_checkpoints(doc, f, turn_of, problems)
+    if f.classroom is not None and f.classroom.fixed_seed and meta.seed is None:
+        problems.append(doc.problem(("classroom", "fixed_seed"), "a fixed seed needs the scenario's seed: set [scenario] seed", value=True))
 
     if problems:
         return None
@@ -320,7 +353,25 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
         initial=initial, parameters=parameters, levers=levers, locked=frozenset(locked),
         scripted_draws=scripted, events=events, endings=endings, formulas=formulas, history=history, series=series,
         invariants=invariants, warnings=tuple(warnings), tutorial=tuple(f.tutorial),
+        teacher_notes=meta.teacher_notes, checkpoints=tuple(f.checkpoints), classroom=f.classroom,
+        hidden=frozenset(hidden), unlock_turn=unlock_turn,
     )
+
+
+def _check_checkpoints(doc: Document, f: ScenarioFile, turn_of: Callable[[Path, str], int | None], problems: list[Problem]) -> None:
+    """Checkpoints: ids used once, seasons inside the scenario, one checkpoint per season."""
+    ids: dict[str, int] = {}
+    seasons: dict[str, int] = {}
+    for i, checkpoint in enumerate(f.checkpoints):
+        if checkpoint.id in ids:
+            problems.append(doc.problem(("checkpoints", i, "id"), f"checkpoint '{checkpoint.id}' is already checkpoint {ids[checkpoint.id] + 1}; "
+                                        "give each its own id", value=True))
+        ids.setdefault(checkpoint.id, i)
+        turn_of(("checkpoints", i, "season"), checkpoint.season)
+        if checkpoint.season in seasons:
+            problems.append(doc.problem(("checkpoints", i, "season"), f"{checkpoint.season} already has checkpoint "
+                                        f"'{f.checkpoints[seasons[checkpoint.season]].id}'; put both in one", value=True))
+        seasons.setdefault(checkpoint.season, i)
 
 
 def _check_calendar(doc: Document, start: Season, last: Season, problems: list[Problem]) -> None:

@@ -139,6 +139,7 @@ class PlayRecord(_Strict):
     """How the game was made (format 4 on): covered by replay and by ``main.py verify``."""
 
     made_by: list[FrontEnd] = []  # the front ends it was played in, or "simulated"; empty: unknown
+    game_id: Annotated[str, Field(pattern=r"^([0-9a-f]{8})?$")] = ""  # names its autosaves ("" : none)
     finished: bool | None = None  # the game is over (null: unknown, a save upgraded from format 3)
     times: list[SavedAt | None] = []  # when each state came to be, one per state (null: played by history's policy); empty: unknown
     undos: list[SavedUndo] = []

@@ -1,5 +1,6 @@
-"""The saves folder: where games go by default, the autosaves (the last five kept), and the list
-a load dialog shows — every file in it, an unreadable one with its problem instead of an error."""
+"""The saves folder: where games go by default, the autosaves (the last five of each game kept,
+and every finished game's last), submissions, and the list a load dialog shows — every file in
+it, an unreadable one with its problem instead of an error."""
 
 from __future__ import annotations
 
@@ -30,23 +31,34 @@ def default_save_path(session: Session, folder: Path | None = None) -> Path:
     return (folder or default_saves_folder()) / f"{session.scenario.id}-{session.state.season}.json"
 
 
+def submission_path(session: Session, player: str, folder: Path | None = None) -> Path:
+    """Where a finished game is saved to hand in: ``PLAYER-SCENARIO.json`` in the saves folder
+    (the name's letters and digits kept, anything else a dash)."""
+    name = re.sub(r"[^\w]+", "-", player, flags=re.UNICODE).strip("-_")[:60] or "player"
+    return (folder or default_saves_folder()) / f"{name}-{session.scenario.id}.json"
+
+
 def autosave(session: Session, folder: Path | None = None, player: str = "", now: datetime | None = None,
              keep: int = AUTOSAVES_KEPT) -> Path:
     """Save ``session`` as a new file in ``FOLDER/autosave/`` and then remove the oldest autosaves
-    beyond the last ``keep`` — only once the new one is safely on disk. Raises :class:`OSError`
-    (with every older autosave intact) when it cannot write."""
+    of the same game beyond the last ``keep`` — only once the new one is safely on disk. Other
+    games' autosaves are not touched, nor is the autosave of a finished game. Raises
+    :class:`OSError` (with every older autosave intact) when it cannot write."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     target = (folder or default_saves_folder()) / AUTOSAVE_FOLDER
     if target.is_symlink():  # the game names this folder, not the player: it never follows a link out of the saves folder
         raise FileProblem(f"{target} is a symbolic link; autosaves go only into a real folder (remove the link)", target, errno.EINVAL)
-    stem = f"{moment:%Y%m%dT%H%M%S%f}Z-{session.scenario.id}-{session.state.season}"
+    game = session.record.game_id
+    tail = (f"-g{game}" if game else "") + ("-end" if session.is_over else "")
+    stem = f"{moment:%Y%m%dT%H%M%S%f}Z-{session.scenario.id}-{session.state.season}{tail}"
     path = target / f"{stem}.json"
     n = 1
     while path.exists():
         n += 1
         path = target / f"{stem}-{n}.json"
     save_game(session, path, player=player, now=moment)
-    for old in _autosaves(target)[:-keep]:
+    same_game = [p for p in _autosaves(target) if _game_of(p) == game and not p.stem.endswith("-end")]
+    for old in same_game[:-keep]:
         try:
             old.unlink()
         except OSError:
@@ -56,6 +68,13 @@ def autosave(session: Session, folder: Path | None = None, player: str = "", now
 
 # An autosave's name: the moment it was saved (UTC, to the microsecond), the scenario, the season.
 AUTOSAVE_NAME = re.compile(r"^\d{8}T\d{12}Z-.+\.json$")
+
+
+def _game_of(path: Path) -> str:
+    """The game an autosave belongs to, from its name ('' for one without: older autosaves and
+    games made by a program, kept together)."""
+    found = re.search(r"-g([0-9a-f]{8})(-end)?$", path.stem)
+    return found.group(1) if found else ""
 
 
 def _autosaves(folder: Path) -> list[Path]:

@@ -34,11 +34,12 @@ def check_replay(loaded: LoadedSave) -> ReplayCheck:
     session = Session(scenario, save.seed)
     numbers = 0
     notes: list[str] = []
+    branch = scenario.season_names().index(save.branch_at) if save.branch_at in scenario.season_names() else 0
     for turn, saved in enumerate(save.states):
         if turn:
             season = session.next_season if not session.is_over else session.state.season
             try:
-                session.play(save.lever_history, until=turn)
+                session.play(save.lever_history, until=turn, as_history=turn <= branch)
             except (LeverRejected, RuleError) as err:
                 return ReplayCheck(turn - 1, numbers, f"{season}: the replay could not play this season: {err}")
             except GameOver:

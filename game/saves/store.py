@@ -122,7 +122,7 @@ def play_record(session: Session) -> PlayRecord:
     times = list(record.times) if len(record.times) == len(session.history) else []
     return PlayRecord(
         made_by=[m for m in record.made_by if m in ("text", "window", "simulated")],  # type: ignore[misc]
-        finished=session.is_over,
+        finished=session.is_over, game_id=record.game_id,
         times=[_moment(t) for t in times],
         undos=[SavedUndo(action=u.action, season=u.season, at=_moment(u.at)) for u in record.undos],  # type: ignore[arg-type]
         answers=[SavedAnswer(checkpoint=a.checkpoint, season=a.season, at=_moment(a.at),
@@ -134,7 +134,7 @@ def session_record(saved: PlayRecord, states: int) -> SessionRecord:
     """A save's record as a session keeps it (times as ISO text, one per state)."""
     times = [None if t is None else _iso(t) for t in saved.times] if len(saved.times) == states else [None] * states
     return SessionRecord(
-        made_by=list(saved.made_by), times=times,
+        made_by=list(saved.made_by), game_id=saved.game_id, times=times,
         undos=[UndoEntry(u.action, u.season, None if u.at is None else _iso(u.at)) for u in saved.undos],
         answers={a.checkpoint: Answer(a.checkpoint, a.season, a.answer, None if a.at is None else _iso(a.at)) for a in saved.answers},
     )
@@ -421,6 +421,7 @@ class LoadedSave:
         # A lever the rules no longer have is left out; every other value must still be allowed.
         policy = [{k: v for k, v in levers.items() if k in session.levers} for levers in self.save.lever_history]
         try:
+            session.play(policy, until=min(session.branch_turn, len(policy)), as_history=True)  # history's seasons before a branch
             session.play(policy, until=len(policy))
         except (LeverRejected, RuleError) as err:
             raise SaveRefused(f"the lever history cannot be replayed under the rules as they are now: {session.next_season}: {err}") from None
@@ -628,9 +629,10 @@ def check_save(save: SaveFile, scenario: Scenario, same_rules: bool) -> list[tup
             var = scenario.ruleset.variables.get(name)
             if var is not None and not var.min <= value <= var.max:
                 out.append((("states", turn, "values", name), f"{value:g} is outside the bounds of {name} ({var.min:g}..{var.max:g})"))
+    branch = seasons.index(save.branch_at) if save.branch_at in seasons else 0
     for turn, played in enumerate(levers):
-        out += _lever_problems(("lever_history", turn), played, scenario)
-    out += _lever_problems(("levers",), save.levers, scenario)
+        out += _lever_problems(("lever_history", turn), played, scenario, turn, history=turn < branch)
+    out += _lever_problems(("levers",), save.levers, scenario, len(levers))
     return out
 
 
@@ -643,14 +645,21 @@ def _names(at: KeyPath, found: Mapping[str, float], known: Mapping[str, Any], ki
     return out
 
 
-def _lever_problems(at: KeyPath, values: Mapping[str, float], scenario: Scenario) -> list[tuple[KeyPath, str]]:
+def _lever_problems(at: KeyPath, values: Mapping[str, float], scenario: Scenario, turn: int, history: bool = False) -> list[tuple[KeyPath, str]]:
+    """The levers of the season after ``turn`` seasons: known, in bounds, on steps, and locked ones
+    at their defaults — except in a season history's policy played (``history``), where a lever
+    locked for the player may take any value the rule set allows."""
     out = _names(at, values, scenario.levers, "lever")
     for name, value in values.items():
         lever = scenario.levers.get(name)
         if lever is None:
             continue
-        if name in scenario.locked and value != lever.default:
-            out.append((at + (name,), f"lever {name} is locked at {lever.default:g} in this scenario"))
+        locked = name in scenario.locked or turn < scenario.unlock_turn.get(name, 0)
+        if history and locked:
+            lever = scenario.ruleset.levers[name]
+        elif locked and value != lever.default:
+            until = f" until {scenario.season_at(scenario.unlock_turn[name])}" if name not in scenario.locked else ""
+            out.append((at + (name,), f"lever {name} is locked at {lever.default:g} in this scenario{until}"))
         elif not lever.min <= value <= lever.max:
             out.append((at + (name,), f"{value:g} is outside the bounds of {name} ({lever.min:g}..{lever.max:g})"))
         elif not on_step(value, scenario.ruleset.levers[name].min, lever.step):

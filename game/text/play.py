@@ -96,13 +96,16 @@ class TextGame:
     def run(self) -> int:
         self.intro()
         try:
+            self.ask_name()
             while not self.session.is_over:
                 self.show_status()
+                self.checkpoint()
                 outcome = self.set_levers()
                 if outcome == "undo":
                     continue  # undone or redone: show the season again
                 self.play_season()
             self.show_ending()
+            self.offer_submission()
         except Quit as why:
             self.say(f"Leaving the game ({why}). {self.session.turn} season(s) played.")
             self.autosave()
@@ -112,6 +115,53 @@ class TextGame:
             self.autosave()
             return 130
         return 0
+
+    def ask_name(self) -> None:
+        """A class scenario that requires the player's name asks for it before the first season."""
+        while self.game.needs_player_name:
+            name = self.ask("Your name, as your teacher should see it in your save: ")
+            if name and not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in name):
+                self.game.player = name[:200]
+                self.say(f"Thank you, {escape_controls(self.game.player)}.")
+
+    def checkpoint(self) -> None:
+        """The checkpoint before this decision, if any: its prompt, a pause until the instructor's
+        code is typed, and its question, whose answer goes into the save."""
+        checkpoint = self.game.checkpoint()
+        if checkpoint is None:
+            return
+        self.say()
+        self.say(f"--- Checkpoint: {escape_controls(checkpoint.title)} ---")
+        self.para(checkpoint.prompt)
+        if checkpoint.code is not None:
+            while not self.game.code_matches(checkpoint, self.ask("Wait for your teacher, then type the code they give: ")):
+                self.say("  That is not the code. Ask your teacher.")
+        answer = None
+        if checkpoint.question is not None:
+            self.para(f"Question: {checkpoint.question}")
+            answer = ""
+            while not answer:
+                answer = self.ask("Your answer (one paragraph, then Enter): ")
+                if not answer:
+                    self.say("  Write a few words: your answer goes into your save for your teacher.")
+        self.game.pass_checkpoint(checkpoint, answer)
+        self.say("Checkpoint passed." + (" Your answer is kept in your save." if answer is not None else ""))
+
+    def offer_submission(self) -> None:
+        """At the ending: save the finished game under the player's name, to hand in."""
+        if self.game.saves is None:
+            return
+        path = self.game.submission_path()
+        answer = self.ask(f"Save your finished game as {escape_path(path)} to hand in? (y/n) ")
+        if answer.lower() not in ("y", "yes", ""):
+            self.say("Not saved as a submission (the game is in the autosaves).")
+            return
+        try:
+            written = self.game.submit()
+        except OSError as err:
+            self.para(f"  Not saved: {plain_reason(err)}. Try 'save PATH' from a saved game, or ask your teacher.")
+            return
+        self.para(f"  Saved your finished game to {escape_path(written)}. Hand in this file.")
 
     def autosave(self) -> None:
         """Autosave (when there is a saves folder); a failure is said, not raised."""
@@ -231,8 +281,13 @@ class TextGame:
             self.say("Nothing to redo: no season has been taken back (or another was played since).")
             return "again"
         if lower == "undo":
+            refused = self.game.undo_refused()
+            if refused:
+                self.say(refused)
+                return "again"
             if self.game.undo():
-                self.say(f"Season {season_label(s.next_season)} taken back; its levers are restored.")
+                seen = " (Your teacher sees each undo in your save.)" if self.game.undo_recorded else ""
+                self.para(f"Season {season_label(s.next_season)} taken back; its levers are restored.{seen}")
                 return "undo"
             self.say("Nothing to undo: no season has been played yet.")
             return "again"
@@ -306,7 +361,7 @@ class TextGame:
             self.para(f"  Not set: {err}.", "", "    ")
             return "again"
         moved = [f"{s.scenario.levers[n].label} {lever_text(s, n, before[n])} → {lever_text(s, n, v)}"
-                 for n, v in levers.items() if n not in s.scenario.locked and v != before[n]]
+                 for n, v in levers.items() if not s.is_locked(n) and v != before[n]]
         what = "; ".join(moved) + "; the other levers as they were" if moved else "the levers as they were"
         self.para(f"  As the state did in {season_label(s.next_season)}: {what}.", "", "    ")
         return "end"

@@ -14,7 +14,7 @@ from game.forecast import Forecast
 from game.present.causes import CauseRow
 from game.present.debrief import Debrief
 from game.present.index import indicators, label_of, rule_info
-from game.present.levers import lever_text, unlocked
+from game.present.levers import lever_text, shown_locked, unlocked
 from game.present.numbers import quantity, shown_change
 from game.present.seasons import position, season_label, season_title
 from game.present.series import Series
@@ -60,10 +60,9 @@ def status(term: Terminal, session: Session, threats: Sequence[Threat] = ()) -> 
         rows.append((ind.label, quantity(rs, ind.variable, now), change))
     table(term, rows)
     settings = []
-    for name in s.scenario.levers:
-        if name not in s.scenario.locked:
-            settings.append(f"{s.scenario.levers[name].label} {lever_text(s, name, s.levers[name])}")
-    locked = len(s.scenario.levers) - len(unlocked(s))
+    for name in unlocked(s):
+        settings.append(f"{s.scenario.levers[name].label} {lever_text(s, name, s.levers[name])}")
+    locked = len(shown_locked(s))
     tail = f" ({locked} more locked in this scenario.)" if locked else ""
     term.para("Your levers: " + "; ".join(settings) + "." + tail, "  ", "    ")
 

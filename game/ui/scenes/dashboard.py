@@ -211,7 +211,7 @@ class DashboardScene(GameScene):
         for i, name in enumerate(shown):
             row_rect = pygame.Rect(listing.x, listing.y + i * height, listing.w, height)
             self.rows[name] = build_row(self, s, name, row_rect, self.root, compact=c, bounds=bounds, lesson=pointed.get(name))
-        free = len(names) - len(s.scenario.locked & set(names))
+        free = sum(1 for n in names if not s.is_locked(n))
         text = "Your levers" if free == len(names) else f"Your levers ({free} of {len(names)} free)"
         if pages > 1 and font(px(19), bold=True).size(text)[0] > heading.w // 2:
             text = "Levers"
@@ -255,8 +255,8 @@ class DashboardScene(GameScene):
         """The levers the player may set first, then those the scenario locks (none in a
         tutorial: it hides them)."""
         s = self.session
-        free = [n for n in s.scenario.levers if n not in s.scenario.locked]
-        return free if self.tutorial else free + [n for n in s.scenario.levers if n in s.scenario.locked]
+        free = [n for n in s.scenario.levers if not s.is_locked(n)]
+        return free if self.tutorial else free + [n for n in s.scenario.levers if s.is_locked(n) and n not in s.scenario.hidden]
 
     def turn_page(self, step: int) -> None:
         """Show the previous or next page of levers."""

@@ -51,6 +51,8 @@ def lever_tooltip(session: Session, name: str) -> str:
     parts.append(f"<i>Allowed:</i> {escape(lever_range(session, name))}")
     if name in session.scenario.locked:
         parts.append("<i>Locked by this scenario.</i>")
+    elif session.is_locked(name):
+        parts.append(f"<i>Locked until {escape(str(session.scenario.season_at(session.scenario.unlock_turn[name])))}.</i>")
     return "<br>".join(parts)
 
 
@@ -110,7 +112,7 @@ def build_row(scene: Any, session: Session, name: str, rect: pygame.Rect, contai
     try, or '') marks the lever a tutorial lesson points at."""
     px = scene.px
     lever = session.scenario.levers[name]
-    locked = name in session.scenario.locked
+    locked = session.is_locked(name)
     tip = lever_tooltip(session, name)
     h = COMPACT if compact else FULL
     line1, _, line2, _, line3, _ = rows(rect, [px(h["label"]), px(h["gap"]), px(h["control"]), px(h["gap"]),
