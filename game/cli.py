@@ -119,6 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--html", type=Path, metavar="FILE", help="write the HTML report here ('-': standard output)")
     rep.add_argument("--csv", type=Path, metavar="FILE", help="write one row per game as CSV here ('-': standard output)")
 
+    ver = sub.add_parser("verify", help="check students' saves: a real, finished game of the class scenario? one verdict per save; exit 1 if any fails")
+    ver.add_argument("saves", nargs="+", type=Path, metavar="SAVE|FOLDER", help="saves, or folders of saves (their .json files)")
+    ver.add_argument("--scenario", metavar="ID|PATH", help="the class scenario the saves must be games of (default: each save's own)")
+    ver.add_argument("--csv", type=Path, metavar="FILE", help="also write one row per save as CSV ('-': standard output)")
+
     schema = sub.add_parser("schema", help="write the JSON Schemas of rule, scenario and policy files (for editors)")
     schema.add_argument("--out", type=Path, default=ROOT / "docs" / "schema", metavar="DIR")
     return parser
@@ -152,6 +157,8 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout:
         return cmd_schema(args.out, out)
     if args.command == "replay":
         return cmd_replay(args.save, args.rules, out)
+    if args.command == "verify":
+        return cmd_verify(args.saves, args.rules, args.scenario, args.csv, out)
     if args.command == "report":
         from game.reports import report
 
@@ -749,6 +756,91 @@ def cmd_replay(path: Path, rules_root: Path, out: TextIO) -> int:
     out.write(f"replay ok: the lever history reproduces the start and all {result.seasons} season(s) exactly "
               f"({result.numbers:,} values, draws and events compared, with every log entry, random counter and ending)\n")
     return 0
+
+
+# --- verify ----------------------------------------------------------------------------------
+
+VERIFY_CSV_MARK = "verdict,file,player,scenario,"
+
+
+def cmd_verify(targets: Sequence[Path], rules_root: Path, scenario_ref: str | None, csv_path: Path | None, out: TextIO) -> int:
+    """One verdict per save (a line, then its facts and reasons, wrapped to the terminal); the CSV
+    if asked; exit 1 if any save fails (or none was found), 0 if all pass."""
+    import csv
+    import io
+    import shutil
+
+    from game.verify import CSV_HEADER, csv_row, details, verify
+
+    if csv_path is not None and str(csv_path) != STDOUT:
+        try:
+            check_writable(csv_path, _not_a_verify_csv)
+        except FileProblem as err:
+            say_error(f"error: --csv {escape_path(csv_path)}: {err.reason}")
+            return 1
+    scenario = None
+    if scenario_ref is not None:
+        try:
+            scenario = load_scenario(scenario_ref, rules_root)
+        except LoadError as err:
+            return _report_problems(err, out, "cannot verify")
+    from game.verify import collect
+
+    paths = collect(targets)
+    if not paths:
+        out.write(f"verify: no saves (.json files) in {', '.join(escape_path(t) for t in targets)}\n")
+        return 1
+    width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 120))
+    with cached_rulesets():
+        verdicts = verify(paths, rules_root, scenario)
+    for verdict in verdicts:
+        who = escape_controls(verdict.player) if verdict.player else "(no name)"
+        head = f"{'pass' if verdict.ok else 'FAIL'} {escape_path(verdict.path.name)}: {who}"
+        if not verdict.ok:
+            head += f": {escape_controls(verdict.problems[0])}"
+        out.write(textwrap.fill(head, width, subsequent_indent="     ", break_on_hyphens=False) + "\n")
+        facts = "; ".join(escape_controls(d) for d in details(verdict))
+        if facts:
+            out.write(textwrap.fill(facts, width, initial_indent="     ", subsequent_indent="     ", break_on_hyphens=False) + "\n")
+        for reason in verdict.problems[1:]:
+            out.write(textwrap.fill(f"also: {escape_controls(reason)}", width, initial_indent="     ", subsequent_indent="       ",
+                                    break_on_hyphens=False) + "\n")
+        for note in verdict.notes:
+            out.write(textwrap.fill(f"note: {escape_controls(note)}", width, initial_indent="     ", subsequent_indent="       ",
+                                    break_on_hyphens=False) + "\n")
+    failed = sum(1 for v in verdicts if not v.ok)
+    out.write(f"{len(verdicts)} save(s): {len(verdicts) - failed} pass, {failed} fail\n")
+    if csv_path is not None:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(CSV_HEADER)
+        for verdict in verdicts:
+            writer.writerow([_csv_safe(cell) for cell in csv_row(verdict)])
+        try:
+            how = write_output(csv_path, buffer.getvalue(), out, may_replace=_not_a_verify_csv)
+        except OSError as err:
+            say_error(f"error: cannot write {escape_path(csv_path)}: {plain_reason(err)}")
+            return 1
+        if how != "standard output":
+            say_error(f"wrote {len(verdicts)} row(s) to {escape_path(csv_path)}")
+    return 1 if failed else 0
+
+
+def _csv_safe(cell: str) -> str:
+    """A CSV cell without control characters, and never read as a formula by a spreadsheet."""
+    cell = escape_controls(cell)
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@") and not cell[1:2].isdigit() else cell
+
+
+def _not_a_verify_csv(path: Path) -> str | None:
+    """Why ``verify --csv`` may not replace the file at ``path`` (None: an earlier verify CSV)."""
+    try:
+        head = read_file(path, MAX_FILE_BYTES, "a CSV file")[:len(VERIFY_CSV_MARK)].decode("utf-8", "replace")
+    except FileProblem as err:
+        return err.reason
+    if head == VERIFY_CSV_MARK:
+        return None
+    return "is not a CSV written by verify; nothing was overwritten (give a new file, or - for standard output)"
 
 
 def _stamp(m: datetime) -> str:

@@ -221,11 +221,15 @@ class Session:
     def set_levers(self, values: Mapping[str, float], as_history: bool = False) -> None:
         """Set several levers at once: all of them, or (if any is refused) none. ``as_history``:
         these are history's levers, which may set a lever the scenario locks for the player
-        (within the rule set's range)."""
+        (within the rule set's range) — as may exactly history's levers for the coming season."""
         saved = dict(self.levers)
+        history = self.scenario.history
+        # History's levers for this very season are history's, whoever sets them (simulate, a replay).
+        as_history = as_history or (history is not None and self.turn < len(history) and dict(values) == dict(history[self.turn]))
         try:
             for name, value in values.items():
                 if self.is_locked(name) and value == self.scenario.levers[name].default:
+                    self.levers[name] = float(value)  # (history may have moved it in a season before)
                     continue
                 if as_history and self.is_locked(name):
                     self.levers[name] = self._historical(name, value)

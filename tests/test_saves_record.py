@@ -80,7 +80,7 @@ def test_replay_fails_a_record_that_disagrees_with_the_game(tmp_path: Path) -> N
     good = save_game(played_game(tmp_path).session, tmp_path / "g.json")
     cases = {
         "times backwards": (lambda d: d["record"]["times"].reverse(), "the record's times go backwards"),
-        "a season without a time": (lambda d: d["record"]["times"].__setitem__(2, None), "has no time"),
+        "a season without a time": (lambda d: d["record"]["times"].__setitem__(2, None), "seasons without a time (played by history's policy)"),
         "undo of no season": (lambda d: d["record"]["undos"][0].__setitem__("season", "1999-spring"), "is not a season of hammurabi-short"),
         "an answer to no checkpoint": (lambda d: d["record"]["answers"].append({"checkpoint": "x", "season": "1923-winter", "answer": "a"}),
                                        "hammurabi-short has no such checkpoint"),

@@ -119,7 +119,9 @@ def list_saves(folder: Path | None = None) -> list[SaveEntry]:
             except LoadError as err:
                 entries.append(SaveEntry(path, is_auto, problem=str(err.problems[0]) if err.problems else "unreadable"))
                 continue
-            m = save.metadata
-            entries.append(SaveEntry(path, is_auto, save.scenario.id, m.scenario_title, m.season, m.turn, m.saved_at, m.player, m.ending))
+            m, last = save.metadata, save.states[-1]
+            # The turn and the ending as the game itself has them, not as its metadata says (an
+            # ending written into the metadata by hand is not shown).
+            entries.append(SaveEntry(path, is_auto, save.scenario.id, m.scenario_title, m.season, last.turn, m.saved_at, m.player, last.ending))
     good = sorted((e for e in entries if e.problem is None), key=lambda e: e.saved_at or datetime.min.replace(tzinfo=UTC), reverse=True)
     return good + [e for e in entries if e.problem is not None]

@@ -75,6 +75,8 @@ def record_difference(loaded: LoadedSave, replayed: Session) -> str | None:
             return f"the record has {len(record.times)} time(s) for {len(save.states)} state(s)"
         branch = seasons.index(save.branch_at) if save.branch_at in seasons else 0
         played = any(way in ("text", "window") for way in record.made_by)  # by a player (a game made by a program has no times)
+        if played and branch == 0 and any(moment is None for moment in record.times[1:]):
+            return "seasons without a time (played by history's policy) in a game that did not branch: was its branch_at removed?"
         for turn, moment in enumerate(record.times):
             if turn == 0 or not played:
                 continue
@@ -82,8 +84,6 @@ def record_difference(loaded: LoadedSave, replayed: Session) -> str | None:
                 return f"{save.states[turn].season} (season {turn}) has no time: only the seasons history's policy played before a branch have none"
             if moment is not None and turn <= branch:
                 return f"{save.states[turn].season} (season {turn}) was played by history's policy (the game branched at {save.branch_at}) but has a time"
-        if played and branch == 0 and any(moment is None for moment in record.times[1:]):
-            return "seasons without a time (played by history's policy) in a game that did not branch"
         times = [t for t in record.times if t is not None]
         if any(b < a for a, b in zip(times, times[1:])):
             return "the record's times go backwards"

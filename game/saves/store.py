@@ -101,7 +101,9 @@ def to_save(session: Session, player: str = "", now: datetime | None = None) -> 
         seed=session.seed,
         branch_at=session.branch_at,
         lever_history=[session.levers_played(turn) for turn in range(1, len(history))],
-        levers=dict(session.levers),
+        # The levers being set: those the player may not move at their defaults (history's policy,
+        # played by simulate, may have left them elsewhere).
+        levers={k: scenario.levers[k].default if session.is_locked(k) and k in scenario.levers else v for k, v in session.levers.items()},
         states=states,
         record=play_record(session),
         rules_detail=rules_detail(scenario),
@@ -631,7 +633,8 @@ def check_save(save: SaveFile, scenario: Scenario, same_rules: bool) -> list[tup
                 out.append((("states", turn, "values", name), f"{value:g} is outside the bounds of {name} ({var.min:g}..{var.max:g})"))
     branch = seasons.index(save.branch_at) if save.branch_at in seasons else 0
     for turn, played in enumerate(levers):
-        out += _lever_problems(("lever_history", turn), played, scenario, turn, history=turn < branch)
+        historical = turn < branch or (scenario.history is not None and turn < len(scenario.history) and dict(played) == dict(scenario.history[turn]))
+        out += _lever_problems(("lever_history", turn), played, scenario, turn, history=historical)
     out += _lever_problems(("levers",), save.levers, scenario, len(levers))
     return out
 
