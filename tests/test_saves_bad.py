@@ -45,7 +45,7 @@ def replace(good: Path, old: str, new: str) -> str:
 
 CASES = {
     "truncated": (lambda g: g.read_text()[:400], "19:11: error: the save ends too early (truncated?): unterminated string starting at"),
-    "truncated at the end": (lambda g: g.read_text()[:-4], "114:10: error: the save ends too early (truncated?): unterminated string starting at"),
+    "truncated at the end": (lambda g: g.read_text()[:-4], "115:10: error: the save ends too early (truncated?): unterminated string starting at"),
     "empty": (lambda g: "", "1:1: error: empty file: not a Smychka save"),
     "damaged bytes": (lambda g: g.read_bytes()[:90] + b"\xff\xfe" + g.read_bytes()[92:], "5:32: error: damaged save: byte 0xff is not UTF-8 text (a save is UTF-8 JSON)"),
     "damaged JSON": (lambda g: replace(g, '"turn": 2,\n  "saved_at"', '"turn": 2\n  "saved_at"'), "8:3: error: damaged save: JSON syntax error: expecting ',' delimiter"),
@@ -68,7 +68,7 @@ CASES = {
     "a state missing": (lambda g: edited(g, lambda d: d["states"].pop()),
                         "7:11: error: metadata.turn: the game has 1 season(s) played, not 2\n"
                         "35:12: error: states: 2 state(s) for 2 season(s) of levers in lever_history: expected one state more (the start)\n"
-                        "91:12: error: record.times: 3 time(s) for 2 state(s): expected one per state"),
+                        "92:12: error: record.times: 3 time(s) for 2 state(s): expected one per state"),
     "a value out of its bounds": (lambda g: replace(g, '"stock": 5.0', '"stock": -5.0'), "55:14: error: states[1].values.stock: -5 is outside the bounds of stock (0..1000)"),
     "an unknown variable": (lambda g: replace(g, '"stock": 5.0', '"stok": 5.0'), "54:4: error: states[1].values: missing variable(s): stock\n55:5: error: states[1].values.stok: unknown variable 'stok'; did you mean 'stock'?"),
     "a lever out of its bounds": (lambda g: replace(g, '"price": 5.0', '"price": 50.0'), "26:13: error: lever_history[0].price: 50 is outside the bounds of price (0..10)"),

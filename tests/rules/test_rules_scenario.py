@@ -153,7 +153,8 @@ def test_the_rule_set_problems_come_through(tmp_path: Path) -> None:
         # [history]
         ("pump = 30", "pmp = 30", 42, 1, "history.levers.pmp: unknown lever 'pmp'; did you mean 'pump'?"),
         ("pump = 30", "pump = 90", 42, 8, "history.levers.pump: 90 is outside pump's bounds 0..80"),
-        ("guard = 1", "guard = 2", 43, 9, "history.levers.guard: lever guard is locked at 1 in this scenario"),
+        # History is not bound by the player's lock: only by the rule set's range.
+        ("guard = 1", "guard = 3", 43, 9, "history.levers.guard: 3 is outside guard's bounds 0..2"),
         ('season = "1926-spring"\npump = 60', 'season = "1930-spring"\npump = 60', 46, 10,
          "history.season[0].season: season 1930-spring is outside this scenario (1925-spring to 1927-winter)"),
         ('season = "1926-spring"\npump = 60', 'season = "1926-spring"\npump = "60"', 47, 8, 'history.season[0].pump: expected a number, found text "60"'),
@@ -209,14 +210,32 @@ def test_all_scenario_problems_at_once(tmp_path: Path) -> None:
     edit(target, "need = 50", "need = 500")
     edit(target, "max = 80", "max = 85")
     edit(target, "value = 5", "value = 99")
-    edit(target, "guard = 1", "guard = 2")
+    edit(target, "guard = 1", "guard = 3")
     assert [at(p) for p in scenario_problems(root)] == [
         (15, 1, "initial.watr: unknown variable 'watr'; did you mean 'water'?"),
         (18, 8, "parameters.need: 500 is outside the range the rule set allows for need (0..100)"),
         (21, 7, "levers.pump.max: max 85 is not on a step of pump (0 + n × 10)"),
         (31, 9, "scripted_draws[0].value: 99 is outside the range of draw rain (0..60)"),
-        (43, 9, "history.levers.guard: lever guard is locked at 1 in this scenario"),
+        (43, 9, "history.levers.guard: 3 is outside guard's bounds 0..2"),
     ]
+
+
+def test_history_may_set_a_lever_the_scenario_locks_for_the_player(tmp_path: Path) -> None:
+    """The scenario locks guard at 1 for the player; history set it to 2 (a watchman), and is
+    played so: the game is compared with real history, not with one edited to fit the lock."""
+    from game.rules.scenario import load_scenario
+    from game.session import LeverRejected, Session
+
+    root = copy_rules(tmp_path)
+    edit(root / "scenarios" / "mini-game.toml", "guard = 1", "guard = 2")
+    scenario = load_scenario("mini-game", root)
+    assert scenario.history is not None and scenario.history[0]["guard"] == 2 and "guard" in scenario.locked
+    history = Session(scenario, 1)
+    history.play(scenario.history, until=2)
+    assert history.levers_played(1)["guard"] == 2
+    player = Session(scenario, 1)
+    with pytest.raises(LeverRejected, match="locked"):
+        player.set_lever("guard", 2)
 
 
 # --- policy files ----------------------------------------------------------------------------

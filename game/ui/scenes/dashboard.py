@@ -887,6 +887,21 @@ class DashboardScene(GameScene):
         for row in self.rows.values():
             if row.dirty and not row.entry.is_focused:
                 self.commit_entry(row)
+        self.class_stop()
+
+    def class_stop(self) -> bool:
+        """A class scenario's stop before this decision (the player's name, a checkpoint) over the
+        dashboard, when there is one; True if one was opened."""
+        from game.ui.scenes.checkpoint import class_stop
+
+        game = getattr(self.app, "game", None)
+        if game is None or self.app.scene is not self:
+            return False
+        stop = class_stop(self.app, game)
+        if stop is None:
+            return False
+        self.open_scene(stop)
+        return True
 
     # -- actions -----------------------------------------------------------------------------
     def end_season(self) -> None:
@@ -900,6 +915,8 @@ class DashboardScene(GameScene):
             return
         started = time.perf_counter()
         season = s.next_season
+        if self.class_stop():
+            return
         try:
             self.app.game.end_season()
         except RuleError as err:
@@ -926,8 +943,13 @@ class DashboardScene(GameScene):
             self.app.notice = message
 
     def undo(self) -> None:
+        refused = self.app.game.undo_refused()
+        if refused:
+            self.say(refused, bad=True)
+            return
         if self.app.game.undo():
-            self.message = f"Season {season_label(self.session.next_season)} taken back; its levers are restored."
+            seen = " Your teacher sees each undo in your save." if self.app.game.undo_recorded else ""
+            self.message = f"Season {season_label(self.session.next_season)} taken back; its levers are restored.{seen}"
             self.message_bad = False
             self.app.rebuild()
         else:

@@ -164,6 +164,8 @@ class DebriefScene(GameScene):
             ("charts", "Charts", "C", pygame.K_c, "every indicator over the whole game, beside history", self.open_charts),
             ("why", "Why", "W", pygame.K_w, "why the headline moved, cause by cause", self.open_why),
             ("encyclopedia", "Encyclopedia", "E", pygame.K_e, "the ending's mechanisms and the period's words", self.open_encyclopedia),
+            *((("submit", "Hand in", "H", pygame.K_h, "save the finished game under your name, to hand in", self.submit),)
+              if getattr(self.app, "game", None) is not None and self.app.game.saves is not None else ()),
             ("new", "New game", "N", pygame.K_n, "choose a scenario and play again", self.new_game),
             ("title", "Title screen", "T", pygame.K_t, "back to the title screen", self.to_title),
         ]
@@ -189,6 +191,18 @@ class DebriefScene(GameScene):
             self.open_encyclopedia(str(event.link_target))
             return True
         return False
+
+    def submit(self) -> None:
+        """Save the finished game under the player's name in the saves folder, and say where."""
+        from game.files import plain_reason
+        from game.textsafe import escape_path
+
+        try:
+            path = self.app.game.submit()
+        except OSError as err:
+            self.app.notice = f"Not saved: {plain_reason(err)}. Nothing was overwritten."
+            return
+        self.app.notice = f"Saved your finished game to {escape_path(path)}. Hand in this file."
 
     def open_charts(self) -> None:
         from game.ui.scenes.charts import ChartsScene
