@@ -306,6 +306,9 @@ def _check_one(target: Path, rules_root: Path, policy_scenario: str | None = Non
             scenario = load_scenario(str(target), rules_root)
         except LoadError as err:
             return err.problems
+        if listing is not None and scenario.teacher_notes:  # for the instructor who checks the class scenario
+            listing.write(textwrap.fill(f"Teacher notes ({scenario.id}): {escape_controls(scenario.teacher_notes)}", 78,
+                                        subsequent_indent="  ", break_on_hyphens=False) + "\n")
         return list(scenario.warnings)
     if "ruleset" in doc.data or (target.parent / MANIFEST_FILE).exists():
         return _check_ruleset(target.parent, rules_root, listing)

@@ -136,3 +136,11 @@ def test_checkpoint_problems_are_located(tmp_path: Path) -> None:
     messages = [str(p) for p in caught.value.problems]
     assert any(m.endswith("checkpoints[2].season: 1927-summer already has checkpoint 'empty-shops'; put both in one") for m in messages)
     assert any(m.endswith("classroom.fixed_seed: a fixed seed needs the scenario's seed: set [scenario] seed") for m in messages)
+
+
+def test_check_shows_the_teacher_notes_of_a_scenario_it_is_given() -> None:
+    status, out = run_main("check", str(RULES / "scenarios" / f"{CLASS}.toml"))
+    assert status == 0 and out.startswith(f"Teacher notes ({CLASS}): Run it in two sessions")
+    assert all(len(line) <= 80 for line in out.splitlines())
+    status, out = run_main("check")  # everything shipped: no notes, only the verdict
+    assert status == 0 and "Teacher notes" not in out
