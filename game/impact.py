@@ -60,6 +60,7 @@ def plans(scenario: Scenario, policies: Mapping[str, Policy], model: Model | Non
             if policy is not None:
                 if turn >= len(policy):
                     raise PolicyRefused(f"policy '{label}' stops after {len(policy)} season(s); {seasons[turn]} has no levers")
+                session.deciding = turn
                 try:
                     session.set_levers(policy[turn])
                 except LeverRejected as err:

@@ -97,6 +97,9 @@ class Session:
         self.played_under: tuple[str, str] | None = None
         # How the game was made: front ends, times, undos and redos, checkpoint answers.
         self.record = PlayRecord()
+        # The season whose levers are being checked, when not the coming one (a policy checked up
+        # front, season by season, without playing it: game.impact).
+        self.deciding: int | None = None
 
     @classmethod
     def restore(cls, scenario: Scenario, seed: int, history: Sequence[GameState], levers: Mapping[str, float],
@@ -193,7 +196,7 @@ class Session:
         lever = self.lever(name)
         if name in self.scenario.locked:
             raise LeverRejected(f"{lever.label} is locked at {_num(lever.default)} in this scenario")
-        if self.turn < self.scenario.unlock_turn.get(name, 0):
+        if self._deciding < self.scenario.unlock_turn.get(name, 0):
             raise LeverRejected(f"{lever.label} stays at {_num(lever.default)} until {self.scenario.season_at(self.scenario.unlock_turn[name])}")
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise LeverRejected(f"{lever.label} needs a number between {_num(lever.min)} and {_num(lever.max)}")
@@ -216,7 +219,11 @@ class Session:
     def is_locked(self, name: str) -> bool:
         """Whether the player may not move lever ``name`` in the coming season: the scenario locks
         it, or unlocks it only from a later season."""
-        return name in self.scenario.locked or self.turn < self.scenario.unlock_turn.get(name, 0)
+        return name in self.scenario.locked or self._deciding < self.scenario.unlock_turn.get(name, 0)
+
+    @property
+    def _deciding(self) -> int:
+        return self.turn if self.deciding is None else self.deciding
 
     def set_levers(self, values: Mapping[str, float], as_history: bool = False) -> None:
         """Set several levers at once: all of them, or (if any is refused) none. ``as_history``:
@@ -225,7 +232,8 @@ class Session:
         saved = dict(self.levers)
         history = self.scenario.history
         # History's levers for this very season are history's, whoever sets them (simulate, a replay).
-        as_history = as_history or (history is not None and self.turn < len(history) and dict(values) == dict(history[self.turn]))
+        turn = self._deciding
+        as_history = as_history or (history is not None and turn < len(history) and dict(values) == dict(history[turn]))
         try:
             for name, value in values.items():
                 if self.is_locked(name) and value == self.scenario.levers[name].default:

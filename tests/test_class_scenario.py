@@ -144,3 +144,22 @@ def test_check_shows_the_teacher_notes_of_a_scenario_it_is_given() -> None:
     assert all(len(line) <= 80 for line in out.splitlines())
     status, out = run_main("check")  # everything shipped: no notes, only the verdict
     assert status == 0 and "Teacher notes" not in out
+
+
+def test_policies_checked_up_front_see_history_and_unlocking_by_season() -> None:
+    """compare and the impact report check a policy season by season without playing it: history's
+    locked levers are history's, and a lever unlocked from a season may move from then on."""
+    from game.impact import PolicyRefused, plans
+
+    assert SCENARIO.history is not None
+    played = plans(SCENARIO, {"history": SCENARIO.history})["history"]
+    assert len(played) == SCENARIO.seasons
+    unlock = SCENARIO.unlock_turn["grain_exports"]
+    later = [dict(SCENARIO.history[0], emergency_measures=0.0, grain_exports=2.0 if t >= unlock else 1.0) for t in range(SCENARIO.seasons)]
+    for levers in later:
+        for name in SCENARIO.hidden:
+            levers[name] = SCENARIO.levers[name].default
+    assert len(plans(SCENARIO, {"later": later})["later"]) == SCENARIO.seasons
+    early = [dict(levers, grain_exports=2.0) for levers in later]
+    with pytest.raises(PolicyRefused, match="stays at 1 until 1928-winter"):
+        plans(SCENARIO, {"early": early})
