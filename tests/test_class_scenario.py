@@ -102,7 +102,7 @@ def test_a_season_cannot_be_ended_before_its_checkpoint(tmp_path: Path) -> None:
 
 
 def test_a_finished_game_is_offered_for_submission_and_never_rotated_out(tmp_path: Path) -> None:
-    lines = ["Boris", *(["end"] * 3), "a", *(["end"] * 2), "1928", "b", *(["end"] * 6), "c", *(["end"] * 4), "y"]
+    lines = ["Boris", *(["end"] * 3), "a", *(["end"] * 2), "1928", "b", *(["end"] * 6), "c", *(["end"] * 5), "y"]
     status, out = play_text(tmp_path, lines)
     assert status == 0, out[-2000:]
     submitted = tmp_path / f"Boris-{CLASS}.json"

@@ -87,7 +87,7 @@ def test_a_truncated_game(honest_game: Game, tmp_path: Path) -> None:
     game = Game.of_scenario(SCENARIO, player="Anna")
     game.played_in("text")
     v = verdict_of(save_game(play(game, until=5).session, tmp_path / "short.json", "Anna"))
-    assert v.problems == ["not finished: stopped before 1928-winter (5 of 15 seasons played)"]
+    assert v.problems == ["not finished: stopped before 1928-winter (5 of 16 seasons played)"]
 
 
 def test_a_simulated_game(tmp_path: Path) -> None:
