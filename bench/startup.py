@@ -82,7 +82,7 @@ PARTS = (
     ("+ the command line and everything it imports", "import game.cli"),
     ("+ loading the tutorial scenario", _LOAD),
     ("+ its model (the season engine compiled)", _LOAD + "; from game.session import Session; session = Session(scenario, 1)"),
-    ("+ the warnings' forecast (numpy, the batch engine)",
+    ("+ the warnings' forecast (200 weathers x 2 seasons: the season engine)",
      _LOAD + "; from game.session import Session; from game.present.warnings import threats; threats(Session(scenario, 1))"),
 )
 
