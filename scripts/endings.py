@@ -16,7 +16,8 @@ The knife-edge measure: for every seed whose game ends with the alliance holding
 ending), every lever is moved one step up and one step down for the whole game, one lever at a
 time; a seed is on a knife-edge when one of these single-step changes makes the alliance break
 (a ``bad`` ending). The script prints the share of holding seeds on a knife-edge, the share of
-all single-step changes that flip a game, and the levers that flip most. A step of
+all single-step changes that flip a game, and the levers that flip most; and, the other way, how
+many of the seeds that end badly one such step would save. A step of
 ``emergency_measures`` is not a small difference but the decision to requisition, so it is left
 out of the measure and its flips are shown apart.
 
@@ -134,6 +135,8 @@ class PolicyResult:
     flips: int = 0                                 # ... that made the alliance break
     by_lever: Counter[str] = field(default_factory=Counter)  # flips per lever (either direction)
     coercion_flips: int = 0                        # holding seeds that requisition one step more breaks
+    rescued: int = 0                               # breaking seeds that one step of a lever (not coercion) saves
+    rescue: tuple[int, str, np.ndarray] | None = None  # one of them: the seed, the lever and the changed plan
 
     @property
     def edge_share(self) -> float:
@@ -191,12 +194,22 @@ def measure(scenario_id: str, seeds: Sequence[int], knife_edge: bool = True) -> 
             result.edge_seeds = len(on_edge)
             result.changes = len(small)
             result.flips = sum(small)
+        breaking = [s for s, e in zip(seeds, endings) if outcome(e) == "breaks"]
+        if knife_edge and breaking:
+            steps = [(name, plan) for name, plan in single_steps(scenario, model, table) if name != COERCION]
+            batch = np.array([plan for _, plan in steps for _ in breaking])
+            holds = [outcome(e) == "holds" for e in play(model, batch, breaking * len(steps))]
+            saved = [k for k, h in enumerate(holds) if h]
+            result.rescued = len({breaking[k % len(breaking)] for k in saved})
+            if saved:
+                name, plan = steps[saved[0] // len(breaking)]
+                result.rescue = (breaking[saved[0] % len(breaking)], name, plan)
         results.append(result)
     return results
 
 
 def report(results: Sequence[PolicyResult]) -> str:
-    """The figures as a table for an 80-column terminal."""
+    """The figures, line by line, for a terminal about 90 columns wide."""
     lines = []
     for r in results:
         shown = ", ".join(f"{e or 'none'} {n}" for e, n in r.endings.most_common())
@@ -204,9 +217,12 @@ def report(results: Sequence[PolicyResult]) -> str:
         lines.append(f"    endings: {shown}")
         if r.changes:
             top = ", ".join(f"{name} {n}" for name, n in r.by_lever.most_common(3)) or "none"
-            lines.append(f"    knife-edge: {r.edge_seeds} of {r.holding} holding seeds ({r.edge_share:.1%}) break after a "
-                         f"one-step change of a lever; {r.flips} of {r.changes} changes flip ({r.flip_share:.2%}); most: {top}")
+            lines.append(f"    knife-edge: a one-step change of a lever breaks {r.edge_seeds} of {r.holding} holding seeds "
+                         f"({r.edge_share:.1%});")
+            lines.append(f"    {r.flips} of {r.changes} such changes flip a game ({r.flip_share:.2%}); most: {top}")
             lines.append(f"    one step more of requisition breaks {r.coercion_flips} of {r.holding}")
+        if r.seeds > r.holding:
+            lines.append(f"    the other way: one step of a lever saves {r.rescued} of the {r.seeds - r.holding} bad endings")
     return "\n".join(lines)
 
 

@@ -34,7 +34,7 @@ def test_every_policy_is_played_on_every_seed_and_ends_somewhere(scenario_id: st
         assert None not in r.endings, f"{scenario_id} / {r.policy}: a game ran out or failed"
         assert 0 <= r.holding <= len(SEEDS)
     text = report(results)
-    assert all(len(line) <= 160 for line in text.splitlines())
+    assert all(len(line) <= 96 for line in text.splitlines()), text
 
 
 @pytest.mark.parametrize("scenario_id", SCENARIOS)
@@ -91,3 +91,24 @@ def test_a_holding_co_operative_road_is_no_knife_edge() -> None:
     assert result.holding > 0, "the co-operative policy no longer holds the alliance in cooperative-plan"
     assert result.changes > 10 * result.holding
     assert result.edge_share <= KNIFE_EDGE_SHARE, report([result])
+
+
+def test_the_rescue_count_is_the_seeds_one_step_saves() -> None:
+    """The other way round: a game that ends badly counts as saved when one single-step change of
+    a lever (not coercion) makes the alliance hold; the count never exceeds the bad endings."""
+    scenario = load_scenario("nep-1923-1930", RULES)
+    model = Model(scenario)
+    good = {e.id for e in model.compiled_endings if e.ending.outcome == "good"}
+    checked = 0
+    for r in measure("nep-1923-1930", SEEDS[:3]):
+        bad = r.seeds - r.holding - r.endings.get(None, 0)
+        assert 0 <= r.rescued <= bad
+        if r.rescue is None:
+            continue
+        seed, name, plan = r.rescue
+        assert name != COERCION
+        session = Session(scenario, seed, model)
+        session.play([dict(zip(model.levers, row)) for row in plan.tolist()])
+        assert session.ending is not None and session.ending.id in good, (r.policy, seed, name)
+        checked += 1
+    assert checked or all(r.rescued == 0 for r in measure("nep-1923-1930", SEEDS[:3]))
