@@ -17,7 +17,7 @@ SEEDS = range(1, 31)
 
 @pytest.fixture(scope="module")
 def figures() -> tuple[dict[str, Figures], dict[str, float]]:
-    found, best = compare(SEEDS, count=120)
+    found, best = compare(SEEDS)
     return {f.policy: f for f in found}, best
 
 
