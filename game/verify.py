@@ -19,7 +19,7 @@ from pathlib import Path
 from game.engine import RuleError
 from game.rules.problems import LoadError
 from game.rules.scenario import Scenario, load_scenario
-from game.saves import LoadedSave, check_replay, load_save
+from game.saves import LoadedSave, check_replay, load_save, read_save
 from game.saves.store import seal_of
 
 
@@ -102,6 +102,10 @@ def verify_one(path: Path, rules_root: Path, scenario: Scenario | None = None) -
     try:
         loaded = load_save(path, rules_root, scenario)
     except LoadError as err:
+        try:  # whose it says it is, if it reads as a save at all
+            verdict.player = read_save(path).metadata.player
+        except LoadError:
+            pass
         first = err.problems[0] if err.problems else None
         where = f"{first.line}:{first.col}: " if first is not None else ""
         verdict.problems.append(f"cannot be loaded: {where}{first.message if first is not None else 'unreadable'}")

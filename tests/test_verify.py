@@ -126,6 +126,7 @@ def test_a_fake_ending_in_the_metadata(honest: Path, tmp_path: Path) -> None:
     fake = edit(tmp_path / "fake.json", lambda d: d["metadata"].update(ending="coercion_spiral"), True, source=honest)
     v = verdict_of(fake)
     assert len(v.problems) == 1 and "metadata.ending: the game's last state has the ending" in v.problems[0]
+    assert v.player == "Anna Petrovna"  # whose the file says it is
     assert v.problems[0].startswith("cannot be loaded: ")
     from game.saves import list_saves
 
