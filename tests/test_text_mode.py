@@ -254,3 +254,19 @@ def test_an_ascii_terminal_names_a_russian_word_once() -> None:
     assert heading == "=== NEPmen (private traders) (nepmany) ===", heading
     _, out = play("procurement-crisis-1927", "glossary NEPmen\nquit\n")
     assert "(нэпманы · nepmany)" in out
+
+
+def test_a_question_longer_than_the_line_wraps_with_the_answer_on_its_last_line() -> None:
+    out = io.StringIO()
+    terminal = Terminal(out, width=80)
+    path = "/tmp/a-class-folder/" + "saves/" * 6 + "player-scissors-1923.json"
+    terminal.prompt(f"Save your finished game as {path} to hand in? (y/n) ")
+    rows = out.getvalue().split("\n")
+    assert len(rows) > 1 and all(len(row) <= 80 for row in rows), rows
+    assert rows[-1].endswith("(y/n) ") and path in " ".join(rows)
+    out = io.StringIO()
+    Terminal(out, width=80).prompt("  Acres to buy [0]: ")
+    assert out.getvalue() == "  Acres to buy [0]: "  # a short question is left as it is
+    out = io.StringIO()
+    Terminal(out, width=40).prompt("  A name from a file \x1b[2J that is long enough to wrap here? ")
+    assert "\x1b" not in out.getvalue() and out.getvalue().split("\n")[1].startswith("  ")

@@ -82,7 +82,7 @@ class TextGame:
         self.term.para(text, indent, hang, keep_spaces)
 
     def ask(self, prompt: str) -> str:
-        self.term.write(escape_controls(prompt))  # a question is one line: a name from a file breaks no line in it
+        self.term.prompt(prompt)  # control characters escaped: a name from a file breaks no line in it
         self.term.out.flush()
         line = self.inp.readline()
         if not line:

@@ -119,6 +119,20 @@ class Terminal:
                     row = row.lstrip()  # a long word alone: at the margin rather than indented past the edge
                 self.out.write(row + "\n")
 
+    def prompt(self, text: str) -> None:
+        """A question with the cursor after it. One too long for the width (a path in it) wraps
+        like a paragraph, at the question's own indent, with the answer on its last line."""
+        text = self.clean(escape_controls(text))
+        if len(text) < self.width:
+            self.out.write(text)
+            return
+        indent = text[: len(text) - len(text.lstrip())]
+        rows = textwrap.wrap(text, width=self.width - 1, subsequent_indent=indent, break_on_hyphens=False,
+                             break_long_words=False) or [text]
+        for row in rows[:-1]:
+            self.out.write(row + "\n")
+        self.out.write(rows[-1] + " ")
+
     def lines(self, rows: list[str]) -> None:
         for row in rows:
             self.line(row)
