@@ -259,7 +259,7 @@ def test_an_ascii_terminal_names_a_russian_word_once() -> None:
 def test_a_question_longer_than_the_line_wraps_with_the_answer_on_its_last_line() -> None:
     out = io.StringIO()
     terminal = Terminal(out, width=80)
-    path = "/tmp/a-class-folder/" + "saves/" * 6 + "player-scissors-1923.json"
+    path = "/tmp/a-class-folder/" + "saves/" * 3 + "player-scissors-1923.json"  # fits a line; the question does not
     terminal.prompt(f"Save your finished game as {path} to hand in? (y/n) ")
     rows = out.getvalue().split("\n")
     assert len(rows) > 1 and all(len(row) <= 80 for row in rows), rows
