@@ -14,7 +14,7 @@ import functools
 import hashlib
 import json
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -132,12 +132,16 @@ def play_record(session: Session) -> PlayRecord:
     )
 
 
-def session_record(saved: PlayRecord, states: int) -> SessionRecord:
-    """A save's record as a session keeps it (times as ISO text, one per state)."""
+def session_record(saved: PlayRecord, states: int, seasons: Collection[str] | None = None) -> SessionRecord:
+    """A save's record as a session keeps it (times as ISO text, one per state). ``seasons``:
+    the scenario's seasons when the game is made again under changed rules; an undo of a season
+    the scenario no longer has (it starts later, say) is left out, so the record stays one the
+    game can replay."""
     times = [None if t is None else _iso(t) for t in saved.times] if len(saved.times) == states else [None] * states
     return SessionRecord(
         made_by=list(saved.made_by), game_id=saved.game_id, times=times,
-        undos=[UndoEntry(u.action, u.season, None if u.at is None else _iso(u.at)) for u in saved.undos],
+        undos=[UndoEntry(u.action, u.season, None if u.at is None else _iso(u.at)) for u in saved.undos
+               if seasons is None or u.season in seasons],
         answers={a.checkpoint: Answer(a.checkpoint, a.season, a.answer, None if a.at is None else _iso(a.at)) for a in saved.answers},
     )
 
@@ -434,7 +438,8 @@ class LoadedSave:
                 session.set_lever(name, value)
             except LeverRejected:
                 pass  # a lever the new rules lock, bound or no longer have: its default is shown
-        session.record = session_record(self.save.record, len(session.history))
+        changed = None if self.change is None else self.scenario.season_names()
+        session.record = session_record(self.save.record, len(session.history), changed)
         return session
 
     def as_saved(self, model: Model | None = None) -> Session:
@@ -456,6 +461,7 @@ class LoadedSave:
                     pass  # its default is shown
             if session.branch_at is not None and session.branch_at not in self.scenario.season_names():
                 session.branch_at = None  # a season the scenario no longer has
+            session.record = session_record(self.save.record, len(session.history), self.scenario.season_names())
         return session
 
     def _restore(self, model: Model) -> Session:
