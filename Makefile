@@ -19,9 +19,11 @@ test: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m pytest -q -n auto
 
-# The core alone (formula, rules, engine, session, saves, text mode): no window, no slow sweeps.
+# The core alone (formula, rules, engine, session, saves, text mode): no window, no slow sweeps,
+# none of the outer tests (hostile machine, command line, presentation, instructors' and modders'
+# commands, batch engine: tests/conftest.py's OUTER).
 test-fast: $(STAMP)
-	$(PY) -m pytest -q -n auto -m "not ui and not slow"
+	$(PY) -m pytest -q -n auto -m "not ui and not slow and not outer" --ignore=tests/ui --ignore=tests/hostile
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

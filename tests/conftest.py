@@ -106,10 +106,22 @@ def run_main(*argv: str, stdin: str = "", cwd: Path = ROOT) -> tuple[int, str]:
     return status, out.getvalue()
 
 
+# The tests of what stands around the core (formula, rules, engine, session, saves, text mode)
+# rather than in it: the hostile machine (tests/hostile), the command line, the presentation layer
+# and forecast as the front ends use them, the instructors' and modders' commands, and the batch
+# engine, tested against the season engine. ``make test-fast`` leaves them out; ``make test`` runs them.
+OUTER = ("tests/hostile/", "tests/test_readings.py", "tests/test_reports", "tests/test_verify.py",
+         "tests/test_class_scenario.py", "tests/test_cli", "tests/test_batch", "tests/test_impact",
+         "tests/test_present.py", "tests/test_forecast.py", "tests/test_nep_report.py")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Every test under tests/ui is marked ``ui``, so the core's tests can be run alone
-    (``make test-fast``: ``-m "not ui and not slow"``)."""
+    """Every test under tests/ui is marked ``ui``, and the tests of :data:`OUTER` ``outer``, so
+    the core's tests can be run alone (``make test-fast``: ``-m "not ui and not slow and not outer"``)."""
     ui = ROOT / "tests" / "ui"
     for item in items:
-        if ui in Path(item.path).parents:
+        path = Path(item.path)
+        if ui in path.parents:
             item.add_marker(pytest.mark.ui)
+        if path.relative_to(ROOT).as_posix().startswith(OUTER):
+            item.add_marker(pytest.mark.outer)
