@@ -137,7 +137,7 @@ def session_record(saved: PlayRecord, states: int, seasons: Collection[str] | No
     the scenario's seasons when the game is made again under changed rules; an undo of a season
     the scenario no longer has (it starts later, say) is left out, so the record stays one the
     game can replay."""
-    times = [None if t is None else _iso(t) for t in saved.times] if len(saved.times) == states else [None] * states
+    times: list[str | None] = [None if t is None else _iso(t) for t in saved.times] if len(saved.times) == states else [None] * states
     return SessionRecord(
         made_by=list(saved.made_by), game_id=saved.game_id, times=times,
         undos=[UndoEntry(u.action, u.season, None if u.at is None else _iso(u.at)) for u in saved.undos
