@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from game.engine import RuleError
+from game.present.seasons import season_label
 from game.rules.problems import LoadError
 from game.rules.scenario import Scenario, load_scenario
 from game.saves import LoadedSave, check_replay, load_save, read_save
@@ -173,7 +174,7 @@ def verify_one(path: Path, rules_root: Path, scenario: Scenario | None = None) -
         fixed = "fixes" if classroom is not None and classroom.fixed_seed else "gives"
         verdict.problems.append(f"seed {save.seed}: the scenario {fixed} the seed {target.seed}")
     if not over and (classroom is None or classroom.finish):
-        verdict.problems.append(f"not finished: stopped before {verdict.at} ({verdict.played} of {target.seasons} seasons played)")
+        verdict.problems.append(f"not finished: stopped before {_label(verdict.at)} ({verdict.played} of {target.seasons} seasons played)")
     if classroom is not None:
         if save.branch_at is not None and not classroom.branching:
             verdict.problems.append(f"taken over from history at {save.branch_at}: this class scenario is played from the start")
@@ -221,13 +222,24 @@ def details(verdict: Verdict) -> list[str]:
     seed = f"seed {verdict.seed}"
     if verdict.seed_expected is not None:
         seed += " (the scenario's)" if verdict.seed == verdict.seed_expected else f" (the scenario's is {verdict.seed_expected})"
-    finished = f"finished in {verdict.at}" if verdict.finished else f"stopped before {verdict.at or '?'} ({verdict.played} of {verdict.seasons})"
+    at = _label(verdict.at) or "?"
+    finished = f"finished in {at}" if verdict.finished else f"stopped before {at} ({verdict.played} of {verdict.seasons})"
     return [
         f"scenario {verdict.scenario} {verdict.scenario_hash}", seed, finished,
-        f"branched at {verdict.branched}" if verdict.branched else "not branched",
+        f"branched at {_label(verdict.branched)}" if verdict.branched else "not branched",
         {"simulated": "simulated", "unknown": "made: unknown"}.get(verdict.made_by, f"played in {verdict.made_by.replace('+', ' and ')}"),
         f"{verdict.undos} undo(s)" + (f", {verdict.redos} redo(s)" if verdict.redos else ""),
         f"{verdict.answers} answer(s)",
         "rules unchanged" if verdict.rules_unchanged else "rules changed",
         f"replay {verdict.replay}" if verdict.replay == "ok" else "replay FAILED" if verdict.replay else "not replayed",
     ]
+
+
+def _label(season: str | None) -> str:
+    """'summer 1925' for a season id of the save's ('1925-summer'); the text as it is otherwise."""
+    if not season:
+        return ""
+    try:
+        return season_label(season)
+    except ValueError:
+        return season

@@ -74,6 +74,7 @@ def test_an_honest_finished_game_passes(honest: Path) -> None:
     status, out = run_main("verify", str(honest), "--scenario", CLASS)
     assert status == 0 and out.startswith("pass anna.json: Anna Petrovna\n") and out.endswith("1 save(s): 1 pass, 0 fail\n")
     assert all(len(line) <= 80 for line in out.splitlines())
+    assert "finished in summer 1930" in " ".join(out.split()) and "-summer" not in out  # seasons as the game names them
 
 
 def test_a_game_with_another_seed_than_the_scenario_fixes(tmp_path: Path) -> None:
@@ -87,7 +88,7 @@ def test_a_truncated_game(honest_game: Game, tmp_path: Path) -> None:
     game = Game.of_scenario(SCENARIO, player="Anna")
     game.played_in("text")
     v = verdict_of(save_game(play(game, until=5).session, tmp_path / "short.json", "Anna"))
-    assert v.problems == ["not finished: stopped before 1928-winter (5 of 16 seasons played)"]
+    assert v.problems == ["not finished: stopped before winter 1928 (5 of 16 seasons played)"]  # a season as the game names it
 
 
 def test_a_simulated_game(tmp_path: Path) -> None:
