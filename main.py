@@ -85,9 +85,15 @@ def run() -> int:
         failed = _finish_output()
         return status if failed is None or status else failed
     except KeyboardInterrupt:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while saying so changes nothing
-        _say("\ninterrupted\n")
-        _finish_output()
+        # A second Ctrl-C while saying so changes nothing; the handler is put back after, so a
+        # program that runs the game in its own process (the tests) keeps its Ctrl-C, and so do
+        # the programs it starts, which inherit an ignored SIGINT and would then never see one.
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            _say("\ninterrupted\n")
+            _finish_output()
+        finally:
+            signal.signal(signal.SIGINT, previous)
         return 130
     except BrokenPipeError:
         _finish_output()

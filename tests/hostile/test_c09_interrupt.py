@@ -22,9 +22,15 @@ import pytest
 from tests.hostile.harness import ROOT, guarded
 
 
+def _as_from_a_terminal() -> None:
+    """In the child: Ctrl-C as a shell at a terminal gives it. A test worker may ignore SIGINT, and
+    a child inherits that; Python then installs no KeyboardInterrupt and the game never sees one."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupted(args: list[str], delay: float, cwd: Path, stdin: int | None = subprocess.DEVNULL) -> tuple[int, str]:
     proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), *args], stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            cwd=cwd)
+                            cwd=cwd, preexec_fn=_as_from_a_terminal)
     time.sleep(delay)
     proc.send_signal(signal.SIGINT)
     _out, err = proc.communicate(timeout=120)
@@ -60,7 +66,7 @@ def test_ctrl_c_at_a_prompt_of_the_text_mode(tmp_path: Path) -> None:
     saves = tmp_path / "saves"
     read, write = os.pipe()  # an answer that never comes
     proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "play", "--text", "--scenario", "hammurabi-short", "--saves", str(saves)],
-                            stdin=read, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+                            stdin=read, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path, preexec_fn=_as_from_a_terminal)
     os.close(read)
     try:
         assert proc.stdout is not None

@@ -79,7 +79,9 @@ def test_charts_show_the_chosen_variables_this_games_values_and_history(make_app
         settle(app)
         save_png(app, "charts-years")
     years = canvas_texts(app, "years")
-    for series in session.scenario.series:
+    shown = [series for series in session.scenario.series if series.variable in chosen]  # (the others are not chosen)
+    assert len(shown) == len(chosen)
+    for series in shown:
         assert series.label in years
     assert "history's record" in years
     assert "Bettelheim" in visible_texts(app)  # the record's source

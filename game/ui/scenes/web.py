@@ -334,7 +334,7 @@ class WebScene(GameScene):
         px = canvas.px
         w, h = surface.get_size()
         nodes = self.overview_graph()
-        pad, col_gap = px(8), max(16, px(16))
+        pad, col_gap = px(8), max(12, px(12))
         chosen = None
         for size in range(max(10, px(12)), 9, -1):  # the largest font at which the labels stay legible
             node_h = font(size).get_linesize() + px(2)
