@@ -19,6 +19,7 @@ import pytest
 from game.engine import GameState, Model, RuleError, initial_state, step
 from game.engine.batch import BatchResult, BatchView, lever_steps, play_batch, random_levers
 from game.rules.scenario import available_scenarios, load_scenario
+from game.session import Session
 from tests.conftest import RULES, build_scenario, ending, event, lever, variable
 
 SCENARIOS = available_scenarios(RULES)
@@ -276,6 +277,33 @@ def test_levers_in_every_form(tmp_path: Path) -> None:
         play_batch(model, [1], {"c": 1.0})
     with pytest.raises(ValueError, match="shape"):
         play_batch(model, [1, 2], np.zeros((3, 2)))
+
+
+def test_random_plans_hold_a_lever_until_the_scenario_unlocks_it() -> None:
+    scenario = load_scenario("class-procurement-crisis", RULES)  # grain exports: the player's only from 1928
+    model = Model(scenario)
+    k = model.levers.index("grain_exports")
+    unlock, default = scenario.unlock_turn["grain_exports"], model.lever_defaults[k]
+    assert 0 < unlock < scenario.seasons - 1
+    plan = random_levers(model, 30, scenario.seasons, seed=5)
+    assert (plan[:, :unlock, k] == default).all()
+    assert (plan[:, unlock:, k] != default).any()
+    # Every season of the plan is one a player could set: the season engine's session accepts it.
+    for c in range(3):
+        session = Session(scenario, c + 1)
+        for t in range(scenario.seasons):
+            if session.is_over:
+                break
+            for i, name in enumerate(model.levers):
+                if session.is_locked(name):
+                    assert plan[c, t, i] == model.lever_defaults[i], (name, t)
+                else:
+                    session.set_lever(name, float(plan[c, t, i]))
+            session.end_season()
+    # A plan for a game in progress counts its seasons from the turn it starts at.
+    later = random_levers(model, 30, 2, seed=5, start_turn=unlock)
+    assert (later[:, 0, k] != default).any()
+    assert (random_levers(model, 30, 2, seed=5, start_turn=unlock - 1)[:, 0, k] == default).all()
 
 
 def test_no_campaigns_and_no_seasons(tmp_path: Path) -> None:

@@ -1391,17 +1391,23 @@ def lever_steps(model: Model) -> list[Array]:
     return out
 
 
-def random_levers(model: Model, campaigns: int, seasons: int, seed: int = 0, restless: float | Sequence[float] | Array = 1.0) -> Array:
-    """A random plan of levers ``(campaigns, seasons, levers)``: each season every lever moves,
-    with chance ``restless`` (one for all, or one per campaign), to a value drawn evenly from its
-    steps (from the counter-based generator: the same plan on every machine)."""
+def random_levers(model: Model, campaigns: int, seasons: int, seed: int = 0, restless: float | Sequence[float] | Array = 1.0,
+                  start_turn: int = 0) -> Array:
+    """A random plan of levers ``(campaigns, seasons, levers)`` for the seasons from turn
+    ``start_turn`` on: each season every lever moves, with chance ``restless`` (one for all, or
+    one per campaign), to a value drawn evenly from its steps (from the counter-based generator:
+    the same plan on every machine). A lever the scenario unlocks from a later season
+    (``unlocked_from``) stays at its default until then, as a player's would."""
     steps = lever_steps(model)
     nl = len(steps)
     out = np.empty((campaigns, seasons, nl))
     stream = _mix(np.arange(campaigns, dtype=np.uint64) ^ _U64(seed & _MASK))
     current = np.array([[float(model.lever_defaults[k]) for k in range(nl)]] * campaigns).reshape(campaigns, nl)
+    unlock = [model.scenario.unlock_turn.get(name, 0) for name in model.levers]
     for t in range(seasons):
         for k, values in enumerate(steps):
+            if start_turn + t < unlock[k]:
+                continue  # still locked: at its default (the draws of the other levers are unchanged)
             counter = _U64(((t * 64 + k) * 2) & _MASK)
             u = _uniform(stream, np.full(campaigns, counter, dtype=np.uint64))
             pick = values[np.minimum((u * values.size).astype(np.int64), values.size - 1)]
