@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import collections
 import dataclasses
+import math
 import struct
 import time
 
 import pytest
 
-from game.engine import Model, RuleError, step
-from game.forecast import Forecast, _chances, _ranges, forecast, quantile, run_seeds
+from game.engine import GameState, Model, RuleError, step
+from game.forecast import Forecast, Range, _chances, forecast, quantile, run_seeds
 from game.rules.scenario import load_scenario
 from game.session import Session
 from tests.conftest import RULES, build_scenario, event, variable
@@ -150,50 +152,63 @@ def test_forecast_time_for_200_runs() -> None:
 
 
 def one_by_one(session: Session, runs: int = 200, seasons: int = 1, known_draws: bool = False) -> Forecast:
-    """The forecast as the season engine plays it, one run after another (the reference)."""
+    """The forecast by its definition, the reference both engines are held to: every run is a
+    plain game of the season engine (``step`` from the session's state with the run's seed,
+    until the horizon, an ending or a rule's refusal), kept whole; then each figure is worked out
+    from the games kept, by this test's own arithmetic (the forecast's bookkeeping is not used)."""
     scenario = session.scenario
     model = session.model if known_draws else session.model.without_scripted_draws()
     start = session.state
     horizon = max(1, min(seasons, scenario.seasons - start.turn)) if start.turn < scenario.seasons else 1
-    samples: list[list[list[float]]] = [[[] for _ in model.variables] for _ in range(horizon)]
     labels = [str(scenario.season_at(start.turn + k)) for k in range(horizon)]
-    draw_values: dict = {}
-    scripted: dict = {}
-    fired: dict = {}
-    reached = [0] * horizon
-    endings: dict = {}
-    failed, failure = 0, ""
+    games: list[list[GameState]] = []
+    refusals: list[str] = []
     for seed in run_seeds(start, runs):
-        state = dataclasses.replace(start, seed=seed, counter=0)
-        for k in range(horizon):
-            if state.ending is not None and k > 0:
-                break
+        states = [dataclasses.replace(start, seed=seed, counter=0)]
+        while len(states) <= horizon and (len(states) == 1 or states[-1].ending is None):
             try:
-                state = step(model, state, dict(session.levers))
+                states.append(step(model, states[-1], dict(session.levers)))
             except RuleError as err:
-                failed += 1
-                failure = failure or str(err)
+                refusals.append(str(err))
                 break
-            for index, value in enumerate(state.values):
-                samples[k][index].append(value)
+        games.append(states[1:])
+
+    def spread(name: str, values: list[float]) -> Range:
+        ordered = sorted(values)
+        if not ordered:
+            now = start.values[model.variables.index(name)]
+            return Range(name, now, now, now, now, now, now, now, 0)
+
+        def q(p: float) -> float:  # linear interpolation between the closest ranks
+            rank = (len(ordered) - 1) * p
+            below = int(rank)
+            above = min(below + 1, len(ordered) - 1)
+            return ordered[below] + (ordered[above] - ordered[below]) * (rank - below)
+
+        return Range(name, start.values[model.variables.index(name)], q(0.1), q(0.5), q(0.9), ordered[0], ordered[-1],
+                     math.fsum(ordered) / len(ordered), len(ordered))
+
+    ahead = tuple({name: spread(name, [game[k].values[i] for game in games if len(game) > k]) for i, name in enumerate(model.variables)}
+                  for k in range(horizon))
+    reached = [sum(len(game) > k for game in games) for k in range(horizon)]
+    endings = collections.Counter(game[-1].ending for game in games if game and game[-1].ending is not None)
+    draw_values: dict = collections.defaultdict(list)
+    scripted: dict = {}
+    fired: collections.Counter = collections.Counter()
+    for game in games:
+        for k, state in enumerate(game):
             for entry in state.log:
-                if entry.kind == "draw":
-                    if entry.scripted:
-                        scripted[(entry.name, k)] = entry.value
-                    else:
-                        draw_values.setdefault((entry.name, k), []).append(entry.value)
+                if entry.kind != "draw":
+                    fired[(entry.name, k)] += 1
+                elif entry.scripted:
+                    scripted[(entry.name, k)] = entry.value
                 else:
-                    fired[(entry.name, k)] = fired.get((entry.name, k), 0) + 1
-            reached[k] += 1
-            if state.ending is not None:
-                endings[state.ending] = endings.get(state.ending, 0) + 1
-    ahead = tuple(_ranges(model.variables, start.values, samples[k]) for k in range(horizon))
-    if not known_draws:
-        for k in range(horizon):
-            for (turn, name), value in scenario.scripted_draws.items():
-                if turn == start.turn + k:
-                    scripted[(name, k)] = value
-    return Forecast(tuple(labels), runs, ahead, _chances(session, labels, draw_values, scripted, fired, reached), endings, failed, failure)
+                    draw_values[(entry.name, k)].append(entry.value)
+    if not known_draws:  # what the scenario will use, though the runs drew it
+        scripted.update({(name, turn - start.turn): value for (turn, name), value in scenario.scripted_draws.items()
+                         if 0 <= turn - start.turn < horizon})
+    return Forecast(tuple(labels), runs, ahead, _chances(session, labels, dict(draw_values), scripted, dict(fired), reached),
+                    dict(endings), len(refusals), refusals[0] if refusals else "")
 
 
 @pytest.mark.parametrize("ident, played, seasons, known", [
