@@ -474,6 +474,27 @@ def test_wages_and_costs(world: World) -> None:
     assert gap(dear, normal, "inflation", fourth) > 0
 
 
+def test_goods_for_towns_wage_rises_without_goods_make_goods_dearer(world: World) -> None:
+    """Money wages rising faster (the 1927 kind of rise, a point a season more) with the towns
+    short of goods: the workers' pay chases what the state's shops lack, manufactures grow dearer,
+    and the real wage gains less than where the towns' shops are supplied (Bettelheim 13428-13434)."""
+    year = shift(START, 4)
+
+    def real_gain(goods: float) -> tuple[float, float]:
+        tempo = {"goods_to_village": goods}
+        normal = world.run(policy=tempo)
+        dear = world.run(policy=tempo, parameters={"wage_drift": 0.032})
+        assert gap(dear, normal, "money_wage", year) > 3
+        rise = gap(dear, normal, "money_wage", year) / normal("money_wage", year)
+        return gap(dear, normal, "real_wage", year) / normal("real_wage", year) / rise, gap(dear, normal, "cost_of_living", year)
+
+    starved, starved_cost = real_gain(0.8)
+    supplied, supplied_cost = real_gain(0.4)
+    assert world.run(policy={"goods_to_village": 0.8})("town_goods_shortage", year) > 0.4
+    assert starved_cost > supplied_cost >= 0
+    assert starved < supplied - 0.05, (starved, supplied)
+
+
 def test_unemployment_migration(world: World, base: Run) -> None:
     """A heavier tax on poor households from 1927 on: the poor's trust falls at once; the
     migrants arrive from the next season and registered unemployment climbs over a year. Some
