@@ -90,6 +90,20 @@ def user_mods_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     return folder
 
 
+@pytest.fixture(scope="session")
+def _parse_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("parse-cache")
+
+
+@pytest.fixture(autouse=True)
+def parse_cache_folder(_parse_cache_folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test (and every process it starts) keeps parsed rule files in a cache folder of the
+    test run's (``SMYCHKA_CACHE``; shared by the tests, so most reads go through the cache as a
+    player's do), never in the user cache folder of whoever runs the tests."""
+    monkeypatch.setenv("SMYCHKA_CACHE", str(_parse_cache_folder))
+    return _parse_cache_folder
+
+
 def run_main(*argv: str, stdin: str = "", cwd: Path = ROOT) -> tuple[int, str]:
     """Run ``game.cli.main`` in-process with ``argv``; returns (status, output)."""
     import io

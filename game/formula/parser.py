@@ -78,11 +78,30 @@ class Formula:
         return min(found) if found else (1, 0)
 
 
+# Formulas already parsed in this process, by their text: a rule set's formulas are checked again
+# under each mod over it and each scenario on it (a :class:`Formula` and its tree are never changed
+# once made, so one can serve every rule set that has the text).
+_PARSED: dict[str, Formula] = {}
+_MAX_PARSED = 20_000
+
+
 def parse(source: str) -> Formula:
     """Validate ``source`` against the whitelist and return its :class:`Formula`.
 
     Raises :class:`FormulaError` naming the first construct that is not allowed.
     """
+    if type(source) is str:
+        found = _PARSED.get(source)
+        if found is not None:
+            return found
+    formula = _parse(source)
+    if len(_PARSED) >= _MAX_PARSED:
+        _PARSED.clear()
+    _PARSED[source] = formula
+    return formula
+
+
+def _parse(source: str) -> Formula:
     if not isinstance(source, str):
         raise FormulaError(f"a formula must be text, found {type(source).__name__}")
     if len(source) > MAX_LENGTH:

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from game.files import FileProblem, NotUtf8, decode_utf8, read_file
 from game.formula import did_you_mean
+from game.rules import cache
 from game.rules.locate import Locations, Path, find_duplicate, locate
 from game.rules.problems import Problem
 from game.rules.upgrade import FORMAT_VERSION, OLD_KEYS, OLD_WORDS, OLDEST_FORMAT, WHAT_CHANGED, upgrade_data
@@ -111,7 +112,11 @@ _TOML_END = re.compile(r"\s*\(at end of document\)$")
 
 
 def parse_document(name: str, text: str, problems: list[Problem]) -> Document | None:
-    """Parse TOML ``text``; a syntax error becomes a located problem."""
+    """Parse TOML ``text``; a syntax error becomes a located problem. A text parsed before (in
+    this run or an earlier one) is not parsed again: :mod:`game.rules.cache`."""
+    known = cache.parsed(text)
+    if known is not None:
+        return Document(name, known, text)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -141,6 +146,7 @@ def parse_document(name: str, text: str, problems: list[Problem]) -> Document | 
         line, col = long_number(text)
         problems.append(Problem(name, line, col, f"a number with more than {MAX_DIGITS:,} digits is too long to read"))
         return None
+    cache.keep(text, data)
     return Document(name, data, text)
 
 

@@ -1,0 +1,162 @@
+"""The cache of parsed rule files (game.rules.cache): used when the text is the same, never when it
+is not, and never a problem a user sees, however the cache folder is damaged."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from game.rules import cache
+from game.rules.problems import LoadError
+from game.rules.reading import parse_document
+from game.rules.scenario import load_scenario
+from tests.conftest import RULES, run_main
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    where = tmp_path / "cache"
+    monkeypatch.setenv(cache.ENV_VAR, str(where))
+    return where
+
+
+@pytest.fixture
+def no_parsing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """tomllib.loads, counted: the texts it was asked to parse."""
+    asked: list[str] = []
+    real = tomllib.loads
+
+    def counted(text: str, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(tomllib, "loads", counted)
+    return asked
+
+
+def entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.json"))
+
+
+TEXT = 'a = 1\nb = [1.5, -0.0, inf, -inf, "x"]\n[c]\nd = true\ne = { f = 12345678901234567890 }\n'
+EXPECTED = tomllib.loads(TEXT)
+
+
+def test_a_text_parsed_once_is_read_from_the_cache_after_with_the_same_data(folder: Path, no_parsing: list[str]) -> None:
+    first = parse_document("a.toml", TEXT, [])
+    assert first is not None and len(no_parsing) == 1 and len(entries(folder)) == 1
+    again = parse_document("a.toml", TEXT, [])
+    assert again is not None and len(no_parsing) == 1  # not parsed again
+    assert again.data == first.data == EXPECTED
+    assert repr(again.data) == repr(first.data)  # the signs of zeros, ints and floats kept apart
+    assert again.data is not first.data  # each reader gets data of its own to change
+    assert parse_document("a.toml", TEXT + "g = 2\n", []) is not None and len(no_parsing) == 2  # another text: parsed
+
+
+def test_a_scenario_loads_the_same_from_the_cache(folder: Path, no_parsing: list[str]) -> None:
+    cold = load_scenario("nep-1923-1930", RULES)
+    parsed = len(no_parsing)
+    assert parsed >= 10 and len(entries(folder)) == parsed
+    warm = load_scenario("nep-1923-1930", RULES)
+    assert len(no_parsing) == parsed
+    assert warm.content_hash == cold.content_hash and warm.initial == cold.initial and warm.history == cold.history
+    assert warm.ruleset.variables == cold.ruleset.variables and warm.ruleset.order == cold.ruleset.order
+    assert [f.source for f in warm.formulas.values()] == [f.source for f in cold.formulas.values()]
+
+
+def test_an_edited_file_is_parsed_again_and_its_errors_are_found(folder: Path, tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES / "base", rules / "base")
+    shutil.copytree(RULES / "scenarios", rules / "scenarios")
+    load_scenario("scissors-1923", rules)
+    market = rules / "base" / "market.toml"
+    market.write_text(market.read_text(encoding="utf-8") + "\n[variables.broken\n", encoding="utf-8")
+    with pytest.raises(LoadError, match="TOML syntax error"):
+        load_scenario("scissors-1923", rules)
+
+
+def damage(entry: Path, how: str) -> None:
+    raw = entry.read_bytes()
+    head, _, body = raw.partition(b"\n")
+    if how == "truncated":
+        entry.write_bytes(raw[: len(raw) // 2])
+    elif how == "garbage":
+        entry.write_bytes(b"\x00\xff not json at all")
+    elif how == "empty":
+        entry.write_bytes(b"")
+    elif how == "changed body":  # the digest in the head no longer fits
+        entry.write_bytes(head + b"\n" + body.replace(b"1", b"2"))
+    elif how == "other version":
+        meta = json.loads(head)
+        entry.write_bytes(json.dumps({**meta, "version": meta["version"] + 1}).encode() + b"\n" + body)
+    elif how == "a folder":
+        entry.unlink()
+        entry.mkdir()
+    elif how == "a link to nothing":
+        entry.unlink()
+        entry.symlink_to(entry.parent / "nowhere")
+    elif how == "a fifo":
+        entry.unlink()
+        os.mkfifo(entry)
+    elif how == "unreadable":
+        entry.chmod(0)
+    elif how == "huge":
+        with entry.open("ab") as handle:
+            handle.truncate(cache.MAX_ENTRY_BYTES + 1)
+
+
+@pytest.mark.parametrize("how", ["truncated", "garbage", "empty", "changed body", "other version", "a folder", "a link to nothing",
+                                 "a fifo", "unreadable", "huge"])
+def test_a_damaged_entry_is_ignored_and_the_file_parsed(folder: Path, no_parsing: list[str], how: str) -> None:
+    parse_document("a.toml", TEXT, [])
+    [entry] = entries(folder) or [folder / "x"]
+    damage(entry, how)
+    doc = parse_document("a.toml", TEXT, [])
+    assert doc is not None and doc.data == EXPECTED
+    assert len(no_parsing) == 2 or (how == "unreadable" and os.geteuid() == 0)  # (root reads a file it may not)
+
+
+def test_an_entry_holding_what_toml_cannot_is_ignored(folder: Path, no_parsing: list[str]) -> None:
+    parse_document("a.toml", TEXT, [])
+    [entry] = entries(folder)
+    head = json.loads(entry.read_bytes().partition(b"\n")[0])
+    for body in (b'{"a":null}', b'{"a":[1,NaN]}', b'[1,2]'):
+        entry.write_bytes(json.dumps({**head, "body": hashlib.sha256(body).hexdigest()}).encode() + b"\n" + body)
+        doc = parse_document("a.toml", TEXT, [])
+        assert doc is not None and doc.data == EXPECTED
+    assert len(no_parsing) == 4
+
+
+def test_a_cache_folder_that_cannot_be_used_is_no_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv(cache.ENV_VAR, str(blocked / "cache"))
+    assert parse_document("a.toml", TEXT, []) is not None
+    status, out = run_main("check", str(RULES / "scenarios" / "scissors-1923.toml"))
+    assert status == 0 and "0 error(s)" in out
+    assert blocked.read_text() == "not a folder"
+
+
+def test_off_means_nothing_is_read_or_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_parsing: list[str]) -> None:
+    monkeypatch.setenv(cache.ENV_VAR, "off")
+    assert cache.cache_folder() is None
+    parse_document("a.toml", TEXT, [])
+    parse_document("a.toml", TEXT, [])
+    assert len(no_parsing) == 2
+
+
+def test_the_oldest_entries_go_past_the_limit(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 6)
+    for k in range(7):
+        parse_document("a.toml", f"a = {k}\n", [])
+    assert len(entries(folder)) == 3
+    # The default is the user cache folder, never a folder of the project.
+    monkeypatch.delenv(cache.ENV_VAR)
+    found = cache.cache_folder()
+    assert found is not None and found.name == "parsed" and "smychka" in found.parts and RULES.parent not in found.parents
