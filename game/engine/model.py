@@ -146,10 +146,17 @@ class Model:
         )
         self.bounds_of: dict[int, tuple[float, float]] = {index: (lo, hi) for index, lo, hi in self.bounds}
         self.initial: dict[int, float] = {self.index[k]: float(v) for k, v in scenario.initial.items()}
+        # What a declared record of the past (a rule that is only prev(y)) says y was the season
+        # before the start: y's index -> that value.
+        self.before_start: dict[int, float] = {self.index[y]: float(scenario.initial[x]) for x, y in scenario.lags.items()}
         all_endings = scenario.endings
         endings = [(i, e) for i, e in all_endings.items() if e.when == "any"] + [(i, e) for i, e in all_endings.items() if e.when == "end"]
         self.draw_specs: tuple[Draw, ...] = tuple(rs.draws[d] for d in self.draws)
         self.lever_defaults: tuple[float, ...] = tuple(float(scenario.levers[name].default) for name in self.levers)
+        # The levers the start is computed at: the policy in force before the first season (in a
+        # scenario with a history, history's first season's; else the levers' defaults).
+        first = scenario.history[0] if scenario.history else {}
+        self.start_levers: tuple[float, ...] = tuple(float(first.get(name, scenario.levers[name].default)) for name in self.levers)
         self._compile(endings)
         self._plans: dict[int, TurnPlan] = {}
         self._unscripted: Model | None = None
@@ -213,8 +220,8 @@ class Model:
             name = self.variables[index]
             at = next(line)
             expr = fast(self.formulas[name])
-            if index in self.initial:  # the start keeps the scenario's value: 'v3 = o3 if start else ...'
-                value: ast.expr = ast.IfExp(load("start"), load(f"o{index}"), expr)
+            if index in self.initial:  # the start keeps the scenario's value: 'v3 = start[3] if start else ...'
+                value: ast.expr = ast.IfExp(load("start"), ast.Subscript(load("start"), ast.Constant(index), ast.Load()), expr)
             else:
                 value = expr
             season.append(_numbered(ast.Assign([load(f"v{index}", ast.Store())], value), at))

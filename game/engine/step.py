@@ -21,29 +21,64 @@ _MATH_ERRORS = (ArithmeticError, ValueError, TypeError)
 
 
 def initial_state(model: Model, seed: int) -> GameState:
-    """The state before the first season: declared initial values, and every other variable as
-    its formula gives it at the default levers with no draws or events."""
+    """The state before the first season, consistent with the rules: a season 0 that advances no
+    stock. The variables that carry their own past keep the scenario's declared values, and every
+    other variable is what its rule gives at the start (at the policy in force before the first
+    season: history's first levers, else the defaults; with no draws or events; in the season
+    before the first), from those values and from ``prev_values``, the state
+    the season before: the declared values, what a declared record of the past (``prev(y)``) says
+    ``y`` was, and the start's own value for everything else. That last part is found by repeating
+    the evaluation until it no longer changes (a chain of records of the past settles in as many
+    rounds as it is long; feedback between quantities in a few more), so that each variable's
+    starting value is its rule's value at the start (``game.rules.start`` says which are kept)."""
     scenario = model.scenario
     before = scenario.start.plus(-1)
-    L = model.lever_defaults
+    L = model.start_levers
     D = tuple(resting_value(d) for d in model.draw_specs)
     E = tuple(0.0 for _ in model.events)
-    O = [model.initial.get(i, 0.0) for i in range(len(model.variables))]
     F = model.facts(before, -1)
     label = f"the start ({before})"
-    try:
-        V = model.season_fn(L, model.P, D, E, O, L, F, None, True)
-    except _MATH_ERRORS:
-        V = list(O)
-        env: Env = [L, model.P, D, E, V, O, L, F]
-        for index in model.order:  # one rule at a time, to name the one that fails
-            if index in model.initial:
-                continue
-            name = model.variables[index]
-            V[index] = _evaluate(model.variable_fn[name], env, f"variables.{name}", label, model.inputs[name])
+    n = len(model.variables)
+    kept = [model.initial.get(i, 0.0) for i in range(n)]
+    # Whose value the season before the start is fixed: declared, or what a record says it was.
+    fixed = dict(model.initial)
+    fixed.update(model.before_start)
+    O = list(kept)
+    for i, value in fixed.items():
+        O[i] = value
+    V: list[float] = O
+    for _ in range(_START_ROUNDS):
+        try:
+            V = model.season_fn(L, model.P, D, E, O, L, F, None, kept)
+        except _MATH_ERRORS:
+            V = _reference_start(model, (L, model.P, D, E, O, L, F), kept, label)
+        nxt = list(V)
+        for i, value in fixed.items():
+            nxt[i] = value
+        if nxt == O:
+            break
+        O = nxt
     values = tuple(V)
     _check(model, values, [L, model.P, D, E, V, O, L, F], label)
-    return GameState(0, str(before), values, L, D, E, values, seed, 0)
+    return GameState(0, str(before), values, L, D, E, tuple(O), seed, 0)
+
+
+# At most this many rounds of the start's evaluation (each one call of the season function).
+_START_ROUNDS = 40
+
+
+def _reference_start(model: Model, args: tuple[Sequence[float], ...], kept: Sequence[float], label: str) -> list[float]:
+    """The start's variables one rule at a time, a failure raised as a :class:`RuleError` naming
+    its rule (the generated function found something wrong)."""
+    L, P, D, E, O, OL, F = args
+    V = list(kept)
+    env: Env = [L, P, D, E, V, O, OL, F]
+    for index in model.order:
+        if index in model.initial:
+            continue
+        name = model.variables[index]
+        V[index] = _evaluate(model.variable_fn[name], env, f"variables.{name}", label, model.inputs[name])
+    return V
 
 
 def step(model: Model, state: GameState, levers: Mapping[str, float]) -> GameState:

@@ -32,6 +32,7 @@ from game.rules.ruleset import (
     unreachable_endings,
 )
 from game.rules.season import Season
+from game.rules.start import start_roles
 
 SCENARIO_FOLDER = "scenarios"
 
@@ -76,6 +77,8 @@ class Scenario:
     classroom: Classroom | None = None
     hidden: frozenset[str] = frozenset()
     unlock_turn: Mapping[str, int] = field(default_factory=dict)
+    # The starting values that are records of the past (a rule that is only prev(y)): name -> y.
+    lags: Mapping[str, str] = field(default_factory=dict)
 
     def season_at(self, turn: int) -> Season:
         """The season played at ``turn`` (0 = the first)."""
@@ -202,6 +205,7 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
         return season.minus(start)
 
     initial = {k: v.initial for k, v in ruleset.variables.items() if v.initial is not None}
+    start_notes: list[Problem] = []
     for name, value in f.initial.items():
         var = ruleset.variables.get(name)
         if var is None:
@@ -211,6 +215,14 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
             where(("initial", name), f"{value:g} is outside the bounds of {name} ({var.min:g}..{var.max:g})")
         else:
             initial[name] = value
+    roles = start_roles(ruleset)
+    computed = [name for name in initial if not roles.kept(name)]
+    for name in computed:
+        if name in f.initial:
+            start_notes.append(doc.problem(("initial", name), f"{name} is computed by its rule at the start, from the other "
+                                           "starting values; this value is not used (see docs/MODDING.md, 'Starting values')",
+                                           value=False, severity="warning"))
+        del initial[name]
 
     parameters = {k: p.value for k, p in ruleset.parameters.items()}
     for name, value in f.parameters.items():
@@ -273,7 +285,7 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
                 locked.add(name)
             if setting.hidden:
                 hidden.add(name)
-    warnings: list[Problem] = []
+    warnings: list[Problem] = list(start_notes)
     _lock_unlisted(doc, f, ruleset, locked, problems, warnings)
 
     scripted: dict[tuple[int, str], float] = {}
@@ -354,7 +366,7 @@ def _resolve(doc: Document, f: ScenarioFile, ruleset: Ruleset, problems: list[Pr
         scripted_draws=scripted, events=events, endings=endings, formulas=formulas, history=history, series=series,
         invariants=invariants, warnings=tuple(warnings), tutorial=tuple(f.tutorial),
         teacher_notes=meta.teacher_notes, checkpoints=tuple(f.checkpoints), classroom=f.classroom,
-        hidden=frozenset(hidden), unlock_turn=unlock_turn,
+        hidden=frozenset(hidden), unlock_turn=unlock_turn, lags={n: roles.lags[n] for n in initial if n in roles.lags},
     )
 
 

@@ -175,9 +175,9 @@ def rules_detail(scenario: Scenario) -> RulesDetail:
 
 def saved_state(model: Model, state: GameState, before: GameState | None) -> SavedState:
     names = model.variables
-    adjusted = {} if before is None else {
-        name: p for name, p, v in zip(names, state.prev_values, before.values) if p != v
-    }
+    # The values last season's were taken as where they differ from its values: an event's effects;
+    # at the start, the season before it (what a record of the past says, game.engine.initial_state).
+    adjusted = {name: p for name, p, v in zip(names, state.prev_values, (state if before is None else before).values) if p != v}
     return SavedState(
         turn=state.turn, season=state.season,
         values=dict(zip(names, state.values)), draws=dict(zip(model.draws, state.draws)),
@@ -481,10 +481,7 @@ def _game_state(model: Model, saved: SavedState, levers: Mapping[str, float], be
     """A saved state as the engine holds it, in ``model``'s order; names the save lacks take
     their value in ``start`` (only when the rules changed since the save)."""
     values = tuple(saved.values.get(name, start.values[i]) for i, name in enumerate(model.variables))
-    if before is None:
-        prev = values
-    else:
-        prev = tuple(saved.adjusted.get(name, before[i]) for i, name in enumerate(model.variables))
+    prev = tuple(saved.adjusted.get(name, (values if before is None else before)[i]) for i, name in enumerate(model.variables))
     lever_values = tuple(levers.get(name, default) for name, default in zip(model.levers, start.levers)) if levers else start.levers
     known = set(model.draws) | set(model.events)
     return GameState(

@@ -1,0 +1,95 @@
+"""The start of every shipped scenario is consistent with its rules: a variable that does not
+carry its own past starts at what its rule gives, from the start and the season before it."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from game.engine import Model, initial_state
+from game.rules.problems import LoadError
+from game.rules.scenario import available_scenarios, load_scenario
+from game.rules.start import start_roles
+
+RULES = Path(__file__).resolve().parents[1] / "rules"
+SCENARIOS = available_scenarios(RULES)
+
+
+def start_env(model: Model, seed: int = 1) -> tuple[object, list[list[float]]]:
+    state = initial_state(model, seed)
+    before = model.scenario.start.plus(-1)
+    env = [list(state.levers), list(model.P), list(state.draws), list(state.events), list(state.values),
+           list(state.prev_values), list(state.levers), list(model.facts(before, -1))]
+    return state, env
+
+
+@pytest.mark.parametrize("ident", SCENARIOS)
+def test_every_value_the_rules_compute_is_its_rule_at_the_start(ident: str) -> None:
+    scenario = load_scenario(ident, RULES)
+    model = Model(scenario)
+    state, env = start_env(model)
+    roles = start_roles(scenario.ruleset)
+    computed = 0
+    for name in model.variables:
+        index = model.index[name]
+        value = state.values[index]
+        if index in model.initial:
+            # A kept value is declared, and is a stock's or a record of the past's.
+            assert roles.kept(name), name
+            assert value == scenario.initial[name]
+            if name in roles.lags:  # it says what the variable it records was the season before
+                assert state.prev_values[model.index[roles.lags[name]]] == value
+            continue
+        rule = model.variable_fn[name](*env)
+        assert math.isclose(rule, value, rel_tol=1e-9, abs_tol=1e-9), (name, value, rule)
+        computed += 1
+    assert computed > len(model.variables) // 2
+
+
+@pytest.mark.parametrize("ident", [s for s in SCENARIOS if load_scenario(s, RULES).history])
+def test_the_start_of_a_historical_scenario_is_computed_at_history_s_levers(ident: str) -> None:
+    scenario = load_scenario(ident, RULES)
+    assert scenario.history is not None
+    model = Model(scenario)
+    state = initial_state(model, 1)
+    assert state.levers == model.levers_tuple(scenario.history[0])
+
+
+def test_a_declared_value_the_rules_compute_is_warned_about_and_not_used(tmp_path: Path) -> None:
+    (tmp_path / "base").symlink_to(RULES / "base", target_is_directory=True)
+    (tmp_path / "scenarios").mkdir()
+    text = (RULES / "scenarios" / "scissors-1923.toml").read_text(encoding="utf-8")
+    text = text.replace('id = "scissors-1923"', 'id = "declares"').replace("[initial]\n", "[initial]\ngoods_famine = 0.5\n", 1)
+    (tmp_path / "scenarios" / "declares.toml").write_text(text, encoding="utf-8")
+    scenario = load_scenario("declares", tmp_path)
+    warned = [w for w in scenario.warnings if "goods_famine" in w.message]
+    assert len(warned) == 1 and warned[0].severity == "warning"
+    assert "computed by its rule at the start" in warned[0].message and "MODDING.md" in warned[0].message
+    assert "goods_famine" not in scenario.initial
+    shipped = Model(load_scenario("scissors-1923", RULES))
+    model = Model(scenario)
+    index = model.index["goods_famine"]
+    assert initial_state(model, 1).values[index] == initial_state(shipped, 1).values[index] != 0.5
+
+
+def test_a_stock_s_declared_value_is_kept_and_out_of_bounds_still_refused(tmp_path: Path) -> None:
+    (tmp_path / "base").symlink_to(RULES / "base", target_is_directory=True)
+    (tmp_path / "scenarios").mkdir()
+    text = (RULES / "scenarios" / "scissors-1923.toml").read_text(encoding="utf-8")
+    good = text.replace('id = "scissors-1923"', 'id = "stock"').replace("worker_trust = 45", "worker_trust = 51")
+    (tmp_path / "scenarios" / "stock.toml").write_text(good, encoding="utf-8")
+    model = Model(load_scenario("stock", tmp_path))
+    assert initial_state(model, 1).values[model.index["worker_trust"]] == 51
+    bad = text.replace('id = "scissors-1923"', 'id = "bad"').replace("worker_trust = 45", "worker_trust = 450")
+    (tmp_path / "scenarios" / "bad.toml").write_text(bad, encoding="utf-8")
+    with pytest.raises(LoadError) as err:
+        load_scenario("bad", tmp_path)
+    assert "outside the bounds of worker_trust" in str(err.value)
+
+
+def test_the_start_is_the_same_every_time() -> None:
+    model = Model(load_scenario("nep-1923-1930", RULES))
+    assert initial_state(model, 3) == initial_state(model, 3)
+    assert initial_state(Model(load_scenario("nep-1923-1930", RULES)), 3) == initial_state(model, 3)
