@@ -99,7 +99,7 @@ def play_responsively(seed: int) -> tuple[str | None, list[dict[str, float]]]:
     levers = {name: lever.default for name, lever in SCENARIO.levers.items()}
     levers.update(procurement_price=110, goods_to_village=0.5, industrial_investment=80, coop_credit=160,
                   coop_credit_advantage=4, coop_credit_earmarked=1, implement_share=0.35,
-                  literacy_campaign=90, agricultural_tax=80, private_trade_policy=0, emergency_measures=0)
+                  literacy_campaign=90, agricultural_tax=100, private_trade_policy=0, emergency_measures=0)
     state = initial_state(MODEL, seed)
     played = []
     for _ in range(SCENARIO.seasons):
