@@ -3,6 +3,11 @@
 It is a pygame_gui image, so it takes part in the layout, tooltips and z-order like any other
 widget. It is painted only when its data or size changes, not every frame. It records what text
 it drew and where (tests read what is on screen from it), and its clickable regions.
+
+A paint goes straight to the screen's image: painted once when the widget is made (not first
+blank, then painted), premultiplied in place, and not copied again unless its container clips
+it. pygame_gui's own ``set_image`` converts, premultiplies and copies a window-sized surface
+three times, which was a third of the time from End season to the report drawn.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from game.ui.fonts import font
 from game.ui.palette import INK
 
 Painter = Callable[["Canvas", pygame.Surface], None]
+# What UIImage is made with before the first paint (Canvas.set_image paints instead of showing it).
+_UNPAINTED = pygame.Surface((1, 1), pygame.SRCALPHA)
 
 
 class Canvas(pygame_gui.elements.UIImage):
@@ -26,8 +33,8 @@ class Canvas(pygame_gui.elements.UIImage):
         self.scale = scale
         self.texts: list[tuple[str, pygame.Rect]] = []
         self.hotspots: list[tuple[pygame.Rect, Any]] = []  # in canvas coordinates
-        super().__init__(rect, pygame.Surface(rect.size, pygame.SRCALPHA), manager, container=container, object_id=object_id)
-        self.repaint()
+        # UIImage's constructor shows its image through set_image, which paints it here.
+        super().__init__(rect, _UNPAINTED, manager, container=container, object_id=object_id)
 
     def px(self, n: float) -> int:
         return round(n * self.scale)
@@ -37,7 +44,19 @@ class Canvas(pygame_gui.elements.UIImage):
         self.texts.clear()
         self.hotspots.clear()
         self.painter(self, surface)
-        self.set_image(surface)
+        surface.premul_alpha_ip()  # as pygame_gui blends its images
+        self.original_image = None
+        if self.get_image_clipping_rect() is None:
+            self.image, self._pre_clipped_image = surface, None  # ours alone: pygame_gui would copy it
+        else:
+            self._set_image(surface)  # pygame_gui clips it to the container
+
+    def set_image(self, new_image: pygame.Surface | None, image_is_alpha_premultiplied: bool = False,
+                  scale_func: Any = pygame.transform.smoothscale) -> None:
+        if new_image is _UNPAINTED:  # from UIImage's constructor: the widget exists now, paint it
+            self.repaint()
+            return
+        super().set_image(new_image, image_is_alpha_premultiplied, scale_func)
 
     def text(self, surface: pygame.Surface, text: str, pos: tuple[int, int], size: int = 14, colour: Any = INK,
              bold: bool = False, italic: bool = False, anchor: str = "topleft") -> pygame.Rect:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pygame
 import pygame_gui
-from pygame_gui.core import ObjectID, UIElement
+from pygame_gui.core import UIElement
 
 from game.ui.canvas import Canvas, Painter
 
@@ -62,15 +62,14 @@ class Scene:
         self.focusables.clear()
         self.placed.clear()
         self.shortcuts.clear()
-        rect = pygame.Rect((0, 0), self.app.size)
-        self.root = pygame_gui.elements.UIPanel(rect, manager=self.ui, object_id=ObjectID("#root", "@root"),
-                                                starting_height=0)
-        self.build(rect)
+        self.root = self.app.root_panel()
+        self.build(pygame.Rect((0, 0), self.app.size))
 
     def leave(self) -> None:
-        """Destroy the widgets (the scene itself and its attributes live on)."""
+        """Destroy the widgets (the scene itself and its attributes live on; the panel they were
+        on is the app's, kept for the next screen)."""
         if self.root is not None:
-            self.root.kill()
+            self.root.get_container().clear()
             self.root = None
         self.actions.clear()
         self.focusables.clear()

@@ -247,3 +247,36 @@ def test_hovering_a_cause_highlights_it(make_app) -> None:
     assert scene.text.hovered == 1
     hover = tuple(app.palette.bad)[:3]
     assert any(box.image.get_at((x, y))[:3] == hover for x in range(rect.left, rect.right) for y in range(rect.top, rect.bottom))
+
+
+@pytest.mark.parametrize(("size", "scale"), [((1280, 720), 1.0), ((1024, 640), 1.5)])
+def test_end_season_draws_the_whole_report_in_its_first_frame(make_app, size, scale) -> None:
+    """End season on the dashboard: the very frame of the key press shows the whole report,
+    pixel for pixel what the same report opened afresh shows, and the same text; the autosave
+    waits for the next frame."""
+    app = make_app(size, scale)
+    session = new_game(app, "procurement-crisis-1927")
+    assert session is not None
+    settle(app, 3)
+    assert isinstance(app.scene, DashboardScene)
+    autosaves = app.saves_dir / "autosave"
+    app.frame(key(pygame.K_RETURN, mod=pygame.KMOD_CTRL))  # one frame only
+    scene = app.scene
+    assert isinstance(scene, ReportScene) and session.turn == 1 and scene.shown_after_ms is not None
+    first = app.screen.copy()
+    assert f"Season report — {season_title(session.state.season)}" in visible_texts(app)
+    assert not list(autosaves.glob("*.json")), "the autosave waits until the report is on screen"
+    app.frame([])
+    assert len(list(autosaves.glob("*.json"))) == 1
+    document = read_report(app)
+    report = season_report(session)
+    assert on_screen(" ".join(report.headline), document)
+    for change in report.changes:
+        assert on_screen(change.label, document) and on_screen(change.change.after_text, document)
+    # The same report opened afresh over it draws the same picture and the same text.
+    app.push(ReportScene(app))
+    settle(app)
+    assert app.scene is not scene
+    assert pygame.image.tobytes(app.screen, "RGB") == pygame.image.tobytes(first, "RGB")
+    assert read_report(app) == document
+    assert overlaps(app) == [] and cut_off(app) == []

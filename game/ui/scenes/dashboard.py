@@ -882,12 +882,23 @@ class DashboardScene(GameScene):
                 return True
         return False
 
+    def enter(self) -> None:
+        self.frames_shown = 0
+        super().enter()
+
     def update(self, dt: float) -> None:
         # An entry typed in and then left (Tab, a click elsewhere) is applied as if Enter was pressed.
         for row in self.rows.values():
             if row.dirty and not row.entry.is_focused:
                 self.commit_entry(row)
         self.class_stop()
+        self.frames_shown += 1
+        if self.frames_shown == 2 and self.app.scene is self:
+            # The dashboard is on screen (the frame before drew it): do now what the first
+            # season report would otherwise do between End season and its first frame.
+            from game.ui.scenes.report import prepare_report
+
+            prepare_report(self.app, self.session)
 
     def class_stop(self) -> bool:
         """A class scenario's stop before this decision (the player's name, a checkpoint) over the

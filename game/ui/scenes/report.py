@@ -8,9 +8,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pygame
 
+from game.present.conditions import story_functions
 from game.present.seasons import season_title
 from game.present.story import SeasonReport, season_report
 from game.present.tutorial import Tutorial
@@ -20,12 +22,26 @@ from game.ui.layout import columns, fit_text, fitting, inset, rows
 from game.ui.scene import GameScene
 from game.ui.widgets.richtext import Paragraph, RichText, Run
 
+if TYPE_CHECKING:
+    from game.session import Session
+
 # Number keys open the why view of the first nine causes.
 NUMBER_KEYS = (pygame.K_1, pygame.K_2, pygame.K_3, pygame.K_4, pygame.K_5, pygame.K_6, pygame.K_7, pygame.K_8, pygame.K_9)
 # Sizes and spaces of the report's text, at 100 %.
 HEADING = 18  # a changed indicator's name
 SECTION = 16  # the space above each change
 CAUSE = 5     # the space between its causes
+
+
+def prepare_report(app: App, session: Session) -> None:
+    """What the first season report of a game would otherwise do between End season and its
+    first frame, done ahead while the dashboard is shown: the rule set's story formulas
+    compiled (the headline's conditions; kept for the model) and the report's fonts loaded."""
+    story_functions(session.model)
+    px = app.px
+    for size, bold, italic in ((19, True, False), (15, True, False), (13, False, False), (16, True, False),
+                               (HEADING, True, False), (15, False, False), (15, False, True)):
+        font(px(size), bold, italic)
 
 
 @dataclass(frozen=True)
