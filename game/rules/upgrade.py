@@ -21,10 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
-import tomlkit
-import tomlkit.exceptions
-import tomlkit.items
-
 from game.rules.locate import Path
 from game.rules.problems import Problem
 
@@ -123,6 +119,9 @@ def _rename(table: MutableMapping[str, Any], path: Path, renames: tuple[Rename, 
 def upgrade_text(text: str, version: int) -> str:
     """The TOML ``text`` of a file written in format ``version``, rewritten in this game's format
     with its comments and layout kept (tomlkit). Raises ValueError when the text is not TOML."""
+    import tomlkit  # (only to rewrite a file: not on the way to loading one)
+    import tomlkit.exceptions
+
     try:
         document = tomlkit.parse(text)
     except (tomlkit.exceptions.TOMLKitError, RecursionError) as err:
@@ -144,6 +143,9 @@ def upgrade_text(text: str, version: int) -> str:
 def _rename_item(table: Any, rename: Rename) -> None:
     """Rename a key of a tomlkit table (or inline table) in place, keeping its place, its layout
     and its comment; translate its value when the step says so."""
+    import tomlkit
+    import tomlkit.items
+
     container = table.value if isinstance(table, (tomlkit.items.Table, tomlkit.items.InlineTable)) else table
     item = container.item(rename.old)
     if not isinstance(item, tomlkit.items.Item):  # (a table split in pieces: never a key renamed here)

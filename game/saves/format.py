@@ -37,7 +37,9 @@ MAX_PLAYER: Final = 200  # characters of a player's name
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+    # Each model's validator is built the first time a save is read (defer_build): starting a game
+    # does not wait for it.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True)
 
 
 class SavedLogEntry(_Strict):
