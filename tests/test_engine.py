@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import random
 from pathlib import Path
 
 import pytest
@@ -259,3 +261,78 @@ def test_scenario_endings_are_checked_like_the_rule_sets(tmp_path: Path) -> None
     messages = [p.message for p in caught.value.problems]
     assert any("the rule set already has an ending 'steady'" in m for m in messages)
     assert any("endings.typo.condition: unknown name 'nn'; did you mean 'n'?" in m for m in messages)
+
+
+def _anything(rnd: random.Random, lo: float, hi: float) -> float:
+    """A value within lo..hi most of the time, sometimes far outside (or at an edge)."""
+    lo_, hi_ = max(lo, -1e6), min(hi, 1e6)
+    roll = rnd.random()
+    if roll < 0.1:
+        return rnd.choice([lo_, hi_, lo_ - 1.0, hi_ + 1.0, -hi_ * 3.0, hi_ * 3.0 + 1.0, 0.0, -0.0])
+    return rnd.uniform(lo_, hi_)
+
+
+@pytest.mark.parametrize("ident", ["nep-1923-1930", "hammurabi-reign", "class-procurement-crisis"])
+def test_the_season_function_fails_exactly_when_a_value_breaks_its_bounds(ident: str) -> None:
+    """The generated function compares only the bounds a formula can break (Model.interval):
+    over random last seasons, levers and draws, within their ranges and far outside, it still
+    fails exactly when some value is not finite or outside its declared bounds."""
+    from game.engine.model import CHECK_FAILED
+    from game.rules.scenario import load_scenario
+    from tests.conftest import RULES
+
+    model = Model(load_scenario(ident, RULES))
+    rs = model.ruleset
+    rnd = random.Random(ident)
+    history = model.scenario.history
+    states = [initial_state(model, 1)]
+    for turn in range(model.scenario.seasons - 1):  # a real game: states the check mostly passes
+        levers = dict(history[turn]) if history else {n: lv.default for n, lv in model.scenario.levers.items()}
+        try:
+            states.append(step(model, states[-1], levers))
+        except RuleError:
+            break
+    outcomes = {True: 0, False: 0}
+    for k in range(900):
+        turn = rnd.randrange(len(states))
+        plan = model.turn_plan(turn)
+        if k % 3:  # near a real season: a few values and levers moved a little, or anywhere in range
+            real = states[turn]
+            last = tuple(v * (1.0 + 0.05 * rnd.gauss(0.0, 1.0)) if rnd.random() < 0.1 else v for v in real.values)
+            L = tuple(rnd.uniform(rs.levers[n].min, rs.levers[n].max) if rnd.random() < 0.3 else v for n, v in zip(model.levers, real.levers))
+            D = real.draws
+        else:  # anything, far outside the ranges too
+            last = tuple(_anything(rnd, rs.variables[v].min, rs.variables[v].max) for v in model.variables)
+            L = tuple(_anything(rnd, rs.levers[n].min, rs.levers[n].max) for n in model.levers)
+            D = tuple(_anything(rnd, rs.draws[d].min, rs.draws[d].max) for d in model.draws)
+        E = tuple(float(rnd.random() < 0.3) for _ in model.events)
+        try:
+            V, code = model.season_fn(L, model.P, D, E, last, L, plan.facts, False)
+        except (ArithmeticError, ValueError, TypeError):
+            continue
+        broken = not math.isfinite(sum(V)) or any(not lo <= V[i] <= hi for i, lo, hi in model.bounds)
+        assert (code == CHECK_FAILED) == broken, k
+        outcomes[broken] += 1
+    assert outcomes[True] > 20 and outcomes[False] > 20, outcomes
+
+
+def test_the_bounds_a_formula_cannot_break(tmp_path: Path) -> None:
+    scenario = build_scenario(tmp_path, {"share": variable("0.5", min=0, max=1), "x": variable("a", min=-10, max=10)},
+                              levers={"a": lever(1, 0, 5, 1)})
+    model = Model(scenario)
+
+    def bounds(text: str) -> tuple[float, float]:
+        from game.formula import parse
+
+        return model.interval(parse(text).tree)
+
+    inf = math.inf
+    assert bounds("clamp(a * 3, 0, 1)") == (0.0, 1.0)
+    assert bounds("clamp(a, a, 1)") == (-inf, inf)  # a limit that is not a number: a NaN would let x through
+    assert bounds("max(0, a)") == (0.0, inf) and bounds("max(a, 0)") == (-inf, inf)  # a later NaN is passed over
+    assert bounds("min(2, a)") == (-inf, 2.0)
+    assert bounds("0.5 * share + 1") == (1.0, 1.5)  # a variable of this season: within its bounds
+    assert bounds("prev(share)") == (-inf, inf) and bounds("a") == (-inf, inf)  # last season's, and levers: anything
+    assert bounds("share / x") == (-inf, inf)  # x may be 0
+    assert bounds("logistic(a) + abs(a)") == (0.0, inf)
+    assert bounds("a > 1 and share < 1") == (0.0, 1.0) and bounds("1 if a > 2 else share - 2") == (-2.0, 1.0)

@@ -24,6 +24,7 @@ import copy
 import dataclasses
 import functools
 import math
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -228,10 +229,10 @@ class Model:
             names[name] = _function_name(f"variables.{name}")
             variable_specs.append((names[name], ENV, [*self._prologue(self.formulas[name], at), _numbered(ast.Return(expr), at)]))
         self._variable_specs = (variable_specs, names)
-        values = ast.List([load(f"v{i}") for i in range(len(self.variables))], ast.Load())
+        values = ast.Tuple([load(f"v{i}") for i in range(len(self.variables))], ast.Load())
         season.append(_numbered(ast.Assign([load("V", ast.Store())], values), next(line)))
         season.append(_numbered(ast.If(ast.Compare(load("last"), [ast.Is()], [ast.Constant(None)]), [ast.Return(load("V"))], []), next(line)))
-        season.append(self._checks(next(line)))
+        season.extend(self._checks(next(line)))
         conditions = [self.scenario_formula(("endings", ident, "condition")) for ident, _ in endings]
         any_checks: list[ast.stmt] = []
         end_checks: list[ast.stmt] = []
@@ -295,20 +296,98 @@ class Model:
             out.append(_numbered(ast.Assign([load(local, ast.Store())], item(ENV[inp.env], inp.slot)), line))
         return out
 
-    def _checks(self, line: int) -> ast.stmt:
-        """``if not (every value finite and within its bounds): return V, CHECK_FAILED``."""
-        tests: list[ast.expr] = [ast.Call(load("_isfinite"), [ast.Call(load("_sum"), [load("V")], [])], [])]
+    def _checks(self, line: int) -> list[ast.stmt]:
+        """``if not every value finite: return V, CHECK_FAILED``, then for each bounded value
+        ``if v < lo or v > hi: return V, CHECK_FAILED`` (a NaN, which passes these, failed
+        the first test; one statement each is about twice as fast as one long ``and``).
+
+        A bound the formula cannot break is not compared (see :meth:`interval`): ``clamp(x, 0,
+        1)`` within 0..1, ``max(0, x)`` above 0, ``0.5 * y`` where y's own bounds (checked) keep
+        it within. When every compared value is finite and within its bounds, so is every other,
+        so the function fails exactly when it failed with every bound compared."""
+        def failed() -> ast.stmt:
+            return ast.Return(ast.Tuple([load("V"), ast.Constant(CHECK_FAILED)], ast.Load()))
+
+        finite = ast.Call(load("_isfinite"), [ast.Call(load("_sum"), [load("V")], [])], [])
+        out = [_numbered(ast.If(ast.UnaryOp(ast.Not(), finite), [failed()], []), line)]
         for index, lo, hi in self.bounds:
-            value = load(f"v{index}")
-            if lo != float("-inf") and hi != float("inf"):
-                tests.append(ast.Compare(ast.Constant(lo), [ast.LtE(), ast.LtE()], [value, ast.Constant(hi)]))
-            elif lo != float("-inf"):
-                tests.append(ast.Compare(value, [ast.GtE()], [ast.Constant(lo)]))
-            else:
-                tests.append(ast.Compare(value, [ast.LtE()], [ast.Constant(hi)]))
-        failed = ast.Return(ast.Tuple([load("V"), ast.Constant(CHECK_FAILED)], ast.Load()))
-        test = tests[0] if len(tests) == 1 else ast.BoolOp(ast.And(), tests)
-        return _numbered(ast.If(ast.UnaryOp(ast.Not(), test), [failed], []), line)
+            low, high = self.interval(self.formulas[self.variables[index]].tree)
+            tests: list[ast.expr] = []
+            if lo != -math.inf and low < lo:
+                tests.append(ast.Compare(load(f"v{index}"), [ast.Lt()], [ast.Constant(lo)]))
+            if hi != math.inf and high > hi:
+                tests.append(ast.Compare(load(f"v{index}"), [ast.Gt()], [ast.Constant(hi)]))
+            if tests:
+                test = tests[0] if len(tests) == 1 else ast.BoolOp(ast.Or(), tests)
+                out.append(_numbered(ast.If(test, [failed()], []), line))
+        return out
+
+    def interval(self, node: ast.expr) -> tuple[float, float]:
+        """Bounds ``(low, high)`` that the value of a formula's ``node`` cannot leave in a season
+        whose values are all finite and within their declared bounds (``-inf``, ``inf``: none
+        known). It reads a variable of this season as within its declared bounds and a
+        parameter as its number; levers, draws, facts and last season's values as anything.
+
+        Sound because rounding is monotonic: ``x <= a`` and ``y <= b`` give ``x + y <= a + b``
+        as computed, and so for the other operations, bounds being finite; a NaN anywhere makes
+        the season's sum not finite, which fails the check whatever is compared."""
+        unknown = (-math.inf, math.inf)
+        # Every node's value is within its bounds, or a NaN (which the operations above it pass
+        # on, except where noted), or it raises.
+        if isinstance(node, ast.Constant):
+            value = node.value
+            return (float(value), float(value)) if isinstance(value, (int, float)) else unknown
+        if isinstance(node, ast.Name):
+            kind, _env, slot = self._slots.get(node.id, ("", 0, 0))
+            if kind == "parameter":
+                return (self.P[slot], self.P[slot])
+            if kind == "variable":
+                return self.bounds_of.get(self.index[node.id], unknown)
+            if kind == "event":
+                return (0.0, 1.0)
+            return unknown
+        if isinstance(node, (ast.Compare, ast.BoolOp)) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)):
+            return (0.0, 1.0)
+        if isinstance(node, ast.UnaryOp):
+            lo, hi = self.interval(node.operand)
+            return (-hi, -lo) if isinstance(node.op, ast.USub) else (lo, hi)
+        if isinstance(node, ast.IfExp):
+            (a, b), (c, d) = self.interval(node.body), self.interval(node.orelse)
+            return (min(a, c), max(b, d))
+        if isinstance(node, ast.BinOp):
+            return _arithmetic(node.op, self.interval(node.left), self.interval(node.right))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            name = node.func.id
+            if name in ("abs", "exp", "sqrt"):
+                return (0.0, math.inf)
+            if name == "logistic":
+                return (0.0, 1.0)
+            if name == "clamp" and len(node.args) == 3:
+                # 'lo if x < lo else hi if x > hi else x': within lo..hi, or x when x is a NaN;
+                # only with limits that are numbers (a limit that is a NaN would let x through).
+                first, second = self._number(node.args[1]), self._number(node.args[2])
+                return unknown if first is None or second is None else (min(first, second), max(first, second))
+            if name in ("min", "max"):
+                # One of the arguments, or a NaN. A max is never below its first argument (a
+                # later one replaces it only when larger; a NaN first stays) nor above every
+                # argument's high; a later argument that is a NaN is passed over, so its low
+                # says nothing. A min likewise.
+                found = [self.interval(arg) for arg in node.args]
+                if name == "max":
+                    return (found[0][0], max(hi for _, hi in found))
+                return (min(lo for lo, _ in found), found[0][1])
+        return unknown
+
+    def _number(self, node: ast.expr) -> float | None:
+        """The number a formula's ``node`` is when it is one: a number, a parameter, either negated."""
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            inner = self._number(node.operand)
+            return None if inner is None else -inner if isinstance(node.op, ast.USub) else inner
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+            return float(node.value)
+        if isinstance(node, ast.Name) and self._slots.get(node.id, ("",))[0] == "parameter":
+            return self.P[self._slots[node.id][2]]
+        return None
 
     @functools.cached_property
     def compiled_invariants(self) -> tuple[CompiledInvariant, ...]:
@@ -385,7 +464,37 @@ class Model:
         return (float(season.year), float(q), float(q == 0), float(q == 1), float(q == 2), float(q == 3), float(turn))
 
     def levers_tuple(self, levers: Mapping[str, float]) -> tuple[float, ...]:
-        return tuple([float(levers[name]) for name in self.levers])
+        if len(self.levers) < 2:
+            return tuple([float(levers[name]) for name in self.levers])
+        return tuple(map(float, self._lever_values(levers)))
+
+    @functools.cached_property
+    def _lever_values(self) -> Callable[[Mapping[str, float]], tuple[float, ...]]:
+        return operator.itemgetter(*self.levers)
+
+
+def _arithmetic(op: ast.operator, a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
+    """Bounds of ``x op y`` for x within ``a`` and y within ``b`` (see :meth:`Model.interval`)."""
+    unknown = (-math.inf, math.inf)
+    if not all(map(math.isfinite, (*a, *b))):
+        if isinstance(op, ast.Add):  # an open side stays open; the other adds up
+            return (a[0] + b[0] if math.isfinite(a[0] + b[0]) else -math.inf, a[1] + b[1] if math.isfinite(a[1] + b[1]) else math.inf)
+        if isinstance(op, ast.Sub):
+            return (a[0] - b[1] if math.isfinite(a[0] - b[1]) else -math.inf, a[1] - b[0] if math.isfinite(a[1] - b[0]) else math.inf)
+        return unknown
+    if isinstance(op, ast.Add):
+        return (a[0] + b[0], a[1] + b[1])
+    if isinstance(op, ast.Sub):
+        return (a[0] - b[1], a[1] - b[0])
+    if isinstance(op, ast.Mult):
+        corners = (a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1])
+    elif isinstance(op, ast.Div) and (b[0] > 0.0 or b[1] < 0.0):
+        corners = (a[0] / b[0], a[0] / b[1], a[1] / b[0], a[1] / b[1])
+    else:
+        return unknown
+    if not all(map(math.isfinite, corners)):
+        return unknown
+    return (min(corners), max(corners))
 
 
 def _numbered(stmt: ast.stmt, line: int) -> ast.stmt:

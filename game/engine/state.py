@@ -16,6 +16,14 @@ class LogEntry:
     message: str = ""
     scripted: bool = False
 
+    @classmethod
+    def made(cls, kind: Literal["draw", "event"], name: str, value: float, message: str = "", scripted: bool = False) -> LogEntry:
+        """The same as ``LogEntry(...)``, without the frozen dataclass's field-by-field
+        ``__init__`` (the season step makes one for each draw and event)."""
+        entry = object.__new__(cls)
+        entry.__dict__.update(kind=kind, name=name, value=value, message=message, scripted=scripted)
+        return entry
+
 
 @dataclass(frozen=True)
 class GameState:

@@ -97,11 +97,11 @@ def step(model: Model, state: GameState, levers: Mapping[str, float]) -> GameSta
         if fixed is None:
             value, counter = _draw(spec, seed, counter)
             draws.append(value)
-            log.append(LogEntry("draw", name, value))
+            log.append(LogEntry.made("draw", name, value))
         else:
             draws.append(fixed)
             if scripted:
-                log.append(LogEntry("draw", name, fixed, scripted=True))
+                log.append(LogEntry.made("draw", name, fixed, scripted=True))
     D = tuple(draws)
 
     # Events: conditions and effects see last season's values.
@@ -133,7 +133,7 @@ def step(model: Model, state: GameState, levers: Mapping[str, float]) -> GameSta
                 fired = (*fired, ev.id)
             for index, fn in ev.effects:
                 effects.append((index, _effect(model, ev.id, index, fn, env, label)))
-            log.append(LogEntry("event", ev.id, 1.0, ev.event.message))
+            log.append(LogEntry.made("event", ev.id, 1.0, ev.event.message))
         if effects:
             changed = list(O)
             for index, value in effects:
