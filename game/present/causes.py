@@ -22,6 +22,12 @@ CALENDAR = "(calendar)"
 CARRY = "(carry-over)"
 
 
+def in_sentence(label: str) -> str:
+    """A label as it reads after "your": 'Goods to the village' -> 'goods to the village'
+    (a name in capitals, such as 'GPU', keeps them)."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
 @dataclass(frozen=True)
 class CauseRow:
     """One cause of a change: its part (in whole units of the change's last digit), what moved
@@ -122,9 +128,9 @@ def phrase_of(ruleset: Ruleset, root: _Root, season: str, owner: str) -> tuple[s
         way = "rise" if c.after > c.before else "fall"
         return f"most of last season's {way} carries over {_moved(ruleset, c.name, c.before, c.after)}", "", "carry"
     if c.kind == "lever":
-        return f"your {label} {_moved(ruleset, c.name, c.before, c.after)}", "", "lever"
+        return f"your {in_sentence(label)} {_moved(ruleset, c.name, c.before, c.after)}", "", "lever"
     if c.kind == "prev_lever":
-        return f"last season's {label} {_moved(ruleset, c.name, c.before, c.after)}", "", "prev_lever"
+        return f"last season's {in_sentence(label)} {_moved(ruleset, c.name, c.before, c.after)}", "", "prev_lever"
     if c.kind == "draw":
         return f"chance: the {label} {_moved(ruleset, c.name, c.before, c.after)}", "", "draw"
     if c.kind == "event":
@@ -191,7 +197,7 @@ def flow_rows(ruleset: Ruleset, found: tuple[Flow, ...], change: ShownChange, ow
             continue
         label = label_of(ruleset, flow.name)
         if flow.kind == "lever":
-            phrase = f"your {label} ({figure(flow.value)})"
+            phrase = f"your {in_sentence(label)} ({figure(flow.value)})"
         elif flow.kind == "draw":
             phrase = f"chance: the {label} ({figure(flow.value)})"
         elif flow.kind == "bound":

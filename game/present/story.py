@@ -119,7 +119,9 @@ def yearly_reading(session: Session, name: str, turn: int | None = None) -> Read
     if back is None:
         return Reading(name, label, float("nan"), f"{label[:1].upper()}{label[1:]}: not yet brought in (it comes in in {told.once_a_year}).")
     value = session.value(name, back)
-    text = f"{label[:1].upper()}{label[1:]}: {quantity(rs, name, value)} (brought in in {told.once_a_year})."
+    # The year said, so that between times "this year's crop" is not taken for the coming one.
+    came = season_label(session.history[back].season)
+    text = f"{label[:1].upper()}{label[1:]}: {quantity(rs, name, value)} (brought in in {came})."
     return Reading(name, label, value, text)
 
 
@@ -134,7 +136,8 @@ def coming_reading(session: Session, name: str, season: str) -> Reading | None:
         rs = session.scenario.ruleset
         label = told.between or label_of(rs, name)
         value = session.value(name)
-        return Reading(name, label, value, f"{label[:1].upper()}{label[1:]}: {quantity(rs, name, value)} (brought in in {told.once_a_year}).")
+        return Reading(name, label, value, f"{label[:1].upper()}{label[1:]}: {quantity(rs, name, value)} "
+                                           f"(brought in in {season_label(session.state.season)}).")
     return yearly_reading(session, name)
 
 

@@ -447,3 +447,17 @@ def test_warnings_come_before_the_loss_and_the_last_report_opens_with_the_ending
     assert report.ending is not None and report.ending.title == "Bread crisis"
     assert app.scene.compose()[0].runs[0].text.startswith("The game is over: Bread crisis")
     assert "The game is over: Bread crisis" in visible_texts(app) or "The game is over" in " ".join(t for t, _ in find(app, "report").texts)
+
+
+@pytest.mark.parametrize(("size", "scale"), [((1280, 800), 1.0), ((1024, 640), 1.0), ((1024, 640), 1.5)])
+def test_class_panels_show_every_name_and_change_uncut(make_app, size, scale) -> None:
+    """Each class's name (at least without its gloss: 'Kulaks'), its number and its change are
+    drawn whole; a name is never cut to 'Middle peasa…'."""
+    from game.ui.scenes.dashboard import short_title
+
+    app = make_app(size, scale)
+    scene = start(app, "procurement-crisis-1927", 5)
+    texts = [text for text, _ in find(app, "classes").texts]
+    assert texts and [t for t in texts if "…" in t] == []
+    for panel in scene.panels:
+        assert panel.title in texts or short_title(panel.title) in texts

@@ -74,6 +74,16 @@ def class_panels(ruleset: Ruleset) -> list[ClassPanel]:
     return out
 
 
+def short_title(title: str) -> str:
+    """A class's name without its gloss: 'Kulaks (rich peasants)' -> 'Kulaks'."""
+    return title.split(" (", 1)[0]
+
+
+def class_name(title: str, f: pygame.font.Font, width: int) -> str:
+    """A class's name as it fits ``width``: in full, else without its gloss, else shortened."""
+    return fitting([title, short_title(title)], f, width, 0)
+
+
 def moved(ruleset: Ruleset, name: str, before: float, after: float) -> tuple[float, str]:
     """A change as the dashboard shows it: the change shown (0 when nothing visible moved: no
     arrow, no colour) and its text ('+3', '−0.15 Mt', '±0'), the difference of the values shown."""
@@ -569,6 +579,14 @@ class DashboardScene(GameScene):
         s = self.session
         return moved(self.rs, name, s.value(name, s.turn - 1), s.value(name)) if s.turn else None
 
+    def lead_width(self, name: str, size: int, px: Callable[[float], int]) -> int:
+        """The room :meth:`paint_lead` needs for a class's lead number and its change."""
+        width = font(px(size), bold=True).size(number(self.rs, name, self.session.value(name)))[0]
+        since = self.change_since(name)
+        if since is not None:
+            width += px(9) + px(8) + font(px(12)).size(since[1])[0] + px(9)
+        return width
+
     def paint_lead(self, canvas: Canvas, surface: pygame.Surface, name: str, at: tuple[int, int], room: int, size: int) -> pygame.Rect:
         """A class's lead number, its arrow and its change since last season, from ``at`` (midleft)."""
         px = canvas.px
@@ -601,15 +619,23 @@ class DashboardScene(GameScene):
         first stock where there is room."""
         px = canvas.px
         cy = inner.centery
-        name_w, lead_w = int(inner.w * 0.32), px(84)
-        if self.compact:  # a narrow panel: the class's name first, the sparkline where room is left
-            wanted = max(font(px(13), bold=True).size(p.title)[0] for p in self.panels) + px(8)
-            name_w = max(name_w, min(wanted, inner.w - lead_w - px(6)))
-        canvas.text(surface, fit_text(panel.title, font(px(13), bold=True), name_w - px(6)), (inner.x, cy), size=13, bold=True, anchor="midleft")
         size = 15 if inner.h >= px(20) else 13
+        name_f = font(px(13), bold=True)
+        lead_w = max(px(84), max(self.lead_width(p.lead, size, px) for p in self.panels))
+        # The names in full in a narrow (compact) panel, else at least without their glosses
+        # ('Kulaks' for 'Kulaks (rich peasants)'); the sparkline and a stock where room is left.
+        wanted = max(name_f.size(p.title if self.compact else short_title(p.title))[0] for p in self.panels) + px(8)
+        name_w = max(int(inner.w * 0.32), min(wanted, inner.w - lead_w - px(6)))
+        canvas.text(surface, class_name(panel.title, name_f, name_w - px(6)), (inner.x, cy), size=13, bold=True, anchor="midleft")
         self.paint_lead(canvas, surface, panel.lead, (inner.x + name_w, cy), lead_w, size)
         x = inner.x + name_w + lead_w + px(6)
         spark_w = min(px(70), inner.right - x)
+        # The sparklines narrower (not below 40), all alike, rather than a stock's label cut.
+        small, bold_small = font(px(12)), font(px(12), bold=True)
+        needs = max((small.size(self.stock_label(p, p.stocks[0]))[0] + px(6) +
+                     bold_small.size(number(self.rs, p.stocks[0], self.session.value(p.stocks[0])))[0]
+                     for p in self.panels if p.stocks), default=0)
+        spark_w = max(min(spark_w, px(40)), min(spark_w, inner.right - x - px(10) - needs))
         if spark_w > px(24):
             sparkline(surface, pygame.Rect(x, inner.y + px(2), spark_w, inner.h - px(4)), self.series(panel.lead),
                       self.app.palette.colour(1), self.app.palette.grid, max(1, px(2)))
@@ -624,7 +650,7 @@ class DashboardScene(GameScene):
         px = canvas.px
         s = self.session
         small_f = font(px(12))
-        r = canvas.text(surface, fit_text(panel.title, font(px(13), bold=True), inner.w), (inner.x, inner.y), size=13, bold=True)
+        r = canvas.text(surface, class_name(panel.title, font(px(13), bold=True), inner.w), (inner.x, inner.y), size=13, bold=True)
         r = self.paint_lead(canvas, surface, panel.lead, (inner.x, r.bottom + px(2) + font(px(20), bold=True).get_linesize() // 2), inner.w, 20)
         y = r.bottom + px(2)
         spark = pygame.Rect(inner.x, y, inner.w, px(22))

@@ -152,8 +152,10 @@ class ReportScene(GameScene):
         left, right = columns(head, [1.0, min(where_w, head.w // 3)], px(12))
         self.label("heading", left, fit_text(heading, font(px(19), bold=True), left.w - px(4)), object_id="#heading")
         self.label("where", right, where, object_id="#value")
-        hint = "What changed most and why. Click a cause, or press its number, for the whole chain; D: what each cause means, and its sources."
-        self.label("hint", sub, fit_text(hint, font(px(13)), sub.w - px(4)), object_id="#small")
+        hints = ["What changed most and why. Click a cause, or press its number, for the whole chain; D: what each cause means, and its sources.",
+                 "What changed most and why. Click a cause, or press its number, for the whole chain; D: sources.",
+                 "What changed and why. Click a cause or press its number for the chain; D: sources."]
+        self.label("hint", sub, fitting(hints, font(px(13)), sub.w, px(4)), object_id="#small")
         self.text.palette = self.app.palette
         self.text.hovered = None
         self.body = self.canvas("report", body, self.text.paint)
