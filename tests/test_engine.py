@@ -214,16 +214,26 @@ def test_explanation_ranks_inputs_and_adds_up(tmp_path: Path) -> None:
     assert sum(c.contribution for c in stock.causes) + stock.other == pytest.approx(stock.change)
 
 
-def test_explanation_of_first_season_separates_the_scenario_start(tmp_path: Path) -> None:
+def test_explanation_of_first_season_tells_a_stock_s_own_trend(tmp_path: Path) -> None:
     sc = build_scenario(tmp_path, {
         "flow": variable("rate"),
         "stock": variable("prev(stock) + flow", initial=100),
     }, levers={"rate": lever(default=1)})
     s = Session(sc, 1)
+    assert s.value("stock", 0) == 100 and s.value("flow", 0) == 1  # the stock as declared; the flow computed
     s.end_season()
     e = s.explain("stock")
     assert e.change == 1.0
-    assert sum(c.contribution for c in e.causes) + e.other + e.start_gap == pytest.approx(e.change)
+    # Nothing the player moved: the stock was already growing by its flow (its rule's own pull).
+    assert [(c.name, c.kind, c.contribution) for c in e.causes] == [("stock", "trend", 1.0)]
+    assert e.other == 0.0
+    # A lever moved in the first season is told beside the trend.
+    s2 = Session(sc, 1)
+    s2.set_lever("rate", 3)
+    s2.end_season()
+    e2 = s2.explain("stock")
+    assert {(c.name, c.kind): c.contribution for c in e2.causes} == {("stock", "trend"): 1.0, ("flow", "variable"): 2.0}
+    assert sum(c.contribution for c in e2.causes) + e2.other == pytest.approx(e2.change)
 
 
 def test_same_compiled_model_serves_two_games(tmp_path: Path) -> None:

@@ -65,6 +65,6 @@ def test_explanations_account_for_every_change(ident: str) -> None:
         session.end_season()
         for name in scenario.ruleset.variables:
             e = session.explain(name)
-            total = sum(c.contribution for c in e.causes) + e.other + e.start_gap
+            total = sum(c.contribution for c in e.causes) + e.other
             if len(session.model.inputs[name]) <= 5:  # top-5 causes cover every input
                 assert total == pytest.approx(e.change, rel=1e-6, abs=1e-6), (name, e)

@@ -93,3 +93,26 @@ def test_the_start_is_the_same_every_time() -> None:
     model = Model(load_scenario("nep-1923-1930", RULES))
     assert initial_state(model, 3) == initial_state(model, 3)
     assert initial_state(Model(load_scenario("nep-1923-1930", RULES)), 3) == initial_state(model, 3)
+
+
+@pytest.mark.parametrize("ident", SCENARIOS)
+def test_the_first_season_s_changes_add_up_and_only_a_stock_has_a_trend(ident: str) -> None:
+    """Against the start, every variable's causes add up to its change; the only part not from
+    this season's inputs is a declared stock's own pull under the conditions before the first
+    season (a 'trend'), never a gap between a starting value and its rule."""
+    from game.engine.explain import explain, new_memo
+    from game.session import Session
+
+    scenario = load_scenario(ident, RULES)
+    session = Session(scenario, 5)
+    session.end_season()
+    memo = new_memo()
+    trends = 0
+    for name in session.model.variables:
+        e = explain(session.model, session.history, 1, name, depth=1, top=1000, memo=memo)
+        assert sum(c.contribution for c in e.causes) + e.other == pytest.approx(e.change, abs=1e-9), name
+        for cause in e.causes:
+            if cause.kind == "trend":
+                trends += 1
+                assert cause.name == name and session.model.index[name] in session.model.initial, name
+    assert trends > 0

@@ -24,7 +24,7 @@ class Cause:
     """One input's part in a change: ``contribution`` is in the explained variable's units."""
 
     name: str
-    kind: str  # lever, parameter, variable, draw, event, fact, prev, prev_lever
+    kind: str  # lever, parameter, variable, draw, event, fact, prev, prev_lever; trend (below)
     before: float
     after: float
     contribution: float
@@ -41,9 +41,6 @@ class Explanation:
     after: float
     causes: tuple[Cause, ...]
     other: float
-    # In the first season, a starting value set by the scenario (not computed by the rule) makes
-    # the rule's own value at last season's inputs differ from ``before``: that gap, separately.
-    start_gap: float = 0.0
 
     @property
     def change(self) -> float:
@@ -73,11 +70,9 @@ def explain(model: Model, history: Sequence[GameState], turn: int, name: str, de
         memo.leaves = leaves
     causes = _causes(model, name, memo, depth, top)
     b, a = before.values[index], after.values[index]
-    f_base = _safe(model.variable_fn[name], memo.base)
-    gap = b - f_base if base_turn == 0 and index in model.initial and math.isfinite(f_base) else 0.0
-    other = (a - b) + gap - sum(c.contribution for c in causes)
+    other = (a - b) - sum(c.contribution for c in causes)
     tiny = 1e-9 * max(1.0, abs(a), abs(b))
-    return Explanation(name, after.season, b, a, causes, other if abs(other) > tiny else 0.0, -gap if abs(gap) > tiny else 0.0)
+    return Explanation(name, after.season, b, a, causes, other if abs(other) > tiny else 0.0)
 
 
 @dataclass
@@ -119,7 +114,8 @@ def _compute_causes(model: Model, name: str, memo: Memo, depth: int, top: int) -
     cur, base = memo.cur, memo.base
     index = model.index[name]
     # This season's value and the baseline's, as the season computed them (the rules raise,
-    # never clamp, so the formula gives them again); a scenario's starting value is recomputed.
+    # never clamp, so the formula gives them again); at the start, the rule's value there (a
+    # declared stock's differs from its value: see the trend below).
     f_cur = cur[4][index]
     f_base = base[4][index] if memo.base_computed else _safe(fn, base)
     found: list[Cause] = []
@@ -145,6 +141,14 @@ def _compute_causes(model: Model, name: str, memo: Memo, depth: int, top: int) -
         if inp.kind == "variable" and depth > 1 and inp.name not in memo.leaves:
             sub = _causes(model, inp.name, memo, depth - 1, top)
         found.append(Cause(inp.name, inp.kind, then, now, contribution, sub))
+    if not memo.base_computed and index in model.initial and math.isfinite(f_base):
+        # A stock's starting value is declared, not computed: under the conditions of the season
+        # before the first, its rule would already have moved it (to f_base). That pull, a
+        # 'trend', is part of its first move (and of a comparison with the start).
+        b = base[4][index]
+        pull = f_base - b
+        if abs(pull) > 1e-12 * max(1.0, abs(b)):
+            found.append(Cause(name, "trend", b, f_base, pull))
     found.sort(key=lambda c: -abs(c.contribution))
     return tuple(found[:top])
 

@@ -20,6 +20,7 @@ MOST = 3
 MINOR = 0.1
 CALENDAR = "(calendar)"
 CARRY = "(carry-over)"
+TREND = "(trend) "  # + a stock's name: its pull in the season before the first
 
 
 def in_sentence(label: str) -> str:
@@ -72,6 +73,8 @@ def root_causes(ruleset: Ruleset, explanation: Explanation, look_through: frozen
         if cause.kind != "variable" or cause.name in visible or not cause.causes or change == 0:
             if cause.kind == "fact":
                 key = CALENDAR
+            elif cause.kind == "trend":
+                key = f"{TREND}{cause.name}"
             elif cause.kind == "prev" and cause.name == owner:
                 key = CARRY
             else:
@@ -127,6 +130,11 @@ def phrase_of(ruleset: Ruleset, root: _Root, season: str, owner: str) -> tuple[s
     if c.kind == "prev" and c.name == owner:
         way = "rise" if c.after > c.before else "fall"
         return f"most of last season's {way} carries over {_moved(ruleset, c.name, c.before, c.after)}", "", "carry"
+    if c.kind == "trend":  # a stock's own pull in the season before the first: the rules, not play
+        way = "rising" if c.after > c.before else "falling"
+        if c.name == owner:
+            return f"it was already {way} when you took over", "", "trend"
+        return f"{label} was already {way} when you took over", "", "trend"
     if c.kind == "lever":
         return f"your {in_sentence(label)} {_moved(ruleset, c.name, c.before, c.after)}", "", "lever"
     if c.kind == "prev_lever":

@@ -36,8 +36,7 @@ def escape(text: str) -> str:
 # Explanations look one level down: the inputs of the subject, each drillable in turn.
 DEPTH = 1
 CRUMB_SEPARATOR = "  ›  "
-# The inputs acting together (and a starting value's gap) get a row when they count beside the
-# largest single input.
+# The inputs acting together get a row when they count beside the largest single input.
 SMALL_REST = 0.01
 
 
@@ -54,7 +53,7 @@ def kind_words(ruleset: Ruleset, name: str, kind: str) -> str:
         "parameter": "a fixed parameter",
         "variable": "worked out this season",
         "other": "interactions",
-        "start": "the scenario's start",
+        "trend": "already moving when you took over",
     }.get(kind, kind)
 
 
@@ -122,8 +121,8 @@ def mechanism_ids(ruleset: Ruleset, name: str) -> list[str]:
 class InputRow:
     """One input of the subject as the why view shows it."""
 
-    name: str            # the input ("" for the inputs acting together / the scenario's start)
-    kind: str            # the cause's kind, or "other" / "start"
+    name: str            # the input ("" for the inputs acting together)
+    kind: str            # the cause's kind, or "other"
     label: str
     tag: str             # kind_words
     moved: str           # "44.4 → 28.8"
@@ -134,7 +133,7 @@ class InputRow:
 
 def input_rows(session: Session, explanation: Explanation, turn: int) -> list[InputRow]:
     """The rows of the why view for ``explanation`` (of the season ``turn``), largest first, then
-    whatever the inputs did together and the scenario's starting value, when they count."""
+    whatever the inputs did together, when it counts."""
     rs = session.scenario.ruleset
     subject = explanation.variable
     out = []
@@ -153,9 +152,6 @@ def input_rows(session: Session, explanation: Explanation, turn: int) -> list[In
     if abs(explanation.other) > SMALL_REST * largest:
         out.append(InputRow("", "other", "the inputs acting together", kind_words(rs, "", "other"), "", explanation.other,
                             signed(rs, subject, explanation.other), None))
-    if abs(explanation.start_gap) > SMALL_REST * largest:
-        out.append(InputRow("", "start", "the scenario's starting value", kind_words(rs, "", "start"), "",
-                            explanation.start_gap, signed(rs, subject, explanation.start_gap), None))
     return out
 
 
@@ -350,12 +346,12 @@ class WhyScene(GameScene):
         if row.moved:
             lead += f" ({escape(row.moved)})"
         if not row.name:
-            what = "What the inputs did together beyond their separate parts." if row.kind == "other" else \
-                "The scenario set last season's value itself; the rule would have given a different one."
-            return f"{lead}<br>{what}"
+            return f"{lead}<br>What the inputs did together beyond their separate parts."
         hint = "Enter or click: why did it move?" if row.drill else "A root cause: it is not worked out from other numbers this season."
         if row.kind == "prev" and row.drill is None:
-            hint = "The scenario's starting value."
+            hint = "Its value when you took over: no season was played before it."
+        elif row.kind == "trend":
+            hint = "Under the conditions before your first season its own rule was already moving it: the rules, not your levers."
         return f"{lead}<br><i>{escape(hint)}</i><br>{rule_html(self.session, row.name, row.kind)}"
 
     def _select_in_list(self) -> None:
@@ -503,7 +499,7 @@ class WhyScene(GameScene):
             if row.name:
                 self.message = f"{row.label} is {row.tag}: a root cause, not worked out from other numbers this season."
                 if row.kind == "prev":
-                    self.message = f"{row.label} as it stood last season is the scenario's starting value."
+                    self.message = f"{row.label} as it stood last season is its value when you took over."
             self.chosen.set_text(self._selected_html())
             self.message = ""
             self.bars.repaint()
