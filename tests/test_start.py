@@ -116,3 +116,24 @@ def test_the_first_season_s_changes_add_up_and_only_a_stock_has_a_trend(ident: s
                 trends += 1
                 assert cause.name == name and session.model.index[name] in session.model.initial, name
     assert trends > 0
+
+
+def test_a_save_made_before_the_start_was_computed_still_loads_with_a_clear_message() -> None:
+    """A game saved before the start was computed by the rules (its start has no season before
+    it) loads under the rules as they are now: the notice says the scenario changed, resuming is
+    refused as for any rule change, opening as saved keeps its states, and replaying re-makes it."""
+    from game.saves.store import SaveRefused, load_save
+
+    path = Path(__file__).parent / "fixtures" / "saves" / "nep-1923-1930-before-start-rule.json"
+    loaded = load_save(path, RULES)
+    assert loaded.change is not None and loaded.change.scenario_changed
+    assert "the scenario changed since this game was saved" in loaded.change.describe()
+    with pytest.raises(SaveRefused):
+        loaded.resume()
+    kept = loaded.as_saved()
+    assert kept.turn == 2 and kept.history[0].prev_values == kept.history[0].values
+    assert kept.value("goods_famine", 0) == 0  # the value the scenario declared then
+    again = loaded.replay()
+    assert again.turn == 2
+    fresh = initial_state(Model(loaded.scenario), loaded.save.seed)
+    assert again.history[0] == fresh
