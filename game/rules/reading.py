@@ -199,8 +199,16 @@ def validate_partially(model: type[M], doc: Document, data: Any, problems: list[
     check the valid part — all problems at once, not in batches. Returns the model of the valid
     part (None if nothing usable is left) and, per top-level key, the entries dropped.
     """
+    whole = data is doc.data  # (a whole file's data: what the cache keeps)
+    if whole:
+        known = cache.validated(model, doc.text, doc.aliases)
+        if known is not None:
+            return known, {}
     try:
-        return model.model_validate(data), {}
+        valid = model.model_validate(data)
+        if whole:
+            cache.keep_validated(model, doc.text, doc.aliases, valid)
+        return valid, {}
     except ValidationError as err:
         problems.extend(translate(err, model, doc, data, ()))
         failed = [_real_loc(data, tuple(detail["loc"])) for detail in err.errors(include_url=False)]

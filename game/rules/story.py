@@ -26,7 +26,7 @@ class Story:
     headlines: tuple[Headline, ...] = ()
     quantities: Mapping[str, Quantity] = field(default_factory=dict)
     meters: tuple[Meter, ...] = ()
-    warnings: Warnings = Warnings()
+    warnings: Warnings = Warnings.model_construct()  # the defaults (not validated again: building the validator costs start-up)
     scorecard: tuple[ScoreAxis, ...] = ()
     debriefs: Mapping[str, EndingStory] = field(default_factory=dict)
     # The parsed formulas: ("headlines", i), ("scorecard", i), ("debriefs", ending, i) -> formula.
@@ -104,7 +104,7 @@ def assemble_story(docs: list[tuple[Document, RuleFile]], checker: Any, base: St
     if base is not None:
         layer = Story(tuple(headlines), quantities, tuple(meters), warnings or base.warnings, tuple(scorecard), debriefs, formulas)
         return dataclasses.replace(_over(base, layer), sources=(*base.sources, told))
-    return Story(tuple(headlines), quantities, tuple(meters), warnings or Warnings(), tuple(scorecard), debriefs, formulas, (told,))
+    return Story(tuple(headlines), quantities, tuple(meters), warnings or Warnings.model_construct(), tuple(scorecard), debriefs, formulas, (told,))
 
 
 def _tells(f: RuleFile) -> bool:

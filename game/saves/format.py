@@ -94,7 +94,7 @@ class RulesDetail(_Strict):
     layers, base first and the rule set played last, and a digest of what its rules said."""
 
     layers: list[LayerRef] = []
-    digest: RulesDigest = RulesDigest()
+    digest: RulesDigest = RulesDigest.model_construct()  # (the defaults: no validator built on import)
 
 
 class ScenarioRef(_Strict):
@@ -164,7 +164,7 @@ class SaveV4(_Strict):
     states: list[SavedState] = Field(min_length=1)  # states[0] is the start
     # Long: none in a save upgraded from version 2 (which knew no mods).
     rules_detail: RulesDetail | None = None
-    record: PlayRecord = PlayRecord()
+    record: PlayRecord = PlayRecord.model_construct()
     # SHA-256 of the save written with an empty seal (see game/saves/store.py: seal_of); "" in a
     # save upgraded from an older format.
     seal: Annotated[str, Field(pattern=r"^([0-9a-f]{64})?$")] = ""

@@ -62,7 +62,7 @@ def test_a_text_parsed_once_is_read_from_the_cache_after_with_the_same_data(fold
 def test_a_scenario_loads_the_same_from_the_cache(folder: Path, no_parsing: list[str]) -> None:
     cold = load_scenario("nep-1923-1930", RULES)
     parsed = len(no_parsing)
-    assert parsed >= 10 and len(entries(folder)) == parsed
+    assert parsed >= 10 and len(entries(folder)) == 2 * parsed  # what each file parsed to, and validated to
     warm = load_scenario("nep-1923-1930", RULES)
     assert len(no_parsing) == parsed
     assert warm.content_hash == cold.content_hash and warm.initial == cold.initial and warm.history == cold.history
@@ -160,3 +160,102 @@ def test_the_oldest_entries_go_past_the_limit(folder: Path, monkeypatch: pytest.
     monkeypatch.delenv(cache.ENV_VAR)
     found = cache.cache_folder()
     assert found is not None and found.name == "parsed" and "smychka" in found.parts and RULES.parent not in found.parents
+
+
+# --- validated models ---------------------------------------------------------------------------
+
+
+def same_models(a: object, b: object) -> bool:
+    """Equal, and every model within made of the same fields set (what validation records)."""
+    from pydantic import BaseModel
+
+    if isinstance(a, BaseModel):
+        return (type(a) is type(b) and a.model_fields_set == b.model_fields_set  # type: ignore[attr-defined]
+                and a.__pydantic_extra__ == b.__pydantic_extra__  # type: ignore[attr-defined]
+                and all(same_models(getattr(a, f), getattr(b, f)) for f in type(a).model_fields))
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(same_models(x, y) for x, y in zip(a, b))  # type: ignore[arg-type]
+    if isinstance(a, dict):
+        return type(b) is dict and list(a) == list(b) and all(same_models(v, b[k]) for k, v in a.items())
+    return type(a) is type(b) and (a == b or a != a)
+
+
+@pytest.fixture
+def validations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The models pydantic was asked to validate, by name."""
+    from pydantic import BaseModel
+
+    asked: list[str] = []
+    real = BaseModel.model_validate.__func__  # type: ignore[attr-defined]
+
+    def counted(cls, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(cls.__name__)
+        return real(cls, *args, **kwargs)
+
+    monkeypatch.setattr(BaseModel, "model_validate", classmethod(counted))
+    return asked
+
+
+@pytest.mark.parametrize("place", ["base", "hammurabi", "mods/long-memory", "mods/reading-left"])
+def test_a_rule_set_validated_once_is_rebuilt_the_same_without_validating(folder: Path, validations: list[str], place: str) -> None:
+    from game.rules.ruleset import load_ruleset
+
+    cold = load_ruleset(RULES / place)
+    assert "RuleFile" in validations
+    validations.clear()
+    warm = load_ruleset(RULES / place)
+    assert validations == []
+    assert warm == cold and warm.content_hash == cold.content_hash
+    for table in ("works", "mechanisms", "parameters", "levers", "variables", "draws", "events", "endings", "invariants", "classes", "terms"):
+        assert same_models(dict(getattr(warm, table)), dict(getattr(cold, table))), table
+    assert same_models(warm.indicators, cold.indicators) and same_models(warm.verdicts, cold.verdicts)
+    assert warm.story == cold.story and warm.order == cold.order and warm.depends_on == cold.depends_on
+
+
+@pytest.mark.parametrize("ident", ["nep-1923-1930", "class-procurement-crisis", "hammurabi-reign"])
+def test_a_scenario_validated_once_is_rebuilt_the_same(folder: Path, validations: list[str], ident: str) -> None:
+    from game.rules.models import ScenarioFile
+    from game.rules.reading import read_model
+    from game.rules.scenario import scenario_path
+
+    path = scenario_path(ident, RULES)
+    _, cold = read_model(path, ScenarioFile, [], versioned="scenario")
+    validations.clear()
+    _, warm = read_model(path, ScenarioFile, [], versioned="scenario")
+    assert validations == [] and same_models(warm, cold)
+    assert load_scenario(ident, RULES) == load_scenario(ident, RULES)
+
+
+def test_check_says_the_same_with_the_cache_and_without(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    lever = rules / "base" / "levers.toml"
+    lever.write_text(lever.read_text(encoding="utf-8").replace("max = ", "max = -", 1), encoding="utf-8")  # a broken lever
+    said = {}
+    for how in ("off", str(tmp_path / "cache"), str(tmp_path / "cache")):
+        monkeypatch.setenv(cache.ENV_VAR, how)
+        said.setdefault(how, []).append(run_main("check", str(rules), cwd=tmp_path))
+    off, (cold, warm) = said["off"][0], said[str(tmp_path / "cache")]
+    assert off[0] == cold[0] == warm[0] == 1 and "error" in off[1]
+    assert off == cold == warm
+
+
+@pytest.mark.parametrize("how", ["unknown class", "not a model", "wrong field", "tuple for a model"])
+def test_a_validated_entry_that_does_not_fit_is_ignored(folder: Path, validations: list[str], how: str) -> None:
+    from game.rules.ruleset import load_ruleset
+
+    cold = load_ruleset(RULES / "hammurabi")
+    for entry in entries(folder):
+        head, _, body = entry.read_bytes().partition(b"\n")
+        meta = json.loads(head)
+        if meta["format"] != cache.VALIDATED:
+            continue
+        changed = {"unknown class": body.replace(b'"$m":"RuleFile"', b'"$m":"Evil"'),
+                   "not a model": b'{"$t":[1,2]}',
+                   "wrong field": body.replace(b'"$m":"RuleFile","f":{', b'"$m":"RuleFile","f":{"no_such_field":1,', 1),
+                   "tuple for a model": b'[1]'}[how]
+        entry.write_bytes(json.dumps({**meta, "body": hashlib.sha256(changed).hexdigest()}).encode() + b"\n" + changed)
+    validations.clear()
+    assert load_ruleset(RULES / "hammurabi") == cold
+    if how != "wrong field":  # (an unknown field is set aside by the rebuild: the entry is still whole)
+        assert "RuleFile" in validations
