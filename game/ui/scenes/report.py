@@ -5,6 +5,7 @@ each cause a link into the why view; the season's events and chance draws.
 
 from __future__ import annotations
 
+import string
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,10 @@ SECTION = 16  # the space above each change
 CAUSE = 5     # the space between its causes
 
 
+# The characters a report is mostly written in.
+_GLYPHS = string.ascii_letters + string.digits + " .,:;()%/+-−±'’—–…×÷•[]"
+
+
 def prepare_report(app: App, session: Session) -> None:
     """What the first season report of a game would otherwise do between End season and its
     first frame, done ahead while the dashboard is shown: the rule set's story formulas
@@ -41,7 +46,7 @@ def prepare_report(app: App, session: Session) -> None:
     px = app.px
     for size, bold, italic in ((19, True, False), (15, True, False), (13, False, False), (16, True, False),
                                (HEADING, True, False), (15, False, False), (15, False, True)):
-        font(px(size), bold, italic)
+        font(px(size), bold, italic).render(_GLYPHS, True, (0, 0, 0))  # the glyphs rendered once, then cached
 
 
 @dataclass(frozen=True)
