@@ -42,6 +42,11 @@ def fit_text(text: str, font: pygame.font.Font, width: int) -> str:
     return text.rstrip() + "…"
 
 
+def without_gloss(text: str) -> str:
+    """A name without the gloss in brackets after it: 'Kulaks (rich peasants)' -> 'Kulaks'."""
+    return text.split(" (", 1)[0]
+
+
 def fitting(texts: Sequence[str], font: pygame.font.Font, width: int, padding: int = 12) -> str:
     """The first of ``texts`` (longest first: a sentence, a phrase, a word) that fits a widget
     ``width`` pixels wide with ``padding`` for its border; else the last, shortened."""

@@ -453,11 +453,11 @@ def test_warnings_come_before_the_loss_and_the_last_report_opens_with_the_ending
 def test_class_panels_show_every_name_and_change_uncut(make_app, size, scale) -> None:
     """Each class's name (at least without its gloss: 'Kulaks'), its number and its change are
     drawn whole; a name is never cut to 'Middle peasa…'."""
-    from game.ui.scenes.dashboard import short_title
+    from game.ui.layout import without_gloss
 
     app = make_app(size, scale)
     scene = start(app, "procurement-crisis-1927", 5)
     texts = [text for text, _ in find(app, "classes").texts]
     assert texts and [t for t in texts if "…" in t] == []
     for panel in scene.panels:
-        assert panel.title in texts or short_title(panel.title) in texts
+        assert panel.title in texts or without_gloss(panel.title) in texts

@@ -31,7 +31,7 @@ from game.session import GameOver, LeverRejected
 from game.ui.app import App
 from game.ui.canvas import Canvas
 from game.ui.fonts import font
-from game.ui.layout import columns, fit_text, fitting, inset, rows
+from game.ui.layout import columns, fit_text, fitting, inset, rows, without_gloss
 from game.ui.palette import CARD, INK, MUTED
 from game.ui.scene import GameScene, Scene
 from game.ui.widgets.gauge import arrow, paint_gauge, sparkline, trend_colour
@@ -74,14 +74,9 @@ def class_panels(ruleset: Ruleset) -> list[ClassPanel]:
     return out
 
 
-def short_title(title: str) -> str:
-    """A class's name without its gloss: 'Kulaks (rich peasants)' -> 'Kulaks'."""
-    return title.split(" (", 1)[0]
-
-
 def class_name(title: str, f: pygame.font.Font, width: int) -> str:
     """A class's name as it fits ``width``: in full, else without its gloss, else shortened."""
-    return fitting([title, short_title(title)], f, width, 0)
+    return fitting([title, without_gloss(title)], f, width, 0)
 
 
 def moved(ruleset: Ruleset, name: str, before: float, after: float) -> tuple[float, str]:
@@ -519,11 +514,12 @@ class DashboardScene(GameScene):
         high = variable.max if variable is not None and variable.max < float("inf") else max(100.0, s.value(ind.variable))
         change_of = self.change_of(ind)
         previous = s.value(ind.variable, s.turn - 1) if s.turn else None
+        text: str | list[str]
         if change_of is None:
             text, colour = "the first season is still to play", MUTED
         else:
             change, shown, since = change_of
-            text, colour = f"{shown} since {since}", trend_colour(self.app.palette, change, ind.better)
+            text, colour = [f"{shown} since {since}", shown], trend_colour(self.app.palette, change, ind.better)
         dial = paint_gauge(canvas, surface, s.value(ind.variable), previous, low, high, self.app.palette, ind.label,
                            number(self.rs, ind.variable, s.value(ind.variable)), text, colour)
         canvas.hotspot(surface.get_rect(), ind.variable)
@@ -624,7 +620,7 @@ class DashboardScene(GameScene):
         lead_w = max(px(84), max(self.lead_width(p.lead, size, px) for p in self.panels))
         # The names in full in a narrow (compact) panel, else at least without their glosses
         # ('Kulaks' for 'Kulaks (rich peasants)'); the sparkline and a stock where room is left.
-        wanted = max(name_f.size(p.title if self.compact else short_title(p.title))[0] for p in self.panels) + px(8)
+        wanted = max(name_f.size(p.title if self.compact else without_gloss(p.title))[0] for p in self.panels) + px(8)
         name_w = max(int(inner.w * 0.32), min(wanted, inner.w - lead_w - px(6)))
         canvas.text(surface, class_name(panel.title, name_f, name_w - px(6)), (inner.x, cy), size=13, bold=True, anchor="midleft")
         self.paint_lead(canvas, surface, panel.lead, (inner.x + name_w, cy), lead_w, size)
@@ -675,7 +671,8 @@ class DashboardScene(GameScene):
         pygame.draw.rect(surface, CARD, surface.get_rect(), border_radius=px(4))
         row_h = px(ROW_H)
         head = canvas.text(surface, "Key indicators", (px(8), px(3)), size=16, bold=True)
-        canvas.text(surface, fit_text("click one (or Up/Down, W) for why it moved", font(px(12)), max(0, w - head.right - px(20))),
+        canvas.text(surface, fitting(["click one (or Up/Down, W) for why it moved", "click one for why it moved", "click: why"],
+                                     font(px(12)), max(0, w - head.right - px(20)), 0),
                     (head.right + px(10), head.centery), size=12, colour=MUTED, anchor="midleft")
         top = head.bottom + px(3)
         fits = max(1, (h - top) // row_h)

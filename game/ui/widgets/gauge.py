@@ -13,7 +13,7 @@ import pygame
 
 from game.ui.canvas import Canvas
 from game.ui.fonts import font
-from game.ui.layout import fit_text
+from game.ui.layout import fitting, without_gloss
 from game.ui.palette import CARD, INK, MUTED, Palette
 
 
@@ -58,15 +58,16 @@ def sparkline(surface: pygame.Surface, rect: pygame.Rect, values: Sequence[float
 
 
 def paint_gauge(canvas: Canvas, surface: pygame.Surface, value: float, previous: float | None, low: float, high: float,
-                palette: Palette, title: str, shown: str, change_text: str, change_colour: pygame.Color) -> pygame.Rect:
+                palette: Palette, title: str, shown: str, change_text: str | Sequence[str], change_colour: pygame.Color) -> pygame.Rect:
     """A half-dial from ``low`` to ``high`` in the palette's three gauge colours, a needle at
-    ``value`` (a thin mark where it stood last season), the value and its change below it.
+    ``value`` (a thin mark where it stood last season), the value and its change below it (the
+    first of ``change_text``'s wordings that fits; the title without its gloss if need be).
     Returns the dial's bounding rectangle (canvas coordinates)."""
     px = canvas.px
     w, h = surface.get_size()
     pygame.draw.rect(surface, CARD, surface.get_rect(), border_radius=px(6))
-    title_rect = canvas.text(surface, fit_text(title, font(px(13), bold=True), w - px(8)), (w // 2, px(4)), size=13, colour=INK,
-                             bold=True, anchor="midtop")
+    title_rect = canvas.text(surface, fitting([title, without_gloss(title)], font(px(13), bold=True), w - px(8), 0), (w // 2, px(4)),
+                             size=13, colour=INK, bold=True, anchor="midtop")
     value_h = px(24)
     change_h = px(18)
     top = title_rect.bottom + px(4)
@@ -99,5 +100,6 @@ def paint_gauge(canvas: Canvas, surface: pygame.Surface, value: float, previous:
     canvas.text(surface, f"{low:g}", (centre[0] - radius, centre[1] + px(2)), size=11, colour=MUTED, anchor="topleft")
     canvas.text(surface, f"{high:g}", (centre[0] + radius, centre[1] + px(2)), size=11, colour=MUTED, anchor="topright")
     value_rect = canvas.text(surface, shown, (w // 2, centre[1] + px(2)), size=20, bold=True, anchor="midtop")
-    canvas.text(surface, fit_text(change_text, font(px(12)), w - px(6)), (w // 2, value_rect.bottom), size=12, colour=change_colour, anchor="midtop")
+    wordings = [change_text] if isinstance(change_text, str) else list(change_text)
+    canvas.text(surface, fitting(wordings, font(px(12)), w - px(6), 0), (w // 2, value_rect.bottom), size=12, colour=change_colour, anchor="midtop")
     return pygame.Rect(centre[0] - radius, top, 2 * radius, radius)
