@@ -23,7 +23,7 @@ from game.present.numbers import signed
 from game.rules.scenario import Scenario
 from game.session import LeverRejected, Session
 
-Policy = Sequence[Mapping[str, float]] | None  # lever values for every turn; None: the levers' defaults
+Policy = Sequence[Mapping[str, float]] | None  # lever values for every turn; None: every lever kept as a game starts with it (Model.start_levers)
 NO_ENDING = "(ran to the last season with no ending)"
 TOLERANCE = 1e-9  # relative: values closer than this count as equal
 

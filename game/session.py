@@ -87,7 +87,9 @@ class Session:
         self.seed = seed
         self.model = model or Model(scenario)
         self.history: list[GameState] = [initial_state(self.model, seed)]
-        self.levers: dict[str, float] = {name: lever.default for name, lever in scenario.levers.items()}
+        # The first season's levers are the policy the start was computed at (history's first
+        # season's in a historical scenario), so keeping a lever changes nothing the start did not.
+        self.levers: dict[str, float] = dict(zip(self.model.levers, self.model.start_levers, strict=True))
         # Seasons taken back, the last one on top, each with the levers that were being set then.
         self.redo_stack: list[tuple[GameState, dict[str, float]]] = []
         # The season the player took over from the scenario's historical policy (None: from the start).

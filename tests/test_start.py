@@ -12,6 +12,7 @@ from game.engine import Model, initial_state
 from game.rules.problems import LoadError
 from game.rules.scenario import available_scenarios, load_scenario
 from game.rules.start import start_roles
+from game.session import Session
 
 RULES = Path(__file__).resolve().parents[1] / "rules"
 SCENARIOS = available_scenarios(RULES)
@@ -50,11 +51,31 @@ def test_every_value_the_rules_compute_is_its_rule_at_the_start(ident: str) -> N
 
 @pytest.mark.parametrize("ident", [s for s in SCENARIOS if load_scenario(s, RULES).history])
 def test_the_start_of_a_historical_scenario_is_computed_at_history_s_levers(ident: str) -> None:
+    """History's first season's levers, except those the player may not move yet: they stay at
+    their defaults. The player's first season offers exactly those levers, so keeping every lever
+    changes nothing the start did not already do."""
     scenario = load_scenario(ident, RULES)
     assert scenario.history is not None
     model = Model(scenario)
     state = initial_state(model, 1)
-    assert state.levers == model.levers_tuple(scenario.history[0])
+    held = set(scenario.locked) | {name for name, turn in scenario.unlock_turn.items() if turn > 0}
+    first = model.levers_tuple(scenario.history[0])
+    expected = tuple(float(scenario.levers[name].default) if name in held else value for name, value in zip(model.levers, first, strict=True))
+    assert state.levers == expected
+    assert Session(scenario, 1, model).levers == dict(zip(model.levers, expected, strict=True))
+
+
+@pytest.mark.parametrize("ident", SCENARIOS)
+def test_keeping_every_lever_in_the_first_season_names_no_lever_of_the_player(ident: str) -> None:
+    """A first season played with the levers as offered: no cause of any change is a lever the
+    player did not move."""
+    scenario = load_scenario(ident, RULES)
+    session = Session(scenario, scenario.seed or 1)
+    session.end_season()
+    for name in session.model.variables:
+        for cause in session.explain(name).causes:
+            if cause.kind in ("lever", "prev_lever"):
+                assert cause.before == cause.after, (name, cause)
 
 
 def test_a_declared_value_the_rules_compute_is_warned_about_and_not_used(tmp_path: Path) -> None:

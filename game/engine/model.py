@@ -154,10 +154,13 @@ class Model:
         endings = [(i, e) for i, e in all_endings.items() if e.when == "any"] + [(i, e) for i, e in all_endings.items() if e.when == "end"]
         self.draw_specs: tuple[Draw, ...] = tuple(rs.draws[d] for d in self.draws)
         self.lever_defaults: tuple[float, ...] = tuple(float(scenario.levers[name].default) for name in self.levers)
-        # The levers the start is computed at: the policy in force before the first season (in a
-        # scenario with a history, history's first season's; else the levers' defaults).
+        # The levers the start is computed at, and the player's first season is offered: the policy
+        # in force before the first season (in a scenario with a history, history's first season's;
+        # else the levers' defaults). A lever the player may not move yet stays at its default.
         first = scenario.history[0] if scenario.history else {}
-        self.start_levers: tuple[float, ...] = tuple(float(first.get(name, scenario.levers[name].default)) for name in self.levers)
+        held = set(scenario.locked) | {name for name, turn in scenario.unlock_turn.items() if turn > 0}
+        self.start_levers: tuple[float, ...] = tuple(
+            float(scenario.levers[name].default if name in held else first.get(name, scenario.levers[name].default)) for name in self.levers)
         self._compile(endings)
         self._plans: dict[int, TurnPlan] = {}
         self._unscripted: Model | None = None

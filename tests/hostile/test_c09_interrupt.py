@@ -41,7 +41,9 @@ def before_the_game(err: str) -> bool:
     """A traceback of the interpreter's own start: no frame of the game's code (main.py's line 0
     is the instant before its first line)."""
     frames = [line for line in err.splitlines() if line.strip().startswith("File ")]
-    ours = [f for f in frames if str(ROOT) in f and 'main.py", line 0' not in f]
+    # The virtual environment lives inside the project folder; its packages are not the game.
+    installed = (sys.prefix, sys.base_prefix)
+    ours = [f for f in frames if str(ROOT) in f and not any(p in f for p in installed) and 'main.py", line 0' not in f]
     return not ours
 
 
