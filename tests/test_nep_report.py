@@ -97,7 +97,7 @@ def test_text_debrief_shows_turning_points_comparison_and_questions() -> None:
     play_text(Session(NEP, NEP.seed or 0), io.StringIO("\n".join(answers) + "\n"), out)
     text = out.getvalue()
     debrief = text[text.index("=== Ending: The great turn (summer 1930)"):]
-    assert "The turning points of your game:" in debrief and "Emergency measures" in debrief
+    assert "The turning points of your game:" in debrief and "your emergency measures" in debrief
     assert "Your game beside history's record, year by year:" in debrief and "1927-28" in debrief
     assert "Under the state's actual policy this scenario ends in: The great turn (summer 1930)." in " ".join(debrief.split())
     assert "Questions to discuss:" in debrief

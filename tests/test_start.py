@@ -158,3 +158,22 @@ def test_a_save_made_before_the_start_was_computed_still_loads_with_a_clear_mess
     assert again.turn == 2
     fresh = initial_state(Model(loaded.scenario), loaded.save.seed)
     assert again.history[0] == fresh
+
+
+def test_what_the_stocks_were_already_doing_is_no_turning_point_of_the_game() -> None:
+    """The debrief's turning points are the seasons the player's game moved the headline most:
+    a first season's move made by the stocks' own pull (the 'trend') does not count."""
+    from game.present.debrief import turning_points
+    from game.session import Session
+
+    scenario = load_scenario("nep-1923-1930", RULES)
+    assert scenario.history is not None
+    session = Session(scenario, scenario.seed or 0)
+    for turn in range(scenario.seasons):
+        session.set_levers(scenario.history[turn])
+        session.end_season()
+        if session.is_over:
+            break
+    points = turning_points(session)
+    assert points and all(p.turn > 1 or all(r.kind != "trend" for r in p.story.rows) for p in points)
+    assert "1928-winter" in [p.season for p in points]

@@ -39,7 +39,7 @@ class CauseRow:
     phrase: str        # "your Goods to the village (0.55 to 0.45)"
     meaning: str       # what the move means to a reader ('little to buy in the village shops'), or ''
     name: str          # the root: a variable, lever, draw, event; CALENDAR, CARRY or 'other'
-    kind: str          # lever, prev_lever, variable, prev, carry, calendar, draw, event, other
+    kind: str          # lever, prev_lever, variable, prev, carry, trend, calendar, draw, event, other
     contribution: float  # the exact part, in the explained variable's units
     through: str       # the channel it worked through, when the root lies deeper ('' if none)
     description: str   # the rule's own description

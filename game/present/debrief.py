@@ -164,11 +164,25 @@ def turning_points(session: Session, most: int = 3) -> list[TurningPoint]:
     if not shown or session.turn < 1:
         return []
     name = shown[0].variable
-    moves = sorted(range(1, session.turn + 1), key=lambda t: -abs(session.value(name, t) - session.value(name, t - 1)))
     parts = frozenset(n for n in rs.depends_on.get(name, ()))
+    stories: dict[int, ChangeStory | None] = {}
+
+    def story_of(turn: int) -> ChangeStory | None:
+        if turn not in stories:
+            stories[turn] = change_story(session, name, turn, turn - 1, shown[0].label, look_through=parts)
+        return stories[turn]
+
+    def move(turn: int) -> float:
+        moved = session.value(name, turn) - session.value(name, turn - 1)
+        if turn == 1:  # what the stocks were already doing when the player took over is not a turning point
+            story = story_of(1)
+            moved -= sum(row.contribution for row in story.rows if row.kind == "trend") if story is not None else 0.0
+        return abs(moved)
+
+    moves = sorted(range(1, session.turn + 1), key=lambda t: -move(t))
     out = []
     for turn in sorted(moves[:most]):
-        story = change_story(session, name, turn, turn - 1, shown[0].label, look_through=parts)
+        story = story_of(turn)
         if story is None:
             continue
         state = session.history[turn]
