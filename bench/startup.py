@@ -7,9 +7,11 @@ runs, with the machine and the load average; asserts nothing.
     .venv/bin/python bench/startup.py --runs 9
 
 Python compiles each module it imports unless a bytecode cache (``__pycache__``) holds it: a
-player's first start compiles the game's modules, every later start reads them. When the
-environment forbids the cache (``PYTHONDONTWRITEBYTECODE``, as some sandboxes set it), every
-start is a first start: both are measured.
+player's first start compiles the game's modules, every later start reads them. Likewise the
+rules cache (game/rules/cache.py) keeps what reading each rule file gave: a later start neither
+parses nor validates an unchanged file. Both are measured with the caches and without (the
+rules cache in a temporary folder, never the user's). When the environment forbids the bytecode
+cache (``PYTHONDONTWRITEBYTECODE``, as some sandboxes set it), every start is a first start.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ import argparse
 import os
 import resource
 import select
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -30,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from bench.machine import Timing, header, load_average, report  # noqa: E402
 
 PROMPT_ENDS = (b": ", b"> ", b"? ")
+QUIT = b"quit\n"
 QUIET = 0.25  # seconds without output after a prompt-like ending: the program waits for input
 
 
@@ -77,7 +82,7 @@ def figure(label: str, measure, runs: int) -> None:  # type: ignore[no-untyped-d
 _LOAD = "import game.cli; from game.rules.scenario import load_scenario; scenario = load_scenario('scissors-1923', game.cli.RULES)"
 PARTS = (
     ("the interpreter alone", "pass"),
-    ("+ pydantic", "import pydantic"),
+    ("+ pydantic (its BaseModel)", "from pydantic import BaseModel"),
     ("+ the rule models", "import game.rules.models"),
     ("+ the command line and everything it imports", "import game.cli"),
     ("+ loading the tutorial scenario", _LOAD),
@@ -87,25 +92,53 @@ PARTS = (
 )
 
 
+def instructions(argv: list[str], env: dict[str, str], answer: bytes = b"") -> str:
+    """The instructions one whole process runs, counted by valgrind's cachegrind (the same on a
+    busy machine as on an idle one, unlike any time); "n/a" without valgrind."""
+    if shutil.which("valgrind") is None:
+        return "n/a (no valgrind)"
+    done = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", sys.executable, *argv],
+                          cwd=ROOT, env=env, input=answer, capture_output=True, check=False)
+    for line in done.stderr.decode(errors="replace").splitlines():
+        if "I   refs:" in line or "I refs:" in line:
+            return line.split(":", 1)[1].strip() + " instructions"
+    return "n/a"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count the instructions of one start and one check with valgrind (about a minute each)")
     args = parser.parse_args(argv)
     header("bench/startup.py: start-up and check, whole processes")
     forbidden = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
-    cached = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    envs = [("with the bytecode cache (every start after the first)", cached)]
+    # The rules cache (game/rules/cache.py) in a folder of this run's, never the user's: the
+    # first, unmeasured run of each figure fills it, as a player's first start does.
+    folder = tempfile.mkdtemp(prefix="smychka-bench-cache-")
+    cached = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"SMYCHKA_CACHE": folder}
+    envs = [("with the bytecode cache and the rules cache (every start after the first)", cached),
+            ("with the bytecode cache, the rules cache off (SMYCHKA_CACHE=off: every start reads the rules afresh)",
+             cached | {"SMYCHKA_CACHE": "off"})]
     if forbidden:
-        envs.append(("without it (PYTHONDONTWRITEBYTECODE is set here: every start compiles the game's modules)", dict(os.environ)))
-    for what, env in envs:
-        print(what + ":")
-        figure("  start-up to the first text-mode prompt", lambda env=env: to_first_prompt(env), args.runs)
-        figure("  `main.py check` of everything shipped", lambda env=env: whole(["main.py", "check"], env), args.runs)
-    print("what start-up is made of (each line a whole process doing what the line above did and more, "
-          "with the bytecode cache):")
-    env = {**cached, "PYDANTIC_DISABLE_PLUGINS": "__all__"}  # as main.py sets it
-    for label, code in PARTS:
-        figure(f"  {label}", lambda code=code: whole(["-c", code], env), args.runs)
+        envs.append(("with neither (PYTHONDONTWRITEBYTECODE is set here: every start compiles the game's modules)",
+                     dict(os.environ) | {"SMYCHKA_CACHE": "off"}))
+    try:
+        for what, env in envs:
+            print(what + ":")
+            figure("  start-up to the first text-mode prompt", lambda env=env: to_first_prompt(env), args.runs)
+            figure("  `main.py check` of everything shipped", lambda env=env: whole(["main.py", "check"], env), args.runs)
+            if args.instructions:
+                counted = instructions(["main.py", "play", "--text"], env, QUIT)
+                print(f"  start-up to the first prompt (and quit): {counted}")
+                print(f"  `main.py check` of everything shipped: {instructions(['main.py', 'check'], env)}")
+        print("what start-up is made of (each line a whole process doing what the line above did and more, "
+              "with the bytecode cache and the rules cache):")
+        env = {**cached, "PYDANTIC_DISABLE_PLUGINS": "__all__"}  # as main.py sets it
+        for label, code in PARTS:
+            figure(f"  {label}", lambda code=code: whole(["-c", code], env), args.runs)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
