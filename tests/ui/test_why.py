@@ -175,6 +175,22 @@ def test_the_list_and_the_search_pick_another_number(make_app) -> None:
     assert label_of(rs, scene.subject) in visible_texts(app)
 
 
+def test_a_stock_s_first_season_pull_is_a_trend_not_the_scenario_s_start(make_app) -> None:
+    """After the first season a declared stock's own pull reads as a row of its own, never as
+    'the scenario's starting value', and its hint says the rules moved it, not the levers."""
+    app = make_app()
+    played(app, seasons=1)
+    scene = open_why(app, "middle_peasant_trust")
+    trend = next(i for i, r in enumerate(scene.rows) if r.kind == "trend")
+    assert scene.rows[trend].tag == "already moving when you took over"
+    scene.select(trend)
+    html = find(app, "input").html_text
+    assert "the rules, not your levers" in html
+    assert "scenario" not in visible_texts(app).lower() and "scenario" not in html.lower()
+    assert overlaps(app) == [] and cut_off(app) == []
+    save_png(app, "why-trend")
+
+
 def test_the_start_of_a_game_says_no_season_was_played(make_app) -> None:
     app = make_app()
     played(app, seasons=0)
