@@ -14,6 +14,7 @@ limit, or more than :data:`MAX_ZIP_TOTAL` bytes in all are refused with a messag
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import stat
@@ -197,11 +198,33 @@ def _is_rule_place(place: Path) -> bool:
 
 
 def place_key(place: Path) -> str:
-    """The same text for the same place however it is named (resolved when it can be)."""
+    """The same text for the same place however it is named (resolved when it can be). Within
+    :func:`remembered_places`, each name is resolved once."""
+    known = _KEYS.get(place) if _KEYS is not None else None
+    if known is not None:
+        return known
     try:
-        return str(place.resolve())
+        key = str(place.resolve())
     except OSError:
-        return str(place)
+        key = str(place)
+    if _KEYS is not None:
+        _KEYS[place] = key
+    return key
+
+
+_KEYS: dict[Path, str] | None = None
+
+
+@contextlib.contextmanager
+def remembered_places() -> Iterator[None]:
+    """Within this block (one command: the folders do not move meanwhile), a place is resolved
+    once however often it is named: resolving follows every part of the path on disk."""
+    global _KEYS
+    outer, _KEYS = _KEYS, {} if _KEYS is None else _KEYS
+    try:
+        yield
+    finally:
+        _KEYS = outer
 
 
 # --- reading a rule set folder ------------------------------------------------------------------

@@ -41,7 +41,7 @@ from game.rules.models import (
     Verdicts,
     Work,
 )
-from game.rules.mods import MANIFEST_FILE, Library, place_key
+from game.rules.mods import MANIFEST_FILE, Library, place_key, remembered_places
 from game.rules.problems import LoadError, Problem
 from game.rules.reading import display_name
 from game.rules.season import Season
@@ -139,7 +139,8 @@ def cached_rulesets() -> Iterator[None]:
     global _CACHE
     outer, _CACHE = _CACHE, {} if _CACHE is None else _CACHE
     try:
-        yield
+        with remembered_places():
+            yield
     finally:
         _CACHE = outer
 
