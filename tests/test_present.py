@@ -210,6 +210,9 @@ def test_two_games_with_the_same_ending_are_told_apart_by_their_scorecards() -> 
 def test_a_game_heading_for_a_loss_is_warned_before_it() -> None:
     scenario = load_scenario("nep-1923-1930", RULES)
     session = Session(scenario, scenario.seed)
+    # Few goods for the village: the towns go short of bread (with the default levers the towns'
+    # free market now carries the game to a strained alliance at the end, a loss with no meter).
+    session.set_lever("goods_to_village", 0.35)
     warned: list[tuple[int, str]] = []
     while not session.is_over:
         warned += [(session.turn, t.ending) for t in threats(session)]

@@ -415,16 +415,6 @@ def bread_runs(world: World) -> tuple[Run, Run, str]:
     raise AssertionError("a 25 % harvest failure with no state reserve left the towns' bread untouched")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bread-and-real-wages: in the first season of a state shortfall the towns' total bread does not "
-    "fall (B 2.1.V 3767-3776 has queues, hoarding and rationing at once). The model counts the grain "
-    "private traders bring to the towns (private_grain_to_towns = 0.4) as bread, and while the free "
-    "price is a markup on the state's (issue 11, finding 1) that grain covers the first season's "
-    "shortfall: with a 25 % harvest failure and no reserve, bread_supply gap 0.0 in 1926-summer. The "
-    "free-market rules of branch wip/market-issue11-rebased (the free price answers the towns' "
-    "demand) passed this test until the start was computed from the rules (4142306); on today's "
-    "base they fail it too (gap 0.0), and they cannot land while 499 of the 1,062,882 constant "
-    "policies reach the co-operative road with them (scripts/no_easy_way_out.py)."))
 def test_bread_and_real_wages(world: World) -> None:
     """Less grain procured: in the same season, less state bread, dearer living, lower real wages
     and discontented workers."""
@@ -718,12 +708,6 @@ def test_bureaucracy(world: World, base: Run) -> None:
     assert 0 > checks[0] > checks[1] > checks[2], checks
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "alliance: the middle-peasant weighting and the fall under requisition hold, but in the season the "
-    "towns first go short of state bread the alliance moves by only -0.03 (private grain cushions the "
-    "towns; see test_bread_and_real_wages). The free-market rules of branch "
-    "wip/market-issue11-rebased passed it until the start was computed from the rules (4142306); "
-    "on today's base the alliance moves by -0.03 with them too."))
 def test_alliance(world: World, base: Run) -> None:
     """The middle peasant weighs most: ten more points of trust in one class move the alliance
     most for the middle peasants, then the workers, then the poor. And it needs both halves: it

@@ -7,10 +7,6 @@ fell behind a free-market price that rose of itself (lines 4937-4954), and that 
 immediate causes of the procurement crisis; so a higher state price, with the goods sent to the
 village unchanged, must bring the state more grain and narrow the gap, while the free price
 answers the free market (towns short of bread, money with nothing to buy, a ban on private trade).
-
-On main the free price is still a markup on the state's, so the first three tests fail and are
-strict xfails (FREE_MARKET_NOT_LANDED); the rules that pass them are on branch
-wip/market-issue11-rebased (see docs/nep/history-brief.md, section 7).
 """
 
 from __future__ import annotations
@@ -29,13 +25,6 @@ CRISIS = "procurement-crisis-1927"
 YEARS = ("1927-28", "1928-29")
 
 Change = Callable[[str, dict[str, float]], None]
-
-FREE_MARKET_NOT_LANDED = pytest.mark.xfail(strict=True, reason=(
-    "issue 11, finding 1: the free grain price is a markup on the state's (private_grain_premium), "
-    "so a higher state price raises the free price with it and lowers procurement (1927-28 / 1928-29: "
-    "11.24 / 8.63 Mt at -30 every season, 10.63 / 8.28 at history, 10.15 / 8.17 at +60). The free-market "
-    "rules of branch wip/market-issue11-rebased pass this test but are not on main: with them 499 of "
-    "the 1,062,882 constant policies reach the co-operative road (scripts/no_easy_way_out.py)."))
 
 
 @pytest.fixture(scope="module")
@@ -91,10 +80,9 @@ def runs(crisis: Scenario) -> Mapping[float, Session]:
     return {by: play(crisis, raise_price(by) if by else None) for by in (-30.0, 0.0, 30.0, 60.0)}
 
 
-@FREE_MARKET_NOT_LANDED
 def test_a_higher_state_price_brings_the_state_more_grain(runs: Mapping[float, Session]) -> None:
     """Raised by 30 or 60 every season (goods to the village unchanged), the state procures more in
-    1927-28 and in 1928-29; lowered by 30, less. (At issue 11's audit it was the other way round:
+    1927-28 and in 1928-29; lowered by 30, less. (Before issue 11 it was the other way round:
     9.37 Mt at history, 8.51 at +30 and 7.80 at +60 in 1927-28.)"""
     procured = {by: by_year(session, "grain_procured") for by, session in runs.items()}
     for year in YEARS:
@@ -102,7 +90,6 @@ def test_a_higher_state_price_brings_the_state_more_grain(runs: Mapping[float, S
         assert ladder == sorted(ladder) and ladder[-1] > ladder[0] * 1.04, (year, ladder)
 
 
-@FREE_MARKET_NOT_LANDED
 def test_a_higher_state_price_narrows_the_gap_with_the_free_market(runs: Mapping[float, Session]) -> None:
     base, dear = runs[0.0], runs[30.0]
     for turn in range(1, min(base.turn, dear.turn) + 1):
@@ -112,7 +99,6 @@ def test_a_higher_state_price_narrows_the_gap_with_the_free_market(runs: Mapping
         assert share_in(dear, year) > share_in(base, year) + 0.01, year
 
 
-@FREE_MARKET_NOT_LANDED
 def test_the_free_price_does_not_follow_the_state_price(runs: Mapping[float, Session]) -> None:
     """In the season the state first pays more, the free price is untouched; later it moves only
     through the market (more bread for the towns, more money in the village), far less than the
