@@ -1,4 +1,4 @@
-"""Exhaustive check that no constant policy reaches the co-operative road (too slow for CI).
+"""Exhaustive check of which constant policies reach the co-operative road (too slow for CI).
 
 Every lever held at its minimum, its middle or its maximum for a whole game of a scenario, in
 every combination (levers with only two values take both), from the scenario's own seed.
