@@ -140,7 +140,10 @@ def responsive_player(values: dict[str, float], levers: dict[str, float]) -> dic
 
 def play_responsively(seed: int) -> tuple[str | None, list[dict[str, float]]]:
     levers = {name: lever.default for name, lever in SCENARIO.levers.items()}
-    levers.update(procurement_price=110, goods_to_village=0.5, industrial_investment=80, coop_credit=160,
+    # Manufactures opening at the middle of their price range (210) rather than at the default
+    # (190): with the free grain price answering the free market, the default's thinner margins
+    # leave industry at 128 in summer 1930, short of the road's 130 (134.8 that winter).
+    levers.update(procurement_price=110, industrial_price=210, goods_to_village=0.5, industrial_investment=80, coop_credit=160,
                   coop_credit_advantage=4, coop_credit_earmarked=1, implement_share=0.35,
                   literacy_campaign=90, agricultural_tax=100, private_trade_policy=0, emergency_measures=0)
     state = initial_state(MODEL, seed)
