@@ -18,12 +18,15 @@ from game.ui.inspect import cut_off, find, overlaps, visible_texts
 from game.ui.scenes.dashboard import DashboardScene, class_panels
 from game.ui.scenes.report import ReportScene
 from game.ui.scenes.title import TitleScene
+from tests.conftest import RULES
 from tests.ui.conftest import SCALES, SIZES, click, key, save_png, settle
 
 
-def start(app, scenario: str, seasons: int = 0) -> DashboardScene:
+def start(app, scenario: str, seasons: int = 0, levers: dict[str, float] | None = None) -> DashboardScene:
     session = new_game(app, scenario)
     assert session is not None
+    if levers is not None:
+        session.set_levers(levers)
     for _ in range(seasons):
         session.end_season()
     app.rebuild()
@@ -148,14 +151,17 @@ def test_keyboard_nudges_the_focused_slider_and_mouse_clicks_move_it(make_app) -
     s = app.session
     app.frame(key(pygame.K_TAB))  # the first slider
     assert app.focus is scene.rows["procurement_price"].slider
+    first = s.levers["procurement_price"]  # the first season offers history's autumn-1923 levers
+    assert first == s.scenario.history[0]["procurement_price"]
     app.frame(key(pygame.K_RIGHT))
-    assert s.levers["procurement_price"] == 115
+    assert s.levers["procurement_price"] == first + 5
     app.frame(key(pygame.K_LEFT, mod=pygame.KMOD_SHIFT))
-    assert s.levers["procurement_price"] == 65
+    assert s.levers["procurement_price"] == max(first + 5 - 50, s.scenario.levers["procurement_price"].min)
     slider = find(app, "slider:goods_to_village")
+    goods = s.levers["goods_to_village"]
     app.frame(click(slider.right_button.rect.center))
     settle(app, 3)
-    assert s.levers["goods_to_village"] == pytest.approx(0.5)
+    assert s.levers["goods_to_village"] == pytest.approx(goods + 0.05)
     # A click on the track jumps there (the far right end: the lever's maximum).
     app.frame(click((slider.right_button.rect.left - 1, slider.rect.centery)))
     settle(app)
@@ -426,13 +432,16 @@ def test_the_folded_event_log_opens_by_click_and_by_key(make_app) -> None:
 
 
 def test_warnings_come_before_the_loss_and_the_last_report_opens_with_the_ending(make_app) -> None:
-    """nep-1923-1930 at its default levers heads for a bread crisis: the dashboard says so (from
-    the forecast) with the loss meters past their warning point, and the report of the season
-    that ends the game opens with the ending."""
+    """nep-1923-1930 with most manufactures kept in the towns (goods to the village 0.3, the
+    other levers at their defaults) heads for a bread crisis: the dashboard says so (from the
+    forecast) with the loss meters past their warning point, and the report of the season that
+    ends the game opens with the ending."""
     from game.present.warnings import meters
+    from game.rules.scenario import load_scenario
 
     app = make_app()
-    start(app, "nep-1923-1930", seasons=3)
+    levers = {name: lever.default for name, lever in load_scenario("nep-1923-1930", RULES).levers.items()}
+    start(app, "nep-1923-1930", seasons=3, levers={**levers, "goods_to_village": 0.3})
     s = app.session
     log = find(app, "log").html_text
     assert "Warning:</b> Bread crisis within 2 seasons in" in log

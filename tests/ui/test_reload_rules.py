@@ -55,13 +55,13 @@ def test_f5_replays_the_levers_on_the_edited_rules_and_says_what_moved(make_app,
     app.frame(key(pygame.K_F5))
     settle(app)
     assert app.session is old and "nothing to reload" in visible_texts(app)
-    # A modder makes trust rise faster.
-    edit(rules / "base" / "society.toml", "[parameters.trust_rise]\nvalue = 0.12", "[parameters.trust_rise]\nvalue = 0.3")
+    # A modder makes trust fall faster.
+    edit(rules / "base" / "society.toml", "[parameters.trust_fall]\nvalue = 0.45", "[parameters.trust_fall]\nvalue = 0.9")
     app.frame(key(pygame.K_F5))
     settle(app)
     new = app.session
     assert new is not old and isinstance(app.scene, DashboardScene)
-    assert new.scenario.parameters["trust_rise"] == 0.3 and old.scenario.parameters["trust_rise"] == 0.12
+    assert new.scenario.parameters["trust_fall"] == 0.9 and old.scenario.parameters["trust_fall"] == 0.45
     # The same game at the same place: seed, seasons, every lever played, the levers being set.
     assert (new.seed, new.turn) == (old.seed, old.turn) == (5, 3)
     assert [new.levers_played(t) for t in range(1, 4)] == [old.levers_played(t) for t in range(1, 4)]
@@ -72,7 +72,7 @@ def test_f5_replays_the_levers_on_the_edited_rules_and_says_what_moved(make_app,
     assert new.value(trust) != old.value(trust)
     texts = html.unescape(visible_texts(app))
     assert "Rules reloaded from disk, your 3 seasons replayed on them." in texts
-    assert "Changed: parameters changed: trust_rise 0.12 -> 0.3." in texts
+    assert "Changed: parameters changed: trust_fall 0.45 -> 0.9." in texts
     labels = {i.variable: i.label for i in new.scenario.ruleset.indicators}
     assert f"{labels[trust]} {new.value(trust):.0f}/100 (was {old.value(trust):.0f}/100)" in texts
     save_png(app, "dashboard-reloaded")
