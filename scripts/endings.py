@@ -241,4 +241,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from scripts import run_script
+
+    sys.exit(run_script(main))

@@ -126,7 +126,7 @@ def run_main(*argv: str, stdin: str = "", cwd: Path = ROOT) -> tuple[int, str]:
 # engine, tested against the season engine. ``make test-fast`` leaves them out; ``make test`` runs them.
 OUTER = ("tests/hostile/", "tests/test_readings.py", "tests/test_reports", "tests/test_verify.py",
          "tests/test_class_scenario.py", "tests/test_cli", "tests/test_batch", "tests/test_impact",
-         "tests/test_present.py", "tests/test_forecast.py", "tests/test_nep_report.py")
+         "tests/test_present.py", "tests/test_forecast.py", "tests/test_nep_report.py", "tests/test_scripts_output.py")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
