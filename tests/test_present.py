@@ -366,3 +366,9 @@ def test_a_stock_that_ran_out_says_so_and_its_account_still_adds_up() -> None:
     rows, rest = told
     assert any(r.phrase.startswith("it ran out") for r in rows)
     assert sum(r.units for r in rows) + rest == shown.units
+
+
+def test_the_private_traders_markup_is_read_against_the_state_shops_price() -> None:
+    """A ratio alone ('1.53') means nothing to a student: it says what it is a ratio of."""
+    rs = load_scenario("procurement-crisis-1927", RULES).ruleset
+    assert quantity(rs, "private_markup", 1.53) == "1.53 times the state shops' price"

@@ -470,3 +470,22 @@ def test_class_panels_show_every_name_and_change_uncut(make_app, size, scale) ->
     assert texts and [t for t in texts if "…" in t] == []
     for panel in scene.panels:
         assert panel.title in texts or without_gloss(panel.title) in texts
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_free_lever_s_label_fits_its_row_at_150_percent(make_app, size) -> None:
+    """A lever's label is its name, whole: a long explanation belongs in its description (the
+    tooltip), not in a label the row cuts off with an ellipsis."""
+    app = make_app(size, 1.5)
+    scene = start(app, "procurement-crisis-1927")
+    s = app.session
+    cut = []
+    for name in s.scenario.levers:
+        if s.is_locked(name):
+            continue
+        scene.show_lever(name)
+        settle(app)
+        shown = find(app, f"lever:{name}").text
+        if shown != s.scenario.ruleset.levers[name].label:
+            cut.append(shown)
+    assert cut == []
