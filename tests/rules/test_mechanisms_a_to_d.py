@@ -378,20 +378,9 @@ def test_procurement_vs_market_price_grain_kept_back_same_season(world: World) -
 
 
 @covers("procurement-vs-market-price")
-@pytest.mark.xfail(strict=True, reason=(
-    "procurement-vs-market-price: the poor, who sell first and to the state, lose most (B 4917-4924). "
-    "In the rules the middle peasants lose more: after a procurement price cut 110 -> 80 in "
-    "1927-summer, poor peasants' trust is -1.19 / -2.19 below baseline in 1927-autumn / 1928-spring, "
-    "middle peasants' -3.61 / -7.03. The cut drags the free grain price down with it (131.7 -> 105.2 in "
-    "1927-autumn: it is a markup on the state's price, issue 11 finding 1), so every farm price and the "
-    "scissors fall, and the middle peasants weigh the scissors most. The fix on the poor's side is "
-    "known: their grievance weighted by their own share of sales to the state (the village's share "
-    "plus 0.6 of the rest, B 4917-4924) instead of the village's. On the free-market rules (the "
-    "market change of issue 11, not landed) it passes (poor -1.82 / -5.14, middle -1.13 / -2.95) and "
-    "the history run still ends in the great turn; on these rules it does not pass (poor -1.95 / "
-    "-2.58) and tips the history run into alliance-collapse in winter 1930 (the alliance is 25.2 "
-    "against the threshold of 25 in winter 1929 already)."))
 def test_procurement_vs_market_price_poor_lose_most(world: World) -> None:
+    """The poor, who sell first and mostly to the state (B 4917-4924), lose more trust than the
+    middle peasants when the state's price is cut."""
     base = world.run()
     cheap = world.run(CHEAP)
     for season in ("1927-autumn", "1928-spring"):
