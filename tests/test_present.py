@@ -18,7 +18,7 @@ from game.present.conditions import environment, holds
 from game.present.debrief import debrief, ending_text, historical_path, scorecard
 from game.present.index import find_variable
 from game.present.levers import find_lever, parse_assignments
-from game.present.numbers import number, quantity, shown_change, signed
+from game.present.numbers import kind_of, number, quantity, shown_change, signed
 from game.present.story import season_report, yearly_reading
 from game.present.warnings import meters, threats
 from game.rules.scenario import available_scenarios, load_scenario
@@ -372,3 +372,49 @@ def test_the_private_traders_markup_is_read_against_the_state_shops_price() -> N
     """A ratio alone ('1.53') means nothing to a student: it says what it is a ratio of."""
     rs = load_scenario("procurement-crisis-1927", RULES).ruleset
     assert quantity(rs, "private_markup", 1.53) == "1.53 times the state shops' price"
+
+
+def _places(text: str) -> int:
+    number = re.match(r"[+−±-]?[\d,]+(\.\d+)?", text.replace("−", "-"))
+    assert number, text
+    return len(number.group(1)) - 1 if number.group(1) else 0
+
+
+@pytest.mark.parametrize("ident, policy", [("procurement-crisis-1927", "history"), ("nep-1923-1930", "default")])
+def test_one_kind_of_quantity_is_written_with_one_precision_in_a_report(ident: str, policy: str) -> None:
+    """Trusts on 0-100 (or any kind with fixed places) never read '42 to 25' beside '37.3 to
+    27.7' in one report, in its changes or in their causes' from-to."""
+    session = played(ident, policy)
+    rs = session.scenario.ruleset
+    for report in reports(session):
+        seen: dict[object, set[int]] = {}
+        for story in report.changes:
+            kind = kind_of(rs, story.name)
+            if kind is not None:
+                seen.setdefault(kind, set()).update({_places(story.change.after_text), _places(story.change.before_text)})
+            for row in story.rows:
+                kind = kind_of(rs, row.name)
+                moves = re.findall(r"\(([^()]*) to ([^()]*)\)", row.phrase)
+                if kind is None or not moves:
+                    continue
+                before, after = moves[-1]
+                seen.setdefault(kind, set()).update({_places(before), _places(after)})
+        mixed = {kind[1]: places for kind, places in seen.items() if len(places) > 1}
+        assert mixed == {}, (report.season, [r.text for s in report.changes for r in s.rows])
+
+
+@pytest.mark.parametrize("ident, policy", [("procurement-crisis-1927", "history"), ("nep-1923-1930", "default")])
+def test_a_cause_s_from_to_says_its_baseline_when_the_change_is_on_a_year_before(ident: str, policy: str) -> None:
+    """'Grain procured ... on autumn 1926' is explained by the goods famine '(12% a year before
+    to 38%)', not '(12% to 38%)' beside the goods famine's own 'up 20 pts on last season (18%)'."""
+    session = played(ident, policy)
+    yearly = 0
+    for report in reports(session):
+        for story in report.changes:
+            if story.since == "last season":
+                continue
+            for row in story.rows:
+                if re.search(r"\([^()]* to [^()]*\)", row.phrase):
+                    yearly += 1
+                    assert "a year before to" in row.phrase, row.text
+    assert yearly

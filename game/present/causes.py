@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from game.engine.explain import Cause, Explanation, Flow
 from game.present.index import indicators, label_of, rule_info
-from game.present.numbers import ShownChange, figure, number, shown_change
+from game.present.numbers import Kind, ShownChange, figure, kind_of, number, shown_change
 from game.present.seasons import calendar_phrase
 from game.rules.ruleset import Ruleset
 
@@ -45,6 +45,7 @@ class CauseRow:
     description: str   # the rule's own description
     mechanisms: tuple[str, ...]
     source: str
+    places: tuple[Kind, int] | None = None  # the kind of quantity its from-to is, and the places it is written with
 
     @property
     def text(self) -> str:
@@ -95,23 +96,33 @@ def root_causes(ruleset: Ruleset, explanation: Explanation, look_through: frozen
     return sorted(roots.values(), key=lambda r: -abs(r.share))
 
 
-def _moved(ruleset: Ruleset, name: str, before: float, after: float) -> str:
+Places = dict[Kind, int]  # the places each kind of quantity is written with in one report
+
+
+def _move_shown(ruleset: Ruleset, name: str, before: float, after: float, places: Places | None) -> ShownChange:
+    kind = kind_of(ruleset, name)
+    return shown_change(ruleset, name, before, after, at_least=(places or {}).get(kind, 0) if kind else 0)
+
+
+def _moved(ruleset: Ruleset, name: str, before: float, after: float, when: str = "", places: Places | None = None) -> str:
     """'(11% to 41%)', '(19.4 to 21.5 money units)', '(none to requisition)': both ends, written so
-    that they differ when the number moved, the unit once."""
+    that they differ when the number moved, the unit once; ``when`` says when the first was, if
+    not last season ('(12% a year before to 38%)'); ``places`` the places of its kind."""
     lever = ruleset.levers.get(name)
+    was = f" {when}" if when else ""
     if lever is not None:
         def text(value: float) -> str:
             index = round((value - lever.min) / lever.step)
             if lever.choices and 0 <= index < len(lever.choices):
                 return lever.choices[index]
             return figure(value)
-        return f"({text(before)} to {text(after)})"
-    shown = shown_change(ruleset, name, before, after)
+        return f"({text(before)}{was} to {text(after)})"
+    shown = _move_shown(ruleset, name, before, after, places)
     unit = shown.shape.unit
     if shown.shape.percent or not unit:
-        return f"({shown.before_text} to {shown.after_text})"
+        return f"({shown.before_text}{was} to {shown.after_text})"
     b, a = number(ruleset, name, before, shown.decimals), number(ruleset, name, after, shown.decimals)
-    return f"({b} to {a})" if unit.startswith("/") else f"({b} to {a} {unit})"
+    return f"({b}{was} to {a})" if unit.startswith("/") else f"({b}{was} to {a} {unit})"
 
 
 def _meaning(ruleset: Ruleset, name: str, before: float, after: float) -> str:
@@ -121,26 +132,32 @@ def _meaning(ruleset: Ruleset, name: str, before: float, after: float) -> str:
     return told.rising if after > before else told.falling
 
 
-def phrase_of(ruleset: Ruleset, root: _Root, season: str, owner: str) -> tuple[str, str, str]:
-    """(phrase, meaning, kind) of a root cause, in the player's terms."""
+def phrase_of(ruleset: Ruleset, root: _Root, season: str, owner: str, when: str = "",
+              places: Places | None = None) -> tuple[str, str, str]:
+    """(phrase, meaning, kind) of a root cause, in the player's terms; its from-to starts
+    ``when`` (if not last season) and is written with its kind's ``places``."""
     c = root.cause
+
+    def moved(name: str, before: float, after: float) -> str:
+        return _moved(ruleset, name, before, after, when, places)
+
     label = label_of(ruleset, c.name)
     if c.kind == "fact":
         return f"the time of year ({calendar_phrase(season)})", "", "calendar"
     if c.kind == "prev" and c.name == owner:
         way = "rise" if c.after > c.before else "fall"
-        return f"most of last season's {way} carries over {_moved(ruleset, c.name, c.before, c.after)}", "", "carry"
+        return f"most of last season's {way} carries over {moved(c.name, c.before, c.after)}", "", "carry"
     if c.kind == "trend":  # a stock's own pull in the season before the first: the rules, not play
         way = "rising" if c.after > c.before else "falling"
         if c.name == owner:
             return f"it was already {way} when you took over", "", "trend"
         return f"{label} was already {way} when you took over", "", "trend"
     if c.kind == "lever":
-        return f"your {in_sentence(label)} {_moved(ruleset, c.name, c.before, c.after)}", "", "lever"
+        return f"your {in_sentence(label)} {moved(c.name, c.before, c.after)}", "", "lever"
     if c.kind == "prev_lever":
-        return f"last season's {in_sentence(label)} {_moved(ruleset, c.name, c.before, c.after)}", "", "prev_lever"
+        return f"last season's {in_sentence(label)} {moved(c.name, c.before, c.after)}", "", "prev_lever"
     if c.kind == "draw":
-        return f"chance: the {label} {_moved(ruleset, c.name, c.before, c.after)}", "", "draw"
+        return f"chance: the {label} {moved(c.name, c.before, c.after)}", "", "draw"
     if c.kind == "event":
         return f"the event “{label}”", "", "event"
     told = ruleset.story.quantities.get(c.name)
@@ -148,16 +165,18 @@ def phrase_of(ruleset: Ruleset, root: _Root, season: str, owner: str) -> tuple[s
         if c.after:
             return f"{told.between} (brought in, as every {told.once_a_year})", "", "variable"
         return f"the end of the {told.once_a_year} ({calendar_phrase(season)})", "", "variable"
-    when = " last season" if c.kind == "prev" else ""
-    return f"{label}{when} {_moved(ruleset, c.name, c.before, c.after)}", _meaning(ruleset, c.name, c.before, c.after), c.kind
+    lag = " last season" if c.kind == "prev" else ""
+    return f"{label}{lag} {moved(c.name, c.before, c.after)}", _meaning(ruleset, c.name, c.before, c.after), c.kind
 
 
 def cause_rows(ruleset: Ruleset, explanation: Explanation, change: ShownChange, most: int = MOST,
-               look_through: frozenset[str] = frozenset()) -> tuple[tuple[CauseRow, ...], int]:
+               look_through: frozenset[str] = frozenset(), when: str = "",
+               places: Places | None = None) -> tuple[tuple[CauseRow, ...], int]:
     """The causes of ``change`` (as shown) from ``explanation``: the largest ``most`` — and one
     that pushed the other way, when the largest all pushed the same way — each a row; and the
     rest, in whole units of the change's last digit, so that the rows plus the rest equal the
-    change shown exactly."""
+    change shown exactly. A row's from-to starts ``when`` (what the change is measured against,
+    if not last season: 'a year before') and is written with its kind's ``places``."""
     roots = root_causes(ruleset, explanation, look_through)
     largest = abs(roots[0].share) if roots else 0.0
     chosen: list[_Root] = []
@@ -175,11 +194,15 @@ def cause_rows(ruleset: Ruleset, explanation: Explanation, change: ShownChange, 
         units = change.part(root.share)
         if units == 0:
             continue  # too small to show at this precision: part of the rest
-        phrase, meaning, kind = phrase_of(ruleset, root, explanation.season, explanation.variable)
+        phrase, meaning, kind = phrase_of(ruleset, root, explanation.season, explanation.variable, when, places)
         info = rule_info(ruleset, root.cause.name) if kind not in ("calendar", "carry") else rule_info(ruleset, explanation.variable)
         through = label_of(ruleset, root.channel.name) if root.channel is not root.cause and root.channel.name != root.cause.name else ""
-        rows.append(CauseRow(units, change.part_text(units), phrase, meaning, root.cause.name if kind != "calendar" else CALENDAR,
-                             kind, root.share, through, info.description.strip(), info.mechanisms, info.source))
+        c = root.cause
+        of = kind_of(ruleset, c.name)
+        written = of is not None and _moved(ruleset, c.name, c.before, c.after, when, places) in phrase
+        kind_places = (of, _move_shown(ruleset, c.name, c.before, c.after, places).decimals) if written and of else None
+        rows.append(CauseRow(units, change.part_text(units), phrase, meaning, c.name if kind != "calendar" else CALENDAR,
+                             kind, root.share, through, info.description.strip(), info.mechanisms, info.source, kind_places))
     rest = change.units - sum(r.units for r in rows)
     return tuple(rows), rest
 

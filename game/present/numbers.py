@@ -207,12 +207,14 @@ def visibly_moved(ruleset: Ruleset, name: str, before: float, after: float) -> b
     return units_of(shape, after, d) != units_of(shape, before, d)
 
 
-def shown_change(ruleset: Ruleset, name: str, before: float, after: float, extend: bool = True) -> ShownChange:
+def shown_change(ruleset: Ruleset, name: str, before: float, after: float, extend: bool = True,
+                 at_least: int = 0) -> ShownChange:
     """``name``'s move from ``before`` to ``after`` as a reader sees it. The precision is the
     variable's, with (if ``extend``) one more place when the change would show in fewer than two
-    digits, and up to two more when the two values would otherwise look the same."""
+    digits, and up to two more when the two values would otherwise look the same; never fewer
+    than ``at_least`` places (what others of its kind are written with beside it)."""
     shape = display(ruleset, name)
-    base = decimals_for(shape, before, after)
+    base = max(decimals_for(shape, before, after), at_least)
     d = base
     if not shape.percent and before == round(before) and after == round(after):
         extend = False  # whole numbers (people, seasons) are never shown with a fraction
@@ -226,3 +228,17 @@ def shown_change(ruleset: Ruleset, name: str, before: float, after: float, exten
         d = base
     return ShownChange(name, before, after, d, units, quantity(ruleset, name, before, d), quantity(ruleset, name, after, d),
                        signed_units(shape, units, d), shape)
+
+
+Kind = tuple[Display, str]
+
+
+def kind_of(ruleset: Ruleset, name: str) -> Kind | None:
+    """The kind of quantity ``name`` is, for writing several side by side at one precision: its
+    display and its declared unit (trusts on 0-100, indexes of 1913 prices ...). None for what
+    has no fixed number of places (three significant digits) or is no variable."""
+    variable = ruleset.variables.get(name)
+    shape = display(ruleset, name)
+    if variable is None or shape.decimals is None:
+        return None
+    return shape, variable.unit

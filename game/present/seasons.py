@@ -34,6 +34,14 @@ def compared_phrase(season: Season | str, baseline: Season | str) -> str:
     return season_label(b)
 
 
+def baseline_note(season: Season | str, baseline: Season | str) -> str:
+    """When a from-to inside a change's causes starts, said beside it unless it is last season
+    (which a reader assumes): 'a year before', 'in spring 1926'."""
+    s, b = _season(season), _season(baseline)
+    step = s.minus(b)
+    return "" if step == 1 else "a year before" if step == 4 else f"in {season_label(b)}"
+
+
 def position(turn: int, seasons: int) -> str:
     """'season 5 of 15'."""
     return f"season {turn} of {seasons}"

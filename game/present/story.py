@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from game.engine.explain import Explanation, Memo, explain, flows, new_memo
-from game.present.causes import CauseRow, cause_rows, flow_rows, other_row
+from game.present.causes import CauseRow, Places, cause_rows, flow_rows, other_row
 from game.present.conditions import environment, fill, holds
 from game.present.index import indicators, label_of, rule_info
 from game.present.levers import lever_text
-from game.present.numbers import ShownChange, figure, quantity, shown_change, visibly_moved
-from game.present.seasons import compared_phrase, season_label
+from game.present.numbers import Kind, ShownChange, figure, kind_of, quantity, shown_change, visibly_moved
+from game.present.seasons import baseline_note, compared_phrase, season_label
 from game.rules.models import Indicator
 from game.rules.season import Season
 from game.session import Session
@@ -172,12 +172,17 @@ def ending_notice(session: Session, turn: int) -> EndingNotice | None:
 
 
 def change_story(session: Session, name: str, turn: int, base: int, label: str | None = None,
-                 look_through: frozenset[str] = frozenset(), memo: Memo | None = None) -> ChangeStory | None:
+                 look_through: frozenset[str] = frozenset(), memo: Memo | None = None,
+                 places: Places | None = None) -> ChangeStory | None:
     """``name``'s change from ``history[base]`` to ``history[turn]`` with its causes (None when
-    nothing a reader could see moved). Stories of one season against one baseline may share a
-    ``memo`` (:func:`~game.engine.explain.new_memo`)."""
+    nothing a reader could see moved); each cause's from-to is measured against the same
+    ``base`` and says so when it is not last season, written with its kind's ``places`` (see
+    :func:`same_places`). Stories of one season against one baseline may share a ``memo``
+    (:func:`~game.engine.explain.new_memo`)."""
     rs = session.scenario.ruleset
-    shown = shown_change(rs, name, session.value(name, base), session.value(name, turn))
+    kind = kind_of(rs, name)
+    at_least = (places or {}).get(kind, 0) if kind else 0
+    shown = shown_change(rs, name, session.value(name, base), session.value(name, turn), at_least=at_least)
     if not shown.visible:
         return None
     leaves = frozenset(i.variable for i in indicators(rs)) - look_through
@@ -187,8 +192,10 @@ def change_story(session: Session, name: str, turn: int, base: int, label: str |
     if told is not None and told.kind == "stock" and base == turn - 1 and not look_through:
         found = flows(session.model, session.history, turn, name)  # last season's stock, plus and minus this season's flows
         account = flow_rows(rs, found, shown, name) if found else None
-    rows, rest = account if account is not None else cause_rows(rs, explanation, shown, look_through=look_through)
     since_season = session.history[base].season
+    when = baseline_note(session.history[turn].season, since_season)
+    rows, rest = account if account is not None else cause_rows(rs, explanation, shown, look_through=look_through,
+                                                                 when=when, places=places)
     return ChangeStory(name, label or label_of(rs, name), shown, compared_phrase(session.history[turn].season, since_season),
                        since_season, rows, rest, explanation)
 
@@ -232,9 +239,35 @@ def season_report(session: Session, turn: int | None = None, most: int = MOST_CH
         if base == 0 and ind is not shown[0] and 2 * abs(story.rest) > abs(story.change.units):
             continue  # against the start, a change mostly left unexplained comes from the starting figures, not from play
         changes.append(story)
+    changes = same_places(session, turn, changes, memos)
     events, draws = season_log(session, turn)
     return SeasonReport(state.season, turn, session.scenario.seasons, ending_notice(session, turn),
                         headline(session, turn) if turn >= 1 else (), tuple(changes), events, draws, readings, tuple(levels))
+
+
+def same_places(session: Session, turn: int, changes: list[ChangeStory], memos: dict[int, Memo]) -> list[ChangeStory]:
+    """The report's stories with every number of one kind of quantity (trusts on 0-100, indexes
+    of 1913 prices ...), in a change or in a cause's from-to, written with the same places: the
+    most any of them needs, so that '42 to 25' never stands beside '37.3 to 27.7'."""
+    rs = session.scenario.ruleset
+
+    def written(story: ChangeStory) -> list[tuple[Kind, int]]:
+        kind = kind_of(rs, story.name)
+        own = [(kind, story.change.decimals)] if kind is not None else []
+        return own + [row.places for row in story.rows if row.places is not None]
+
+    places: Places = {}
+    for story in changes:
+        for kind, d in written(story):
+            places[kind] = max(places.get(kind, 0), d)
+    out = []
+    for story in changes:
+        if any(d < places[kind] for kind, d in written(story)):
+            base = session.history.index(next(s for s in session.history if s.season == story.since_season))
+            again = change_story(session, story.name, turn, base, story.label, memo=memos.setdefault(base, new_memo()), places=places)
+            story = again if again is not None else story
+        out.append(story)
+    return out
 
 
 def season_log(session: Session, turn: int | None = None) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str, bool], ...]]:
