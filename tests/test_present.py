@@ -418,3 +418,13 @@ def test_a_cause_s_from_to_says_its_baseline_when_the_change_is_on_a_year_before
                     yearly += 1
                     assert "a year before to" in row.phrase, row.text
     assert yearly
+
+
+def test_a_count_of_seasons_moves_in_whole_seasons() -> None:
+    """'Seasons of emergency measures (0 to 2 seasons)', never '(0.00 to 2.00 seasons)'."""
+    rs = load_scenario("procurement-crisis-1927", RULES).ruleset
+    shown = shown_change(rs, "coercion_uses", 0.0, 2.0)
+    assert (shown.before_text, shown.after_text, shown.delta_text) == ("0 seasons", "2 seasons", "+2 seasons")
+    phrases = [row.phrase for report in reports(played("procurement-crisis-1927", "history"))
+               for story in report.changes for row in story.rows]
+    assert not [p for p in phrases if re.search(r"\.0+ seasons?\)|\b1 seasons\)", p)]

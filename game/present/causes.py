@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from game.engine.explain import Cause, Explanation, Flow
 from game.present.index import indicators, label_of, rule_info
-from game.present.numbers import Kind, ShownChange, figure, kind_of, number, shown_change
+from game.present.numbers import Kind, ShownChange, figure, kind_of, number, shown_change, unit_for
 from game.present.seasons import calendar_phrase
 from game.rules.ruleset import Ruleset
 
@@ -122,7 +122,7 @@ def _moved(ruleset: Ruleset, name: str, before: float, after: float, when: str =
     if shown.shape.percent or not unit:
         return f"({shown.before_text}{was} to {shown.after_text})"
     b, a = number(ruleset, name, before, shown.decimals), number(ruleset, name, after, shown.decimals)
-    return f"({b}{was} to {a})" if unit.startswith("/") else f"({b}{was} to {a} {unit})"
+    return f"({b}{was} to {a})" if unit.startswith("/") else f"({b}{was} to {a} {unit_for(a, unit)})"
 
 
 def _meaning(ruleset: Ruleset, name: str, before: float, after: float) -> str:

@@ -215,9 +215,11 @@ def shown_change(ruleset: Ruleset, name: str, before: float, after: float, exten
     than ``at_least`` places (what others of its kind are written with beside it)."""
     shape = display(ruleset, name)
     base = max(decimals_for(shape, before, after), at_least)
-    d = base
     if not shape.percent and before == round(before) and after == round(after):
         extend = False  # whole numbers (people, seasons) are never shown with a fraction
+        if shape.decimals is None:
+            base = at_least  # nor as '0.00 to 2.00 seasons' by three significant digits
+    d = base
     while extend and d < base + 2:
         diff = abs(units_of(shape, after, d) - units_of(shape, before, d))
         if diff >= 10 or (diff and d >= base + 1):
