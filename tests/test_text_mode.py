@@ -264,6 +264,14 @@ def test_a_question_longer_than_the_line_wraps_with_the_answer_on_its_last_line(
     rows = out.getvalue().split("\n")
     assert len(rows) > 1 and all(len(row) <= 80 for row in rows), rows
     assert rows[-1].endswith("(y/n) ") and path in " ".join(rows)
+    # A question that fits its line only just leaves no room for the answer typed after it: it
+    # wraps too, so that an answer of a few letters stays within the 80 columns.
+    out = io.StringIO()
+    question = "Save your finished game as /tmp/sv6/player-nep-1923-1930.json to hand in? (y/n) "
+    assert len(question) <= 80
+    Terminal(out, width=80).prompt(question)
+    rows = out.getvalue().split("\n")
+    assert len(rows) == 2 and len(rows[-1] + "quit") <= 80, rows
     out = io.StringIO()
     Terminal(out, width=80).prompt("  Acres to buy [0]: ")
     assert out.getvalue() == "  Acres to buy [0]: "  # a short question is left as it is

@@ -18,6 +18,10 @@ MIN_WIDTH, MAX_WIDTH, DEFAULT_WIDTH = 40, 100, 80
 # Characters the game's text uses, checked against the terminal's encoding.
 PROBE = "−→…—“”’÷×·•▁█±≥≤"
 
+# Columns a question leaves free on its last line for the answer typed after it (a lever's
+# value, y or n, a short name), so that the answer does not run past the edge.
+ANSWER_ROOM = 10
+
 ASCII = {
     "−": "-", "–": "-", "—": "--", "→": "->", "←": "<-", "…": "...", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
     "‘": "'", "’": "'", "÷": "/", "×": "x", "·": "*", "•": "*", "±": "+/-", "≥": ">=", "≤": "<=", "∞": "inf",
@@ -120,14 +124,15 @@ class Terminal:
                 self.out.write(row + "\n")
 
     def prompt(self, text: str) -> None:
-        """A question with the cursor after it. One too long for the width (a path in it) wraps
-        like a paragraph, at the question's own indent, with the answer on its last line."""
+        """A question with the cursor after it. One that leaves no room on its line for a short
+        answer (a path in it) wraps like a paragraph, at the question's own indent, with the
+        answer on its last line."""
         text = self.clean(escape_controls(text))
-        if len(text) < self.width:
+        if len(text) + ANSWER_ROOM <= self.width:
             self.out.write(text)
             return
         indent = text[: len(text) - len(text.lstrip())]
-        rows = textwrap.wrap(text, width=self.width - 1, subsequent_indent=indent, break_on_hyphens=False,
+        rows = textwrap.wrap(text, width=self.width - ANSWER_ROOM, subsequent_indent=indent, break_on_hyphens=False,
                              break_long_words=False) or [text]
         for row in rows[:-1]:
             self.out.write(row + "\n")
