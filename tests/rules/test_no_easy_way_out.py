@@ -4,7 +4,7 @@ it. The exhaustive check of all 1,062,882 constant policies is `scripts/no_easy_
 systematic part of the same space, and the whole of it on the batch engine.
 
 Since the free grain price answers the free market (issue 11, finding 1), a steady, balanced NEP can
-hold: 499 of the 1,062,882 constant policies (0.05 %) reach the road. Every one of them gives
+hold: 473 of the 1,062,882 constant policies (0.04 %) reach the road. Every one of them gives
 earmarked credit to poor and middle peasants (Lenin 64-68, 114-120; B 2.1.IV 3535-3551), never coerces,
 invests at the middle tempo (neither starving industry nor outrunning accumulation, B 3.1.III
 6455-6462), pays at least the middle grain price, sends at least half the goods to the village and
