@@ -306,6 +306,15 @@ def test_random_plans_hold_a_lever_until_the_scenario_unlocks_it() -> None:
     assert (random_levers(model, 30, 2, seed=5, start_turn=unlock - 1)[:, 0, k] == default).all()
 
 
+def test_a_lever_that_never_moves_keeps_the_value_a_game_starts_with() -> None:
+    """A steady player keeps the levers the first season offers: in nep-1923-1930 history's
+    autumn-1923 policy, not the levers' defaults (the procurement price 65, not 110)."""
+    model = Model(load_scenario("nep-1923-1930", RULES))
+    plan = random_levers(model, 4, 6, seed=2, restless=0.0)
+    assert (plan == np.array(model.start_levers)).all()
+    assert model.start_levers != model.lever_defaults
+
+
 def test_no_campaigns_and_no_seasons(tmp_path: Path) -> None:
     model = small(tmp_path, {"x": variable("prev(x) + 1", initial=0)})
     empty = play_batch(model, [], None)

@@ -1396,13 +1396,16 @@ def random_levers(model: Model, campaigns: int, seasons: int, seed: int = 0, res
     """A random plan of levers ``(campaigns, seasons, levers)`` for the seasons from turn
     ``start_turn`` on: each season every lever moves, with chance ``restless`` (one for all, or
     one per campaign), to a value drawn evenly from its steps (from the counter-based generator:
-    the same plan on every machine). A lever the scenario unlocks from a later season
+    the same plan on every machine); until it first moves, a lever keeps the value a game starts
+    with (:attr:`Model.start_levers`). A lever the scenario unlocks from a later season
     (``unlocked_from``) stays at its default until then, as a player's would."""
     steps = lever_steps(model)
     nl = len(steps)
     out = np.empty((campaigns, seasons, nl))
     stream = _mix(np.arange(campaigns, dtype=np.uint64) ^ _U64(seed & _MASK))
-    current = np.array([[float(model.lever_defaults[k]) for k in range(nl)]] * campaigns).reshape(campaigns, nl)
+    # Each campaign starts from the levers a game starts with (history's first season's in a
+    # historical scenario; a lever not yet free at its default), as a player who keeps them does.
+    current = np.array([list(model.start_levers)] * campaigns).reshape(campaigns, nl)
     unlock = [model.scenario.unlock_turn.get(name, 0) for name in model.levers]
     for t in range(seasons):
         for k, values in enumerate(steps):
