@@ -12,24 +12,25 @@ import os
 import sys
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from game.controller import Game, StartRefused, open_scenario, read_saved_game
-from game.engine import RuleError
 from game.files import STDOUT, FileProblem, check_writable, name_problem, plain_reason, read_file, write_file, write_output
-from game.rules.catalog import ModEntry, mod_entries, mod_folders
-from game.rules.mods import MODS_FOLDER, Library, is_zip, user_mods_folder
+from game.limits import MAX_PLAYER
 from game.rules.problems import LoadError, Problem
-from game.rules.reading import MAX_FILE_BYTES, display_name, read_document
-from game.rules.ruleset import MANIFEST_FILE, Ruleset, cached_rulesets, load_ruleset, ruleset_warnings
-from game.rules.scenario import SCENARIO_FOLDER, Scenario, available_scenarios, load_policy, load_scenario, scenario_library
-from game.saves import OpenWay, check_replay, default_saves_folder, load_save, save_game
-from game.saves.format import MAX_PLAYER
-from game.saves.store import not_a_save
-from game.session import LeverRejected, Session
 from game.textsafe import SafeStream, escape_controls, escape_path
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from game.controller import StartRefused
+    from game.rules.catalog import ModEntry
+    from game.rules.scenario import Scenario
+    from game.saves import OpenWay
+    from game.session import Session
+
+# Each command imports what it needs when it runs: `check` (game.check) and the first prompt of
+# `play` do not pay for the rest.
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
@@ -202,207 +203,12 @@ def _argument_problem(args: argparse.Namespace) -> str | None:
 
 
 def cmd_check(paths: Sequence[Path], rules_root: Path, out: TextIO, policy_scenario: str | None = None) -> int:
-    """Validate everything named (or everything shipped); print every problem; 0 if no errors.
-    A folder that is not a rule set is checked whole: every rule set, scenario, policy and save
-    in it (``check rules``, ``check rules/scenarios``, ``check saves``)."""
-    with cached_rulesets():
-        return _check_all(paths, rules_root, out, policy_scenario)
+    """Validate everything named (or everything shipped); print every problem; 0 if no errors
+    (see :mod:`game.check`)."""
+    from game.check import check
 
+    return check(paths, rules_root, out, policy_scenario)
 
-def _check_all(paths: Sequence[Path], rules_root: Path, out: TextIO, policy_scenario: str | None = None) -> int:
-    problems: set[Problem] = set()
-    checked = 0
-    targets = [target for path in paths for target in _named(path, rules_root)] or _shipped(rules_root)
-    if not targets:
-        problems.add(Problem(display_name(rules_root), 1, 1, "no rule sets or scenarios here: give the folder that holds them"))
-    for named in targets:
-        found, empty = _expand(named)
-        problems.update(empty)
-        for target in found:
-            checked += 1
-            problems.update(_check_one(target, rules_root, policy_scenario, listing=out if paths else None))
-    ordered = sorted(problems, key=lambda p: (p.file, p.line, p.col, p.message))
-    for problem in ordered:
-        out.write(f"{problem}\n")
-    errors = sum(p.severity == "error" for p in ordered)
-    warnings = sum(p.severity == "warning" for p in ordered)
-    notes = len(ordered) - errors - warnings
-    status = "ok" if not errors else "FAILED"
-    noted = f", {notes} note(s)" if notes else ""
-    out.write(f"check {status}: {checked} item(s), {errors} error(s), {warnings} warning(s){noted}\n")
-    return 1 if errors else 0
-
-
-def _shipped(rules_root: Path) -> list[Path]:
-    """Everything under ``rules_root``: its rule sets, its mods (``mods/``) and its scenarios."""
-    try:
-        sets = sorted(p for p in rules_root.iterdir() if p.is_dir() and (p / MANIFEST_FILE).exists()) if rules_root.is_dir() else []
-        mods = list(Library.of(rules_root / MODS_FOLDER).places())
-        scenarios = sorted((rules_root / SCENARIO_FOLDER).glob("*.toml"))
-    except OSError:  # not a folder that can be listed: said by the caller
-        return []
-    return [*sets, *mods, *scenarios]
-
-
-def _named(path: Path, rules_root: Path) -> list[Path]:
-    """A path as given, or — when there is no such file and it is an id — that rule set or mod
-    (each of them when two as near share the id: each check says so)."""
-    try:
-        if path.exists() or len(path.parts) != 1:
-            return [path]
-    except (OSError, ValueError):  # a name the file system cannot look up: reading it says why
-        return [path]
-    return Library.default(rules_root).candidates(str(path)) or [path]
-
-
-MAX_FOLDER_DEPTH = 8
-
-
-def _expand(target: Path, depth: int = 0) -> tuple[list[Path], list[Problem]]:
-    """What checking ``target`` means: itself, unless it is a folder that is not a rule set; then
-    every rule set, ``.toml`` file and save (``.json``) inside it, folders within folders (links
-    to folders are not followed). Also a problem if such a folder holds nothing to check."""
-    try:
-        is_folder = target.is_dir() and not (depth and target.is_symlink())
-        is_ruleset = is_folder and (target / MANIFEST_FILE).is_file()
-    except (OSError, ValueError):
-        return [target], []  # the check of the path itself says what is wrong with it
-    if not is_folder or is_ruleset:
-        return [target], []
-    found: list[Path] = []
-    try:
-        entries = sorted(p for p in target.iterdir() if not p.name.startswith("."))
-    except OSError as err:
-        return [], [Problem(display_name(target), 1, 1, f"cannot list the folder: {plain_reason(err)}")]
-    for entry in entries:
-        try:
-            if entry.is_dir():
-                if depth < MAX_FOLDER_DEPTH and not entry.is_symlink():
-                    found += _expand(entry, depth + 1)[0]
-            elif entry.suffix.lower() in (".toml", ".json"):
-                found.append(entry)
-        except OSError:
-            found.append(entry)
-    if not found and depth == 0:
-        return [], [Problem(display_name(target), 1, 1, "no rule sets, scenarios, policies or saves (.toml, .json) in this folder")]
-    return found, []
-
-
-def _check_one(target: Path, rules_root: Path, policy_scenario: str | None = None, listing: TextIO | None = None) -> list[Problem]:
-    try:
-        if target.is_dir() or is_zip(target):
-            return _check_ruleset(target, rules_root, listing)
-    except OSError:
-        pass  # the read below says what is wrong with the path
-    if _is_save(target):
-        return _check_save(target, rules_root)
-    problems: list[Problem] = []
-    doc = read_document(target, problems)
-    if doc is None:
-        return problems
-    if "scenario" in doc.data:
-        try:
-            # A scenario is read with the rule sets beside it first (and above a scenarios/ folder).
-            scenario = load_scenario(str(target), rules_root)
-        except LoadError as err:
-            return err.problems
-        if listing is not None and scenario.teacher_notes:  # for the instructor who checks the class scenario
-            listing.write(textwrap.fill(f"Teacher notes ({scenario.id}): {escape_controls(scenario.teacher_notes)}", 78,
-                                        subsequent_indent="  ", break_on_hyphens=False) + "\n")
-        return list(scenario.warnings)
-    if "ruleset" in doc.data or (target.parent / MANIFEST_FILE).exists():
-        return _check_ruleset(target.parent, rules_root, listing)
-    if doc.data and set(doc.data) <= {"levers", "season"}:
-        return _check_policy(target, rules_root, policy_scenario)
-    return [Problem(display_name(target), 1, 1,
-            "not a rule set file, a scenario or a policy: expected a [ruleset] or [scenario] table, [levers] or [[season]], "
-            "or a file inside a rule set folder")]
-
-
-def _check_policy(target: Path, rules_root: Path, scenario_ref: str | None) -> list[Problem]:
-    """A policy file against the scenario named; without one, against every scenario: it passes
-    if it fits one, else the problems it has with the one it fits best are shown."""
-    name = display_name(target)
-    if scenario_ref is not None:
-        refs = [scenario_ref]
-    else:
-        refs = available_scenarios(rules_root)
-    best: tuple[tuple[int, int], str, list[Problem]] | None = None
-    for ref in refs:
-        try:
-            scenario = load_scenario(ref, rules_root)
-        except LoadError as err:
-            if scenario_ref is not None:
-                return [Problem(name, 1, 1, f"cannot check this policy: its scenario '{scenario_ref}' does not load; its problems follow"), *err.problems]
-            continue
-        try:
-            load_policy(target, scenario)
-        except LoadError as err:
-            errors = [p for p in err.problems if p.severity == "error"]
-            # The closest: the one whose levers it names, then the fewest problems.
-            rank = (sum("unknown lever" in p.message for p in errors), len(errors))
-            if best is None or rank < best[0]:
-                best = (rank, scenario.id, err.problems)
-            continue
-        return []
-    if best is None:
-        return [Problem(name, 1, 1, "cannot check this policy: no scenario loads (give one with --scenario)")]
-    _count, ident, problems = best
-    if scenario_ref is None and len(refs) > 1:
-        note = Problem(name, 1, 1, f"this policy fits no scenario; checked against '{ident}', the closest (choose one with --scenario)", "warning")
-        return [note, *problems]
-    return problems
-
-
-def _is_save(target: Path) -> bool:
-    """A save is recognised by its extension, or by content that starts like JSON (only a regular
-    file is looked into)."""
-    if target.suffix.lower() == ".json":
-        return True
-    try:
-        return read_file(target, MAX_FILE_BYTES, "a rule file").lstrip()[:1] == b"{"
-    except FileProblem:
-        return False
-
-
-def _check_save(target: Path, rules_root: Path) -> list[Problem]:
-    try:
-        loaded = load_save(target, rules_root)
-    except LoadError as err:
-        return err.problems
-    if loaded.change is not None:
-        return [Problem(display_name(target), 1, 1, f"{loaded.change.describe()} (the game can be replayed under the new rules or opened as saved)", "warning")]
-    return []
-
-
-def _check_ruleset(place: Path, rules_root: Path, listing: TextIO | None = None) -> list[Problem]:
-    note = Library.default(rules_root).hiding(place)
-    try:
-        ruleset = load_ruleset(place, Library.around(place, rules_root))
-    except LoadError as err:
-        return err.problems + ([Problem(display_name(place), 1, 1, note, "warning")] if note else [])
-    if listing is not None and ruleset.is_mod:
-        listing.write(mod_listing(ruleset))
-    warnings = ruleset_warnings(ruleset)
-    if note is not None and ruleset.manifest_origin is not None:
-        warnings.append(ruleset.manifest_origin.problem(note, ("id",), value=True, severity="warning"))
-    return warnings
-
-
-def mod_listing(ruleset: Ruleset) -> str:
-    """What a mod is and what it does to the rule set it extends, one change a line."""
-    mod = ruleset.stack[-1]
-    by = f" by {', '.join(mod.authors)}" if mod.authors else ""
-    lines = [f"Mod {mod.id} {mod.version}: \"{mod.name}\"{by}",
-             f"  extends {ruleset.extends} (layers: {' -> '.join(layer.id for layer in ruleset.stack)})"]
-    counts = {kind: sum(c.kind == kind for c in ruleset.changes) for kind in ("adds", "overrides", "removes")}
-    lines.append(f"  adds {counts['adds']}, overrides {counts['overrides']}, removes {counts['removes']}:")
-    for change in ruleset.changes:
-        fields = f" ({', '.join(change.fields)})" if change.fields else ""
-        line, _col = change.origin.doc.locations.find(change.origin.path)
-        text = f"{change.kind:<10}{change.table}.{change.ident}{fields}, {Path(change.origin.doc.file).name}:{line}"
-        lines += textwrap.wrap(text, 78, initial_indent="  ", subsequent_indent=" " * 12, break_on_hyphens=False)
-    return "\n".join(lines) + "\n"
 
 
 def cmd_upgrade(paths: Sequence[Path], rules_root: Path, out: TextIO) -> int:
@@ -410,9 +216,11 @@ def cmd_upgrade(paths: Sequence[Path], rules_root: Path, out: TextIO) -> int:
     every one is read and rewritten in memory first, and each rewrite must read back as exactly
     the rules the game reads from the old file; only then is anything written, each file
     atomically and only over itself, unchanged since it was read."""
+    from game.check import named_places
+    from game.rules.reading import display_name
     from game.rules.upgrade import FORMAT_VERSION, plan_upgrade
 
-    plans = [plan_upgrade(target) for path in paths for target in _named(path, rules_root)]
+    plans = [plan_upgrade(target) for path in paths for target in named_places(path, rules_root)]
     problems = [p for plan in plans for p in plan.problems]
     try:
         if not problems:
@@ -442,6 +250,8 @@ def cmd_upgrade(paths: Sequence[Path], rules_root: Path, out: TextIO) -> int:
 
 def _unchanged(text: str) -> Callable[[Path], str | None]:
     """A file may be replaced by its upgrade only while it still holds the text that was read."""
+    from game.rules.reading import MAX_FILE_BYTES
+
     def why(path: Path) -> str | None:
         try:
             same = read_file(path, MAX_FILE_BYTES, "a rule file").decode("utf-8", "replace").lstrip("\ufeff") == text
@@ -470,6 +280,8 @@ def cmd_schema(folder: Path, out: TextIO) -> int:
 
 def _not_a_schema(path: Path) -> str | None:
     """Why ``path`` must not be replaced by a schema (None: it is a JSON Schema this command wrote)."""
+    from game.rules.reading import MAX_FILE_BYTES
+
     try:
         data = json.loads(read_file(path, MAX_FILE_BYTES, "a JSON Schema"))
     except (FileProblem, ValueError, RecursionError):
@@ -483,6 +295,11 @@ def _not_a_schema(path: Path) -> str | None:
 
 
 def cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
+    from game.engine import RuleError
+    from game.rules.scenario import load_scenario
+    from game.saves import save_game
+    from game.session import LeverRejected, Session
+
     try:
         scenario = load_scenario(args.scenario, args.rules, mod=getattr(args, "mod", None))
         policy = _policy(args.policy, scenario)
@@ -538,6 +355,8 @@ def cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
 def _outputs_refused(args: argparse.Namespace) -> str | None:
     """Why ``simulate`` may not write the files it is asked to (checked before the game is
     played, so that nothing is written unless everything can be). None: it may."""
+    from game.saves.store import not_a_save
+
     outputs = [(option, path, check) for option, path, check in (("--save", args.save, not_a_save), ("--out", args.out, _not_a_simulation))
                if path is not None and str(path) != STDOUT]
     if str(args.save) == STDOUT:
@@ -570,6 +389,8 @@ _not_a_simulation = _not_json_with({"scenario", "seed", "seasons"}, "the JSON ou
 
 
 def _policy(ref: str | None, scenario: Scenario) -> tuple[Mapping[str, float], ...] | None:
+    from game.rules.scenario import load_policy
+
     if ref is None:
         return None
     if ref == "history":
@@ -605,6 +426,9 @@ def game_record(session: Session) -> dict[str, Any]:
 def cmd_play(args: argparse.Namespace, inp: TextIO, out: TextIO) -> int:
     """Play in the window when there is one, else in the text mode: parse, then dispatch to the
     game controller (:mod:`game.controller`) and the text front end."""
+    from game.controller import Game, StartRefused, open_scenario, read_saved_game
+    from game.rules.scenario import SCENARIO_FOLDER
+    from game.session import LeverRejected
     from game.text.play import ask_how_to_open, play_text
 
     why_not = None if getattr(args, "text", False) else _no_window_reason()
@@ -674,6 +498,8 @@ def _refused(err: StartRefused, load: Path | None, out: TextIO, hint: str = "") 
 
 
 def _saves_folder(args: argparse.Namespace) -> Path:
+    from game.saves import default_saves_folder
+
     return getattr(args, "saves", None) or default_saves_folder()
 
 
@@ -689,6 +515,9 @@ def _other_branches(season: str | None, refused: str, rules_root: Path) -> str:
 
 def _historical_scenarios(season: str, rules_root: Path) -> list[str]:
     """The scenarios with a historical policy that have ``season``."""
+    from game.rules.ruleset import cached_rulesets
+    from game.rules.scenario import available_scenarios, load_scenario
+
     found = []
     with cached_rulesets():
         for ident in available_scenarios(rules_root):
@@ -735,6 +564,9 @@ def _open_window(args: argparse.Namespace) -> str | None:
 
 def cmd_replay(path: Path, rules_root: Path, out: TextIO) -> int:
     """Re-run a save's lever history and compare every state; 0 only if all are reproduced."""
+    from game.engine import RuleError
+    from game.saves import check_replay, load_save
+
     try:
         loaded = load_save(path, rules_root)
     except LoadError as err:
@@ -773,6 +605,8 @@ def cmd_verify(targets: Sequence[Path], rules_root: Path, scenario_ref: str | No
     import io
     import shutil
 
+    from game.rules.ruleset import cached_rulesets
+    from game.rules.scenario import load_scenario
     from game.verify import CSV_HEADER, csv_row, details, verify
 
     if csv_path is not None and str(csv_path) != STDOUT:
@@ -837,6 +671,8 @@ def _csv_safe(cell: str) -> str:
 
 def _not_a_verify_csv(path: Path) -> str | None:
     """Why ``verify --csv`` may not replace the file at ``path`` (None: an earlier verify CSV)."""
+    from game.rules.reading import MAX_FILE_BYTES
+
     try:
         head = read_file(path, MAX_FILE_BYTES, "a CSV file")[:len(VERIFY_CSV_MARK)].decode("utf-8", "replace")
     except FileProblem as err:
@@ -856,6 +692,8 @@ def _stamp(m: datetime) -> str:
 def _default_scenario(rules_root: Path, mod: str | None = None) -> str | None:
     """The scenario to play when none is named: the first default there is; with a mod, the
     first default (else the first scenario) whose rule set the mod builds on."""
+    from game.rules.scenario import available_scenarios
+
     known = available_scenarios(rules_root)
     if mod is not None:
         fitting = _scenarios_for(mod, rules_root)
@@ -870,6 +708,11 @@ def _default_scenario(rules_root: Path, mod: str | None = None) -> str | None:
 def _scenarios_for(rules: str, rules_root: Path) -> list[str] | None:
     """The scenarios that can be played under ``rules`` (a rule set or mod), or None when it does
     not load (loading the scenario will then say why)."""
+    from game.rules.mods import Library, is_zip
+    from game.rules.reading import read_document
+    from game.rules.ruleset import load_ruleset
+    from game.rules.scenario import SCENARIO_FOLDER, available_scenarios, scenario_library
+
     by_path = "/" in rules or is_zip(Path(rules))
     place = Path(rules) if by_path else next(iter(Library.default(rules_root).candidates(rules)), None)
     if place is None:
@@ -910,6 +753,9 @@ def _report_problems(err: LoadError, out: TextIO, what: str = "cannot start", th
 
 def cmd_mods(rules_root: Path, out: TextIO) -> int:
     """List the mods in ``rules_root/mods`` and the player's mod folder, each with its check."""
+    from game.rules.catalog import mod_entries, mod_folders
+    from game.rules.reading import display_name
+
     out.write(f"Mods in {' and '.join(display_name(f) for f in mod_folders(rules_root))}:\n")
     entries = mod_entries(rules_root)
     if not entries:
@@ -921,6 +767,8 @@ def cmd_mods(rules_root: Path, out: TextIO) -> int:
 
 
 def _mod_row(entry: ModEntry) -> str:
+    from game.rules.reading import display_name
+
     where = display_name(entry.place)
     if entry.ruleset is None:
         head = f"  {entry.ident} {entry.version}"
@@ -942,6 +790,8 @@ def _mod_row(entry: ModEntry) -> str:
 
 def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
     """Play two rule sets over the same seeds and policies; print the impact report."""
+    from game.rules.ruleset import cached_rulesets
+
     if len(args.sides) != 2:
         out.write(f"error: compare needs two --rules (the rules to compare against, then the changed ones), found {len(args.sides)}\n")
         return 1
@@ -954,6 +804,7 @@ def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
 
 def _compare(args: argparse.Namespace, out: TextIO) -> int:
     from game.impact import PolicyRefused, Side, impact, impact_json, impact_text, play_campaigns
+    from game.rules.scenario import load_scenario
 
     rules_root: Path = args.rules
     ref = args.scenario or _compare_scenario(args.sides, rules_root)
@@ -996,6 +847,9 @@ def cmd_readings(args: argparse.Namespace, out: TextIO) -> int:
     """Rival readings side by side: the fit to history over some years, and one policy's fate."""
     from game.impact import PolicyRefused
     from game.readings import PREFIX, play_readings, readings_json, readings_report, readings_text
+    from game.rules.catalog import mod_entries
+    from game.rules.ruleset import cached_rulesets
+    from game.rules.scenario import load_scenario
 
     span = args.years.split("-")
     if len(span) != 2 or not all(p.isdigit() and len(p) == 4 for p in span) or span[0] > span[1]:
@@ -1063,6 +917,8 @@ def _compare_policies(refs: Sequence[str] | None, scenario: Scenario) -> dict[st
 def _watched(paths: Sequence[Path], rules_root: Path) -> Callable[[], list[Path]]:
     """The files a ``--watch`` looks at: every rule file under ``rules_root``, the player's mods,
     and the paths named (with the rule sets beside a named file)."""
+    from game.rules.mods import user_mods_folder
+
     def files() -> list[Path]:
         found: list[Path] = []
         for folder in (rules_root, user_mods_folder(), *paths):
@@ -1080,6 +936,8 @@ def watch_rules(run: Callable[[], int], files: Callable[[], list[Path]], out: Te
     """Run ``run``, then again each time one of ``files()`` is saved, added or removed, until
     Ctrl-C (polling the files' times and sizes: no extra dependency). Returns the last status."""
     import time
+
+    from game.rules.reading import display_name
 
     pause = sleep or time.sleep
     status = run()

@@ -12,6 +12,8 @@ from typing import Annotated, Final, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from game.limits import MAX_PLAYER  # (characters of a player's name: the command line checks it first)
+
 FORMAT: Final = "smychka-save"
 CURRENT_VERSION: Final = 4
 
@@ -33,7 +35,6 @@ def _in_utc(moment: datetime) -> datetime:
 
 
 SavedAt = Annotated[datetime, AfterValidator(_in_utc)]
-MAX_PLAYER: Final = 200  # characters of a player's name
 
 
 class _Strict(BaseModel):

@@ -26,6 +26,7 @@ from pydantic_core import PydanticSerializationError
 from game.engine import GameState, LogEntry, Model, RuleError
 from game.files import FileProblem, NotUtf8, decode_utf8, read_file, write_file
 from game.formula import did_you_mean
+from game.limits import MAX_PLAYER
 from game.rules.digest import Digest, DigestChanges, digest
 from game.rules.digest import changes as digest_changes
 from game.rules.locate import Locations
@@ -39,7 +40,6 @@ from game.saves.format import (
     CURRENT_VERSION,
     FORMAT,
     MAX_ANSWER,
-    MAX_PLAYER,
     UPGRADES,
     LayerRef,
     Metadata,
