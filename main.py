@@ -81,7 +81,7 @@ def run() -> int:
             sys.stdout = _Discard()  # type: ignore[assignment]
         from game.cli import main
 
-        status = main()
+        status = main(whole_process=True)
         failed = _finish_output()
         return status if failed is None or status else failed
     except KeyboardInterrupt:

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from game.files import STDOUT, FileProblem, check_writable, name_problem, plain_reason, read_file, write_file, write_output
 from game.limits import MAX_PLAYER
-from game.rules.problems import LoadError, Problem
 from game.textsafe import SafeStream, escape_controls, escape_path
 
 if TYPE_CHECKING:
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
 
     from game.controller import StartRefused
     from game.rules.catalog import ModEntry
+    from game.rules.problems import LoadError
     from game.rules.scenario import Scenario
     from game.saves import OpenWay
     from game.session import Session
@@ -130,7 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None, whole_process: bool = False) -> int:
+    """Run one command. ``whole_process``: this process was started for this command alone
+    (``main.py``), so a check may answer with what a check of the same files by the same code
+    printed before (:mod:`game.rules.checked`); a program that calls this in a process of its own
+    may have replaced a part of the code."""
     args = build_parser().parse_args(argv)
     # Everything printed passes through escape_controls: text from files never drives the terminal.
     out = SafeStream(stdout or sys.stdout)
@@ -140,8 +144,8 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout:
         return 2
     if args.command == "check":
         if args.watch:
-            return watch_rules(lambda: cmd_check(args.paths, args.rules, out, args.scenario), _watched(args.paths, args.rules), out)
-        return cmd_check(args.paths, args.rules, out, args.scenario)
+            return watch_rules(lambda: cmd_check(args.paths, args.rules, out, args.scenario, whole_process), _watched(args.paths, args.rules), out)
+        return cmd_check(args.paths, args.rules, out, args.scenario, whole_process)
     if args.command == "simulate":
         if args.watch:
             return watch_rules(lambda: cmd_simulate(args, out), _watched([Path(args.scenario)], args.rules), out)
@@ -202,12 +206,46 @@ def _argument_problem(args: argparse.Namespace) -> str | None:
 # --- check -----------------------------------------------------------------------------------
 
 
-def cmd_check(paths: Sequence[Path], rules_root: Path, out: TextIO, policy_scenario: str | None = None) -> int:
+def cmd_check(paths: Sequence[Path], rules_root: Path, out: TextIO, policy_scenario: str | None = None, remember: bool = False) -> int:
     """Validate everything named (or everything shipped); print every problem; 0 if no errors
-    (see :mod:`game.check`)."""
+    (see :mod:`game.check`). With ``remember`` (a process of its own), a check of files checked
+    before by the same code prints what it printed then (:mod:`game.rules.checked`)."""
+    key = None
+    if remember:
+        from game.rules import checked
+
+        key = checked.key(paths, rules_root, policy_scenario)
+        answer = None if key is None else checked.recall(key)
+        if answer is not None:
+            out.write(answer[0])
+            return answer[1]
     from game.check import check
 
-    return check(paths, rules_root, out, policy_scenario)
+    if key is None:
+        return check(paths, rules_root, out, policy_scenario)
+    copy = _Copy(out)
+    status = check(paths, rules_root, copy, policy_scenario)
+    if checked.key(paths, rules_root, policy_scenario) == key:  # nothing changed meanwhile
+        checked.keep(key, copy.text(), status)
+    return status
+
+
+class _Copy:
+    """A stream that writes to another and keeps a copy of what it wrote."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self._parts.append(text)
+        return self._out.write(text)
+
+    def flush(self) -> None:
+        self._out.flush()
+
+    def text(self) -> str:
+        return "".join(self._parts)
 
 
 
@@ -217,6 +255,7 @@ def cmd_upgrade(paths: Sequence[Path], rules_root: Path, out: TextIO) -> int:
     the rules the game reads from the old file; only then is anything written, each file
     atomically and only over itself, unchanged since it was read."""
     from game.check import named_places
+    from game.rules.problems import Problem
     from game.rules.reading import display_name
     from game.rules.upgrade import FORMAT_VERSION, plan_upgrade
 
@@ -296,6 +335,7 @@ def _not_a_schema(path: Path) -> str | None:
 
 def cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
     from game.engine import RuleError
+    from game.rules.problems import LoadError
     from game.rules.scenario import load_scenario
     from game.saves import save_game
     from game.session import LeverRejected, Session
@@ -389,6 +429,7 @@ _not_a_simulation = _not_json_with({"scenario", "seed", "seasons"}, "the JSON ou
 
 
 def _policy(ref: str | None, scenario: Scenario) -> tuple[Mapping[str, float], ...] | None:
+    from game.rules.problems import LoadError, Problem
     from game.rules.scenario import load_policy
 
     if ref is None:
@@ -515,6 +556,7 @@ def _other_branches(season: str | None, refused: str, rules_root: Path) -> str:
 
 def _historical_scenarios(season: str, rules_root: Path) -> list[str]:
     """The scenarios with a historical policy that have ``season``."""
+    from game.rules.problems import LoadError
     from game.rules.ruleset import cached_rulesets
     from game.rules.scenario import available_scenarios, load_scenario
 
@@ -565,6 +607,7 @@ def _open_window(args: argparse.Namespace) -> str | None:
 def cmd_replay(path: Path, rules_root: Path, out: TextIO) -> int:
     """Re-run a save's lever history and compare every state; 0 only if all are reproduced."""
     from game.engine import RuleError
+    from game.rules.problems import LoadError
     from game.saves import check_replay, load_save
 
     try:
@@ -605,6 +648,7 @@ def cmd_verify(targets: Sequence[Path], rules_root: Path, scenario_ref: str | No
     import io
     import shutil
 
+    from game.rules.problems import LoadError
     from game.rules.ruleset import cached_rulesets
     from game.rules.scenario import load_scenario
     from game.verify import CSV_HEADER, csv_row, details, verify
@@ -709,6 +753,7 @@ def _scenarios_for(rules: str, rules_root: Path) -> list[str] | None:
     """The scenarios that can be played under ``rules`` (a rule set or mod), or None when it does
     not load (loading the scenario will then say why)."""
     from game.rules.mods import Library, is_zip
+    from game.rules.problems import LoadError
     from game.rules.reading import read_document
     from game.rules.ruleset import load_ruleset
     from game.rules.scenario import SCENARIO_FOLDER, available_scenarios, scenario_library
@@ -804,6 +849,7 @@ def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
 
 def _compare(args: argparse.Namespace, out: TextIO) -> int:
     from game.impact import PolicyRefused, Side, impact, impact_json, impact_text, play_campaigns
+    from game.rules.problems import LoadError
     from game.rules.scenario import load_scenario
 
     rules_root: Path = args.rules
@@ -848,6 +894,7 @@ def cmd_readings(args: argparse.Namespace, out: TextIO) -> int:
     from game.impact import PolicyRefused
     from game.readings import PREFIX, play_readings, readings_json, readings_report, readings_text
     from game.rules.catalog import mod_entries
+    from game.rules.problems import LoadError
     from game.rules.ruleset import cached_rulesets
     from game.rules.scenario import load_scenario
 

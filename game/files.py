@@ -33,7 +33,6 @@ import os
 import re
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -402,6 +401,8 @@ def _harmless(info: os.stat_result) -> bool:
 
 
 def _write_atomically(path: Path, text: str) -> None:
+    import tempfile  # (imported here: reading, all most commands do, needs none of it)
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except (OSError, ValueError) as err:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import stat
 import zipfile
 import zlib
@@ -25,29 +24,17 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from game.files import FileProblem, NotUtf8, decode_utf8, plain_reason, read_file
+from game.rules.folders import ENV_VAR as ENV_VAR  # (named here too, as before they moved)
+from game.rules.folders import GAME_RULES as GAME_RULES
+from game.rules.folders import MANIFEST_FILE as MANIFEST_FILE
+from game.rules.folders import MODS_FOLDER as MODS_FOLDER
+from game.rules.folders import user_mods_folder as user_mods_folder
 from game.rules.problems import Problem
 from game.rules.reading import MAX_FILE_BYTES, display_name
-
-MANIFEST_FILE = "ruleset.toml"
-MODS_FOLDER = "mods"
-ENV_VAR = "SMYCHKA_MODS"
-# The game's own rules: a mod in the player's folder that extends "base" finds it here.
-GAME_RULES = Path(__file__).resolve().parents[2] / "rules"
 
 MAX_ZIP_BYTES = 16 * 1024 * 1024  # the archive itself
 MAX_ZIP_MEMBERS = 256
 MAX_ZIP_TOTAL = 16 * 1024 * 1024  # all the .toml files read from one archive, unpacked
-
-
-def user_mods_folder() -> Path:
-    """The player's mod folder: ``$SMYCHKA_MODS``, else ``mods`` in the platform's data directory
-    (``~/.local/share/smychka/mods`` on Linux, ``~/Library/Application Support/smychka/mods`` on
-    macOS, ``%LOCALAPPDATA%\\smychka\\mods`` on Windows)."""
-    if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR])
-    import platformdirs
-
-    return platformdirs.user_data_path("smychka", appauthor=False) / MODS_FOLDER
 
 
 def is_zip(place: Path) -> bool:

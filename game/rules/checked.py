@@ -1,0 +1,184 @@
+"""What ``main.py check`` of everything shipped printed, kept between runs: a check of exactly the
+same files by exactly the same code prints the same again without parsing, validating or even
+importing the rule reader.
+
+Most of a check's time is Python importing pydantic and the rule models, and validating every
+rule file, formula and cross-reference. None of that changes while the files and the code do
+not, so the whole answer -- the exact text printed and the exit status, problems, warnings and
+all -- is kept in the cache folder of :mod:`game.rules.cache`, under a key that is the SHA-256 of
+everything the answer can depend on:
+
+* the code: every file of the ``game`` package and ``main.py``, the Python version, and the
+  installed distributions (each one's name and version, as its ``.dist-info`` folder says);
+* the command: the rules folder as given and where it is, and the current folder (files are
+  named relative to it);
+* every file and folder under each folder such a check looks in -- the rules folder, the game's
+  own rules and the player's mod folder: its name, and each file's bytes (their SHA-256).
+
+An edited, added or removed file is another key: an answer for other files is never asked for.
+Nothing is kept or read when one of those folders holds a link, something other than files and
+folders, something that cannot be read, or more than :data:`MAX_FILES` files or
+:data:`MAX_BYTES` bytes: the check then runs in full. An answer is kept only when the files and
+the code were the same after the check as before it.
+
+An entry is read as :mod:`game.rules.cache` reads its own (a regular file of bounded size whose
+body matches the digest in its head, found only by its key) and must then be an exit status of 0
+or 1 with a text whose last line is the count line of that status, or it is ignored. Someone who
+can write the cache folder could still make an entry say what the files do not (as they could
+edit the rules); ``SMYCHKA_CACHE=off`` checks the files alone.
+
+Only ``check`` with no paths and no ``--scenario`` (everything shipped, ``--watch`` included) is
+kept, and only in a process started for that one command (``main.py``): a program that runs the
+command line in its own process (the tests) may have replaced a part of the code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from game.rules import cache
+from game.rules.folders import GAME_RULES, user_mods_folder
+
+FORMAT = "smychka-check-answer"
+VERSION = 1
+MAX_FILES = 5000  # files and folders under the folders looked in, all together
+MAX_BYTES = 64 * 1024 * 1024  # their bytes, all together
+CODE = Path(__file__).resolve().parents[2]  # the folder of main.py and the game package
+
+_code: bytes | None = None
+
+
+class _Unusable(Exception):
+    """Something under a folder makes the answer not worth keeping (a link, a device, too much)."""
+
+
+class _Budget:
+    def __init__(self) -> None:
+        self.files = 0
+        self.bytes = 0
+
+    def spend(self, size: int) -> None:
+        self.files += 1
+        self.bytes += size
+        if self.files > MAX_FILES or self.bytes > MAX_BYTES:
+            raise _Unusable
+
+
+def _tree(digest: hashlib._Hash, folder: Path, budget: _Budget, skip: frozenset[str] = frozenset()) -> None:
+    """Feed ``digest`` every name under ``folder`` (in name order, folders within folders) and
+    each file's bytes."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except FileNotFoundError:
+        digest.update(b"missing\0")
+        return
+    except (OSError, ValueError) as err:
+        raise _Unusable from err
+    digest.update(f"folder\0{len(entries)}\0".encode())
+    for entry in entries:
+        if entry.name in skip:
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError as err:
+            raise _Unusable from err
+        name = entry.name.encode("utf-8", "surrogateescape")
+        if stat.S_ISDIR(info.st_mode):
+            budget.spend(0)
+            digest.update(b"d\0" + name + b"\0")
+            _tree(digest, Path(entry.path), budget, skip)
+            digest.update(b"\0end\0")
+        elif stat.S_ISREG(info.st_mode):
+            budget.spend(info.st_size)
+            try:
+                with open(entry.path, "rb") as handle:
+                    content = handle.read(info.st_size + 1)
+            except OSError as err:
+                raise _Unusable from err
+            if len(content) != info.st_size:  # (it changed while being read)
+                raise _Unusable
+            digest.update(b"f\0" + name + b"\0" + hashlib.sha256(content).digest())
+        else:  # a link (it could lead anywhere), a pipe, a device, a socket
+            raise _Unusable
+
+
+def _distributions() -> list[str]:
+    """The installed distributions with their versions (their metadata folders' names)."""
+    names: list[str] = []
+    for place in sys.path:
+        if os.path.basename(place) in ("site-packages", "dist-packages"):
+            try:
+                names += sorted(n for n in os.listdir(place) if n.endswith((".dist-info", ".egg-info", ".pth")))
+            except OSError:
+                continue
+    return names
+
+
+def _code_stamp() -> bytes:
+    """A digest of the code that checks: the game's package and main.py, Python, the installed
+    distributions."""
+    digest = hashlib.sha256(f"{FORMAT}\0{VERSION}\0{sys.version}\0{sys.executable}\0".encode())
+    digest.update("\0".join(_distributions()).encode("utf-8", "surrogateescape"))
+    budget = _Budget()
+    _tree(digest, CODE / "game", budget, frozenset({"__pycache__"}))
+    with open(CODE / "main.py", "rb") as handle:
+        digest.update(b"main.py\0" + hashlib.sha256(handle.read()).digest())
+    return digest.digest()
+
+
+def key(paths: Sequence[Path], rules_root: Path, policy_scenario: str | None) -> str | None:
+    """The key of the answer to ``check`` with these arguments, as the files are now; None when
+    such a check is not kept (paths named, ``--scenario``, no cache folder, or a folder that
+    cannot be fingerprinted)."""
+    global _code
+    if paths or policy_scenario is not None or cache.cache_folder() is None:
+        return None
+    try:
+        code = _code_stamp()
+        if _code is None:
+            _code = code  # the code as this process found it first
+        elif code != _code:
+            return None  # the files changed since this process imported them (--watch)
+        digest = hashlib.sha256(code)
+        folders = [rules_root, GAME_RULES, user_mods_folder()]
+        place = f"{os.getcwd()}\0{rules_root}\0" + "\0".join(f"{os.path.abspath(f)}\0{os.path.realpath(f)}" for f in folders)
+        digest.update(place.encode("utf-8", "surrogateescape"))
+        budget = _Budget()
+        for folder in folders:
+            digest.update(b"\0root\0")
+            _tree(digest, folder, budget)
+    except (_Unusable, OSError, ValueError, RecursionError):
+        return None
+    return digest.hexdigest()
+
+
+def recall(found_key: str) -> tuple[str, int] | None:
+    """The text and exit status kept for ``found_key``; None when there is none usable."""
+    body = cache._read(FORMAT, found_key)
+    if body is None:
+        return None
+    try:
+        answer = json.loads(body)
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    if not isinstance(answer, dict) or set(answer) != {"status", "text"}:
+        return None
+    status, text = answer["status"], answer["text"]
+    if type(status) is not int or status not in (0, 1) or not isinstance(text, str) or not text.endswith("\n"):
+        return None
+    last = text[:-1].rpartition("\n")[2]
+    if not last.startswith("check ok: " if status == 0 else "check FAILED: "):
+        return None
+    return text, status
+
+
+def keep(found_key: str, text: str, status: int) -> None:
+    """Keep what the check found for ``found_key`` printed. Never fails."""
+    if status in (0, 1) and text.endswith("\n"):
+        cache._write(FORMAT, found_key, json.dumps({"status": status, "text": text}, ensure_ascii=False))
