@@ -394,7 +394,8 @@ def test_one_kind_of_quantity_is_written_with_one_precision_in_a_report(ident: s
                 seen.setdefault(kind, set()).update({_places(story.change.after_text), _places(story.change.before_text)})
             for row in story.rows:
                 kind = kind_of(rs, row.name)
-                moves = re.findall(r"\(([^()]*) to ([^()]*)\)", row.phrase)
+                # '(12% to 38%)', or in a label's own brackets: '(farm ÷ industrial prices; 71.9 to 78.7)'
+                moves = re.findall(r"\((?:[^();]*; )?(?:[a-z][a-z ]* )?([^()]*) to ([^()]*)\)", row.phrase)
                 if kind is None or not moves:
                     continue
                 before, after = moves[-1]
@@ -418,6 +419,42 @@ def test_a_cause_s_from_to_says_its_baseline_when_the_change_is_on_a_year_before
                     yearly += 1
                     assert "a year before to" in row.phrase, row.text
     assert yearly
+
+
+@pytest.mark.parametrize("ident, policy", [("procurement-crisis-1927", "history"), ("nep-1923-1930", "history")])
+def test_a_from_to_on_a_year_before_has_its_unit_with_both_numbers(ident: str, policy: str) -> None:
+    """'(12.8 Mt a year before to 11.8 Mt)', never '(12.8 a year before to 11.8 Mt)': the words
+    between the numbers keep the unit from reaching back to the first."""
+    checked = 0
+    for report in reports(played(ident, policy)):
+        for story in report.changes:
+            for row in story.rows:
+                for before, after in re.findall(r"([^();]*) a year before to ([^()]*)\)", row.phrase):
+                    if not re.match(r"[+−±-]?[\d,]", after):
+                        continue  # a choice ('none a year before to requisition')
+                    unit = re.sub(r"^[+−±-]?[\d,]+(\.\d+)?%?", "", after).strip()
+                    if unit:
+                        checked += 1
+                        assert before.endswith(unit) or before.endswith(unit.rstrip("s")), row.phrase
+    assert checked
+
+
+@pytest.mark.parametrize("ident, policy", [("procurement-crisis-1927", "history"), ("nep-1923-1930", "history")])
+def test_a_label_with_brackets_of_its_own_takes_the_from_to_into_them(ident: str, policy: str) -> None:
+    """'Scissors (farm ÷ industrial prices; 71.9 to 78.7)', never two brackets in a row as in
+    'Scissors (farm ÷ industrial prices) (71.9 to 78.7)'."""
+    phrases = [row.phrase for report in reports(played(ident, policy)) for story in report.changes for row in story.rows]
+    assert not [p for p in phrases if re.search(r"\)\s*\(", p)]
+    assert [p for p in phrases if p.startswith("Scissors (farm ÷ industrial prices; ") and " to " in p]
+
+
+def test_with_note_puts_a_note_inside_a_label_s_own_brackets() -> None:
+    from game.present.index import with_note
+
+    assert with_note("Harvest", "last year 70.1 Mt") == "Harvest (last year 70.1 Mt)"
+    assert with_note("Scissors (farm ÷ industrial prices)", "last year 45") == "Scissors (farm ÷ industrial prices; last year 45)"
+    assert with_note("Harvest", "65 to 70 Mt", " last season") == "Harvest last season (65 to 70 Mt)"
+    assert with_note("The alliance (smychka)", "40 to 38", " last season") == "The alliance (smychka; last season 40 to 38)"
 
 
 def test_a_count_of_seasons_moves_in_whole_seasons() -> None:

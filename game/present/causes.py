@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from game.engine.explain import Cause, Explanation, Flow
-from game.present.index import indicators, label_of, rule_info
+from game.present.index import indicators, label_of, rule_info, with_note
 from game.present.numbers import Kind, ShownChange, figure, kind_of, number, shown_change, unit_for
 from game.present.seasons import calendar_phrase
 from game.rules.ruleset import Ruleset
@@ -107,7 +107,8 @@ def _move_shown(ruleset: Ruleset, name: str, before: float, after: float, places
 def _moved(ruleset: Ruleset, name: str, before: float, after: float, when: str = "", places: Places | None = None) -> str:
     """'(11% to 41%)', '(19.4 to 21.5 money units)', '(none to requisition)': both ends, written so
     that they differ when the number moved, the unit once; ``when`` says when the first was, if
-    not last season ('(12% a year before to 38%)'); ``places`` the places of its kind."""
+    not last season, and the unit then goes with both ('(12% a year before to 38%)', '(12.8 Mt a
+    year before to 11.8 Mt)'); ``places`` the places of its kind."""
     lever = ruleset.levers.get(name)
     was = f" {when}" if when else ""
     if lever is not None:
@@ -122,7 +123,11 @@ def _moved(ruleset: Ruleset, name: str, before: float, after: float, when: str =
     if shown.shape.percent or not unit:
         return f"({shown.before_text}{was} to {shown.after_text})"
     b, a = number(ruleset, name, before, shown.decimals), number(ruleset, name, after, shown.decimals)
-    return f"({b}{was} to {a})" if unit.startswith("/") else f"({b}{was} to {a} {unit_for(a, unit)})"
+    if unit.startswith("/"):
+        return f"({b}{was} to {a})"
+    if was:  # the unit with both numbers: '(12.8 Mt a year before to 11.8 Mt)'
+        return f"({b} {unit_for(b, unit)}{was} to {a} {unit_for(a, unit)})"
+    return f"({b} to {a} {unit_for(a, unit)})"
 
 
 def _meaning(ruleset: Ruleset, name: str, before: float, after: float) -> str:
@@ -141,6 +146,10 @@ def phrase_of(ruleset: Ruleset, root: _Root, season: str, owner: str, when: str 
     def moved(name: str, before: float, after: float) -> str:
         return _moved(ruleset, name, before, after, when, places)
 
+    def beside(text: str, name: str, before: float, after: float, lag: str = "") -> str:
+        """``text`` (ending in a label) and the from-to: in one pair of brackets with a label's own."""
+        return with_note(text, moved(name, before, after)[1:-1], lag)
+
     label = label_of(ruleset, c.name)
     if c.kind == "fact":
         return f"the time of year ({calendar_phrase(season)})", "", "calendar"
@@ -153,11 +162,11 @@ def phrase_of(ruleset: Ruleset, root: _Root, season: str, owner: str, when: str 
             return f"it was already {way} when you took over", "", "trend"
         return f"{label} was already {way} when you took over", "", "trend"
     if c.kind == "lever":
-        return f"your {in_sentence(label)} {moved(c.name, c.before, c.after)}", "", "lever"
+        return beside(f"your {in_sentence(label)}", c.name, c.before, c.after), "", "lever"
     if c.kind == "prev_lever":
-        return f"last season's {in_sentence(label)} {moved(c.name, c.before, c.after)}", "", "prev_lever"
+        return beside(f"last season's {in_sentence(label)}", c.name, c.before, c.after), "", "prev_lever"
     if c.kind == "draw":
-        return f"chance: the {label} {moved(c.name, c.before, c.after)}", "", "draw"
+        return beside(f"chance: the {label}", c.name, c.before, c.after), "", "draw"
     if c.kind == "event":
         return f"the event “{label}”", "", "event"
     told = ruleset.story.quantities.get(c.name)
@@ -166,7 +175,7 @@ def phrase_of(ruleset: Ruleset, root: _Root, season: str, owner: str, when: str 
             return f"{told.between} (brought in, as every {told.once_a_year})", "", "variable"
         return f"the end of the {told.once_a_year} ({calendar_phrase(season)})", "", "variable"
     lag = " last season" if c.kind == "prev" else ""
-    return f"{label}{lag} {moved(c.name, c.before, c.after)}", _meaning(ruleset, c.name, c.before, c.after), c.kind
+    return beside(label, c.name, c.before, c.after, lag), _meaning(ruleset, c.name, c.before, c.after), c.kind
 
 
 def cause_rows(ruleset: Ruleset, explanation: Explanation, change: ShownChange, most: int = MOST,
@@ -199,7 +208,7 @@ def cause_rows(ruleset: Ruleset, explanation: Explanation, change: ShownChange, 
         through = label_of(ruleset, root.channel.name) if root.channel is not root.cause and root.channel.name != root.cause.name else ""
         c = root.cause
         of = kind_of(ruleset, c.name)
-        written = of is not None and _moved(ruleset, c.name, c.before, c.after, when, places) in phrase
+        written = of is not None and _moved(ruleset, c.name, c.before, c.after, when, places)[1:-1] in phrase
         kind_places = (of, _move_shown(ruleset, c.name, c.before, c.after, places).decimals) if written and of else None
         rows.append(CauseRow(units, change.part_text(units), phrase, meaning, c.name if kind != "calendar" else CALENDAR,
                              kind, root.share, through, info.description.strip(), info.mechanisms, info.source, kind_places))
@@ -228,16 +237,16 @@ def flow_rows(ruleset: Ruleset, found: tuple[Flow, ...], change: ShownChange, ow
             continue
         label = label_of(ruleset, flow.name)
         if flow.kind == "lever":
-            phrase = f"your {in_sentence(label)} ({figure(flow.value)})"
+            phrase = with_note(f"your {in_sentence(label)}", figure(flow.value))
         elif flow.kind == "draw":
-            phrase = f"chance: the {label} ({figure(flow.value)})"
+            phrase = with_note(f"chance: the {label}", figure(flow.value))
         elif flow.kind == "bound":
             floor = number(ruleset, flow.name, flow.value, change.decimals)
             phrase = f"it ran out: what went out could take it no lower than {floor}"
         else:
             unit = change.shape.unit
             amount = number(ruleset, flow.name, flow.value, change.decimals)
-            phrase = f"{label} this season ({amount}{'' if not unit or unit.startswith('/') else ' ' + unit})"
+            phrase = with_note(label, f"{amount}{'' if not unit or unit.startswith('/') else ' ' + unit}", " this season")
         info = rule_info(ruleset, flow.name)
         rows.append(CauseRow(units, change.part_text(units), phrase, "", flow.name, flow.kind, flow.part, "",
                              info.description.strip(), info.mechanisms, info.source))

@@ -67,6 +67,16 @@ def label_of(ruleset: Ruleset, name: str) -> str:
     return name.replace("_", " ")
 
 
+def with_note(label: str, note: str, before: str = "") -> str:
+    """``label`` with ``note`` in brackets after it: 'Output (last year 70.1 t)'. A label that
+    ends in brackets of its own takes the note into them, after a semicolon: 'Scissors (farm ÷
+    industrial prices; last year 45)', never two brackets in a row. ``before`` goes between the
+    label and the note ('Output last season (65 to 70 t)'; inside: '(…; last season 65 to 70)')."""
+    if label.endswith(")") and "(" in label:
+        return f"{label[:-1]}; {before.strip() + ' ' if before.strip() else ''}{note})"
+    return f"{label}{before} ({note})"
+
+
 def better_direction(ruleset: Ruleset, name: str) -> str:
     """'higher', 'lower' or 'neither': which way ``name`` is better, as its indicator says."""
     shown = indicator(ruleset, name)

@@ -137,6 +137,22 @@ def quantity(ruleset: Ruleset, name: str, value: float, decimals: int | None = N
     return text + unit if unit.startswith("/") else f"{text} {unit}"
 
 
+def short_quantities(ruleset: Ruleset, name: str, value: float) -> list[str]:
+    """``name``'s value with its unit for a narrow place such as a class's card, fullest first:
+    as :func:`quantity` ('0.27 Mt', '34%', '1.28 M people', then '1.28 M': a unit of several
+    words down to its first, never to none); a ratio read as so many times something ('1.19
+    times the state shops' price') as '×1.19', the label beside it saying of what."""
+    text = number(ruleset, name, value)
+    unit = display(ruleset, name).unit
+    if unit.startswith("times "):
+        return ["×" + text]
+    out = [quantity(ruleset, name, value)]
+    words = unit.split()
+    if len(words) > 1 and not unit.startswith("/"):
+        out.append(f"{text} {words[0]}")
+    return out
+
+
 def unit_for(text: str, unit: str) -> str:
     """``unit`` as it follows the number ``text``: '1 season', not '1 seasons'."""
     if text == "1" and unit.endswith("s") and not unit.endswith("ss") and " " not in unit:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from game.present.debrief import Debrief, debrief, historical_path
-from game.present.index import indicators, label_of, rule_info
+from game.present.index import indicators, label_of, rule_info, with_note
 from game.present.levers import lever_text, unlocked
 from game.present.numbers import display, figure, plain_number
 from game.present.seasons import season_label, season_title
@@ -72,7 +72,7 @@ def unit_title(session: Session, name: str) -> str:
     shape = display(rs, name)
     unit = "%" if shape.percent else f"out of {shape.unit[1:]}" if shape.unit.startswith("/") else shape.unit
     label = label_of(rs, name)
-    return f"{label} ({unit})" if unit and unit.lower() not in label.lower() else label  # not 'People (people)'
+    return with_note(label, unit) if unit and unit.lower() not in label.lower() else label  # not 'People (people)'
 
 
 def tick_text(session: Session, name: str) -> Callable[[float], str]:

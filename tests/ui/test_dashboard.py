@@ -472,6 +472,33 @@ def test_class_panels_show_every_name_and_change_uncut(make_app, size, scale) ->
         assert panel.title in texts or without_gloss(panel.title) in texts
 
 
+@pytest.mark.parametrize(("size", "scale"), [((1280, 720), 1.0), ((1920, 1080), 1.0)])
+def test_class_cards_show_each_number_with_its_unit_and_no_id_for_a_label(make_app, size, scale) -> None:
+    """'Private traders' markup ×1.19', 'Kulaks' sales 0.27 Mt', 'Unemployment 1.28 M': never a
+    bare '1.19' beside a label, nor a variable's id in words ('kulak grain share') for a label."""
+    from game.present.numbers import display, short_quantities
+
+    app = make_app(size, scale)
+    scene = start(app, "nep-1923-1930", 2)
+    s = app.session
+    rs = s.scenario.ruleset
+    texts = [text for text, _ in find(app, "classes").texts]
+    shown = 0
+    for panel in scene.panels:
+        for name in panel.stocks:
+            values = short_quantities(rs, name, s.value(name))
+            drawn = [t for t in texts if t in values]
+            if not drawn:
+                continue  # no room for this stock at this size
+            shown += 1
+            if display(rs, name).unit:
+                assert number(rs, name, s.value(name)) not in texts or number(rs, name, s.value(name)) in values, name
+            assert name.replace("_", " ") not in texts, f"{name}: its id in words for a label"
+    assert shown
+    markup = short_quantities(rs, "private_markup", s.value("private_markup"))
+    assert markup == ["×" + number(rs, "private_markup", s.value("private_markup"))] and markup[0] in texts
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_every_free_lever_s_label_fits_its_row_at_150_percent(make_app, size) -> None:
     """A lever's label is its name, whole: a long explanation belongs in its description (the

@@ -20,7 +20,7 @@ import pygame_gui
 from game.engine import RuleError
 from game.present.index import better_direction, indicators, label_of, rule_info
 from game.present.levers import lever_range, lever_text, parse_lever_value
-from game.present.numbers import number, quantity, shown_change, signed
+from game.present.numbers import number, quantity, short_quantities, shown_change, signed
 from game.present.seasons import season_label, season_title
 from game.present.story import compared_turn, season_log, yearly_reading
 from game.present.tutorial import Tutorial
@@ -606,6 +606,16 @@ class DashboardScene(GameScene):
             return variable.unit
         return label
 
+    def stock_texts(self, panel: ClassPanel, name: str, room: int, px: Callable[[float], int]) -> tuple[str, str]:
+        """A stock's label and its value with its unit for a row ``room`` wide: the fullest unit
+        that leaves the label whole ('Unemployment' with '1.28 M' rather than 'Unemplo…' with
+        '1.28 M people'), else the shortest."""
+        label = self.stock_label(panel, name)
+        values = short_quantities(self.rs, name, self.session.value(name))
+        label_w = font(px(12)).size(label)[0] + px(6)
+        bold = font(px(12), bold=True)
+        return label, next((v for v in values if label_w + bold.size(v)[0] <= room), values[-1])
+
     def series(self, name: str) -> list[float]:
         s = self.session
         return [s.value(name, t) for t in range(max(0, s.turn - SPARK_SEASONS + 1), s.turn + 1)]
@@ -629,7 +639,7 @@ class DashboardScene(GameScene):
         # The sparklines narrower (not below 40), all alike, rather than a stock's label cut.
         small, bold_small = font(px(12)), font(px(12), bold=True)
         needs = max((small.size(self.stock_label(p, p.stocks[0]))[0] + px(6) +
-                     bold_small.size(number(self.rs, p.stocks[0], self.session.value(p.stocks[0])))[0]
+                     bold_small.size(short_quantities(self.rs, p.stocks[0], self.session.value(p.stocks[0]))[-1])[0]
                      for p in self.panels if p.stocks), default=0)
         spark_w = max(min(spark_w, px(40)), min(spark_w, inner.right - x - px(10) - needs))
         if spark_w > px(24):
@@ -638,13 +648,13 @@ class DashboardScene(GameScene):
         x += spark_w + px(10)
         if panel.stocks and inner.right - x > px(90):
             name = panel.stocks[0]
-            vr = canvas.text(surface, number(self.rs, name, self.session.value(name)), (inner.right, cy), size=12, bold=True, anchor="midright")
-            canvas.text(surface, fit_text(self.stock_label(panel, name), font(px(12)), max(0, vr.left - x - px(6))), (x, cy), size=12, anchor="midleft")
+            label, value = self.stock_texts(panel, name, inner.right - x, px)
+            vr = canvas.text(surface, value, (inner.right, cy), size=12, bold=True, anchor="midright")
+            canvas.text(surface, fit_text(label, font(px(12)), max(0, vr.left - x - px(6))), (x, cy), size=12, anchor="midleft")
 
     def paint_card(self, canvas: Canvas, surface: pygame.Surface, panel: ClassPanel, inner: pygame.Rect) -> None:
         """One class as a card: name, lead number with its change, a sparkline, its stocks."""
         px = canvas.px
-        s = self.session
         small_f = font(px(12))
         r = canvas.text(surface, class_name(panel.title, font(px(13), bold=True), inner.w), (inner.x, inner.y), size=13, bold=True)
         r = self.paint_lead(canvas, surface, panel.lead, (inner.x, r.bottom + px(2) + font(px(20), bold=True).get_linesize() // 2), inner.w, 20)
@@ -657,8 +667,9 @@ class DashboardScene(GameScene):
         for name in panel.stocks:
             if y + line_h > inner.bottom:
                 break
-            vr = canvas.text(surface, number(self.rs, name, s.value(name)), (inner.right, y), size=12, bold=True, anchor="topright")
-            canvas.text(surface, fit_text(self.stock_label(panel, name), small_f, max(0, vr.left - inner.x - px(6))), (inner.x, y), size=12)
+            label, value = self.stock_texts(panel, name, inner.w, px)
+            vr = canvas.text(surface, value, (inner.right, y), size=12, bold=True, anchor="topright")
+            canvas.text(surface, fit_text(label, small_f, max(0, vr.left - inner.x - px(6))), (inner.x, y), size=12)
             y += line_h
 
     def paint_table(self, canvas: Canvas, surface: pygame.Surface) -> None:

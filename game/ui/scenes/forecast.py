@@ -18,7 +18,7 @@ from html import escape
 import pygame
 
 from game.forecast import Forecast, Range, forecast
-from game.present.index import indicators, rule_info
+from game.present.index import indicators, rule_info, with_note
 from game.present.numbers import number
 from game.present.story import coming_reading, yearly_reading
 from game.rules.models import Indicator
@@ -181,7 +181,7 @@ class ForecastScene(GameScene):
                 last = yearly_reading(self.session, indicator.variable)  # its season comes next: now is last year's
                 if last is not None and not math.isnan(last.value):
                     r = dataclasses.replace(r, current=last.value)
-                label = f"{indicator.label} (last year {fmt(r.current)})" if last is not None else indicator.label
+                label = with_note(indicator.label, f"last year {fmt(r.current)}") if last is not None else indicator.label
                 canvas.text(surface, fit_text(label, f, label_w - px(8)), (px(8), y + px(3)), 14, INK)
                 self.paint_bar(surface, pygame.Rect(bar.x, y + px(8), bar.w, px(12)), r, palette, px)
                 sentence = f"next: {range_sentence(fmt, r)}" if last is not None else f"now {fmt(r.current)} — next: {range_sentence(fmt, r)}"
