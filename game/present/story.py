@@ -257,16 +257,21 @@ def same_places(session: Session, turn: int, changes: list[ChangeStory], memos: 
         return own + [row.places for row in story.rows if row.places is not None]
 
     places: Places = {}
-    for story in changes:
-        for kind, d in written(story):
-            places[kind] = max(places.get(kind, 0), d)
-    out = []
-    for story in changes:
-        if any(d < places[kind] for kind, d in written(story)):
-            base = session.history.index(next(s for s in session.history if s.season == story.since_season))
-            again = change_story(session, story.name, turn, base, story.label, memo=memos.setdefault(base, new_memo()), places=places)
-            story = again if again is not None else story
-        out.append(story)
+    out = changes
+    for _ in range(4):  # writing a story again with more places can need more places elsewhere
+        for story in out:
+            for kind, d in written(story):
+                places[kind] = max(places.get(kind, 0), d)
+        if not any(d < places[kind] for story in out for kind, d in written(story)):
+            return out
+        again_stories = []
+        for story in out:
+            if any(d < places[kind] for kind, d in written(story)):
+                base = session.history.index(next(s for s in session.history if s.season == story.since_season))
+                again = change_story(session, story.name, turn, base, story.label, memo=memos.setdefault(base, new_memo()), places=places)
+                story = again if again is not None else story
+            again_stories.append(story)
+        out = again_stories
     return out
 
 
