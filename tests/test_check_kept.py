@@ -17,15 +17,16 @@ from tests.conftest import ROOT, RULES
 
 # Runs main.py as a player does, then says on standard error whether pydantic was imported
 # (a check answered from the cache never imports the rule reader).
-PROBE = ("import runpy, sys\nsys.argv = ['main.py', *sys.argv[1:]]\nsys.path.insert(0, '.')\ntry:\n"
+PROBE = ("import runpy, sys\nsys.argv = ['main.py', *sys.argv[1:]]\ntry:\n"
          "    runpy.run_path('main.py', run_name='__main__')\nfinally:\n"
          "    sys.stderr.write('pydantic imported\\n' if 'pydantic' in sys.modules else 'pydantic not imported\\n')\n")
 
 
-def check(cache: Path | str, *args: str) -> tuple[int, str, bool]:
+def check(cache: Path | str, *args: str, named: tuple[str, ...] = (), cwd: Path = ROOT) -> tuple[int, str, bool]:
     """Exit status, output, and whether the rule reader was imported, of one `main.py check`."""
-    env = dict(os.environ, SMYCHKA_CACHE=str(cache))
-    done = subprocess.run([sys.executable, "-c", PROBE, *args, "check"], cwd=ROOT, capture_output=True, text=True, env=env, timeout=300)
+    env = dict(os.environ, SMYCHKA_CACHE=str(cache), PYTHONPATH=str(ROOT))
+    probe = PROBE.replace("'main.py'", repr(str(ROOT / "main.py")))
+    done = subprocess.run([sys.executable, "-c", probe, *args, "check", *named], cwd=cwd, capture_output=True, text=True, env=env, timeout=300)
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
     return done.returncode, done.stdout, "pydantic imported" in done.stderr
 
@@ -167,6 +168,31 @@ def test_rules_with_a_link_are_checked_afresh_and_not_kept(tmp_path: Path, small
     # Mended through the link: a kept answer would now be wrong.
     (tmp_path / "elsewhere" / "syntax.toml").write_text("[override.parameters.price_floor]\nvalue = 1\n")
     assert check(cache, *rules)[:2] == check("off", *rules)[:2]
+
+
+def test_a_mod_named_by_id_or_path_is_answered_as_afresh_and_one_elsewhere_is_not_kept(tmp_path: Path, small_broken_rules: Path) -> None:
+    cache = tmp_path / "cache"
+    rules = ("--rules", str(small_broken_rules))
+    for named in (("broken",), (str(small_broken_rules / "mods" / "broken"),), ("hammurabi", "broken")):
+        cold = check("off", *rules, named=named)
+        assert cold[0] == 1 and "Mod broken" not in cold[1] and "broken/syntax.toml:2:" in cold[1]
+        assert check(cache, *rules, named=named) == cold
+        warm = check(cache, *rules, named=named)
+        assert warm[:2] == cold[:2] and not warm[2], named
+    mended = small_broken_rules / "mods" / "broken" / "syntax.toml"
+    mended.write_text("[override.parameters.price_floor]\nvalue = 1\n")
+    cold = check("off", *rules, named=("broken",))
+    assert cold[0] == 0 and "Mod broken 1.0.0" in cold[1]  # a mod that loads is listed with its changes
+    assert check(cache, *rules, named=("broken",)) == cold
+    assert check(cache, *rules, named=("broken",))[:2] == cold[:2]
+    # The same id, now a folder of that name where the command runs: that folder is checked.
+    here = tmp_path / "here"
+    shutil.copytree(small_broken_rules / "mods" / "broken", here / "broken")
+    (here / "broken" / "syntax.toml").write_text("value = = 2\n")
+    before = len(answers(cache))
+    elsewhere = check(cache, *rules, named=("broken",), cwd=here)
+    assert elsewhere[0] == 1 and elsewhere[:2] == check("off", *rules, named=("broken",), cwd=here)[:2]
+    assert len(answers(cache)) == before  # a folder outside the rules: not kept
 
 
 def test_a_check_run_inside_another_program_neither_keeps_nor_reads_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

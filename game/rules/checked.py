@@ -1,6 +1,6 @@
-"""What ``main.py check`` of everything shipped printed, kept between runs: a check of exactly the
-same files by exactly the same code prints the same again without parsing, validating or even
-importing the rule reader.
+"""What ``main.py check`` printed, kept between runs: a check of exactly the same files by exactly
+the same code prints the same again without parsing, validating or even importing the rule
+reader.
 
 Most of a check's time is Python importing pydantic and the rule models, and validating every
 rule file, formula and cross-reference. None of that changes while the files and the code do
@@ -10,8 +10,8 @@ everything the answer can depend on:
 
 * the code: every file of the ``game`` package and ``main.py``, the Python version, and the
   installed distributions (each one's name and version, as its ``.dist-info`` folder says);
-* the command: the rules folder as given and where it is, and the current folder (files are
-  named relative to it);
+* the command: the rules folder as given and where it is, the current folder (files are named
+  relative to it), and each path named: as given, where it is, and whether it is there;
 * every file and folder under each folder such a check looks in -- the rules folder, the game's
   own rules and the player's mod folder: its name, and each file's bytes (their SHA-256).
 
@@ -27,9 +27,11 @@ or 1 with a text whose last line is the count line of that status, or it is igno
 can write the cache folder could still make an entry say what the files do not (as they could
 edit the rules); ``SMYCHKA_CACHE=off`` checks the files alone.
 
-Only ``check`` with no paths and no ``--scenario`` (everything shipped, ``--watch`` included) is
-kept, and only in a process started for that one command (``main.py``): a program that runs the
-command line in its own process (the tests) may have replaced a part of the code.
+Kept: ``check`` of everything (``--watch`` included), and of rule sets and mods named by id or
+by a path inside those folders (the mod listing printed with them included); not kept: a check
+with ``--scenario``, of a save, or of a path elsewhere. Only a process started for that one
+command (``main.py``) keeps and reads answers: a program that runs the command line in its own
+process (the tests) may have replaced a part of the code.
 """
 
 from __future__ import annotations
@@ -132,23 +134,44 @@ def _code_stamp() -> bytes:
     return digest.digest()
 
 
+def _named(paths: Sequence[Path], folders: Sequence[Path]) -> str | None:
+    """What the key must know of the paths named: each as given, where it is and whether it is
+    there. None when one leads out of the folders looked in (what is there is not in the key) or
+    names a save."""
+    roots = [os.path.abspath(folder) + os.sep for folder in folders]
+    named = []
+    for path in paths:
+        where = os.path.abspath(path)
+        there = os.path.lexists(path)
+        # A single name that is not there is a rule set or mod's id, looked for in the folders.
+        if (there or len(path.parts) != 1) and not any(where.startswith(root) for root in roots):
+            return None
+        if path.suffix.lower() == ".json":
+            return None
+        named.append(f"{path}\0{where}\0{there}")
+    return "\0".join(named)
+
+
 def key(paths: Sequence[Path], rules_root: Path, policy_scenario: str | None) -> str | None:
     """The key of the answer to ``check`` with these arguments, as the files are now; None when
-    such a check is not kept (paths named, ``--scenario``, no cache folder, or a folder that
-    cannot be fingerprinted)."""
+    such a check is not kept (``--scenario``, a path named outside the folders looked in or a
+    save, no cache folder, or a folder that cannot be fingerprinted)."""
     global _code
-    if paths or policy_scenario is not None or cache.cache_folder() is None:
+    if policy_scenario is not None or cache.cache_folder() is None:
         return None
     try:
+        folders = [rules_root, GAME_RULES, user_mods_folder()]
+        named = _named(paths, folders)
+        if named is None:
+            return None
         code = _code_stamp()
         if _code is None:
             _code = code  # the code as this process found it first
         elif code != _code:
             return None  # the files changed since this process imported them (--watch)
         digest = hashlib.sha256(code)
-        folders = [rules_root, GAME_RULES, user_mods_folder()]
         place = f"{os.getcwd()}\0{rules_root}\0" + "\0".join(f"{os.path.abspath(f)}\0{os.path.realpath(f)}" for f in folders)
-        digest.update(place.encode("utf-8", "surrogateescape"))
+        digest.update(f"{place}\0named\0{len(paths)}\0{named}".encode("utf-8", "surrogateescape"))
         budget = _Budget()
         for folder in folders:
             digest.update(b"\0root\0")
