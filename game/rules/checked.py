@@ -8,8 +8,9 @@ not, so the whole answer -- the exact text printed and the exit status, problems
 all -- is kept in the cache folder of :mod:`game.rules.cache`, under a key that is the SHA-256 of
 everything the answer can depend on:
 
-* the code: every file of the ``game`` package and ``main.py``, the Python version, and the
-  installed distributions (each one's name and version, as its ``.dist-info`` folder says);
+* the code: every file of the ``game`` package, ``main.py`` and ``pyproject.toml`` (the game's
+  version), the Python version (and whether it runs with ``-O``), and the installed
+  distributions (each one's name and version, as its ``.dist-info`` folder says);
 * the command: the rules folder as given and where it is, the current folder (files are named
   relative to it), and each path named: as given, where it is, and whether it is there;
 * every file and folder under each folder such a check looks in -- the rules folder, the game's
@@ -123,14 +124,15 @@ def _distributions() -> list[str]:
 
 
 def _code_stamp() -> bytes:
-    """A digest of the code that checks: the game's package and main.py, Python, the installed
-    distributions."""
-    digest = hashlib.sha256(f"{FORMAT}\0{VERSION}\0{sys.version}\0{sys.executable}\0".encode())
+    """A digest of the code that checks: the game's package, main.py and the game's version,
+    Python, the installed distributions."""
+    digest = hashlib.sha256(f"{FORMAT}\0{VERSION}\0{sys.version}\0{sys.executable}\0{sys.flags.optimize}\0".encode())
     digest.update("\0".join(_distributions()).encode("utf-8", "surrogateescape"))
     budget = _Budget()
     _tree(digest, CODE / "game", budget, frozenset({"__pycache__"}))
-    with open(CODE / "main.py", "rb") as handle:
-        digest.update(b"main.py\0" + hashlib.sha256(handle.read()).digest())
+    for name in ("main.py", "pyproject.toml"):  # (the latter says the game's version)
+        with open(CODE / name, "rb") as handle:
+            digest.update(name.encode() + b"\0" + hashlib.sha256(handle.read()).digest())
     return digest.digest()
 
 
