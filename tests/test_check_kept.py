@@ -60,7 +60,8 @@ BROKEN_MOD = {
 
 @pytest.fixture
 def broken_rules(tmp_path: Path) -> Path:
-    """A copy of the shipped rules with a broken mod and a scenario that names no rule set."""
+    """A copy of the shipped rules with a broken mod (a file that does not parse, one naming no
+    variable) and a scenario that names no rule set."""
     root = tmp_path / "rules"
     shutil.copytree(RULES, root, ignore=shutil.ignore_patterns("__pycache__"))
     mod = root / "mods" / "broken"
@@ -88,9 +89,20 @@ def test_a_warm_check_of_broken_rules_prints_the_same_located_errors(tmp_path: P
     # Mend one file: the answer kept for the broken files is not the answer for these.
     (broken_rules / "mods" / "broken" / "syntax.toml").write_text("[override.parameters.coercion_forgetting]\nvalue = 0.03\n")
     mended = check("off", "--rules", str(broken_rules))
-    assert mended[1] != cold[1] and "syntax.toml" not in mended[1]
+    assert mended[1] != cold[1] and "syntax.toml" not in mended[1] and "broken/formula.toml:2:" in mended[1]
     assert check(cache, "--rules", str(broken_rules)) == mended
     assert check(cache, "--rules", str(broken_rules))[:2] == mended[:2]
+
+    # A formula of the base rules that names no variable (a did-you-mean, located).
+    market = broken_rules / "base" / "market.toml"
+    text = market.read_text()
+    assert text.count("light_industry_share - heavy_bias *") == 1
+    market.write_text(text.replace("light_industry_share - heavy_bias *", "light_industry_share - heavy_biass *"))
+    based = check("off", "--rules", str(broken_rules))
+    assert any("base/market.toml:" in line and ": error: " in line and "heavy_biass" in line for line in based[1].splitlines()), based[1]
+    assert check(cache, "--rules", str(broken_rules)) == based
+    assert check(cache, "--rules", str(broken_rules))[:2] == based[:2]
+    market.write_text(text)
 
     # Remove the broken mod altogether, then the scenario's error: the cold answers each time.
     shutil.rmtree(broken_rules / "mods" / "broken")
