@@ -306,7 +306,7 @@ def test_emergency_measures_cost_village_eats_less_for_a_year(world: World, base
     "official channels as a flow of its own, sell rates and state share unchanged: half of it moves no "
     "other test but leaves +0.01, +1.35, +1.56 Mt at lags 2-4; three quarters break the three co-op "
     "tests that play forced collectivization; all of it, with holding_use's coercion factor gone, passes "
-    "this test (-2.05, -1.24, -1.19, -0.44) but fails 7 others (forced runs end in a bread crisis). "
+    "this test (-1.24, -1.19, -0.44, -0.19 Mt at lags 1-4) but fails 7 others (forced runs end in a bread crisis). "
     "Measures kept up (requisition in the winter and spring of two years) still leave the village MORE grain after each harvest (+0.30, +2.77, "
     "+1.71 Mt at lags 2-4): the gap is the ratchet keeping grain in the barns, not the single "
     "requisition this test plays. Why every trial breaks the same tests: on b39bf0e the co-op tests' "
