@@ -342,6 +342,39 @@ def test_a_stock_that_keeps_its_last_value_is_told_as_its_account() -> None:
     assert flows(model, session.history, 5, "middle_peasant_trust") is None
 
 
+@pytest.mark.parametrize("ident, policy", [("hammurabi-reign", "history"), ("hammurabi-short", "default")])
+def test_a_store_reached_through_the_season_s_steps_is_told_as_its_account(ident: str, policy: str) -> None:
+    """The granary's rule reads last season's store only through this season's steps (on hand,
+    after rations, after sowing, after trade): its account follows them. The first report reads
+    'Rations handed out this season (500 bushels)' and 'Seed sown this season', never 'it was
+    already falling when you took over' for grain the player's own rations and sowing took; every
+    season's flows add up to the change, and the rats' share counts as what they ate."""
+    from game.engine.explain import flows
+
+    session = played(ident, policy)
+    model = session.model
+    k = model.index["grain_store"]
+    accounts = 0
+    for turn in range(1, session.turn + 1):
+        found = flows(model, session.history, turn, "grain_store")
+        if found is None:
+            continue
+        accounts += 1
+        change = session.value("grain_store", turn) - session.history[turn].prev_values[k]
+        # (each part is read as a slope, to about 1e-5 bushels; the report shows whole bushels)
+        assert math.isclose(sum(f.part for f in found), change, abs_tol=1e-3), turn
+        fed = next(f for f in found if f.name == "food_given")
+        assert fed.part == pytest.approx(-session.value("food_given", turn))
+    assert accounts >= session.turn - 1
+    first = next(c for c in season_report(session, 1).changes if c.name == "grain_store")
+    phrases = [row.phrase for row in first.rows]
+    assert not [row for row in first.rows if row.kind in ("trend", "carry")], phrases
+    fed, sown = session.value("food_given", 1), session.value("seed_used", 1)
+    assert f"Rations handed out this season ({fed:,.0f} bushels)" in phrases, phrases
+    if sown:
+        assert f"Seed sown this season ({sown:,.0f} bushels)" in phrases, phrases
+
+
 def test_a_stock_that_ran_out_says_so_and_its_account_still_adds_up() -> None:
     """When what went out would take the reserve below zero, the account has a row for it."""
     import dataclasses

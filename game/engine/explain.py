@@ -11,10 +11,10 @@ this season's variables are explained in turn, down the dependency graph.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from game.engine.model import Model
+from game.engine.model import Fn, Input, Model
 from game.engine.state import GameState
 from game.rules.season import Season
 
@@ -171,30 +171,50 @@ class Flow:
     part: float
 
 
-def flows(model: Model, history: Sequence[GameState], turn: int, name: str) -> tuple[Flow, ...] | None:
-    """The season's account of a stock that keeps all of its last value and adds this season's
-    flows to it (``last + in - out``), as played in ``history[turn]``: each flow's part, largest
-    first, and, when the stock ran down to its lower bound, a ``bound`` part for what the flows
-    would have taken below it. None when ``name``'s rule does not keep its last value whole (a
-    stock that decays or settles toward a target is explained by :func:`explain` instead)."""
-    if turn < 1:
-        return None
+# How far :func:`flows` looks for the way a stock's last value reaches its rule through this
+# season's variables (a store: last value -> on hand -> after one outflow -> ... -> the store).
+_CHAIN_DEPTH = 8
+_CHAIN_PATHS = 64
+
+
+def _chains(model: Model, name: str) -> list[tuple[str, ...]]:
+    """The ways ``name``'s last value reaches its rule: each the variables it passes through this
+    season, from the one that reads it to ``name`` itself; only ``name`` alone when its rule reads
+    it itself. At most ``_CHAIN_PATHS``, none longer than ``_CHAIN_DEPTH``."""
     index = model.index[name]
-    fn = model.variable_fn[name]
-    if not any(inp.env == 5 and inp.slot == index for inp in model.inputs[name]):
-        return None
-    env = _env(model, history[turn], history[turn - 1])
-    value = env[4][index]
+    if any(i.env == 5 and i.slot == index for i in model.inputs[name]):
+        return [(name,)]
+    found: list[tuple[str, ...]] = []
+
+    def walk(variable: str, path: list[str]) -> None:
+        if len(found) >= _CHAIN_PATHS or len(path) > _CHAIN_DEPTH:
+            return
+        for inp in model.inputs[variable]:
+            if inp.env == 5 and inp.slot == index and len(path) > 1:
+                found.append(tuple(reversed(path)))
+            elif inp.env == 4 and inp.name not in path:
+                walk(inp.name, [*path, inp.name])
+
+    walk(name, [name])
+    return found
+
+
+def _account(env: list[list[float]], index: int, kept: float, flowing: Sequence[Input],
+             rule: Callable[[], float]) -> tuple[list[Flow], float, float] | None:
+    """The flows of a stock whose value ``rule()`` gives from ``env`` (its last value ``kept`` at
+    ``env[5][index]``), each as its value times the stock's slope in it, with the rule's value
+    and the lift it was read at; None when the rule does not keep the last value whole, or the
+    flows do not add up on their own."""
     last = env[5]
-    kept = last[index]
-    flowing = [inp for inp in model.inputs[name] if inp.env in (0, 2, 4)]  # levers, draws, this season's variables
     # Read the rule with a stock far above any bound, so that a floor it hit does not hide the flows.
     lift = 10.0 * (1.0 + abs(kept) + sum(abs(env[i.env][i.slot]) for i in flowing))
     last[index] = kept + lift
     try:
-        base = _safe(fn, env)
+        base = rule()
         last[index] = kept + lift + 1.0
-        raised = _safe(fn, env)
+        raised = rule()
+        if not math.isfinite(raised - base) or abs(raised - base - 1.0) > 1e-6:
+            return None  # the last value is not kept whole here (it decays, or settles toward a target)
         out: list[Flow] = []
         for inp in flowing:
             seq = env[inp.env]
@@ -205,9 +225,9 @@ def flows(model: Model, history: Sequence[GameState], turn: int, name: str) -> t
             last[index] = kept + lift
             try:  # the flow times the stock's slope in it: +1 for an inflow, -1 for an outflow
                 seq[inp.slot] = now + step
-                up = _safe(fn, env)
+                up = rule()
                 seq[inp.slot] = now - step
-                down = _safe(fn, env)
+                down = rule()
             finally:
                 seq[inp.slot] = now
             part = now * (up - down) / (2 * step)
@@ -215,12 +235,55 @@ def flows(model: Model, history: Sequence[GameState], turn: int, name: str) -> t
                 out.append(Flow(inp.name, inp.kind, now, part))
     finally:
         last[index] = kept
-    tolerance = 1e-6 * max(1.0, lift)
-    if not math.isfinite(raised - base) or abs(raised - base - 1.0) > 1e-6:
-        return None  # the last value is not kept whole here (it decays, or settles toward a target)
-    net = sum(f.part for f in out)
-    if abs(base - kept - lift - net) > tolerance:
+    if abs(base - kept - lift - sum(f.part for f in out)) > 1e-6 * max(1.0, lift):
         return None  # the flows do not add up on their own (they interact)
+    return out, base, lift
+
+
+def flows(model: Model, history: Sequence[GameState], turn: int, name: str) -> tuple[Flow, ...] | None:
+    """The season's account of a stock that keeps all of its last value and adds this season's
+    flows to it (``last + in - out``), as played in ``history[turn]``: each flow's part, largest
+    first, and, when the stock ran down to its lower bound, a ``bound`` part for what the flows
+    would have taken below it. None when ``name``'s rule does not keep its last value whole (a
+    stock that decays or settles toward a target is explained by :func:`explain` instead).
+
+    A rule that does not read its last value itself may reach it through this season's variables
+    (on hand, then after each outflow in turn): the account follows the first such chain along
+    which the last value is kept whole, the other variables those steps read being the flows (one
+    that takes a share of the stock, such as a loss, counts as a flow of its value)."""
+    if turn < 1:
+        return None
+    index = model.index[name]
+    env = _env(model, history[turn], history[turn - 1])
+    value = env[4][index]
+    last = env[5]
+    kept = last[index]
+    values = env[4]
+    for chain in _chains(model, name):
+        on_chain = set(chain)
+        steps = [(model.index[v], model.variable_fn[v]) for v in chain]
+        flowing = list({(i.env, i.slot): i for v in chain for i in model.inputs[v]
+                        if i.env in (0, 2) or (i.env == 4 and i.name not in on_chain)}.values())
+
+        def rule(steps: list[tuple[int, Fn]] = steps) -> float:
+            """The stock's value from this chain, the variables off it held as played."""
+            saved = [values[k] for k, _ in steps[:-1]]
+            try:
+                for k, fn in steps[:-1]:
+                    values[k] = _safe(fn, env)
+                return _safe(steps[-1][1], env)
+            finally:
+                for (k, _), v in zip(steps[:-1], saved):
+                    values[k] = v
+
+        found = _account(env, index, kept, flowing, rule)
+        if found is not None:
+            out, base, lift = found
+            break
+    else:
+        return None
+    tolerance = 1e-6 * max(1.0, lift)
+    net = sum(f.part for f in out)
     change = value - kept
     if abs(change - net) > tolerance:
         floor = model.bounds_of.get(index, (-math.inf, math.inf))[0]
