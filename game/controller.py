@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from game.engine import RuleError
 from game.present.debrief import Debrief, debrief
@@ -21,9 +22,12 @@ from game.rules.digest import DigestChanges, changes, digest
 from game.rules.models import Checkpoint
 from game.rules.problems import LoadError, Problem
 from game.rules.scenario import Scenario, load_scenario
-from game.saves import LoadedSave, OpenWay, SaveRefused, autosave, default_save_path, load_save, save_game, submission_path
-from game.saves.store import now_text
+from game.saves.basics import now_text
+from game.saves.library import autosave, default_save_path, submission_path
 from game.session import Answer, BranchRefused, GameOver, LeverRejected, Session
+
+if TYPE_CHECKING:  # (the save format is read and written only when a game is saved or loaded)
+    from game.saves.store import LoadedSave, OpenWay
 
 
 class StartRefused(Exception):
@@ -88,6 +92,8 @@ def open_scenario(rules_root: Path, ref: str, mod: str | Path | None = None) -> 
 def read_saved_game(rules_root: Path, path: Path) -> LoadedSave:
     """The save at ``path`` read against the rules as they are; :class:`StartRefused` with its
     problems (nothing is changed)."""
+    from game.saves.store import load_save
+
     try:
         return load_save(path, rules_root)
     except LoadError as err:
@@ -141,6 +147,8 @@ class Game:
     def open(cls, loaded: LoadedSave, how: OpenWay = "resume", saves: Path | None = None, player: str = "") -> Game:
         """The game of a save read with :func:`read_saved_game`: resumed exactly, replayed under
         the rules as they are now, or continued as saved."""
+        from game.saves.store import SaveRefused
+
         try:
             session = loaded.open(how)
         except (SaveRefused, RuleError) as err:
@@ -310,6 +318,8 @@ class Game:
     def submit(self) -> Path:
         """Save the finished game under the player's name in the saves folder, to hand in (over an
         older save of that name only: never over another kind of file). OSError when it cannot."""
+        from game.saves.store import save_game
+
         return save_game(self.session, self.submission_path(), self.player)
 
     def default_save_path(self) -> Path:
@@ -318,5 +328,7 @@ class Game:
     def save(self, path: Path | None = None) -> Path:
         """Save the game to ``path`` (default: the saves folder, named after the scenario and
         season); OSError when it cannot be written (nothing is overwritten then)."""
+        from game.saves.store import save_game
+
         target = path if path is not None else self.default_save_path()
         return save_game(self.session, target, self.player)

@@ -149,24 +149,34 @@ def keep(text: str, data: dict[str, Any]) -> None:
 # versions of Python and pydantic: a change to any of them is a change of every key.
 
 VALIDATED = "smychka-validated-model"
-_CODE = ("models.py", "upgrade.py", "reading.py", "cache.py", "season.py", "locate.py")
+_CODE = ("models.py", "record.py", "shapes.py", "upgrade.py", "reading.py", "cache.py", "season.py", "locate.py")
 _stamp: bytes | None = None
 
 
 def _code_stamp() -> bytes | None:
     global _stamp
     if _stamp is None:
-        import pydantic
-
-        digest = hashlib.sha256(f"{VERSION}\0{sys.version}\0{pydantic.VERSION}\0".encode())
+        digest = hashlib.sha256(f"{VERSION}\0{sys.version}\0".encode())
         here = Path(__file__).resolve().parent
         try:
             for name in _CODE:
                 digest.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
+            digest.update(_pydantic_version())
         except OSError:
             return None
         _stamp = digest.digest()
     return _stamp
+
+
+def _pydantic_version() -> bytes:
+    """What says which pydantic validates (its ``version.py``, which names the version of its core
+    too), read without importing pydantic: a warm start never does."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pydantic")
+    if spec is None or spec.origin is None:
+        raise OSError("pydantic is not installed")
+    return Path(spec.origin).with_name("version.py").read_bytes()
 
 
 def _validated_key(model: type, text: str, aliases: Any) -> str | None:
@@ -183,24 +193,21 @@ class _NotKept(Exception):
 
 def _classes(root: type) -> dict[str, type] | None:
     """Every model class ``root`` is made of (itself included), by name; None if two share one."""
-    import typing
-
-    from pydantic import BaseModel
+    from game.rules.models import RECORDS
+    from game.rules.record import Record
 
     found: dict[str, type] = {}
-    todo: list[Any] = [root]
-    seen: set[int] = set()
+    todo: list[type] = [root]
     while todo:
         kind = todo.pop()
-        if id(kind) in seen:
-            continue
-        seen.add(id(kind))
-        if isinstance(kind, type) and issubclass(kind, BaseModel):
-            if found.setdefault(kind.__name__, kind) is not kind:
-                return None
-            todo.extend(field.annotation for field in kind.model_fields.values())
-        else:
-            todo.extend(typing.get_args(kind))
+        if found.setdefault(kind.__name__, kind) is not kind:
+            return None
+        if not issubclass(kind, Record):
+            return None
+        for spec in kind.model_fields.values():
+            for name in re.findall(r"[A-Za-z_]\w*", spec.annotation):
+                if name in RECORDS and name not in found:
+                    todo.append(RECORDS[name])
     return found
 
 

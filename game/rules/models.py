@@ -1,4 +1,9 @@
-"""The shape of rule, scenario and policy files (pydantic v2; the same models give the JSON Schema).
+"""The shape of rule, scenario and policy files (validated by pydantic v2; the same models give the JSON Schema).
+
+The classes here are plain records (:mod:`game.rules.record`): a game started from the rules
+cache reads them without importing pydantic. :mod:`game.rules.shapes` makes of each a pydantic
+model of the same name, fields and constraints (the annotations below, whose types it defines),
+which validates a file read afresh and writes the JSON Schema.
 
 Every model forbids unknown keys and does not coerce types: a string where a number belongs is
 an error, not a guess. Cross-references (names in formulas, mechanism ids, works) are checked in
@@ -8,39 +13,28 @@ Each field's docstring (the string under it) is its description: editors show it
 the JSON Schema that :mod:`game.rules.schema` writes (it reads the docstrings from this file's
 source; pydantic's own reading of them cost a fifth of start-up). Keep them short and in plain
 words. A model's validator is built the first time it validates (``defer_build``): a game that
-loads a rule set builds those it uses, not every model of mods, saves and policies.
+validates a rule set builds those it uses, not every model of mods, saves and policies.
 """
 
 from __future__ import annotations
 
-import math
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, field_validator
-
-from game.rules.season import SEASON_PATTERN
+from game.rules.record import Record, validator
 from game.rules.upgrade import FORMAT_VERSION, OLDEST_FORMAT
+
+if TYPE_CHECKING:  # (the types of the fields: pydantic's, in game.rules.shapes, which validates)
+    from typing import Annotated, Literal
+
+    from pydantic import Field
+
+    from game.rules.shapes import Bound, FormulaText, Id, Number, SeasonOfYear, SeasonText, SeeAlso, Text
 
 __all__ = ["FORMAT_VERSION", "OLDEST_FORMAT"]  # (re-exported: the format's version is the models')
 
 
-def _not_nan(value: float) -> float:
-    if math.isnan(value):
-        raise ValueError("expected a number or ±inf, found nan")
-    return value
-
-
-Text = Annotated[str, Field(min_length=1)]
-Number = Annotated[float, Field(allow_inf_nan=False)]  # a finite number
-Bound = Annotated[float, AfterValidator(_not_nan)]  # a number, inf or -inf (an open bound)
-FormulaText = str | Number  # a formula, or a plain number
-Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
-SeasonText = Annotated[str, Field(pattern=SEASON_PATTERN)]
-SeasonOfYear = Literal["winter", "spring", "summer", "autumn"]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
+class Strict(Record):
+    model_config = {"extra": "forbid", "strict": True, "frozen": True, "defer_build": True}
 
 
 # --------------------------------------------------------------------------------------------
@@ -57,8 +51,7 @@ class Citation(Strict):
     lines: tuple[Annotated[int, Field(ge=1)], Annotated[int, Field(ge=1)]] | None = None
     """The first and last line cited in the work's line-numbered file, e.g. [4839, 5104]."""
 
-    @field_validator("lines", mode="before")
-    @classmethod
+    @validator("lines", mode="before")
     def _pair(cls, value: Any) -> Any:
         # TOML gives a list; the strict tuple would refuse it.
         if isinstance(value, list):
@@ -67,8 +60,7 @@ class Citation(Strict):
             return tuple(value)
         return value
 
-    @field_validator("lines")
-    @classmethod
+    @validator("lines")
     def _ordered(cls, value: tuple[int, int] | None) -> tuple[int, int] | None:
         if value is not None and value[0] > value[1]:
             raise ValueError(f"line range {value[0]}-{value[1]} runs backwards")
@@ -316,7 +308,6 @@ class Indicator(Strict):
 
 # Entry kinds a ``see_also`` link may name, as ``"<kind>:<id>"`` (e.g. ``"term:<id>"``, ``"lever:<id>"``).
 SEE_ALSO_KINDS = ("term", "class", "mechanism", "lever", "indicator", "variable", "work")
-SeeAlso = Annotated[str, Field(pattern=rf"^({'|'.join(SEE_ALSO_KINDS)}):[A-Za-z0-9_-]+$")]
 
 
 class Term(Strict):
@@ -476,31 +467,28 @@ TABLE_MODELS: dict[str, type[Strict]] = {
 
 
 def _partial(model: type[Strict], drop: tuple[str, ...] = ()) -> type[Strict]:
-    """``model`` with every field optional (None: not given), for an override of some fields."""
-    fields: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
-        if name in drop:
-            continue
-        annotation: Any = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
-        fields[name] = (annotation | None, Field(default=None, description=info.description))
+    """``model`` with every field optional (None: not given), for an override of some fields
+    (:mod:`game.rules.shapes` gives it the same fields, constraints and descriptions to validate)."""
     doc = f"Fields of {model.__name__.lower()} to change: each replaces the field of the entry it overrides; the others are kept."
-    return create_model(f"{model.__name__}Override", __base__=Strict, __doc__=doc, **fields)
+    fields = {name: spec.annotation for name, spec in model.model_fields.items() if name not in drop}
+    body: dict[str, Any] = {"__annotations__": {name: f"{text} | None" for name, text in fields.items()}, "__doc__": doc,
+                            "__module__": __name__, "__qualname__": f"{model.__name__}Override", **dict.fromkeys(fields)}
+    return type(f"{model.__name__}Override", (Strict,), body)
 
 
 OVERRIDE_MODELS: dict[str, type[Strict]] = {
     table: _partial(model, ("variable",) if table == "indicators" else ()) for table, model in TABLE_MODELS.items()
 }
+OVERRIDES_DOC = ("[override.<table>.<id>]: fields of entries the extended rule set defines, changed by this mod "
+                 "(indicators by their variable's id).")
 
 if TYPE_CHECKING:
     Overrides = Strict
 else:
-    Overrides = create_model(
-        "Overrides", __base__=Strict,
-        __doc__="[override.<table>.<id>]: fields of entries the extended rule set defines, changed by this mod "
-                "(indicators by their variable's id).",
-        **{table: (dict[str, model], Field(default={}, description=f"The {table} to change, by id."))
-           for table, model in OVERRIDE_MODELS.items()},
-    )
+    Overrides = type("Overrides", (Strict,), {
+        "__annotations__": {table: f"dict[str, {model.__name__}]" for table, model in OVERRIDE_MODELS.items()},
+        "__doc__": OVERRIDES_DOC, "__module__": __name__, "__qualname__": "Overrides",
+        **{table: {} for table in OVERRIDE_MODELS}})
 
 
 class Removals(Strict):
@@ -583,12 +571,12 @@ class RuleFile(Strict):
 # Scenarios and policies
 
 
-class PolicySeason(BaseModel):
+class PolicySeason(Record):
     """``[[season]]``: from this season on, these lever values (any lever id as a key)."""
 
-    model_config = ConfigDict(extra="allow", strict=True, frozen=True, defer_build=True)
+    model_config = {"extra": "allow", "strict": True, "frozen": True, "defer_build": True}
     # Typed extras: each lever value is checked, and a wrong one is located at its own key.
-    __pydantic_extra__: dict[str, Number] = Field(init=False)
+    __pydantic_extra__: dict[str, Number]
     season: SeasonText
     """The first season these values apply, e.g. "1925-spring"."""
 
@@ -782,3 +770,11 @@ class ScenarioFile(Strict):
     """A class scenario's checkpoints, each before its season's decision."""
     classroom: Classroom | None = None
     """Class settings: a fixed seed, branching, undo, the player's name (omit: none enforced)."""
+
+
+# Every record class of the files' models, by name (the names are those of the pydantic models
+# that validate them, and of the JSON Schema's definitions).
+RECORDS: dict[str, type[Record]] = {
+    name: value for name, value in {**globals(), **{m.__name__: m for m in OVERRIDE_MODELS.values()}}.items()
+    if isinstance(value, type) and issubclass(value, Record) and value is not Record
+}

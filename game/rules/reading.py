@@ -19,16 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
 from game.files import FileProblem, NotUtf8, decode_utf8, read_file
 from game.formula import did_you_mean
 from game.rules import cache
 from game.rules.locate import Locations, Path, find_duplicate, locate
 from game.rules.problems import Problem
+from game.rules.record import Record
 from game.rules.upgrade import FORMAT_VERSION, OLD_KEYS, OLD_WORDS, OLDEST_FORMAT, WHAT_CHANGED, upgrade_data
 
-M = TypeVar("M", bound=BaseModel)
+if typing.TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=Record)
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 
@@ -204,13 +206,15 @@ def validate_partially(model: type[M], doc: Document, data: Any, problems: list[
         known = cache.validated(model, doc.text, doc.aliases)
         if known is not None:
             return known, {}
+    from pydantic import ValidationError  # (only to validate: a file read before is not validated again)
+
     try:
         valid = model.model_validate(data)
         if whole:
             cache.keep_validated(model, doc.text, doc.aliases, valid)
         return valid, {}
     except ValidationError as err:
-        problems.extend(translate(err, model, doc, data, ()))
+        problems.extend(translate(err, _twin(model), doc, data, ()))
         failed = [_real_loc(data, tuple(detail["loc"])) for detail in err.errors(include_url=False)]
     if not isinstance(data, dict):
         return None, {}
@@ -355,6 +359,12 @@ def _one(e: dict[str, Any], loc: Path, full: Path, model: type[BaseModel], doc: 
     return doc.problem(full, f"{e['msg']}, found {describe(e.get('input'))}", value=True)
 
 
+def _twin(model: type[Record]) -> type[BaseModel]:
+    from game.rules.shapes import twin
+
+    return twin(model)
+
+
 def _real_loc(data: Any, loc: Path) -> Path:
     """Drop the parts of pydantic's ``loc`` that name union members rather than keys."""
     out: list[str | int] = []
@@ -379,6 +389,8 @@ def _is_tag(part: str) -> bool:
 
 def _known_keys(model: type[BaseModel], loc: Path) -> list[str]:
     """The keys allowed at ``loc`` inside ``model``: walks fields, dicts, lists and optionals."""
+    from pydantic import BaseModel
+
     annotation: Any = model
     for part in loc:
         annotation = _unwrap(annotation)
@@ -401,6 +413,8 @@ def _known_keys(model: type[BaseModel], loc: Path) -> list[str]:
 
 def _unwrap(annotation: Any) -> Any:
     """``X | None`` -> X; ``Annotated[X, ...]`` -> X."""
+    from pydantic import BaseModel
+
     while True:
         origin = typing.get_origin(annotation)
         if origin is typing.Annotated:

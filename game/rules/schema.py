@@ -15,12 +15,12 @@ import json
 import math
 from typing import Any
 
-from pydantic import BaseModel
-
 from game.rules import models
 from game.rules.models import FORMAT_VERSION, OVERRIDE_MODELS, TABLE_MODELS, Policy, RuleFile, ScenarioFile
+from game.rules.record import Record
+from game.rules.shapes import twin
 
-SCHEMAS: dict[str, type[BaseModel]] = {"ruleset-file": RuleFile, "scenario": ScenarioFile, "policy": Policy}
+SCHEMAS: dict[str, type[Record]] = {"ruleset-file": RuleFile, "scenario": ScenarioFile, "policy": Policy}
 TITLES = {"ruleset-file": "a rule set or mod file", "scenario": "a scenario file", "policy": "a policy file"}
 
 
@@ -29,7 +29,7 @@ def schemas() -> dict[str, dict[str, Any]]:
     out = {}
     docs = _field_docs()
     for name, model in SCHEMAS.items():
-        schema = model.model_json_schema()
+        schema = twin(model).model_json_schema()
         _describe(schema, docs[model.__name__], docs)
         schema = _for_toml(schema)
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -54,7 +54,7 @@ def _field_docs() -> dict[str, dict[str, str]]:
                     found[field.target.id] = inspect.cleandoc(doc.value.value)
     out: dict[str, dict[str, str]] = {}
     for name, value in vars(models).items():
-        if isinstance(value, type) and issubclass(value, BaseModel) and name in own:
+        if isinstance(value, type) and issubclass(value, Record) and name in own:
             merged: dict[str, str] = {}
             for cls in reversed(value.__mro__):
                 merged.update(own.get(cls.__name__, {}) if cls.__module__ == models.__name__ else {})

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from game.files import FileProblem
 from game.rules.problems import LoadError
-from game.saves.store import ROOT, read_save, save_game
+from game.saves.basics import ROOT
 from game.session import Session
 
 AUTOSAVE_FOLDER = "autosave"
@@ -56,6 +56,8 @@ def autosave(session: Session, folder: Path | None = None, player: str = "", now
     while path.exists():
         n += 1
         path = target / f"{stem}-{n}.json"
+    from game.saves.store import save_game
+
     save_game(session, path, player=player, now=moment)
     same_game = [p for p in _autosaves(target) if _game_of(p) == game and not p.stem.endswith("-end")]
     for old in same_game[:-keep]:
@@ -106,6 +108,8 @@ def list_saves(folder: Path | None = None) -> list[SaveEntry]:
     """Every ``.json`` file in ``folder`` (default: the saves folder) and its ``autosave/``:
     readable saves newest first, then the unreadable ones with their first problem. Never raises
     for a bad file; a folder that does not exist lists nothing."""
+    from game.saves.store import read_save
+
     base = folder or default_saves_folder()
     entries: list[SaveEntry] = []
     for is_auto, where in ((False, base), (True, base / AUTOSAVE_FOLDER)):

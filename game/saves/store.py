@@ -36,6 +36,8 @@ from game.rules.problems import LoadError, Problem
 from game.rules.reading import Document, describe, display_name, translate
 from game.rules.ruleset import on_step
 from game.rules.scenario import Scenario, available_scenarios, load_scenario
+from game.saves.basics import ROOT, iso
+from game.saves.basics import now_text as now_text  # (re-exported)
 from game.saves.format import (
     CURRENT_VERSION,
     FORMAT,
@@ -61,7 +63,6 @@ from game.session import PlayRecord as SessionRecord
 from game.textsafe import escape_path
 
 MAX_SAVE_BYTES = 64 * 1024 * 1024
-ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 # How a loaded save may be opened (see LoadedSave.open).
@@ -157,13 +158,7 @@ def _moment(text: str | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def now_text(now: datetime | None = None) -> str:
-    """The moment (default: now) as a play record's time: ISO 8601 text, UTC."""
-    return _iso(now or datetime.now(UTC))
+_iso = iso
 
 
 def rules_detail(scenario: Scenario) -> RulesDetail:

@@ -26,7 +26,6 @@ from game.present.series import presets, series
 from game.present.story import change_story, compared_turn
 from game.present.tutorial import Tutorial
 from game.rules.problems import LoadError
-from game.saves import read_save
 from game.session import GameOver, LeverRejected, Session
 from game.text import views
 from game.text.terminal import Terminal
@@ -199,6 +198,8 @@ class TextGame:
     def may_replace(self, path: Path) -> bool:
         """Whether this game may be saved over the file at ``path``: never over anything but a
         readable Smychka save, and over a save only when the player says so."""
+        from game.saves.store import read_save
+
         try:
             old = read_save(path)
         except LoadError as err:

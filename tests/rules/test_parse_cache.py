@@ -169,7 +169,9 @@ def same_models(a: object, b: object) -> bool:
     """Equal, and every model within made of the same fields set (what validation records)."""
     from pydantic import BaseModel
 
-    if isinstance(a, BaseModel):
+    from game.rules.record import Record
+
+    if isinstance(a, (BaseModel, Record)):
         return (type(a) is type(b) and a.model_fields_set == b.model_fields_set  # type: ignore[attr-defined]
                 and a.__pydantic_extra__ == b.__pydantic_extra__  # type: ignore[attr-defined]
                 and all(same_models(getattr(a, f), getattr(b, f)) for f in type(a).model_fields))
