@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.engine import RuleError
-from game.present.debrief import Debrief, debrief
 from game.present.story import SeasonReport, season_report
 from game.present.warnings import Threat, threats
 from game.rules.digest import DigestChanges, changes, digest
@@ -27,6 +26,7 @@ from game.saves.library import autosave, default_save_path, submission_path
 from game.session import Answer, BranchRefused, GameOver, LeverRejected, Session
 
 if TYPE_CHECKING:  # (the save format is read and written only when a game is saved or loaded)
+    from game.present.debrief import Debrief
     from game.saves.store import LoadedSave, OpenWay
 
 
@@ -285,6 +285,8 @@ class Game:
         return cached[1]
 
     def debrief(self) -> Debrief:
+        from game.present.debrief import debrief  # (only at the end: not on the way to the first prompt)
+
         return debrief(self.session)
 
     def threats(self) -> tuple[Threat, ...]:

@@ -412,6 +412,8 @@ def _write_atomically(path: Path, text: str) -> None:
     clean_stale_temporaries(path.parent)
     try:
         # A short prefix: a name near the file system's limit still leaves room for the rest.
+        import tempfile  # (only to write a file: not on the way to the first prompt)
+
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp", dir=path.parent)
     except (OSError, ValueError) as err:
         raise _problem(err, path) from None

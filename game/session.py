@@ -10,14 +10,17 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from game.engine import GameState, Model, initial_state, step
-from game.engine.explain import Explanation, explain
 from game.formula import did_you_mean
 from game.rules.models import Ending, Lever
 from game.rules.ruleset import on_step
 from game.rules.scenario import Scenario
 from game.rules.season import Season
+
+if TYPE_CHECKING:
+    from game.engine.explain import Explanation
 
 
 class LeverRejected(ValueError):
@@ -188,6 +191,8 @@ class Session:
         season before, or since ``history[baseline]``."""
         if name not in self.model.index:
             raise KeyError(f"unknown variable '{name}'{did_you_mean(name, self.model.variables)}")
+        from game.engine.explain import explain  # (after a season is played: not on the way to the first prompt)
+
         return explain(self.model, self.history, self.turn if turn is None else turn, name, depth, baseline=baseline)
 
     # -- acting ------------------------------------------------------------------------------

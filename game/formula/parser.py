@@ -175,7 +175,10 @@ def _relocate_and_check_depth(root: ast.AST, wrapped: str) -> None:
     nested more than :data:`MAX_DEPTH` levels deep: one pass over the nodes (operators and
     contexts count as levels too; having no position of their own, they are reported at the
     nearest node that has one)."""
-    lines = None if wrapped.isascii() else [line.encode("utf-8") for line in wrapped.split("\n")]
+    if wrapped.isascii():
+        _relocate_ascii(root)
+        return
+    lines = [line.encode("utf-8") for line in wrapped.split("\n")]
     stack: list[tuple[ast.AST, int, tuple[int, int]]] = [(root, 1, (1, 0))]
     pop, push = stack.pop, stack.append
     while stack:
@@ -205,12 +208,39 @@ def _relocate_and_check_depth(root: ast.AST, wrapped: str) -> None:
                         push((child, depth + 1, where))
 
 
+def _relocate_ascii(root: ast.AST) -> None:
+    """:func:`_relocate_and_check_depth` for a text of ASCII only (a column is a byte): the same
+    pass, with the columns of line 1 moved back by the wrapping '(' and nothing else to change."""
+    stack: list[tuple[ast.AST, int, tuple[int, int]]] = [(root, 1, (1, 0))]
+    pop, push, node_type = stack.pop, stack.append, ast.AST
+    while stack:
+        node, depth, where = pop()
+        d = node.__dict__
+        line = d.get("lineno")
+        if line is not None:  # (a node with a position: operators and contexts have none)
+            col = d.get("col_offset")
+            if line == 1 and col is not None:
+                d["col_offset"] = col = max(col - 1, 0)
+            if d.get("end_lineno") == 1 and d.get("end_col_offset") is not None:
+                d["end_col_offset"] = max(d["end_col_offset"] - 1, 0)
+            where = (line, 0 if col is None else col)
+        if depth > MAX_DEPTH:
+            raise FormulaError(f"formula is nested more than {MAX_DEPTH} levels deep", *where)
+        depth += 1
+        for value in d.values():  # (a node's fields, in their order, then its position)
+            if isinstance(value, node_type):
+                push((value, depth, where))
+            elif type(value) is list:
+                for child in value:
+                    if isinstance(child, node_type):
+                        push((child, depth, where))
+
+
 def _where(node: ast.AST) -> tuple[int, int]:
     return getattr(node, "lineno", 1), getattr(node, "col_offset", 0)
 
 
 def _validate(node: ast.AST, names: list[str], prev: list[str], exps: list[str]) -> None:
-    where = _where(node)
     if isinstance(node, ast.Constant):
         _check_constant(node)
     elif isinstance(node, ast.Name):
@@ -219,14 +249,14 @@ def _validate(node: ast.AST, names: list[str], prev: list[str], exps: list[str])
             names.append(node.id)
     elif isinstance(node, ast.BinOp):
         if type(node.op) not in _BINARY:
-            raise FormulaError(f"operator '{_op_text(node.op)}' is not allowed in a formula", *where)
+            raise FormulaError(f"operator '{_op_text(node.op)}' is not allowed in a formula", *_where(node))
         _validate(node.left, names, prev, exps)
         if isinstance(node.op, ast.Pow):
             _check_exponent(node.right, exps)
         _validate(node.right, names, prev, exps)
     elif isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, _UNARY):
-            raise FormulaError(f"operator '{_op_text(node.op)}' is not allowed in a formula", *where)
+            raise FormulaError(f"operator '{_op_text(node.op)}' is not allowed in a formula", *_where(node))
         _validate(node.operand, names, prev, exps)
     elif isinstance(node, ast.BoolOp):
         for value in node.values:
@@ -234,7 +264,7 @@ def _validate(node: ast.AST, names: list[str], prev: list[str], exps: list[str])
     elif isinstance(node, ast.Compare):
         for op in node.ops:
             if not isinstance(op, _COMPARE):
-                raise FormulaError(f"comparison '{_op_text(op)}' is not allowed in a formula", *where)
+                raise FormulaError(f"comparison '{_op_text(op)}' is not allowed in a formula", *_where(node))
         _validate(node.left, names, prev, exps)
         for comparator in node.comparators:
             _validate(comparator, names, prev, exps)
@@ -246,29 +276,27 @@ def _validate(node: ast.AST, names: list[str], prev: list[str], exps: list[str])
         _validate_call(node, names, prev, exps)
     else:
         what = _FORBIDDEN.get(type(node), type(node).__name__)
-        raise FormulaError(f"{what} not allowed in a formula", *where)
+        raise FormulaError(f"{what} not allowed in a formula", *_where(node))
 
 
 def _check_name(node: ast.Name) -> None:
-    where = _where(node)
     if not isinstance(node.ctx, ast.Load):
-        raise FormulaError("assignment is not allowed in a formula", *where)
+        raise FormulaError("assignment is not allowed in a formula", *_where(node))
     if node.id.startswith("_"):
-        raise FormulaError(f"names may not start with '_': '{node.id}'", *where)
+        raise FormulaError(f"names may not start with '_': '{node.id}'", *_where(node))
     if node.id in FUNCTIONS or node.id == PREV:
-        raise FormulaError(f"'{node.id}' is a function: call it as {node.id}(...)", *where)
+        raise FormulaError(f"'{node.id}' is a function: call it as {node.id}(...)", *_where(node))
 
 
 def _validate_call(node: ast.Call, names: list[str], prev: list[str], exps: list[str]) -> None:
-    where = _where(node)
     if not isinstance(node.func, ast.Name):
-        raise FormulaError("only the built-in functions can be called (e.g. min, max, clamp)", *where)
+        raise FormulaError("only the built-in functions can be called (e.g. min, max, clamp)", *_where(node))
     fname = node.func.id
     if node.keywords or any(isinstance(arg, ast.Starred) for arg in node.args):
-        raise FormulaError(f"{fname}() takes plain positional arguments only", *where)
+        raise FormulaError(f"{fname}() takes plain positional arguments only", *_where(node))
     if fname == PREV:
         if len(node.args) != 1 or not isinstance(node.args[0], ast.Name):
-            raise FormulaError("prev() takes exactly one name: prev(variable)", *where)
+            raise FormulaError("prev() takes exactly one name: prev(variable)", *_where(node))
         _check_name(node.args[0])
         name = node.args[0].id
         if name not in prev:
@@ -281,11 +309,11 @@ def _validate_call(node: ast.Call, names: list[str], prev: list[str], exps: list
         known = sorted([*FUNCTIONS, PREV])
         raise FormulaError(
             f"unknown function '{fname}'{did_you_mean(fname, known)}; the functions are {', '.join(known)}",
-            *where,
+            *_where(node),
         )
     count = len(node.args)
     if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
-        raise FormulaError(f"{fname}() takes {spec.arity_text}, found {count}", *where)
+        raise FormulaError(f"{fname}() takes {spec.arity_text}, found {count}", *_where(node))
     for arg in node.args:
         _validate(arg, names, prev, exps)
 

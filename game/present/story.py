@@ -8,9 +8,8 @@ each cause (:class:`~game.present.causes.CauseRow`) for a front end to show on d
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from game.engine.explain import Explanation, Memo, explain, flows, new_memo
-from game.present.causes import CauseRow, Places, cause_rows, flow_rows, other_row
 from game.present.conditions import environment, fill, holds
 from game.present.index import indicators, label_of, rule_info
 from game.present.levers import lever_text
@@ -19,6 +18,10 @@ from game.present.seasons import baseline_note, compared_phrase, season_label
 from game.rules.models import Indicator
 from game.rules.season import Season
 from game.session import Session
+
+if TYPE_CHECKING:  # (explanations are worked out after a season is played: not on the way to the first prompt)
+    from game.engine.explain import Explanation, Memo
+    from game.present.causes import CauseRow, Places
 
 # How many changes a report tells (the headline indicator counts), and how deep it follows causes.
 MOST_CHANGES = 3
@@ -63,6 +66,8 @@ class ChangeStory:
     @property
     def all_rows(self) -> tuple[CauseRow, ...]:
         """The causes, with the other causes' row when there is a rest."""
+        from game.present.causes import other_row
+
         return self.rows + ((other_row(self.change, self.rest),) if self.rest else ())
 
 
@@ -179,6 +184,9 @@ def change_story(session: Session, name: str, turn: int, base: int, label: str |
     ``base`` and says so when it is not last season, written with its kind's ``places`` (see
     :func:`same_places`). Stories of one season against one baseline may share a ``memo``
     (:func:`~game.engine.explain.new_memo`)."""
+    from game.engine.explain import explain, flows
+    from game.present.causes import cause_rows, flow_rows
+
     rs = session.scenario.ruleset
     kind = kind_of(rs, name)
     at_least = (places or {}).get(kind, 0) if kind else 0
@@ -202,6 +210,8 @@ def change_story(session: Session, name: str, turn: int, base: int, label: str |
 
 def season_report(session: Session, turn: int | None = None, most: int = MOST_CHANGES) -> SeasonReport:
     """The season that produced ``history[turn]`` (default: the last played) as a story."""
+    from game.engine.explain import new_memo
+
     turn = session.turn if turn is None else turn
     rs = session.scenario.ruleset
     state = session.history[turn]
@@ -249,6 +259,8 @@ def same_places(session: Session, turn: int, changes: list[ChangeStory], memos: 
     """The report's stories with every number of one kind of quantity (trusts on 0-100, indexes
     of 1913 prices ...), in a change or in a cause's from-to, written with the same places: the
     most any of them needs, so that '42 to 25' never stands beside '37.3 to 27.7'."""
+    from game.engine.explain import new_memo
+
     rs = session.scenario.ruleset
 
     def written(story: ChangeStory) -> list[tuple[Kind, int]]:

@@ -8,7 +8,6 @@ found later — by pydantic or by a cross-reference check — can be reported as
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 
 Path = tuple[str | int, ...]
@@ -256,6 +255,8 @@ class _Scanner:
         exact = self.skip_string_body(quote, False)
         raw = self.text[start:self.i - 1]
         if not exact:
+            import tomllib
+
             try:
                 raw = tomllib.loads("k = " + self.text[start - 1:self.i])["k"]
             except tomllib.TOMLDecodeError:

@@ -17,11 +17,11 @@ from __future__ import annotations
 import contextlib
 import io
 import stat
-import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from game.files import FileProblem, NotUtf8, decode_utf8, plain_reason, read_file
 from game.rules.folders import ENV_VAR as ENV_VAR  # (named here too, as before they moved)
@@ -31,6 +31,9 @@ from game.rules.folders import MODS_FOLDER as MODS_FOLDER
 from game.rules.folders import user_mods_folder as user_mods_folder
 from game.rules.problems import Problem
 from game.rules.reading import MAX_FILE_BYTES, display_name
+
+if TYPE_CHECKING:
+    import zipfile
 
 MAX_ZIP_BYTES = 16 * 1024 * 1024  # the archive itself
 MAX_ZIP_MEMBERS = 256
@@ -261,6 +264,8 @@ def read_zip(path: Path, problems: list[Problem]) -> dict[str, str] | None:
     except FileProblem as err:
         refuse(err.reason)
         return None
+    import zipfile  # (only for a mod in a .zip file)
+
     try:
         with zipfile.ZipFile(io.BytesIO(raw_archive)) as archive:
             members = archive.infolist()

@@ -12,7 +12,6 @@ import errno
 import functools
 import os
 import re
-import tomllib
 import types
 import typing
 from dataclasses import dataclass, field
@@ -119,6 +118,8 @@ def parse_document(name: str, text: str, problems: list[Problem]) -> Document | 
     known = cache.parsed(text)
     if known is not None:
         return Document(name, known, text)
+    import tomllib  # (only for a text not parsed before: a start from the cache parses none)
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:

@@ -15,7 +15,6 @@ tomlkit, which keeps its comments and layout.
 from __future__ import annotations
 
 import copy
-import tomllib
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
@@ -222,6 +221,8 @@ def plan_upgrade(place: FsPath) -> Plan:
     if version == FORMAT_VERSION:
         return plan  # already in the current format
     plan.version = version
+    import tomllib
+
     for path, doc in docs:
         assert doc is not None
         try:

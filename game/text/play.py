@@ -14,7 +14,6 @@ import stat
 from pathlib import Path
 from typing import Literal, TextIO
 
-from game import encyclopedia
 from game.controller import Game
 from game.engine import RuleError
 from game.files import name_problem, plain_reason
@@ -22,7 +21,6 @@ from game.forecast import forecast
 from game.present.index import find_variable, indicators, label_of, rule_info
 from game.present.levers import history_levers, lever_range, lever_text, parse_assignments, parse_lever_value, unlocked
 from game.present.seasons import season_label
-from game.present.series import presets, series
 from game.present.story import change_story, compared_turn
 from game.present.tutorial import Tutorial
 from game.rules.problems import LoadError
@@ -414,6 +412,8 @@ class TextGame:
         views.why(self.term, s, found.name, story)
 
     def chart(self, text: str) -> None:
+        from game.present.series import presets, series  # (only for charts: not on the way to the first prompt)
+
         s = self.session
         if s.turn < 1:
             self.say("  Nothing to chart yet: play a season first.")
@@ -452,6 +452,8 @@ class TextGame:
         views.forecast(self.term, s, outlook, threats)
 
     def look_up(self, text: str, glossary: bool) -> None:
+        from game import encyclopedia  # (only to look up: not on the way to the first prompt)
+
         rs = self.rs
         if not text:
             if glossary:

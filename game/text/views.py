@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from game.encyclopedia import Article
-from game.forecast import Forecast
-from game.present.causes import CauseRow
-from game.present.debrief import Debrief
 from game.present.index import indicators, label_of, rule_info
 from game.present.levers import lever_text, shown_locked, unlocked
 from game.present.numbers import quantity, shown_change
 from game.present.seasons import position, season_label, season_title
-from game.present.series import Series
 from game.present.story import ChangeStory, SeasonReport, coming_reading, compared_turn, yearly_reading
 from game.present.warnings import Meter, Threat
 from game.session import Session
 from game.text.terminal import Terminal, to_ascii
+
+if TYPE_CHECKING:  # (the encyclopedia, charts and debrief are imported where they are used)
+    from game.encyclopedia import Article
+    from game.forecast import Forecast
+    from game.present.causes import CauseRow
+    from game.present.debrief import Debrief
+    from game.present.series import Series
 
 SPARKS = "▁▂▃▄▅▆▇█"
 # The scorecard's judgements, short enough for 80 columns (the heading says "beside history").
