@@ -206,7 +206,7 @@ def _by_batch_engine(session: Session, model: Model, runs: int, horizon: int) ->
 
 def _by_season_engine(session: Session, model: Model, runs: int, horizon: int) -> _Played:
     start = session.state
-    samples: list[list[list[float]]] = [[[] for _ in model.variables] for _ in range(horizon)]
+    rows: list[list[tuple[float, ...]]] = [[] for _ in range(horizon)]  # each season ahead: every run's values
     draw_values: dict[tuple[str, int], list[float]] = {}
     scripted: dict[tuple[str, int], float] = {}
     fired: dict[tuple[str, int], int] = {}
@@ -215,7 +215,8 @@ def _by_season_engine(session: Session, model: Model, runs: int, horizon: int) -
     failed, failure = 0, ""
     levers = dict(session.levers)
     for seed in run_seeds(start, runs):
-        state = dataclasses.replace(start, seed=seed, counter=0)
+        state = GameState.made(start.turn, start.season, start.values, start.levers, start.draws, start.events, start.prev_values,
+                               seed, 0, start.fired, start.log, start.ending)  # (dataclasses.replace, without its cost)
         for k in range(horizon):
             if state.ending is not None and k > 0:
                 break
@@ -225,8 +226,7 @@ def _by_season_engine(session: Session, model: Model, runs: int, horizon: int) -
                 failed += 1
                 failure = failure or str(err)
                 break
-            for index, value in enumerate(state.values):
-                samples[k][index].append(value)
+            rows[k].append(state.values)
             for entry in state.log:
                 if entry.kind == "draw":
                     if entry.scripted:
@@ -238,7 +238,8 @@ def _by_season_engine(session: Session, model: Model, runs: int, horizon: int) -
             reached[k] += 1
             if state.ending is not None:
                 endings[state.ending] = endings.get(state.ending, 0) + 1
-    ahead = tuple(_ranges(model.variables, start.values, samples[k]) for k in range(horizon))
+    ahead = tuple(_ranges(model.variables, start.values, [list(column) for column in zip(*rows[k])] if rows[k] else [[] for _ in model.variables])
+                  for k in range(horizon))
     return ahead, draw_values, scripted, fired, reached, endings, failed, failure
 
 

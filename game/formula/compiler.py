@@ -256,34 +256,38 @@ def fill_positions(tree: ast.AST) -> None:
     """:func:`ast.fix_missing_locations`, without its recursion and generators (a third of the
     time of compiling a generated module): every node without a position takes its parent's."""
     stack: list[tuple[ast.AST, int, int, int, int]] = [(tree, 1, 0, 1, 0)]
-    pop, push = stack.pop, stack.append
+    pop, push, node_type, fields_of = stack.pop, stack.append, ast.AST, _CHILD_FIELDS.get
     while stack:
         node, line, col, end_line, end_col = pop()
-        if "lineno" in node._attributes:
+        cls = type(node)
+        if "lineno" in cls._attributes:
             d = node.__dict__
-            if "lineno" in d:
-                line = d["lineno"]
+            if "lineno" not in d and "col_offset" not in d and d.get("end_lineno") is None and d.get("end_col_offset") is None:
+                d.update(lineno=line, col_offset=col, end_lineno=end_line, end_col_offset=end_col)  # (a node of no position: most)
             else:
-                node.lineno = line  # type: ignore[attr-defined]
-            if d.get("end_lineno") is None:
-                node.end_lineno = end_line  # type: ignore[attr-defined]
-            else:
-                end_line = d["end_lineno"]
-            if "col_offset" in d:
-                col = d["col_offset"]
-            else:
-                node.col_offset = col  # type: ignore[attr-defined]
-            if d.get("end_col_offset") is None:
-                node.end_col_offset = end_col  # type: ignore[attr-defined]
-            else:
-                end_col = d["end_col_offset"]
-        for field in _child_fields(type(node)):
+                if "lineno" in d:
+                    line = d["lineno"]
+                else:
+                    node.lineno = line  # type: ignore[attr-defined]
+                if d.get("end_lineno") is None:
+                    node.end_lineno = end_line  # type: ignore[attr-defined]
+                else:
+                    end_line = d["end_lineno"]
+                if "col_offset" in d:
+                    col = d["col_offset"]
+                else:
+                    node.col_offset = col  # type: ignore[attr-defined]
+                if d.get("end_col_offset") is None:
+                    node.end_col_offset = end_col  # type: ignore[attr-defined]
+                else:
+                    end_col = d["end_col_offset"]
+        for field in fields_of(cls) or _child_fields(cls):
             value = getattr(node, field, None)
-            if isinstance(value, ast.AST):
+            if isinstance(value, node_type):
                 push((value, line, col, end_line, end_col))
-            elif isinstance(value, list):
+            elif type(value) is list:
                 for item_ in value:
-                    if isinstance(item_, ast.AST):
+                    if isinstance(item_, node_type):
                         push((item_, line, col, end_line, end_col))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -117,8 +118,13 @@ def _parse(source: str) -> Formula:
     try:
         # Python warns about some odd spellings ('1if', '\\d'); whether those are accepted must not
         # depend on the warning filters in force, and the warnings must not leak to the player.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        # Only a text with a backslash, a digit (or a digit and '.') before a letter, or other
+        # than ASCII can be warned about: the others need no change of the filters.
+        if not wrapped.isascii() or _MAY_WARN.search(wrapped):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(wrapped, mode="eval")
+        else:
             tree = ast.parse(wrapped, mode="eval")
     except SyntaxError as err:
         line = err.lineno or 1
@@ -147,6 +153,9 @@ def _parse(source: str) -> Formula:
     exponent_names: list[str] = []
     _validate(tree.body, names, prev_names, exponent_names)
     return Formula(source, tree.body, tuple(names), tuple(prev_names), tuple(exponent_names))
+
+
+_MAY_WARN = re.compile(r"\\|[0-9]\.?[A-Za-z_]")
 
 
 def _check_bracket_depth(source: str) -> None:
