@@ -85,8 +85,7 @@ def figure(label: str, measure, runs: int) -> None:  # type: ignore[no-untyped-d
 _LOAD = "import game.cli; from game.rules.scenario import load_scenario; scenario = load_scenario('scissors-1923', game.cli.RULES)"
 PARTS = (
     ("the interpreter alone", "pass"),
-    ("+ pydantic (its BaseModel)", "from pydantic import BaseModel"),
-    ("+ the rule models", "import game.rules.models"),
+    ("+ the rule models (plain records: pydantic is imported only to validate a file read afresh)", "import game.rules.models"),
     ("+ the command line (it imports each command's modules when the command runs)", "import game.rules.models, game.cli"),
     ("+ loading the tutorial scenario", _LOAD),
     ("+ its model (the season engine compiled)", _LOAD + "; from game.session import Session; session = Session(scenario, 1)"),

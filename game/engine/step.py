@@ -115,12 +115,11 @@ def step(model: Model, state: GameState, levers: Mapping[str, float]) -> GameSta
         for slot, ev in plan.events:
             if ev.event.once and ev.id in fired:
                 continue
-            where = f"events.{ev.id}"
-            if not _evaluate(ev.condition, env, f"{where}.condition", label):
+            if not _event_value(ev.condition, env, ev.id, "condition", label):
                 continue
-            chance = _evaluate(ev.chance, env, f"{where}.chance", label)
+            chance = _event_value(ev.chance, env, ev.id, "chance", label)
             if not 0.0 <= chance <= 1.0:
-                raise RuleError(f"{where}.chance", label, f"a chance must lie between 0 and 1, found {chance:.6g}")
+                raise RuleError(f"events.{ev.id}.chance", label, f"a chance must lie between 0 and 1, found {chance:.6g}")
             if chance < 1.0:
                 if chance <= 0.0:
                     continue
@@ -145,13 +144,12 @@ def step(model: Model, state: GameState, levers: Mapping[str, float]) -> GameSta
 
     # Variables, checks and endings: one generated function; the slow path names any problem.
     last = plan.last
-    args = (L, model.P, D, E, prev_values, state.levers, F)
     try:
-        V, code = model.season_fn(*args, last)
+        V, code = model.season_fn(L, model.P, D, E, prev_values, state.levers, F, last)
     except _MATH_ERRORS:
         code = CHECK_FAILED
     if code == CHECK_FAILED:
-        V, code = _reference_season(model, args, last, label)
+        V, code = _reference_season(model, (L, model.P, D, E, prev_values, state.levers, F), last, label)
     return GameState.made(
         turn + 1, label, tuple(V), L, D, tuple(E), prev_values, seed, counter,
         fired, tuple(log), None if code < 0 else model.compiled_endings[code].id,
@@ -204,6 +202,18 @@ def _evaluate(fn: Fn, env: Env, rule: str, season: str, inputs: Sequence[Input] 
     if not math.isfinite(value):
         raise RuleError(rule, season, f"the result is {value} (not a finite number)", _input_values(env, inputs))
     return value
+
+
+def _event_value(fn: Fn, env: Env, event: str, part: str, season: str) -> float:
+    """:func:`_evaluate` of an event's condition or chance, its rule's name written only when
+    something is wrong (then :func:`_evaluate` evaluates it again and says what)."""
+    try:
+        value = fn(*env)
+    except _MATH_ERRORS:
+        return _evaluate(fn, env, f"events.{event}.{part}", season)
+    if math.isfinite(value):
+        return value
+    return _evaluate(fn, env, f"events.{event}.{part}", season)
 
 
 def _effect(model: Model, event: str, index: int, fn: Fn, env: Env, season: str) -> float:
