@@ -4,8 +4,9 @@ it. The exhaustive check of all 1,062,882 constant policies is `scripts/no_easy_
 systematic part of the same space, and the whole of it on the batch engine.
 
 Since the free grain price answers the free market (issue 11, finding 1), a steady, balanced NEP can
-hold: 144 of the 1,062,882 constant policies (0.014 %) reach the road (473 before workers paid
-the state's prices for bread and manufactures and co-op credit drew on industry's funds). Every one of them gives
+hold: 65 of the 1,062,882 constant policies (0.006 %) reach the road (141 before poor and middle
+peasants could put to use only so much co-op credit a season, 473 before workers paid the state's
+prices for bread and manufactures and co-op credit drew on industry's funds). Every one of them gives
 earmarked credit to poor and middle peasants (Lenin 64-68, 114-120; B 2.1.IV 3535-3551), never coerces,
 invests at the middle tempo (neither starving industry nor outrunning accumulation, B 3.1.III
 6455-6462), pays at least the middle grain price, sends at least half the goods to the village and
