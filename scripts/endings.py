@@ -336,19 +336,24 @@ class PolicyResult:
     @property
     def edge_share(self) -> float:
         """The issue's measure: the share of holding seeds that one step of a lever breaks."""
-        return len(self.breaks.seeds) / self.holding if self.holding else 0.0
+        return _fraction(len(self.breaks.seeds), self.holding)
 
     @property
     def break_share(self) -> float:
-        return self.breaks.changes / self.changes if self.changes else 0.0
+        return _fraction(self.breaks.changes, self.changes)
 
     @property
     def short_seed_share(self) -> float:
-        return len(self.short.seeds) / self.holding if self.holding else 0.0
+        return _fraction(len(self.short.seeds), self.holding)
 
     @property
     def short_share(self) -> float:
-        return self.short.changes / self.changes if self.changes else 0.0
+        return _fraction(self.short.changes, self.changes)
+
+
+def _fraction(part: int, whole: int) -> float:
+    """``part`` of ``whole`` (0 when there is no whole)."""
+    return part / whole if whole else 0.0
 
 
 def single_steps(scenario: Scenario, model: Model, table: np.ndarray) -> list[tuple[str, np.ndarray]]:
