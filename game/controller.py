@@ -10,11 +10,11 @@ as the session's own exceptions (:class:`~game.session.LeverRejected`,
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.engine import RuleError
+from game.lazydata import dataclass, field
 from game.present.story import SeasonReport, season_report
 from game.present.warnings import Threat, threats
 from game.rules.digest import DigestChanges, changes, digest

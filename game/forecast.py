@@ -19,10 +19,10 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from game.engine import GameState, Model, RuleError, rng, step
+from game.lazydata import dataclass
 from game.session import Session
 
 # Salt for the forecast's seeds, so its random streams are not the game's own.

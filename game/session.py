@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from game.engine import GameState, Model, initial_state, step
 from game.formula import did_you_mean
+from game.lazydata import dataclass, field
 from game.rules.models import Ending, Lever
 from game.rules.ruleset import on_step
 from game.rules.scenario import Scenario

@@ -26,11 +26,11 @@ import functools
 import math
 import operator
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from game.formula import Formula, expression_function, make_function, to_python
 from game.formula.compiler import FunctionSpec, as_float, item, load, make_functions, to_fast_python
+from game.lazydata import dataclass
 from game.rules.models import Draw, Ending, Event, Invariant
 from game.rules.ruleset import SEASON_FACTS
 from game.rules.scenario import Scenario

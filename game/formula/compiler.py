@@ -14,11 +14,11 @@ import ast
 import math
 import types
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from game.formula.functions import FUNCTIONS, PREV
 from game.formula.parser import Formula
+from game.lazydata import dataclass
 
 Resolver = Callable[[str], ast.expr]
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from game.lazydata import dataclass
 
 PREV = "prev"  # prev(x): last season's value of x; resolved by the rules layer, not called
 

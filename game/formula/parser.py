@@ -12,9 +12,9 @@ import ast
 import math
 import re
 import warnings
-from dataclasses import dataclass
 
 from game.formula.functions import FUNCTIONS, PREV
+from game.lazydata import dataclass
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 64

@@ -4,8 +4,8 @@ source; finding a number by its label or id, with a short did-you-mean."""
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 
+from game.lazydata import dataclass
 from game.present.cache import once_per
 from game.rules.models import Citation, Indicator
 from game.rules.ruleset import Ruleset

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from game.lazydata import dataclass
 from game.present.index import _norm
 from game.present.numbers import plain_number
 from game.session import Session

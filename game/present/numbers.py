@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 
+from game.lazydata import dataclass
 from game.present.cache import once_per
 from game.rules.ruleset import Ruleset
 

@@ -7,9 +7,9 @@ each cause (:class:`~game.present.causes.CauseRow`) for a front end to show on d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from game.lazydata import dataclass
 from game.present.conditions import environment, fill, holds
 from game.present.index import indicators, label_of, rule_info
 from game.present.levers import lever_text

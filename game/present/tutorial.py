@@ -4,8 +4,8 @@ to move, and a value to try), and what they say about what the player then did."
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from game.lazydata import dataclass
 from game.present.cache import once_per
 from game.present.conditions import Fn, environment, fill
 from game.present.levers import lever_text

@@ -4,9 +4,8 @@ within 2 seasons in 60% of weathers")."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from game.forecast import Forecast, forecast
+from game.lazydata import dataclass
 from game.present.numbers import quantity
 from game.session import Session
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from game.lazydata import dataclass, field
 
 if TYPE_CHECKING:
     from game.rules.scenario import Scenario

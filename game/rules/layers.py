@@ -21,11 +21,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any, Literal
 
 from game.formula import FormulaError, did_you_mean
+from game.lazydata import dataclass, field
 from game.rules.locate import Path
 from game.rules.models import DEFINITION_TABLES, FORMAT_VERSION, OLDEST_FORMAT, Indicator, Manifest, RuleFile, Verdicts
 from game.rules.mods import MANIFEST_FILE, MAX_ZIP_TOTAL, is_zip, place_id, read_zip, rule_files

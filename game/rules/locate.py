@@ -8,7 +8,7 @@ found later — by pydantic or by a cross-reference check — can be reported as
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from game.lazydata import dataclass, field
 
 Path = tuple[str | int, ...]
 

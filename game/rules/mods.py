@@ -19,11 +19,11 @@ import io
 import stat
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from game.files import FileProblem, NotUtf8, decode_utf8, plain_reason, read_file
+from game.lazydata import dataclass
 from game.rules.folders import ENV_VAR as ENV_VAR  # (named here too, as before they moved)
 from game.rules.folders import GAME_RULES as GAME_RULES
 from game.rules.folders import MANIFEST_FILE as MANIFEST_FILE

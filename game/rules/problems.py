@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
+from game.lazydata import dataclass
 from game.textsafe import escape_controls
 
 Severity = Literal["error", "warning", "note"]  # a note: something worth knowing, not a fault

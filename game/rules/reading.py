@@ -14,12 +14,12 @@ import os
 import re
 import types
 import typing
-from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any, TypeVar
 
 from game.files import FileProblem, NotUtf8, decode_utf8, read_file
 from game.formula import did_you_mean
+from game.lazydata import dataclass, field
 from game.rules import cache
 from game.rules.locate import Locations, Path, find_duplicate, locate
 from game.rules.problems import Problem

@@ -17,11 +17,11 @@ import keyword
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
 from game.formula import FUNCTIONS, MAX_EXPONENT, PREV, Formula, FormulaError, did_you_mean, expression_function, parse, to_python
+from game.lazydata import dataclass, field
 from game.rules.layers import MANIFEST_MARK, Change, Layer, Merged, Origin, apply_layer, attribute, read_layer
 from game.rules.locate import Path
 from game.rules.models import (

@@ -7,11 +7,11 @@ import hashlib
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import TypeVar
 
 from game.formula import MAX_EXPONENT, Formula, did_you_mean
+from game.lazydata import dataclass, field
 from game.rules.locate import Path
 from game.rules.models import Checkpoint, Classroom, Ending, Event, Invariant, Lesson, Lever, Policy, ScenarioFile, Series
 from game.rules.mods import Library, is_zip

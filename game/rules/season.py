@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from game.lazydata import dataclass
 
 SEASONS_OF_YEAR = ("winter", "spring", "summer", "autumn")
 _PATTERN = re.compile(r"^([0-9]{4})-(winter|spring|summer|autumn)$")

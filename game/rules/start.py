@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from game.lazydata import dataclass
 from game.rules.ruleset import Ruleset
 
 _LAG = re.compile(r"\s*prev\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*")

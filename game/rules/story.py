@@ -8,10 +8,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from game.formula import Formula, did_you_mean
+from game.lazydata import dataclass, field
 from game.rules.models import EndingStory, Headline, Meter, Quantity, RuleFile, ScoreAxis, Warnings
 from game.rules.reading import Document
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator, MutableMapping
-from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
+from game.lazydata import dataclass, field
 from game.rules.locate import Path
 from game.rules.problems import Problem
 

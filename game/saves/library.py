@@ -8,11 +8,11 @@ import errno
 import os
 import re
 import stat
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from game.files import FileProblem
+from game.lazydata import dataclass
 from game.rules.problems import LoadError
 from game.saves.basics import ROOT
 from game.session import Session
