@@ -2,6 +2,7 @@
 
 # No ``from __future__`` import: it would be the first statement, outside this guard.
 try:  # (a Ctrl-C from the very first instant on ends the game quietly: see run)
+    import gc
     import os
     import signal
     import sys
@@ -75,6 +76,10 @@ def run() -> int:
         # pydantic looks for plugins in every installed package's metadata the first time a model
         # is built (tens of milliseconds of start-up); the game uses none.
         os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+        # Starting allocates much and frees little: the garbage collector's passes over it were
+        # a twentieth of the time to the first prompt. It is off until the game has started
+        # (game.cli.started turns it on again).
+        gc.disable()
         _streams()
         if sys.stdout is None:
             _say("smychka: standard output is closed; what the game prints is lost (the exit status still tells)\n")

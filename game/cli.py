@@ -136,6 +136,8 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout:
     printed before (:mod:`game.rules.checked`); a program that calls this in a process of its own
     may have replaced a part of the code."""
     args = build_parser().parse_args(argv)
+    if args.command != "play":
+        started()
     # Everything printed passes through escape_controls: text from files never drives the terminal.
     out = SafeStream(stdout or sys.stdout)
     refused = _argument_problem(args)
@@ -169,6 +171,17 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout:
 
         return report(args.save, args.rules, args.html, args.csv, out, SafeStream(sys.stderr))
     return cmd_play(args, stdin or sys.stdin, out)
+
+
+def started() -> None:
+    """Start-up is over: collect garbage again if ``main.py`` turned the collector off while the
+    game started, leaving what starting made (the rules, the compiled model: kept as long as
+    the game) out of every later pass (``gc.freeze``)."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def say_error(text: str) -> None:
@@ -518,6 +531,7 @@ def cmd_play(args: argparse.Namespace, inp: TextIO, out: TextIO) -> int:
     except LeverRejected as err:  # (a history is checked when read; this is the last line of defence)
         out.write(f"error: the historical policy cannot be played: {err}\n")
         return 1
+    started()
     return play_text(game, inp, out)
 
 
@@ -584,6 +598,7 @@ def _no_window_reason() -> str | None:
 
 def _open_window(args: argparse.Namespace) -> str | None:
     """Play in the window; None when the player has quit it, else why it could not open."""
+    started()
     try:
         from game.ui.window import WindowUnavailable, run_window
     except ImportError as err:

@@ -162,3 +162,21 @@ def test_shipped_json_schemas_match_the_models() -> None:
         shipped = (ROOT / "docs" / "schema" / f"{name}.schema.json").read_text()
         assert shipped == schema_text(name), f"run `python main.py schema` to refresh docs/schema/{name}.schema.json"
     assert "formula" in schema_text("ruleset-file") and "debrief_questions" in schema_text("scenario")
+
+
+def test_the_collector_is_on_again_once_the_game_has_started() -> None:
+    """main.py turns the garbage collector off while the game starts; game.cli.started turns it
+    on again (what starting made is kept out of later passes), and leaves it alone when on."""
+    import gc
+
+    from game.cli import started
+
+    gc.disable()
+    try:
+        started()
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    started()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
