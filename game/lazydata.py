@@ -47,7 +47,7 @@ class _Fields:
 
     def __get__(self, instance: object, kind: type | None = None) -> Any:
         made(self.owner)
-        return (kind if kind is not None else type(instance)).__dataclass_fields__
+        return (kind if kind is not None else type(instance)).__dataclass_fields__  # type: ignore[attr-defined]
 
 
 def _defer(cls: type, options: dict[str, Any]) -> type:

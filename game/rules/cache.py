@@ -12,7 +12,8 @@ cache folder (``~/.cache/smychka/parsed`` on Linux, from platformdirs):
   the text, the keys an upgrade renamed, the model and a digest of the code that reads and
   validates (the models, upgrades, reader, this file) with the versions of Python and pydantic.
   The models are rebuilt without validating (``model_construct``), from JSON that names each
-  model's class -- only one of the classes the file's model is made of can be named.
+  model's class -- only one of the classes the file's model is made of can be named. A file
+  whose model is kept is read without decoding what it parsed to (:func:`parsed_later`).
 
 Everything after that -- the cross-references, every formula parsed and checked against the
 whitelist, the compiled rules -- runs on every load, so a formula from the cache is checked as
@@ -107,14 +108,26 @@ def parsed(text: str) -> dict[str, Any] | None:
     """What ``tomllib.loads(text)`` gave when this text was parsed before; None when the cache
     has no usable entry for it (off, missing, unreadable, damaged, or holding anything TOML
     cannot)."""
+    later = parsed_later(text)
+    return None if later is None else later()
+
+
+def parsed_later(text: str) -> Callable[[], dict[str, Any] | None] | None:
+    """:func:`parsed` in two steps: the entry is found, read and checked whole now (None: there
+    is no usable one), and decoded only when the function returned is called (None then: it
+    holds what TOML cannot give). A file whose validated model is kept too is never decoded."""
     body = _read(FORMAT, _key(text))
-    if body is None or _NULL.search(body):  # (text that merely looks like a null only costs a parse)
+    if body is None or (b"null" in body and _NULL.search(body)):  # (text that merely looks like a null only costs a parse)
         return None
-    try:
-        data = json.loads(body, parse_constant=_no_nan)
-    except (ValueError, RecursionError, MemoryError):
-        return None
-    return data if isinstance(data, dict) else None
+
+    def decode() -> dict[str, Any] | None:
+        try:
+            data = json.loads(body, parse_constant=_no_nan)
+        except (ValueError, RecursionError, MemoryError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    return decode
 
 
 # A JSON null (TOML has none) as keep() writes JSON: after ':', '[' or ',' and before ',', ']' or '}'.
@@ -251,7 +264,7 @@ def _decoder(classes: dict[str, type]) -> Callable[[dict[str, Any]], Any]:
         if "$m" in obj:
             cls = classes[obj["$m"]]
             fields = obj["f"]
-            return cls.model_construct({str(name) for name in obj["s"]} & fields.keys(), **fields)  # type: ignore[attr-defined]
+            return cls.from_fields({str(name) for name in obj["s"]} & fields.keys(), fields)  # type: ignore[attr-defined]
         if "$t" in obj:
             return tuple(obj["$t"])
         if "$d" in obj:

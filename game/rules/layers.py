@@ -137,7 +137,7 @@ def read_layer(place: FsPath, problems: list[Problem]) -> Layer | None:
             unusable = True
             continue
         digest.update(file_name.encode() + b"\0" + doc.text.encode() + b"\0")
-        parsed, dropped = validate_partially(RuleFile, doc, doc.data, problems)
+        parsed, dropped = validate_partially(RuleFile, doc, None, problems)
         if parsed is not None:
             docs.append((doc, parsed))
         for table, keys in dropped.items():

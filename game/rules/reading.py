@@ -14,6 +14,7 @@ import os
 import re
 import types
 import typing
+from collections.abc import Callable
 from pathlib import Path as FsPath
 from typing import Any, TypeVar
 
@@ -71,6 +72,28 @@ class Document:
         return Problem(self.file, line, col, f"{key_path(path)}: {message}" if path else message, severity)  # type: ignore[arg-type]
 
 
+class _KeptDocument(Document):
+    """A document whose text was parsed before: its data is decoded from the rules cache's entry
+    when first asked for (a rule file whose validated model is kept too is read without it)."""
+
+    def __init__(self, file: str, text: str, decode: Callable[[], dict[str, Any] | None]) -> None:
+        super().__init__(file, {}, text)
+        del self.__dict__["data"]
+        self._decode = decode
+
+    @functools.cached_property
+    def data(self) -> dict[str, Any]:  # type: ignore[override]
+        found = self._decode()
+        if found is None:  # the entry holds what TOML cannot give: the text is parsed after all
+            import tomllib
+
+            try:
+                found = tomllib.loads(self.text)
+            except (ValueError, RecursionError):  # (the entry said it parsed: it lied)
+                found = {}
+        return found
+
+
 def display_name(path: FsPath) -> str:
     """The file's name as messages show it: relative to the working directory when inside it."""
     try:  # (links are not followed: a message names the path the user gave, not where it leads)
@@ -115,9 +138,9 @@ _TOML_END = re.compile(r"\s*\(at end of document\)$")
 def parse_document(name: str, text: str, problems: list[Problem]) -> Document | None:
     """Parse TOML ``text``; a syntax error becomes a located problem. A text parsed before (in
     this run or an earlier one) is not parsed again: :mod:`game.rules.cache`."""
-    known = cache.parsed(text)
+    known = cache.parsed_later(text)
     if known is not None:
-        return Document(name, known, text)
+        return _KeptDocument(name, text, known)
     import tomllib  # (only for a text not parsed before: a start from the cache parses none)
 
     try:
@@ -195,18 +218,20 @@ def key_path(path: Path) -> str:
 
 
 def validate_partially(model: type[M], doc: Document, data: Any, problems: list[Problem]) -> tuple[M | None, dict[str, set[str | int]]]:
-    """Validate ``data`` as ``model``; if that fails, report every problem and keep what is valid.
+    """Validate ``data`` (None: the whole file's, ``doc.data``) as ``model``; if that fails,
+    report every problem and keep what is valid.
 
     The entries that failed (``variables.x``, ``indicators[3]``, a whole top-level table) are
     dropped and the rest is validated again, so that the second pass (cross-references) can still
     check the valid part — all problems at once, not in batches. Returns the model of the valid
     part (None if nothing usable is left) and, per top-level key, the entries dropped.
     """
-    whole = data is doc.data  # (a whole file's data: what the cache keeps)
+    whole = data is None or data is doc.data  # (a whole file's data: what the cache keeps)
     if whole:
         known = cache.validated(model, doc.text, doc.aliases)
         if known is not None:
             return known, {}
+        data = doc.data
     from pydantic import ValidationError  # (only to validate: a file read before is not validated again)
 
     try:
@@ -258,7 +283,7 @@ def read_model(path: FsPath, model: type[M], problems: list[Problem], versioned:
         raise LoadError(problems)
     if versioned:
         upgrade_file(doc, versioned, problems)
-    parsed, _dropped = validate_partially(model, doc, doc.data, problems)
+    parsed, _dropped = validate_partially(model, doc, None, problems)
     if parsed is None:
         raise LoadError(problems)
     return doc, parsed

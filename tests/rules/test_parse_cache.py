@@ -261,3 +261,41 @@ def test_a_validated_entry_that_does_not_fit_is_ignored(folder: Path, validation
     assert load_ruleset(RULES / "hammurabi") == cold
     if how != "wrong field":  # (an unknown field is set aside by the rebuild: the entry is still whole)
         assert "RuleFile" in validations
+
+
+def test_a_warm_load_decodes_the_parsed_data_of_the_manifest_alone(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rule file whose validated model is kept is read without decoding what it parsed to (only
+    the manifest's format version is read from its data)."""
+    from game.rules.ruleset import load_ruleset
+
+    cold = load_ruleset(RULES / "base")
+    decoded: list[str] = []
+    real = cache.parsed_later
+
+    def counted(text: str):  # type: ignore[no-untyped-def]
+        later = real(text)
+        if later is None:
+            return None
+
+        def decode():  # type: ignore[no-untyped-def]
+            decoded.append(text)
+            return later()
+
+        return decode
+
+    monkeypatch.setattr(cache, "parsed_later", counted)
+    assert load_ruleset(RULES / "base") == cold
+    assert len(decoded) == 1 and "[ruleset]" in decoded[0]
+
+
+def test_an_entry_that_lies_about_a_text_gives_no_traceback(folder: Path) -> None:
+    """An entry for a text TOML cannot parse, holding what TOML cannot give: no data, no error."""
+    broken = "a = [1,\n"
+    head_of = json.dumps
+    body = b"[1,2]"
+    key = cache._key(broken)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / (key + cache.ENTRY_SUFFIX)).write_bytes(
+        head_of({"format": cache.FORMAT, "version": cache.VERSION, "key": key, "body": hashlib.sha256(body).hexdigest()}).encode() + b"\n" + body)
+    doc = parse_document("a.toml", broken, [])
+    assert doc is not None and doc.data == {}
