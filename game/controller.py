@@ -114,9 +114,9 @@ class Game:
 
     def __post_init__(self) -> None:
         if not self.session.record.game_id:  # names this game's autosaves, kept apart from other games'
-            import secrets
+            import os  # (os.urandom is what secrets.token_hex reads, without importing secrets, hmac and OpenSSL)
 
-            self.session.record.game_id = secrets.token_hex(4)
+            self.session.record.game_id = os.urandom(4).hex()
 
     # -- starting ----------------------------------------------------------------------------
     @classmethod

@@ -20,9 +20,13 @@ from typing import TextIO
 
 # C0 controls (but \n and \t, kept when asked), DEL, C1 controls (U+0080..U+009F: U+009B is a
 # terminal's CSI), the line and paragraph separators, the bidirectional embeddings, overrides and
-# isolates that reorder how a line reads, and lone surrogates.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_UNSAFE_KEEPING_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# isolates that reorder how a line reads, and lone surrogates. Every one of them is a character
+# str.isprintable() refuses, so a printable text (most of them) is returned without a search;
+# the patterns are compiled when first needed (a range of this size costs as much to compile
+# as a hundred small patterns).
+_UNSAFE = "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+_UNSAFE_KEEPING_LINES = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+_compiled: dict[str, re.Pattern[str]] = {}
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\x1b", "\x00": "\\x00"}
 
 
@@ -45,7 +49,12 @@ def escape_controls(text: str, *, keep_lines: bool = False) -> str:
     lines itself (a summary of several paragraphs); every other control is still escaped. Without
     it (the default: names, titles, paths, messages of one line) a newline shows as ``\\n`` too,
     so that no file can start a line of its own in the game's output."""
-    pattern = _UNSAFE_KEEPING_LINES if keep_lines else _UNSAFE
+    if text.isprintable() or (keep_lines and text.replace("\n", "").replace("\t", "").isprintable()):
+        return text
+    source = _UNSAFE_KEEPING_LINES if keep_lines else _UNSAFE
+    pattern = _compiled.get(source)
+    if pattern is None:
+        pattern = _compiled[source] = re.compile(source)
     return pattern.sub(_escape, text) if pattern.search(text) else text
 
 

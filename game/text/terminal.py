@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import codecs
 import os
-import shutil
+import sys
 import textwrap
 import unicodedata
 from typing import TextIO
@@ -64,8 +64,8 @@ def terminal_width(out: TextIO) -> int:
     columns = os.environ.get("COLUMNS", "")
     width = int(columns) if columns.isdigit() else 0
     if not width:
-        try:
-            width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns if out.isatty() else DEFAULT_WIDTH
+        try:  # (as shutil.get_terminal_size asks, without importing shutil and its archivers)
+            width = (os.get_terminal_size(sys.__stdout__.fileno()).columns or DEFAULT_WIDTH) if out.isatty() else DEFAULT_WIDTH  # type: ignore[union-attr]
         except (AttributeError, ValueError, OSError):
             width = DEFAULT_WIDTH
     return max(MIN_WIDTH, min(MAX_WIDTH, width))
