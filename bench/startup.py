@@ -82,15 +82,18 @@ def figure(label: str, measure, runs: int) -> None:  # type: ignore[no-untyped-d
     report(label, Timing((statistics.median(wall), min(wall), load_average(), statistics.median(cpu))), runs, "ms")
 
 
-_LOAD = "import game.cli; from game.rules.scenario import load_scenario; scenario = load_scenario('scissors-1923', game.cli.RULES)"
+# As main.py has it, the garbage collector is off while the game starts (game.cli.started).
+_OFF = "import gc; gc.disable(); "
+_LOAD = _OFF + "import game.cli; from game.rules.scenario import load_scenario; scenario = load_scenario('scissors-1923', game.cli.RULES)"
 PARTS = (
     ("the interpreter alone", "pass"),
-    ("+ the rule models (plain records: pydantic is imported only to validate a file read afresh)", "import game.rules.models"),
-    ("+ the command line (it imports each command's modules when the command runs)", "import game.rules.models, game.cli"),
+    ("+ the rule models (plain records: pydantic is imported only to validate a file read afresh)", _OFF + "import game.rules.models"),
+    ("+ the command line (it imports each command's modules when the command runs)", _OFF + "import game.rules.models, game.cli"),
     ("+ loading the tutorial scenario", _LOAD),
     ("+ its model (the season engine compiled)", _LOAD + "; from game.session import Session; session = Session(scenario, 1)"),
     ("+ the warnings' forecast (200 weathers x 2 seasons: the season engine)",
-     _LOAD + "; from game.session import Session; from game.present.warnings import threats; threats(Session(scenario, 1))"),
+     _LOAD + "; from game.session import Session; from game.present.warnings import threats; session = Session(scenario, 1); "
+     "game.cli.started(); threats(session)"),
 )
 
 
