@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from game.formula import Formula, expression_function, make_function, to_python
-from game.formula.compiler import FunctionSpec, as_float, item, load, make_functions, to_fast_python
+from game.formula.compiler import FunctionSpec, as_float, item, load, make_functions, names_in, to_fast_python
 from game.lazydata import dataclass
 from game.rules.models import Draw, Ending, Event, Invariant
 from game.rules.ruleset import SEASON_FACTS
@@ -202,22 +202,19 @@ class Model:
     def _compile(self, endings: list[tuple[str, Ending]]) -> None:
         """Rewrite every formula once and compile every function of play in one go: the season
         function, each variable's own function, the events' and the endings'."""
-        count = iter(range(1, 1 << 62))
+        count = [0]
 
-        def temp() -> str:  # a counter of temporaries, shared by all the functions
-            return f"_t{next(count)}"
+        def temp() -> str:  # the temporaries of one statement: _t1, _t2, ...
+            count[0] += 1
+            return f"_t{count[0]}"
 
         def fast(formula: Formula) -> ast.expr:
+            count[0] = 0  # each statement's temporaries are its own: names reused, locals few
             return to_fast_python(formula, self._local, self._local_prev, temp)
 
         line = iter(range(2, 1 << 62))
         specs: list[FunctionSpec] = []
-        season: list[ast.stmt] = [
-            _numbered(ast.Assign([ast.Tuple([load(f"{_LOCAL[c]}{i}", ast.Store()) for i in range(n)], ast.Store())], load(c)), next(line))
-            for c, n in (("L", len(self.levers)), ("D", len(self.draws)), ("E", len(self.events)),
-                         ("O", len(self.variables)), ("OL", len(self.levers)), ("F", len(self.fact_names)))
-            if n
-        ]
+        season: list[ast.stmt] = []
         names: dict[str, str] = {}  # variable -> its function's name
         variable_specs: list[FunctionSpec] = []
         for index in self.order:
@@ -232,7 +229,7 @@ class Model:
             names[name] = _function_name(f"variables.{name}")
             variable_specs.append((names[name], ENV, [*self._prologue(self.formulas[name], at), _numbered(ast.Return(expr), at)]))
         self._variable_specs = (variable_specs, names)
-        values = ast.Tuple([load(f"v{i}") for i in range(len(self.variables))], ast.Load())
+        values = _tuple_of([f"v{i}" for i in range(len(self.variables))])
         season.append(_numbered(ast.Assign([load("V", ast.Store())], values), next(line)))
         season.append(_numbered(ast.If(ast.Compare(load("last"), [ast.Is()], [ast.Constant(None)]), [ast.Return(load("V"))], []), next(line)))
         season.extend(self._checks(next(line)))
@@ -248,7 +245,9 @@ class Model:
         if end_checks:
             season.append(_numbered(ast.If(load("last"), end_checks, []), next(line)))
         season.append(_numbered(ast.Return(ast.Tuple([load("V"), ast.Constant(-1)], ast.Load())), next(line)))
-        specs.append(("season", ["L", "P", "D", "E", "O", "OL", "F", "last", "start"], season))
+        specs.append(("season", ["L", "P", "D", "E", "O", "OL", "F", "last", "start"], [*_unpacked(season, (
+            ("L", len(self.levers)), ("D", len(self.draws)), ("E", len(self.events)),
+            ("O", len(self.variables)), ("OL", len(self.levers)), ("F", len(self.fact_names)))), *season]))
         events: list[tuple[str, Event, dict[str, str]]] = []
         for ident, event in self.scenario.events.items():
             keys: dict[str, tuple[str, ...]] = {"condition": ("events", ident, "condition"), "chance": ("events", ident, "chance")}
@@ -500,6 +499,39 @@ def _arithmetic(op: ast.operator, a: tuple[float, float], b: tuple[float, float]
     return (min(corners), max(corners))
 
 
+# At most this many items are pushed at once by a tuple display ('(a, b, c)'); a longer one is
+# built item by item in a list that grows as it goes (CPython's compiler).
+_DISPLAY = 30
+
+
+def _tuple_of(names: Sequence[str]) -> ast.expr:
+    """``(v0, v1, ...)``, written so that CPython builds it in a few pieces: the first items at
+    once, then tuples of at most 30 unpacked into it, ``(v0, ..., v24, *(v25, ..., v54), ...)``,
+    rather than one item at a time (a tenth of the cost of a season's 146 values)."""
+    items: list[ast.expr] = [load(name) for name in names]
+    if len(items) <= _DISPLAY:
+        return ast.Tuple(items, ast.Load())
+    chunks = -(-(len(items) - _DISPLAY) // (_DISPLAY - 1))  # the fewest pieces after the first
+    head = max(_DISPLAY - chunks, 0)
+    rest = [ast.Starred(ast.Tuple(items[i:i + _DISPLAY], ast.Load()), ast.Load()) for i in range(head, len(items), _DISPLAY)]
+    return ast.Tuple([*items[:head], *rest], ast.Load())
+
+
+def _unpacked(body: list[ast.stmt], containers: Sequence[tuple[str, int]]) -> list[ast.stmt]:
+    """``l0, l1, _, l3 = L`` and so on: the slots of each container that ``body`` reads, in
+    local names (``_`` for a slot it does not read; a container none of whose slots it reads is
+    not unpacked). Fewer locals: a function of more than 256 of them reads and writes those
+    past the 256th with an extra instruction each, and its frame takes longer to set up and clear."""
+    used = {node.id for stmt in body for node in names_in(stmt)}
+    out = []
+    for container, n in containers:
+        names = [f"{_LOCAL[container]}{i}" for i in range(n)]
+        if any(name in used for name in names):
+            targets: list[ast.expr] = [load(name if name in used else "_", ast.Store()) for name in names]
+            out.append(_numbered(ast.Assign([ast.Tuple(targets, ast.Store())], load(container)), 1))
+    return out
+
+
 def _numbered(stmt: ast.stmt, line: int) -> ast.stmt:
     stmt.lineno = line
     return stmt
@@ -519,10 +551,21 @@ def _ending_check(expr: ast.expr, formula: Formula, code: int, line: int, temp: 
     reached = ast.Return(ast.Tuple([load("V"), ast.Constant(code)], ast.Load()))
     tree = formula.tree
     if isinstance(tree, _TRUTH_NODES) or (isinstance(tree, ast.UnaryOp) and isinstance(tree.op, ast.Not)):
-        return [_numbered(ast.If(expr, [reached], []), line)]
+        return [_numbered(ast.If(_truth_test(expr), [reached], []), line)]
     failed = ast.Return(ast.Tuple([load("V"), ast.Constant(CHECK_FAILED)], ast.Load()))
     return [
         _numbered(ast.Assign([load(temp, ast.Store())], expr), line),
         _numbered(ast.If(ast.UnaryOp(ast.Not(), ast.Call(load("_isfinite"), [load(temp)], [])), [failed], []), line),
         _numbered(ast.If(load(temp), [reached], []), line),
     ]
+
+
+def _truth_test(expr: ast.expr) -> ast.expr:
+    """What ``expr`` (a truth value made a number: ``1.0 if test else 0.0``, ``float(test)``)
+    tests, for an ``if``: true exactly when ``expr`` is, by the same operations."""
+    if isinstance(expr, ast.IfExp) and isinstance(expr.body, ast.Constant) and isinstance(expr.orelse, ast.Constant):
+        if expr.body.value == 1.0 and expr.orelse.value == 0.0:
+            return expr.test
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "_float" and len(expr.args) == 1:
+        return expr.args[0]
+    return expr

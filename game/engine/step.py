@@ -140,7 +140,8 @@ def step(model: Model, state: GameState, levers: Mapping[str, float]) -> GameSta
             prev_values = tuple(changed)
     else:
         fired = state.fired
-    fired = tuple(sorted(set(fired)))
+    if fired is not state.fired or len(fired) > 1 or type(fired) is not tuple:  # else already in order, as a tuple
+        fired = tuple(sorted(set(fired)))
 
     # Variables, checks and endings: one generated function; the slow path names any problem.
     last = plan.last
