@@ -162,7 +162,7 @@ def keep(text: str, data: dict[str, Any]) -> None:
 # versions of Python and pydantic: a change to any of them is a change of every key.
 
 VALIDATED = "smychka-validated-model"
-_CODE = ("models.py", "record.py", "shapes.py", "upgrade.py", "reading.py", "cache.py", "season.py", "locate.py")
+_CODE = ("models.py", "record.py", "shapes.py", "upgrade.py", "reading.py", "cache.py", "season.py", "locate.py", "quick.py")
 _stamp: bytes | None = None
 
 

@@ -232,7 +232,14 @@ def validate_partially(model: type[M], doc: Document, data: Any, problems: list[
         if known is not None:
             return known, {}
         data = doc.data
-    from pydantic import ValidationError  # (only to validate: a file read before is not validated again)
+    from game.rules import quick
+
+    valid = quick.validate(model, data)  # (valid data, as pydantic would build it, without importing pydantic)
+    if valid is not None:
+        if whole:
+            cache.keep_validated(model, doc.text, doc.aliases, valid)
+        return valid, {}
+    from pydantic import ValidationError  # (only for data that may have a problem: pydantic finds and words them)
 
     try:
         valid = model.model_validate(data)

@@ -184,17 +184,26 @@ def same_models(a: object, b: object) -> bool:
 
 @pytest.fixture
 def validations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The models pydantic was asked to validate, by name."""
+    """The models pydantic, or the validation that spares valid data its import
+    (game.rules.quick), was asked to validate, by name."""
     from pydantic import BaseModel
+
+    from game.rules import quick
 
     asked: list[str] = []
     real = BaseModel.model_validate.__func__  # type: ignore[attr-defined]
+    real_quick = quick.validate
 
     def counted(cls, *args, **kwargs):  # type: ignore[no-untyped-def]
         asked.append(cls.__name__)
         return real(cls, *args, **kwargs)
 
+    def counted_quick(model, data):  # type: ignore[no-untyped-def]
+        asked.append(model.__name__)
+        return real_quick(model, data)
+
     monkeypatch.setattr(BaseModel, "model_validate", classmethod(counted))
+    monkeypatch.setattr(quick, "validate", counted_quick)
     return asked
 
 
