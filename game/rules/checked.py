@@ -8,9 +8,12 @@ not, so the whole answer -- the exact text printed and the exit status, problems
 all -- is kept in the cache folder of :mod:`game.rules.cache`, under a key that is the SHA-256 of
 everything the answer can depend on:
 
-* the code: every file of the ``game`` package, ``main.py`` and ``pyproject.toml`` (the game's
-  version), the Python version (and whether it runs with ``-O``), and the installed
-  distributions (each one's name and version, as its ``.dist-info`` folder says);
+* the code: every file of the ``game`` package by its name, size, times of last change and
+  inode (what Python itself looks at to decide whether a module must be compiled again, and
+  more: a change of the code Python would run is a change of the key, without reading 1.3 MB
+  of code on every check), ``main.py`` and ``pyproject.toml`` (the game's version) by their
+  bytes, the Python version (and whether it runs with ``-O``), and the installed distributions
+  (each one's name and version, as its ``.dist-info`` folder says);
 * the command: the rules folder as given and where it is, the current folder (files are named
   relative to it), and each path named: as given, where it is, and whether it is there;
 * every file and folder under each folder such a check looks in -- the rules folder, the game's
@@ -73,9 +76,9 @@ class _Budget:
             raise _Unusable
 
 
-def _tree(digest: hashlib._Hash, folder: Path, budget: _Budget, skip: frozenset[str] = frozenset()) -> None:
+def _tree(digest: hashlib._Hash, folder: Path, budget: _Budget, skip: frozenset[str] = frozenset(), by_stat: bool = False) -> None:
     """Feed ``digest`` every name under ``folder`` (in name order, folders within folders) and
-    each file's bytes."""
+    each file's bytes (``by_stat``: each file's size and time of last change instead)."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except FileNotFoundError:
@@ -95,8 +98,11 @@ def _tree(digest: hashlib._Hash, folder: Path, budget: _Budget, skip: frozenset[
         if stat.S_ISDIR(info.st_mode):
             budget.spend(0)
             digest.update(b"d\0" + name + b"\0")
-            _tree(digest, Path(entry.path), budget, skip)
+            _tree(digest, Path(entry.path), budget, skip, by_stat)
             digest.update(b"\0end\0")
+        elif stat.S_ISREG(info.st_mode) and by_stat:
+            budget.spend(0)
+            digest.update(b"s\0" + name + f"\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\0".encode())
         elif stat.S_ISREG(info.st_mode):
             budget.spend(info.st_size)
             try:
@@ -129,7 +135,7 @@ def _code_stamp() -> bytes:
     digest = hashlib.sha256(f"{FORMAT}\0{VERSION}\0{sys.version}\0{sys.executable}\0{sys.flags.optimize}\0".encode())
     digest.update("\0".join(_distributions()).encode("utf-8", "surrogateescape"))
     budget = _Budget()
-    _tree(digest, CODE / "game", budget, frozenset({"__pycache__"}))
+    _tree(digest, CODE / "game", budget, frozenset({"__pycache__"}), by_stat=True)
     for name in ("main.py", "pyproject.toml"):  # (the latter says the game's version)
         with open(CODE / name, "rb") as handle:
             digest.update(name.encode() + b"\0" + hashlib.sha256(handle.read()).digest())
