@@ -18,6 +18,7 @@ from game.rules.problems import LoadError, Problem
 from game.rules.reading import MAX_FILE_BYTES, display_name, read_document
 from game.rules.ruleset import MANIFEST_FILE, Ruleset, cached_rulesets, load_ruleset, ruleset_warnings
 from game.rules.scenario import SCENARIO_FOLDER, available_scenarios, load_policy, load_scenario
+from game.rules.valid_formulas import remembered
 from game.textsafe import escape_controls
 
 
@@ -25,7 +26,7 @@ def check(paths: Sequence[Path], rules_root: Path, out: TextIO, policy_scenario:
     """Validate everything named (or everything shipped); print every problem; 0 if no errors.
     A folder that is not a rule set is checked whole: every rule set, scenario, policy and save
     in it (``check rules``, ``check rules/scenarios``, ``check saves``)."""
-    with cached_rulesets():
+    with cached_rulesets(), remembered():
         return _check_all(paths, rules_root, out, policy_scenario)
 
 

@@ -9,6 +9,7 @@ here. Errors carry the line and column inside the formula.
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import re
 import warnings
@@ -61,13 +62,23 @@ class FormulaError(ValueError):
 
 @dataclass(frozen=True)
 class Formula:
-    """A validated formula: its text, its tree, and the names it reads."""
+    """A validated formula: its text, the names it reads, and its tree (``tree``).
+
+    A formula known to be valid from an earlier run (:func:`remember`) is made without its
+    tree, which is parsed and validated in full when first asked for: checking the rules needs
+    the names alone."""
 
     source: str
-    tree: ast.expr
     names: tuple[str, ...]
     prev_names: tuple[str, ...]
     exponent_names: tuple[str, ...]
+
+    @functools.cached_property
+    def tree(self) -> ast.expr:
+        again = _parse(self.source)  # (the whitelist, in full: a tree is never taken on trust)
+        if (again.names, again.prev_names, again.exponent_names) != (self.names, self.prev_names, self.exponent_names):
+            raise FormulaError("this formula reads other names than the cache of earlier checks said: run again with SMYCHKA_CACHE=off")
+        return again.tree
 
     def name_position(self, name: str) -> tuple[int, int]:
         """Line and column (inside the formula) of the first use of ``name`` in the text."""
@@ -86,6 +97,10 @@ _PARSED: dict[str, Formula] = {}
 _MAX_PARSED = 20_000
 
 
+# Formulas an earlier run found valid, by their text: the names each reads (see remember).
+_KNOWN: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
+
+
 def parse(source: str) -> Formula:
     """Validate ``source`` against the whitelist and return its :class:`Formula`.
 
@@ -95,7 +110,8 @@ def parse(source: str) -> Formula:
         found = _PARSED.get(source)
         if found is not None:
             return found
-    formula = _parse(source)
+    known = _KNOWN.get(source) if type(source) is str else None
+    formula = _parse(source) if known is None else Formula(source, *known)  # (a known one's tree: when first asked for)
     if len(_PARSED) >= _MAX_PARSED:
         _PARSED.clear()
     _PARSED[source] = formula
@@ -152,7 +168,28 @@ def _parse(source: str) -> Formula:
     prev_names: list[str] = []
     exponent_names: list[str] = []
     _validate(tree.body, names, prev_names, exponent_names)
-    return Formula(source, tree.body, tuple(names), tuple(prev_names), tuple(exponent_names))
+    formula = Formula(source, tuple(names), tuple(prev_names), tuple(exponent_names))
+    formula.__dict__["tree"] = tree.body  # (as the cached property keeps it)
+    return formula
+
+
+def remember(known: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]) -> None:
+    """Take the formulas of ``known`` (text -> the names, prev() names and exponent names it
+    reads) as valid: :func:`parse` makes them without parsing until their tree is asked for.
+    For formulas an earlier run of the same code parsed and validated in full."""
+    if len(_KNOWN) + len(known) > _MAX_PARSED:
+        _KNOWN.clear()
+    _KNOWN.update(known)
+
+
+def forget() -> None:
+    """Parse every formula not parsed yet in full again (what :func:`remember` took is dropped)."""
+    _KNOWN.clear()
+
+
+def valid_formulas() -> dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
+    """Every formula found valid in this process so far (parsed in full or remembered)."""
+    return {text: (f.names, f.prev_names, f.exponent_names) for text, f in _PARSED.items()}
 
 
 _MAY_WARN = re.compile(r"\\|[0-9]\.?[A-Za-z_]")

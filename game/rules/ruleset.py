@@ -396,8 +396,9 @@ class RuleChecker:
             check_event(self, ident, event)
         self.check_endings()
         self.check_encyclopedia(indicators)
+        names = set(ending_names(self.m))
         for ident, invariant in self.m["invariants"].items():
-            check_invariant(self, ident, invariant, ending_names(self.m))
+            check_invariant(self, ident, invariant, names)
         for indicator, origin in indicators:
             if indicator.variable not in self.m["variables"] and indicator.variable not in self.broken:
                 hint = did_you_mean(indicator.variable, self.m["variables"])
@@ -548,7 +549,7 @@ class RuleChecker:
     def check_refs(self, table: str, ident: str, sub: tuple[str, ...], formula: Formula, allowed: Iterable[str], context: str) -> bool:
         """Every name and prev() of ``formula`` must be allowed here; exponents must be parameters."""
         origin = self.origins[(table, ident)]
-        allowed_set = set(allowed)
+        allowed_set = allowed if isinstance(allowed, (set, frozenset)) else set(allowed)  # (callers with many formulas pass one set)
         ok = True
         for name in formula.names:
             if name in allowed_set or name in self.broken:
@@ -587,7 +588,7 @@ class RuleChecker:
 
     def check_variables(self) -> None:
         variables = self.m["variables"]
-        names = [*SEASON_FACTS, *self.m["parameters"], *self.m["levers"], *variables, *self.m["draws"], *self.m["events"]]
+        names = set([*SEASON_FACTS, *self.m["parameters"], *self.m["levers"], *variables, *self.m["draws"], *self.m["events"]])
         deps: dict[str, tuple[str, ...]] = {}
         for ident, v in variables.items():
             if v.min > v.max:
@@ -639,7 +640,7 @@ class RuleChecker:
         return tuple(order)
 
     def check_endings(self) -> None:
-        names = ending_names(self.m)
+        names = set(ending_names(self.m))
         for ident, ending in self.m["endings"].items():
             formula = self.parse("endings", ident, ("condition",), ending.condition)
             if formula is not None:
@@ -696,7 +697,7 @@ def check_invariant(checker: RuleChecker, ident: str, invariant: Invariant, name
     if invariant.tolerance is not None and "condition" in given:
         checker.err(table, ident, "a tolerance applies to a balance (left and right), not to a condition", ("tolerance",), value=False)
         return False
-    names = list(names)
+    names = names if isinstance(names, (set, frozenset)) else set(names)
     ok = True
     for key in given:
         formula = checker.parse(table, ident, (key,), sides[key])  # type: ignore[arg-type]
@@ -711,7 +712,7 @@ def event_names(m: Mapping[str, Mapping[str, Any]]) -> list[str]:
 
 def check_event(checker: RuleChecker, ident: str, event: Event, table: str = "events") -> None:
     """Check an event's season, condition, chance and effects (rule-set or scenario event)."""
-    names = event_names(checker.m)
+    names = set(event_names(checker.m))
     for sub, text in (("condition",), event.condition), (("chance",), event.chance):
         formula = checker.parse(table, ident, sub, text)
         if formula is not None:
