@@ -181,9 +181,14 @@ def key(paths: Sequence[Path], rules_root: Path, policy_scenario: str | None) ->
         place = f"{os.getcwd()}\0{rules_root}\0" + "\0".join(f"{os.path.abspath(f)}\0{os.path.realpath(f)}" for f in folders)
         digest.update(f"{place}\0named\0{len(paths)}\0{named}".encode("utf-8", "surrogateescape"))
         budget = _Budget()
+        seen: dict[str, bytes] = {}  # (the rules folder is often the game's own: read once)
         for folder in folders:
-            digest.update(b"\0root\0")
-            _tree(digest, folder, budget)
+            real = os.path.realpath(folder)
+            if real not in seen:
+                part = hashlib.sha256()
+                _tree(part, folder, budget)
+                seen[real] = part.digest()
+            digest.update(b"\0root\0" + seen[real])
     except (_Unusable, OSError, ValueError, RecursionError):
         return None
     return digest.hexdigest()

@@ -38,7 +38,7 @@ from game.rules import cache
 
 FORMAT = "smychka-valid-formulas"
 VERSION = 1
-MAX_FORMULAS = 20_000  # past this many, an entry keeps only those of the last check
+MAX_FORMULAS = 5_000  # past this many (each edit of a formula adds one), an entry keeps only those of the last check
 _CODE = ("parser.py", "functions.py")
 
 Names = tuple[str, ...]
