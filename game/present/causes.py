@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from game.engine.explain import Cause, Explanation, Flow
-from game.present.index import indicators, label_of, rule_info, with_note
+from game.present.index import indicators, label_back, label_of, rule_info, with_note
 from game.present.numbers import Kind, ShownChange, figure, kind_of, number, shown_change, unit_for
 from game.present.seasons import calendar_phrase
 from game.rules.ruleset import Ruleset
@@ -160,7 +160,7 @@ def phrase_of(ruleset: Ruleset, root: _Root, season: str, owner: str, when: str 
         way = "rising" if c.after > c.before else "falling"
         if c.name == owner:
             return f"it was already {way} when you took over", "", "trend"
-        return f"{label} was already {way} when you took over", "", "trend"
+        return f"{label_back(ruleset, c.name)[0]} was already {way} when you took over", "", "trend"
     if c.kind == "lever":
         return beside(f"your {in_sentence(label)}", c.name, c.before, c.after), "", "lever"
     if c.kind == "prev_lever":
@@ -174,8 +174,8 @@ def phrase_of(ruleset: Ruleset, root: _Root, season: str, owner: str, when: str 
         if c.after:
             return f"{told.between} (brought in, as every {told.once_a_year})", "", "variable"
         return f"the end of the {told.once_a_year} ({calendar_phrase(season)})", "", "variable"
-    lag = " last season" if c.kind == "prev" else ""
-    return beside(label, c.name, c.before, c.after, lag), _meaning(ruleset, c.name, c.before, c.after), c.kind
+    named, back = label_back(ruleset, c.name, 1 if c.kind == "prev" else 0)  # ('Bread price', 'two seasons ago')
+    return beside(named, c.name, c.before, c.after, f" {back}" if back else ""), _meaning(ruleset, c.name, c.before, c.after), c.kind
 
 
 def cause_rows(ruleset: Ruleset, explanation: Explanation, change: ShownChange, most: int = MOST,

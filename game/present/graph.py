@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from game.engine.explain import Explanation
-from game.present.index import label_of, rule_info
+from game.present.index import label_back, rule_info
 from game.session import Session
 
 # Inputs that never move within a game (parameters) or are the calendar are left out of the web.
@@ -88,9 +88,11 @@ class CausalGraph:
         return 0.0, 0.0
 
     def node(self, ident: str, name: str, kind: str, column: int) -> GraphNode:
-        label = rule_info(self.rs, name).label if kind not in ("variable", "prev") else label_of(self.rs, name)
-        if kind in ("prev", "prev_lever"):
-            label += " (last season)"
+        if kind in ("variable", "prev"):  # 'Bread price (two seasons ago)', never '... a season before (last season)'
+            named, back = label_back(self.rs, name, 1 if kind == "prev" else 0)
+            label = f"{named} ({back})" if back else named
+        else:
+            label = rule_info(self.rs, name).label + (" (last season)" if kind == "prev_lever" else "")
         return GraphNode(ident, name, kind, label, column)
 
     def targets(self, node: GraphNode) -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ source; finding a number by its label or id, with a short did-you-mean."""
 from __future__ import annotations
 
 import difflib
+import re
 
 from game.lazydata import dataclass
 from game.present.cache import once_per
@@ -64,7 +65,52 @@ def label_of(ruleset: Ruleset, name: str) -> str:
         return lever.label
     if name in SEASON_FACT_TEXT:
         return SEASON_FACT_TEXT[name]
+    base, back = kept_from(ruleset, name)
+    if back:  # a value kept from earlier seasons, named by what it keeps: 'Output two seasons ago'
+        return f"{label_of(ruleset, base)} {seasons_back(back)}"
     return name.replace("_", " ")
+
+
+_KEPT = r"\s*prev\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*"  # compiled when first read (re keeps it)
+_BACK = {1: "last season", 2: "two seasons ago", 3: "three seasons ago", 4: "a year ago", 8: "two years ago"}
+_COUNT = {5: "five", 6: "six", 7: "seven", 9: "nine", 10: "ten", 11: "eleven", 12: "twelve"}
+
+
+def seasons_back(n: int) -> str:
+    """How far back a value is, in words: 'last season', 'two seasons ago', 'a year ago'."""
+    return _BACK.get(n) or f"{_COUNT.get(n, str(n))} seasons ago"
+
+
+def kept_from(ruleset: Ruleset, name: str) -> tuple[str, int]:
+    """What ``name`` holds: a variable whose rule only keeps another's value from the season
+    before (``prev(x)``) is ``x`` one season back, and so on down a chain of them:
+    ('bread_price', 1); anything else is itself, 0 seasons back."""
+    def build() -> dict[str, tuple[str, int]]:
+        step = {}
+        for ident, variable in ruleset.variables.items():
+            kept = re.fullmatch(_KEPT, variable.formula)
+            if kept and kept.group(1) in ruleset.variables and kept.group(1) != ident:
+                step[ident] = kept.group(1)
+        out = {}
+        for ident in step:
+            base, n = ident, 0
+            while base in step and n <= len(step):
+                base, n = step[base], n + 1
+            out[ident] = (base, n)
+        return out
+
+    return once_per(ruleset, "kept-from", build).get(name, (name, 0))
+
+
+def label_back(ruleset: Ruleset, name: str, back: int = 0) -> tuple[str, str]:
+    """``name``'s label and when its value stood, ``back`` seasons before the season read:
+    ('Workers' savings', 'last season'); a value kept from earlier seasons is named by what it
+    keeps and how far back it all goes: ('Bread price', 'two seasons ago'), never
+    '... a season before last season'. ``when`` is '' for this season's own value."""
+    base, n = kept_from(ruleset, name)
+    if n + back == 0:
+        return label_of(ruleset, name), ""
+    return label_of(ruleset, base), seasons_back(n + back)
 
 
 def with_note(label: str, note: str, before: str = "") -> str:

@@ -15,7 +15,7 @@ import pygame
 import pygame_gui
 
 from game.engine.explain import Explanation
-from game.present.index import better_direction, label_of, rule_info
+from game.present.index import better_direction, kept_from, label_back, label_of, rule_info
 from game.present.levers import lever_text
 from game.present.numbers import number, signed
 from game.rules.ruleset import Ruleset
@@ -146,7 +146,11 @@ def input_rows(session: Session, explanation: Explanation, turn: int) -> list[In
             drill = (c.name, turn)
         elif c.kind == "prev" and turn - 1 >= 1:
             drill = (c.name, turn - 1)
-        out.append(InputRow(c.name, c.kind, info.label, kind_words(rs, c.name, c.kind), moved, c.contribution,
+        label = info.label
+        if c.kind in ("variable", "prev") and kept_from(rs, c.name)[1]:  # a value kept from earlier seasons
+            named, back = label_back(rs, c.name, 1 if c.kind == "prev" else 0)
+            label = f"{named} {back}"
+        out.append(InputRow(c.name, c.kind, label, kind_words(rs, c.name, c.kind), moved, c.contribution,
                             signed(rs, subject, c.contribution), drill))
     largest = max((abs(c.contribution) for c in explanation.causes), default=0.0)
     if abs(explanation.other) > SMALL_REST * largest:
@@ -499,7 +503,9 @@ class WhyScene(GameScene):
             if row.name:
                 self.message = f"{row.label} is {row.tag}: a root cause, not worked out from other numbers this season."
                 if row.kind == "prev":
-                    self.message = f"{row.label} as it stood last season is its value when you took over."
+                    kept = kept_from(self.rs, row.name)[1]
+                    self.message = (f"{row.label} is from before you took over." if kept else
+                                    f"{row.label} as it stood last season is its value when you took over.")
             self.chosen.set_text(self._selected_html())
             self.message = ""
             self.bars.repaint()
