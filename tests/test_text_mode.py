@@ -107,7 +107,8 @@ def test_why_with_an_unknown_or_vague_name_answers_with_a_short_did_you_mean() -
     _, text = play("procurement-crisis-1927", "why trust\nwhy harvst\nwhy zzzz\nquit\n", seed=1927)
     answers = [line for line in text.splitlines() if "Did you mean" in line or "No number called" in line]
     assert len(answers) >= 2
-    assert "Did you mean" in folded(text) and "Workers' trust (worker_trust)" in folded(text)
+    assert "Did you mean" in folded(text) and "Workers' trust" in folded(text)
+    assert "(worker_trust)" not in text and "worker_trust" not in text  # labels, never the rules' ids
     assert "harvest" in folded(text[text.index("why harvst"):]).lower()
     # Never a wall of ids: each answer is a few short lines.
     for block in re.split(r"\n(?=\S+ \[)", text[text.index("why trust"):]):

@@ -7,9 +7,11 @@ import io
 import re
 from functools import cache
 
+import pytest
+
 from game.engine.explain import Cause
 from game.present.causes import _Root, phrase_of
-from game.present.index import kept_from, label_back, label_of, seasons_back
+from game.present.index import find_variable, formula_in_words, kept_from, label_back, label_of, seasons_back
 from game.present.story import season_report
 from game.rules.scenario import load_scenario
 from game.session import Session
@@ -59,3 +61,26 @@ def test_no_report_names_a_lag_twice() -> None:
     text = out.getvalue()
     assert "two seasons ago" in text or "a year ago" in text  # the kept values do show up
     assert not AWKWARD_LAG.search(text), AWKWARD_LAG.search(text)
+
+
+@pytest.mark.parametrize("typed", ["trust", "price", "peasants", "harvst", "share"])
+def test_did_you_mean_offers_labels_never_ids(typed: str) -> None:
+    rs = history_game().scenario.ruleset
+    found = find_variable(rs, typed)
+    out = io.StringIO()
+    views.suggestions(Terminal(out, 80), typed, found.suggestions)
+    text = out.getvalue()
+    assert found.suggestions and "Did you mean" in text
+    for ident, label in found.suggestions:
+        assert label in " ".join(text.split())
+        assert ident not in text or ident == label.lower()
+
+
+def test_a_rule_shown_to_a_player_names_quantities_by_label_and_parameters_by_value() -> None:
+    rs = history_game().scenario.ruleset
+    for name in rs.variables:
+        text = formula_in_words(rs, name)
+        assert text and not re.search(r"\w_\w", text), (name, text)  # no rule id left
+    worker = formula_in_words(rs, "worker_trust")
+    assert worker.startswith("[Workers' trust last season] + ")
+    assert f"{rs.parameters['accumulation_tax_weight'].value:g} × ([Tax on poor and middle peasants] ÷ 100 − 1)" in formula_in_words(rs, "accumulation")

@@ -179,8 +179,10 @@ def find_variable(ruleset: Ruleset, text: str, most: int = 4) -> Found:
     for n in names:
         if wanted in (_norm(n), _norm(labels[n])):
             return Found(n)
-    for test in (lambda n: _norm(labels[n]).startswith(wanted) or _norm(n).startswith(wanted),
-                 lambda n: wanted in _norm(labels[n]) or wanted in _norm(n)):
+    # What a player reads (labels) before what the rules call them (ids): 'price' finds the
+    # prices on the screen before variables whose id happens to start with it.
+    for test in (lambda n: _norm(labels[n]).startswith(wanted), lambda n: wanted in _norm(labels[n]),
+                 lambda n: _norm(n).startswith(wanted), lambda n: wanted in _norm(n)):
         hits = [n for n in names if test(n)]
         shown = [n for n in hits if indicator(ruleset, n) is not None]
         if len(hits) == 1 or len(shown) == 1:
@@ -195,3 +197,35 @@ def find_variable(ruleset: Ruleset, text: str, most: int = 4) -> Found:
         if keys[key] not in out:
             out.append(keys[key])
     return Found(None, tuple((n, labels[n]) for n in out[:most]))
+
+
+_NAME = re.compile(r"\bprev\(\s*([A-Za-z_]\w*)\s*\)|\b([A-Za-z_]\w*)\b(?!\s*\()")
+_SIGNS = ((" * ", " × "), (" / ", " ÷ "), ("**", "^"), (" - ", " − "))
+
+
+def formula_in_words(ruleset: Ruleset, name: str) -> str:
+    """Variable ``name``'s rule as a player can read it: each quantity by its label in square
+    brackets ('[Workers' trust last season]'), each fixed parameter by its value, the signs as
+    written by hand; the functions (min, max, clamp ...) as they are. '' when it has no rule."""
+    variable = ruleset.variables.get(name)
+    if variable is None:
+        return ""
+    from game.present.numbers import figure  # (numbers imports this module)
+
+    def word(match: re.Match[str]) -> str:
+        kept, ident = match.group(1), match.group(2)
+        if kept is not None:
+            label, when = label_back(ruleset, kept, 1) if kept in ruleset.variables else (rule_info(ruleset, kept).label, "last season")
+            return f"[{label} {when}]"
+        if ident in ruleset.parameters:
+            return figure(ruleset.parameters[ident].value).replace(",", "")  # no comma read as a separator
+        if ident in ruleset.variables or ident in ruleset.levers or ident in ruleset.events or ident in SEASON_FACT_TEXT:
+            return f"[{rule_info(ruleset, ident).label}]"
+        if ident in ruleset.draws:
+            return f"[chance: {rule_info(ruleset, ident).label}]"
+        return ident  # a word of the formula language: and, or, if, else
+
+    text = _NAME.sub(word, " ".join(variable.formula.split()))
+    for sign, written in _SIGNS:
+        text = text.replace(sign, written)
+    return text

@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from game.present.index import indicators, label_of, rule_info
+from game.present.index import formula_in_words, indicators, label_of, rule_info
 from game.present.levers import lever_text, shown_locked, unlocked
 from game.present.numbers import quantity, shown_change
 from game.present.seasons import position, season_label, season_title
@@ -175,16 +175,16 @@ def why(term: Terminal, session: Session, name: str, story: ChangeStory | None) 
         term.para(f"Mechanisms: {'; '.join(info.mechanisms)}.", "", "  ")
     if info.source:
         term.para(f"Source: {info.source}.", "", "  ")
-    formula = rs.formulas.get(("variables", name, "formula"))
-    if formula is not None:
-        term.para(f"Rule: {info.label} = {' '.join(formula.source.split())}", "", "  ")
+    formula = formula_in_words(rs, name)
+    if formula:
+        term.para(f"Rule: {info.label} = {formula}", "", "  ")
 
 
 def suggestions(term: Terminal, typed: str, found: Sequence[tuple[str, str]]) -> None:
     if not found:
         term.para(f"  No number called '{typed}'. Try a label from the table ('show').")
         return
-    names = ", ".join(f"{label} ({ident})" if label.lower() != ident.replace("_", " ") else ident for ident, label in found)
+    names = "; ".join(label for _, label in found)  # labels, as on the screen: never the rules' ids
     term.para(f"  No single number called '{typed}'. Did you mean: {names}?", "", "    ")
 
 

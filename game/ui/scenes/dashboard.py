@@ -18,7 +18,7 @@ import pygame
 import pygame_gui
 
 from game.engine import RuleError
-from game.present.index import better_direction, indicators, label_of, rule_info
+from game.present.index import better_direction, formula_in_words, indicators, label_of, rule_info
 from game.present.levers import lever_range, lever_text, parse_lever_value
 from game.present.numbers import number, quantity, short_quantities, shown_change, signed
 from game.present.seasons import season_label, season_title
@@ -531,13 +531,12 @@ class DashboardScene(GameScene):
         if ind is None:
             return ""
         s = self.session
-        variable = self.rs.variables.get(ind.variable)
-        formula = " ".join(str(variable.formula).split()) if variable is not None else ""
+        formula = formula_in_words(self.rs, ind.variable)  # labels and values, never the rules' ids
         parts = [f"<b>{escape(ind.label)}</b> = {escape(formula)}"]
         names = self.rs.depends_on.get(ind.variable, ())
         if names:
-            parts.append("<i>where</i> " + "; ".join(
-                f"{escape(n)} = {escape(label_of(self.rs, n))} ({escape(number(self.rs, n, s.value(n)))})" for n in names))
+            parts.append("<i>now</i> " + "; ".join(
+                f"{escape(label_of(self.rs, n))} {escape(number(self.rs, n, s.value(n)))}" for n in names))
         if s.turn == 0:
             parts.append("No season has been played yet.")
         else:

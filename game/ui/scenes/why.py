@@ -15,7 +15,7 @@ import pygame
 import pygame_gui
 
 from game.engine.explain import Explanation
-from game.present.index import better_direction, kept_from, label_back, label_of, rule_info
+from game.present.index import better_direction, formula_in_words, kept_from, label_back, label_of, rule_info
 from game.present.levers import lever_text
 from game.present.numbers import number, signed
 from game.rules.ruleset import Ruleset
@@ -104,9 +104,7 @@ def draw_legend(canvas: Canvas, surface: pygame.Surface, items: list[tuple[pygam
 
 def formula_text(ruleset: Ruleset, name: str) -> str:
     """The formula of variable ``name`` on one line (empty for anything else)."""
-    if name not in ruleset.variables:
-        return ""
-    return " ".join(ruleset.formula("variables", name, "formula").source.split())
+    return formula_in_words(ruleset, name)  # labels and values, never the rules' ids
 
 
 def mechanism_ids(ruleset: Ruleset, name: str) -> list[str]:
@@ -172,7 +170,7 @@ def rule_html(session: Session, name: str, kind: str = "variable", heading: str 
         parts.append(f"<b>Source:</b> {escape(info.source)}")
     formula = formula_text(rs, name)
     if formula:
-        parts.append(f"<b>Formula:</b> {escape(name)} = {escape(formula)}")
+        parts.append(f"<b>Formula:</b> {escape(label_of(rs, name))} = {escape(formula)}")
     if name in rs.levers and name in session.scenario.levers:
         parts.append("You set it on the season dashboard.")
     return "<br>".join(parts)
@@ -220,8 +218,9 @@ class WhyScene(GameScene):
         out, seen = [], set()
         for v in shown + rest:
             text = label_of(rs, v)
-            if text.lower() in seen:
-                text = f"{text} ({v})"
+            if text.lower() in seen:  # two numbers with one label: told apart by what they are, never by id
+                what = " ".join(rule_info(rs, v).description.split())
+                text = f"{text} — {what if len(what) <= 48 else what[:47].rsplit(' ', 1)[0] + '…'}"
             seen.add(text.lower())
             out.append((("• " if v in shown else "") + text, v))
         return out
