@@ -84,3 +84,12 @@ def test_a_rule_shown_to_a_player_names_quantities_by_label_and_parameters_by_va
     worker = formula_in_words(rs, "worker_trust")
     assert worker.startswith("[Workers' trust last season] + ")
     assert f"{rs.parameters['accumulation_tax_weight'].value:g} × ([Tax on poor and middle peasants] ÷ 100 − 1)" in formula_in_words(rs, "accumulation")
+
+
+def test_a_change_of_one_point_is_one_pt() -> None:
+    from game.present.numbers import Display, signed_units
+
+    share = Display(0, True, False, "")
+    assert signed_units(share, 1, 0) == "+1 pt" and signed_units(share, -1, 0) == "−1 pt"
+    assert signed_units(share, 2, 0) == "+2 pts" and signed_units(share, 10, 1) == "+1.0 pts"
+    assert signed_units(Display(2, False, False, "M people"), -2, 2) == "−0.02 M people"

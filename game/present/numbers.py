@@ -169,7 +169,8 @@ def signed_units(shape: Display, units: int, decimals: int, unit: bool = True) -
     """A change given in whole units of the last digit: '+1.4 Mt', '−3 pts', '+0.25'."""
     text = plain_number(abs(units) / 10**decimals, decimals, shape.group)
     sign = "+" if units > 0 else MINUS if units < 0 else "±"
-    return f"{sign}{text}{shape.delta_unit if unit else ''}"
+    after = shape.delta_unit if unit else ""
+    return f"{sign}{text}{' ' + unit_for(text, after[1:]) if after else ''}"  # '+1 pt', '+2 pts'
 
 
 def signed(ruleset: Ruleset, name: str, delta: float, decimals: int | None = None, unit: bool = True) -> str:

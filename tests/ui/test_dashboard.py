@@ -259,7 +259,7 @@ def test_a_change_too_small_to_show_gets_no_arrow_and_no_colour() -> None:
     rs = load_scenario("nep-1923-1930", ROOT / "rules").ruleset
     trust = next(i for i in rs.indicators if i.better == "higher" and i.format.endswith("0f"))
     # 40.1 -> 40.3 shows as 40 -> 40: no change, no arrow, no colour.
-    assert moved(rs, trust.variable, 40.1, 40.3) == (0.0, "±0")
+    assert moved(rs, trust.variable, 40.1, 40.3) == (0.0, "no change")  # a change of nothing is not written as one
     assert trend_colour(palette("standard"), moved(rs, trust.variable, 40.1, 40.3)[0], "higher") == palette("standard").neutral
     # The change shown is the difference of the values shown: 40.4 -> 42.6 shows 40 -> 43, '+3'.
     assert moved(rs, trust.variable, 40.4, 42.6) == (3.0, "+3")
@@ -516,3 +516,28 @@ def test_every_free_lever_s_label_fits_its_row_at_150_percent(make_app, size) ->
         if shown != s.scenario.ruleset.levers[name].label:
             cut.append(shown)
     assert cut == []
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)])
+def test_every_change_in_the_indicator_table_is_drawn_whole_and_nothing_is_no_change(make_app, size) -> None:
+    """The change column is as wide as its widest change ('−0.02 M people' was cut to
+    '±0.00 M p...' at 1920 × 1080); a change of nothing reads 'no change', never '±0.00 M people'."""
+    from game.ui.scenes.dashboard import NO_CHANGE
+
+    app = make_app(size, 1.0)
+    scene = start(app, "nep-1923-1930", seasons=2)
+    save_png(app, "dashboard-changes")
+    drawn = [t for t, _ in find(app, "indicators").texts]
+    every = [c for c in (scene.change_of(ind) for ind in scene.listed) if c is not None]
+    assert any(c[0] == 0 for c in every) and any("M people" in c[1] or "Mt" in c[1] for c in every if c[0])
+    shown = scene.listed[scene.table_top:scene.table_top + scene.table_rows]
+    changes = [c for c in (scene.change_of(ind) for ind in shown) if c is not None]
+    if size == (1920, 1080):
+        assert len(shown) == len(scene.listed)  # the whole table, the long 'M people' change too
+    for change, text, _ in changes:
+        assert text in drawn, (text, drawn)  # whole, not shortened with '…'
+        assert (text == NO_CHANGE) == (change == 0)
+    assert not any("±" in t or t.endswith("…") for t in drawn if not t.startswith(("Scissors",)))
+    # The classes: a number that did not move gets no change written beside it.
+    classes = [t for t, _ in find(app, "classes").texts]
+    assert not any(t.startswith("±") for t in classes)

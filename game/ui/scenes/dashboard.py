@@ -79,11 +79,15 @@ def class_name(title: str, f: pygame.font.Font, width: int) -> str:
     return fitting([title, without_gloss(title)], f, width, 0)
 
 
+NO_CHANGE = "no change"
+
+
 def moved(ruleset: Ruleset, name: str, before: float, after: float) -> tuple[float, str]:
     """A change as the dashboard shows it: the change shown (0 when nothing visible moved: no
-    arrow, no colour) and its text ('+3', '−0.15 Mt', '±0'), the difference of the values shown."""
+    arrow, no colour) and its text ('+3', '−0.15 Mt', 'no change'), the difference of the values
+    shown. A change of nothing is never written as one ('±0.00 M people')."""
     shown = shown_change(ruleset, name, before, after, extend=False)
-    return (float(shown.units), shown.delta_text)
+    return (float(shown.units), shown.delta_text if shown.units else NO_CHANGE)
 
 
 def reload_notice(old: Any, new: Any, changed: list[str], refused: tuple[str, ...], most: int = 3) -> str:
@@ -578,7 +582,7 @@ class DashboardScene(GameScene):
         """The room :meth:`paint_lead` needs for a class's lead number and its change."""
         width = font(px(size), bold=True).size(number(self.rs, name, self.session.value(name)))[0]
         since = self.change_since(name)
-        if since is not None:
+        if since is not None and since[0]:
             width += px(9) + px(8) + font(px(12)).size(since[1])[0] + px(9)
         return width
 
@@ -587,7 +591,7 @@ class DashboardScene(GameScene):
         px = canvas.px
         r = canvas.text(surface, number(self.rs, name, self.session.value(name)), at, size=size, bold=True, anchor="midleft")
         since = self.change_since(name)
-        if since is not None:
+        if since is not None and since[0]:  # a class's number that did not visibly move: no change written
             change, shown = since
             colour = trend_colour(self.app.palette, change, better_direction(self.rs, name))
             ax = r.right + px(9)
@@ -693,9 +697,12 @@ class DashboardScene(GameScene):
         elif self.selected >= self.table_top + fits:
             self.table_top = self.selected - fits + 1
         self.table_top = max(0, min(self.table_top, max(0, len(self.listed) - fits)))
-        change_w = px(92)
-        value_right = w - change_w - px(8)
         label_f, change_f = font(px(15)), font(px(13))
+        # The change column as wide as its widest text ('−0.02 M people'), within a third of the table.
+        changes = [self.change_of(ind) if yearly_reading(s, ind.variable) is None else None for ind in self.listed]
+        widest = max((change_f.size(c[1])[0] for c in changes if c is not None), default=0)
+        change_w = min(max(px(92), widest + px(34)), w // 3)
+        value_right = w - change_w - px(8)
         for i, ind in enumerate(self.listed[self.table_top:self.table_top + fits]):
             index = self.table_top + i
             row = pygame.Rect(0, top + i * row_h, w, row_h)
@@ -713,12 +720,12 @@ class DashboardScene(GameScene):
                 shown = quantity(self.rs, ind.variable, s.value(ind.variable))
             vr = canvas.text(surface, shown, (value_right, cy), size=15, bold=True, anchor="midright")
             canvas.text(surface, fit_text(label, label_f, max(0, vr.left - px(16))), (px(8), cy), size=15, anchor="midleft")
-            change_of = self.change_of(ind) if reading is None else None
+            change_of = changes[index]
             if change_of is None:
                 canvas.text(surface, "—", (value_right + px(26), cy), size=13, colour=MUTED, anchor="midleft")
             else:
                 change, shown, _ = change_of
-                colour = trend_colour(palette, change, ind.better)
+                colour = trend_colour(palette, change, ind.better) if change else MUTED
                 if change:
                     arrow(surface, (value_right + px(16), cy), px(11), change > 0, colour)
                 text = fit_text(shown, change_f, w - value_right - px(30))
