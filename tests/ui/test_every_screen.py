@@ -4,6 +4,8 @@ the PNG is saved under out/ui/ for a person to look at."""
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
 from game.rules.scenario import load_scenario
@@ -73,3 +75,17 @@ def test_every_screen_is_laid_out_whole_in_the_font(make_app, size, scale) -> No
         problems += [f"{name}: {p}" for p in overlaps(app) + cut_off(app)]
         problems += [f"{name}: no glyph for {p}" for p in missing_glyphs(app)]
     assert problems == []
+
+
+@pytest.mark.parametrize("size", [(1024, 640), (1280, 720)])
+def test_no_label_is_too_small_for_its_text_at_200_percent(make_app, size) -> None:
+    """pygame_gui warns when a label's text does not fit its rectangle (the settings' rows at
+    1024 × 640, the encyclopedia's heading and the error screen's count line did at 200 %)."""
+    app = make_app(size, 2.0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _name, steps in screens(app):
+            for show in steps:
+                show()
+            settle(app)
+    assert [str(w.message) for w in caught if "too small" in str(w.message)] == []

@@ -27,6 +27,7 @@ from game.rules.scenario import available_scenarios, scenario_path
 from game.ui.app import App
 from game.ui.fonts import font
 from game.ui.layout import columns, fit_text, inset, rows
+from game.ui.layout import fitting as first_fitting
 from game.ui.scene import Scene
 
 CATEGORY_KEYS = (pygame.K_1, pygame.K_2, pygame.K_3, pygame.K_4, pygame.K_5, pygame.K_6)
@@ -153,7 +154,8 @@ class EncyclopediaScene(Scene):
         px = self.px
         area = inset(pygame.Rect(rect.x, rect.y, rect.w, rect.h - self.app.notice_height()), px(20))
         head, tabs, body, foot = rows(area, [px(36), px(38), 1.0, px(40)], px(10))
-        self.label("heading", head, "Encyclopedia — the rules, the period's words and the sources", object_id="#heading")
+        heading = ("Encyclopedia — the rules, the period's words and the sources", "Encyclopedia")
+        self.label("heading", head, first_fitting(heading, font(px(19), bold=True), head.w), object_id="#heading")
         if self.rs is None:
             self.textbox("problems", body, "<b>The rules cannot be read:</b><br>" + "<br>".join(escape(p) for p in self.problems))
             self.button("back", columns(foot, [px(180), 1.0])[0], "Back (Esc)", self.app.pop)

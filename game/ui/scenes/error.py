@@ -7,7 +7,8 @@ from html import escape
 import pygame
 
 from game.ui.app import App
-from game.ui.layout import inset, rows
+from game.ui.fonts import font
+from game.ui.layout import fitting, inset, rows
 from game.ui.scene import Scene
 
 
@@ -26,8 +27,11 @@ class ErrorScene(Scene):
         head, lead, body, foot = rows(inset(rect, px(32)), [px(48), px(30), 1.0, px(44)], px(10))
         self.label("heading", head, self.heading, object_id="#heading")
         count = len(self.problems)
-        self.label("count", lead, self.lead if self.lead is not None else
-                   f"{count} problem{'s' if count != 1 else ''} — nothing was changed or overwritten. Fix the file and try again.")
+        problems = f"{count} problem{'s' if count != 1 else ''}"
+        self.label("count", lead, fitting((self.lead,) if self.lead is not None else
+                                          (f"{problems} — nothing was changed or overwritten. Fix the file and try again.",
+                                           f"{problems} — nothing was changed. Fix the file and try again.",
+                                           f"{problems}; nothing was changed."), font(px(15)), lead.w))
         listing = "<br>".join(f"• {escape(p)}" for p in self.problems) or "(no details)"
         self.textbox("problems", body, listing)
         where = "the game" if self.to_game else "the title screen"

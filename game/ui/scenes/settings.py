@@ -85,17 +85,27 @@ class SettingsScene(Scene):
     # -- layout ------------------------------------------------------------------------------
     def build(self, rect: pygame.Rect) -> None:
         px = self.px
-        area = inset(rect, px(20))
-        area.h -= self.app.notice_height()
-        head, body, status, foot = rows(area, [px(34), 1.0, px(22), px(34)], px(10))
+        label_font = font(px(15))
+        # A row holds a line of the labels' type, the hint one of its smaller type: where seven
+        # even rows would be lower than that (a small window at 200 %), the margins and gaps
+        # narrow and the hint takes only its line, so that no text is clipped.
+        row_need, hint_need = label_font.get_linesize() + px(4), font(px(13)).get_linesize() + px(2)
+        for margin, gap, row_gap in ((px(20), px(10), px(6)), (px(8), px(4), px(2))):
+            area = inset(rect, margin)
+            area.h -= self.app.notice_height()
+            head, body, status, foot = rows(area, [px(34), 1.0, px(22), px(34)], gap)
+            row_h = min(px(34), (body.h - row_gap * 6) // 7)
+            hint_h = row_h
+            if row_h < row_need:
+                row_h, hint_h = max(row_need, (body.h - row_gap * 6 - hint_need) // 6), hint_need
+            if 6 * row_h + hint_h + 6 * row_gap <= body.h:
+                break
         self.label("heading", head, "Settings", object_id="#heading")
         form_w = min(px(560), int(body.w * 0.6))
         form, preview = columns(body, [form_w, 1.0], px(20))
         labels = ("Interface size", "Colours", "Window size", "Display", "Presenter", "Your name")
-        label_font = font(px(15))
         label_w = min(int(form.w * 0.4), max(label_font.size(t)[0] for t in labels) + px(14))
-        row_h = min(px(34), (form.h - px(6) * 6) // 7)
-        lines = rows(pygame.Rect(form.x, form.y, form.w, 7 * row_h + 6 * px(6)), [row_h] * 7, px(6))
+        lines = rows(pygame.Rect(form.x, form.y, form.w, 6 * row_h + hint_h + 6 * row_gap), [row_h] * 6 + [hint_h], row_gap)
         name_hint = lines.pop()
         cells = [columns(line, [label_w, 1.0], px(8)) for line in lines]
         for (cell, _), text in zip(cells, labels):
