@@ -93,3 +93,38 @@ def test_a_change_of_one_point_is_one_pt() -> None:
     assert signed_units(share, 1, 0) == "+1 pt" and signed_units(share, -1, 0) == "−1 pt"
     assert signed_units(share, 2, 0) == "+2 pts" and signed_units(share, 10, 1) == "+1.0 pts"
     assert signed_units(Display(2, False, False, "M people"), -2, 2) == "−0.02 M people"
+
+
+def test_a_scorecard_figure_that_is_an_average_says_so_and_a_trust_is_out_of_100() -> None:
+    from game.present.debrief import scorecard
+
+    session = history_game()
+    for axis in session.scenario.ruleset.story.scorecard:
+        if axis.aggregate == "mean":
+            assert "average" in axis.label.lower(), axis.label  # 'trust 28' read as the trust at the end
+    trust = next(s for s in scorecard(session) if s.label.startswith("Middle peasants' trust"))
+    assert re.fullmatch(r"\d+/100", trust.yours_text), trust.yours_text
+
+
+def test_the_status_gives_short_lever_units_and_compares_with_a_year_earlier() -> None:
+    scenario = load_scenario("nep-1923-1930", RULES)
+    session = Session(scenario, 1923)
+    for turn in range(5):
+        session.set_levers(scenario.history[turn])
+        session.end_season()
+    out = io.StringIO()
+    views.status(Terminal(out, 80), session)
+    text = " ".join(out.getvalue().split())
+    assert re.search(r"Grain exports [\d.]+ Mt a year[;.]", text), text
+    assert re.search(r"Credit to co-operatives \d+ M roubles a season;", text), text
+    assert re.search(r"Grain procurement price \d+;", text)  # an index: no unit repeated
+    assert "on a year earlier" in text and "on a year before" not in text
+
+
+def test_a_draw_is_read_against_its_average() -> None:
+    from game.present.story import season_log
+
+    session = history_game()
+    summers = [turn for turn in range(1, session.turn + 1) if session.history[turn].season.endswith("summer")]
+    _, draws = season_log(session, summers[0])
+    assert draws and all(", where 1 is average" in value for _, value, _ in draws), draws

@@ -89,6 +89,8 @@ def _axis_text(axis: ScoreAxis, value: float) -> str:
     text = format(value, axis.format).replace("-", "−")
     if text.lstrip("−").strip("0.,%") == "":
         text = text.lstrip("−")
+    if axis.unit.startswith("/"):  # out of: '28/100'
+        return f"{text}{axis.unit}"
     return f"{text} {unit_for(text, axis.unit)}" if axis.unit and not text.endswith("%") else text
 
 

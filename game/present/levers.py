@@ -44,6 +44,17 @@ def lever_text(session: Session, name: str, value: float) -> str:
     return _number(value).replace("-", "−")
 
 
+def lever_unit(session: Session, name: str) -> str:
+    """The unit that follows a lever's number where it says something short ('Mt a year',
+    'M roubles a season'); '' for a choice, an index, a share or a unit too long to repeat."""
+    lever = session.scenario.levers[name]
+    unit = " ".join(lever.unit.split())
+    if lever.choices or not unit or unit.lower().startswith(("index", "retail index", "share", "ratio")):
+        return ""
+    unit = unit.replace("million ", "M ")
+    return unit if len(unit) <= 20 else ""
+
+
 def lever_range(session: Session, name: str) -> str:
     """What a lever allows in this scenario: 'none / requisition' or '50 to 250 index, step 5'."""
     lever = session.scenario.levers[name]

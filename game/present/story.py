@@ -296,5 +296,11 @@ def season_log(session: Session, turn: int | None = None) -> tuple[tuple[tuple[s
         (rule_info(rs, e.name).label if e.name in rs.events else session.scenario.events[e.name].title, e.message)
         for e in state.log if e.kind == "event"
     )
-    draws = tuple((rule_info(rs, e.name).label, figure(e.value), e.scripted) for e in state.log if e.kind == "draw")
+    def drawn(name: str, value: float) -> str:
+        """'1.06, where 1 is average': a bare draw read against its usual value."""
+        draw = rs.draws.get(name)
+        mean = draw.mean if draw is not None else None
+        return figure(value) + (f", where {figure(mean)} is average" if mean is not None else "")
+
+    draws = tuple((rule_info(rs, e.name).label, drawn(e.name, e.value), e.scripted) for e in state.log if e.kind == "draw")
     return events, draws

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from game.present.index import formula_in_words, indicators, label_of, rule_info
-from game.present.levers import lever_text, shown_locked, unlocked
+from game.present.levers import lever_text, lever_unit, shown_locked, unlocked
 from game.present.numbers import quantity, shown_change
 from game.present.seasons import position, season_label, season_title
 from game.present.story import ChangeStory, SeasonReport, coming_reading, compared_turn, yearly_reading
@@ -59,12 +59,13 @@ def status(term: Terminal, session: Session, threats: Sequence[Threat] = ()) -> 
             shown = shown_change(rs, ind.variable, s.value(ind.variable, base), now, extend=False)
             change = shown.delta_text if shown.visible else ""
             if change and base != s.turn - 1:
-                change += " on a year before"
+                change += " on a year earlier"
         rows.append((ind.label, quantity(rs, ind.variable, now), change))
     table(term, rows)
     settings = []
     for name in unlocked(s):
-        settings.append(f"{s.scenario.levers[name].label} {lever_text(s, name, s.levers[name])}")
+        unit = lever_unit(s, name)
+        settings.append(f"{s.scenario.levers[name].label} {lever_text(s, name, s.levers[name])}{' ' + unit if unit else ''}")
     locked = len(shown_locked(s))
     tail = f" ({locked} more locked in this scenario.)" if locked else ""
     term.para("Your levers: " + "; ".join(settings) + "." + tail, "  ", "    ")
