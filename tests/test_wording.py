@@ -128,3 +128,17 @@ def test_a_draw_is_read_against_its_average() -> None:
     summers = [turn for turn in range(1, session.turn + 1) if session.history[turn].season.endswith("summer")]
     _, draws = season_log(session, summers[0])
     assert draws and all(", where 1 is average" in value for _, value, _ in draws), draws
+
+
+@pytest.mark.parametrize("ident", ["nep-1923-1930", "scissors-1923", "procurement-crisis-1927", "cooperative-plan"])
+def test_every_variable_a_player_can_meet_has_a_label_in_words(ident: str) -> None:
+    rs = load_scenario(ident, RULES).ruleset
+    for name in rs.variables:
+        label = label_of(rs, name)
+        assert label != name.replace("_", " ") or "_" not in name, f"{name} has no label: shown as '{label}'"
+
+
+def test_a_vague_name_offers_the_indicators_on_the_screen_first() -> None:
+    rs = history_game().scenario.ruleset
+    offered = [label for _, label in find_variable(rs, "price").suggestions]
+    assert offered[:2] == ["Private grain price", "Scissors (farm ÷ industrial prices)"], offered

@@ -187,8 +187,9 @@ def find_variable(ruleset: Ruleset, text: str, most: int = 4) -> Found:
         shown = [n for n in hits if indicator(ruleset, n) is not None]
         if len(hits) == 1 or len(shown) == 1:
             return Found((shown or hits)[0])
-        if hits:
-            ranked = shown + [n for n in hits if n not in shown]
+        if hits:  # the indicators on the screen whose label has it first, then these
+            seen = [n for n in names if indicator(ruleset, n) is not None and wanted in _norm(labels[n])]
+            ranked = seen + [n for n in hits if n not in seen]
             return Found(None, tuple((n, labels[n]) for n in ranked[:most]))
     keys = {_norm(labels[n]): n for n in names} | {_norm(n): n for n in names}
     close = difflib.get_close_matches(wanted, list(keys), n=most * 2, cutoff=0.6)
