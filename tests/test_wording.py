@@ -142,3 +142,19 @@ def test_a_vague_name_offers_the_indicators_on_the_screen_first() -> None:
     rs = history_game().scenario.ruleset
     offered = [label for _, label in find_variable(rs, "price").suggestions]
     assert offered[:2] == ["Private grain price", "Scissors (farm ÷ industrial prices)"], offered
+
+
+@pytest.mark.parametrize("price", [200.0, 65.0])
+def test_the_tutorial_never_says_grain_goes_elsewhere_when_the_state_pays_more(price: float) -> None:
+    from game.present.tutorial import Tutorial
+
+    session = Session(load_scenario("scissors-1923", RULES), 1923)
+    tutorial = Tutorial(session)
+    said = []
+    while str(session.next_season) != "1924-summer":
+        session.set_levers({"procurement_price": price})
+        session.end_season()
+        said += tutorial.after(session)
+    text = " ".join(said)
+    state_pays_more = price >= session.value("private_grain_price")
+    assert ("go where it fetches more" in text) != state_pays_more, text
