@@ -300,7 +300,9 @@ def season_log(session: Session, turn: int | None = None) -> tuple[tuple[tuple[s
         """'1.06, where 1 is average': a bare draw read against its usual value."""
         draw = rs.draws.get(name)
         mean = draw.mean if draw is not None else None
-        return figure(value) + (f", where {figure(mean)} is average" if mean is not None else "")
+        if mean is None:
+            return figure(value)
+        return f"{figure(value)}, the average" if figure(value) == figure(mean) else f"{figure(value)}, where {figure(mean)} is average"
 
     draws = tuple((rule_info(rs, e.name).label, drawn(e.name, e.value), e.scripted) for e in state.log if e.kind == "draw")
     return events, draws
