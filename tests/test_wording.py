@@ -158,3 +158,34 @@ def test_the_tutorial_never_says_grain_goes_elsewhere_when_the_state_pays_more(p
     text = " ".join(said)
     state_pays_more = price >= session.value("private_grain_price")
     assert ("go where it fetches more" in text) != state_pays_more, text
+
+
+@cache
+def tutorial_at_a_high_grain_price() -> Session:
+    """The scissors tutorial with the state paying 200 for grain and manufactures never cut."""
+    session = Session(load_scenario("scissors-1923", RULES), 1923)
+    while not session.is_over:
+        session.set_levers({"procurement_price": 200.0})
+        session.end_season()
+    return session
+
+
+def test_no_cause_says_private_traders_outbid_the_state_when_they_do_not() -> None:
+    session = tutorial_at_a_high_grain_price()
+    for turn in range(1, session.turn + 1):
+        report = season_report(session, turn)
+        for change in report.changes:
+            for row in change.rows:
+                if "than the state" in row.meaning:
+                    assert session.value("private_grain_price", turn) > session.value("procurement_price", turn), row.text
+
+
+def test_the_tutorial_s_ending_does_not_credit_a_lever_the_player_never_moved() -> None:
+    from game.present.debrief import debrief
+
+    session = tutorial_at_a_high_grain_price()
+    assert {session.levers_played(t)["industrial_price"] for t in range(1, session.turn + 1)} == {225.0}  # never cut
+    told = debrief(session)
+    assert told.title == "The blades are closing"
+    text = " ".join(told.paragraphs)
+    assert "Cheaper manufactures let the goods move" not in text and "or both" in text
