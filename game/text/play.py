@@ -206,7 +206,7 @@ class TextGame:
             return False
         meta = old.metadata
         who = f", played by {meta.player}" if meta.player else ""
-        answer = self.ask(f"  {escape_path(path)} already holds a save ({meta.scenario_title}, {meta.season}{who}). Replace it? (y/n) ")
+        answer = self.ask(f"  {escape_path(path)} already holds a save ({meta.scenario_title}, {season_label(meta.season)}{who}). Replace it? (y/n) ")
         if answer.lower() in ("y", "yes"):
             return True
         self.say("  Not saved: the old save is kept.")

@@ -971,7 +971,7 @@ class DashboardScene(GameScene):
         try:
             self.app.game.end_season()
         except RuleError as err:
-            self.say(f"The rules failed in {season}, so the season was not played: {err}. Change a lever and try again.", bad=True)
+            self.say(f"The rules failed in {season_label(season)}, so the season was not played: {err}. Change a lever and try again.", bad=True)
             return
         except GameOver as err:
             self.say(f"{err}.", bad=True)

@@ -17,6 +17,7 @@ from typing import Literal
 import pygame
 import pygame_gui
 
+from game.present.seasons import season_label
 from game.saves import AUTOSAVE_FOLDER, LoadedSave, SaveEntry, default_save_path, list_saves
 from game.session import Session
 from game.textsafe import escape_controls
@@ -59,7 +60,7 @@ def entry_row(entry: SaveEntry) -> str:
     if entry.problem is not None:
         return f"{entry.path.name} — cannot be opened"
     name = "autosave" if entry.is_autosave else entry.path.stem
-    season = f"ended {entry.season}" if entry.ending else entry.season
+    season = f"ended {season_label(entry.season)}" if entry.ending else season_label(entry.season)
     who = f" · {entry.player}" if entry.player else ""
     return f"{name} · {_when(entry.saved_at)} · {season} · {entry.scenario_title}{who}"
 

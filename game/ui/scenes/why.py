@@ -17,7 +17,8 @@ import pygame_gui
 from game.engine.explain import Explanation
 from game.present.index import better_direction, formula_in_words, kept_from, label_back, label_of, rule_info
 from game.present.levers import lever_text
-from game.present.numbers import number, signed
+from game.present.numbers import number, shown_change, signed
+from game.present.seasons import season_label
 from game.rules.ruleset import Ruleset
 from game.session import Session
 from game.ui.app import App
@@ -83,7 +84,7 @@ def colour_legend(ruleset: Ruleset, subject: str, palette: Palette) -> list[tupl
     if better == "neither":
         return [(effect_colour(palette, ruleset, subject, 1.0), f"raised {label}"),
                 (effect_colour(palette, ruleset, subject, -1.0), "lowered it")]
-    return [(palette.good, f"helped ({better} {label} is better)"), (palette.bad, "hurt")]
+    return [(palette.good, f"helped (the {better}, the better)"), (palette.bad, "hurt")]
 
 
 def draw_legend(canvas: Canvas, surface: pygame.Surface, items: list[tuple[pygame.Color, str]], pos: tuple[int, int],
@@ -281,7 +282,7 @@ class WhyScene(GameScene):
 
         texts = {"earlier": "‹ Earlier ([)", "season": "", "later": "Later (]) ›", "web": "Causal web (G)",
                  "mechanism": "Mechanism (M)", "back": "Back (Esc)"}
-        season_w = width("1923-autumn (season 99 of 99)")
+        season_w = width("autumn 1923 (season 99 of 99)")
         widths = [width(texts["earlier"]), season_w, width(texts["later"]), 1.0, width(texts["web"]),
                   width(texts["mechanism"]), width(texts["back"])]
         if sum(w for w in widths if isinstance(w, int)) + px(8) * 6 > foot.w:  # narrow: shorter words
@@ -292,7 +293,7 @@ class WhyScene(GameScene):
         earlier, season, later, _gap, web, mechanism, back = columns(foot, widths, px(8))
         self.earlier = self.button("earlier", earlier, texts["earlier"], lambda: self.step_season(-1), tooltip="the season before")
         self.season = self.label("season", season, "")
-        self.season_wide = season_w >= width("1923-autumn (season 99 of 99)")
+        self.season_wide = season_w >= width("autumn 1923 (season 99 of 99)")
         self.later = self.button("later", later, texts["later"], lambda: self.step_season(1), tooltip="the season after")
         self.button("web", web, texts["web"], self.open_web, tooltip="the rules graph around this number, with this season's strongest links")
         self.mechanism = self.button("mechanism", mechanism, texts["mechanism"], self.open_mechanism,
@@ -323,7 +324,7 @@ class WhyScene(GameScene):
         if len(self.rows) != self._laid_out_rows:  # the bars need another height: lay out again
             self.app.rebuild()
             return
-        season = self.session.history[self.turn].season
+        season = season_label(self.session.history[self.turn].season)  # 'winter 1925', never its id
         text = f"{season} (season {self.turn} of {self.session.turn})" if self.season_wide else season
         self.season.set_text(fit_text(text, self.season.font, self.season.rect.w - self.px(6)))
         for button, ok in ((self.earlier, self.turn > 1), (self.later, self.turn < self.session.turn)):
@@ -373,7 +374,7 @@ class WhyScene(GameScene):
         for i, (name, turn) in enumerate(self.trail):
             text = label_of(rs, name)
             if i == 0 or turn != self.trail[i - 1][1]:
-                text += f" ({self.session.history[turn].season})"
+                text += f" ({season_label(self.session.history[turn].season)})"
             items.append(text)
         f, bold = font(canvas.px(14)), font(canvas.px(14), bold=True)
         sep_w = f.size(CRUMB_SEPARATOR)[0]
@@ -417,10 +418,12 @@ class WhyScene(GameScene):
             canvas.text(surface, "at the start of the game — no season has been played yet.", (pad, y + big.get_linesize()), 14, MUTED)
             return
         e = self.explanation()
-        season = self.session.history[turn].season
-        since = self.session.history[turn - 1].season
-        headline = f"{label}: from {number(rs, subject, e.before)} to {number(rs, subject, e.after)}"
-        change = f"  {signed(rs, subject, e.change)} in {season} (since {since})"
+        season = season_label(self.session.history[turn].season)
+        since = season_label(self.session.history[turn - 1].season)
+        # The change written is the difference of the values written ('from 34 to 34, +1' was not).
+        moved = shown_change(rs, subject, e.before, e.after)
+        headline = f"{label}: from {moved.before_text} to {moved.after_text}"
+        change = f"  {moved.delta_text if moved.units else 'no change'} in {season} (since {since})"
         r = canvas.text(surface, fit_text(headline, big, w - 2 * pad), (pad, y), 20, bold=True)
         small = font(px(14))
         if r.right + small.size(change)[0] <= w - pad:
