@@ -189,3 +189,16 @@ def test_the_tutorial_s_ending_does_not_credit_a_lever_the_player_never_moved() 
     assert told.title == "The blades are closing"
     text = " ".join(told.paragraphs)
     assert "Cheaper manufactures let the goods move" not in text and "or both" in text
+
+
+def test_the_first_status_says_what_the_indexes_are_measured_against() -> None:
+    session = Session(load_scenario("nep-1923-1930", RULES), 1923)
+    out = io.StringIO()
+    views.status(Terminal(out, 80), session, legend=True)
+    text = " ".join(out.getvalue().split())
+    assert re.search(r"Indexes: Private grain price and Scissors \(farm ÷ industrial prices\): 1913 = 100;", text), text
+    assert "Industrial output: 1926 = 100" in text
+    assert max(len(line) for line in out.getvalue().splitlines()) <= 80
+    out = io.StringIO()
+    views.status(Terminal(out, 80), session)
+    assert "Indexes:" not in out.getvalue()  # said once, not every season

@@ -224,12 +224,12 @@ class TextGame:
         self.para(f"{sc.seasons} seasons from {season_label(sc.start)}; seed {self.session.seed}. "
                   f"Type 'help' at any prompt.{history}")
 
-    def show_status(self) -> None:
+    def show_status(self, legend: bool = False) -> None:
         try:
             threats = self.game.threats()
         except RuleError:
             threats = ()
-        views.status(self.term, self.session, threats)
+        views.status(self.term, self.session, threats, legend or self.session.turn == 0)
         for step in self.tutorial.before(self.session):
             self.say()
             self.para(f"Lesson: {step.title}. {step.text}", "", "  ")
@@ -300,7 +300,7 @@ class TextGame:
             self.show_report(details=lower != "report", again=True)
             return "again"
         if lower in ("show", "status"):
-            self.show_status()
+            self.show_status(legend=True)
             return "again"
         if word == "chart":
             self.chart(rest)

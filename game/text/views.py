@@ -39,8 +39,28 @@ def heading(term: Terminal, text: str) -> None:
 # -- the status before a decision ---------------------------------------------------------------
 
 
-def status(term: Terminal, session: Session, threats: Sequence[Threat] = ()) -> None:
-    """The season about to be played, the warnings, the indicators and their change, the levers."""
+def index_note(session: Session) -> str:
+    """What the bare numbers of the table are measured against, from the indicators' units:
+    'Indexes: Private grain price ...: 1913 = 100; Livestock ...: 1926 = 100.' ('' if none)."""
+    rs = session.scenario.ruleset
+    bases: dict[str, list[str]] = {}
+    for ind in indicators(rs):
+        variable = rs.variables.get(ind.variable)
+        unit = " ".join(variable.unit.split()) if variable is not None else ""
+        if unit.lower().startswith("index,") and "=" in unit:
+            bases.setdefault(unit.split(",", 1)[1].strip(), []).append(ind.label)
+    if not bases:
+        return ""
+
+    def listed(labels: list[str]) -> str:
+        return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+    return "Indexes: " + "; ".join(f"{listed(labels)}: {base}" for base, labels in bases.items()) + "."
+
+
+def status(term: Terminal, session: Session, threats: Sequence[Threat] = (), legend: bool = False) -> None:
+    """The season about to be played, the warnings, the indicators and their change, the levers
+    (with ``legend``, what the indexes among them are measured against)."""
     s = session
     rs = s.scenario.ruleset
     heading(term, f"{season_title(s.next_season)}: {position(s.turn + 1, s.scenario.seasons)}")
@@ -62,6 +82,9 @@ def status(term: Terminal, session: Session, threats: Sequence[Threat] = ()) -> 
                 change += " on a year earlier"
         rows.append((ind.label, quantity(rs, ind.variable, now), change))
     table(term, rows)
+    note = index_note(session) if legend else ""
+    if note:
+        term.para(note, "  ", "    ")
     settings = []
     for name in unlocked(s):
         unit = lever_unit(s, name)
