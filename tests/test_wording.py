@@ -202,3 +202,13 @@ def test_the_first_status_says_what_the_indexes_are_measured_against() -> None:
     out = io.StringIO()
     views.status(Terminal(out, 80), session)
     assert "Indexes:" not in out.getvalue()  # said once, not every season
+
+
+def test_a_cause_in_money_units_says_what_a_money_unit_is_and_no_plant_jargon() -> None:
+    session = history_game()
+    for turn in range(1, session.turn + 1):
+        for change in season_report(session, turn).changes:
+            for row in change.rows:
+                if "money units" in row.phrase:
+                    assert "1913 prices" in row.description, (row.phrase, row.description)
+                assert "Plant in use" not in row.phrase  # 'plant' is not a student's word for factories
