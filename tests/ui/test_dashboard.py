@@ -541,3 +541,20 @@ def test_every_change_in_the_indicator_table_is_drawn_whole_and_nothing_is_no_ch
     # The classes: a number that did not move gets no change written beside it.
     classes = [t for t, _ in find(app, "classes").texts]
     assert not any(t.startswith("±") for t in classes)
+
+
+def test_the_class_cards_show_every_label_whole_where_the_window_has_room(make_app) -> None:
+    """At 1920 × 1080 the cards cut 'Dependence on kula…', 'Private traders' ma…'; a label that
+    does not fit beside its value now takes two lines."""
+    app = make_app((1920, 1080), 1.0)
+    scene = start(app, "nep-1923-1930", seasons=2)
+    save_png(app, "dashboard-class-cards")
+    drawn = [t for t, _ in find(app, "classes").texts]
+    assert not [t for t in drawn if t.endswith("…")], drawn
+    lines = set(drawn)
+    for panel in scene.panels:
+        for name in panel.stocks:
+            label = scene.stock_label(panel, name)
+            # whole on one line, or its two halves on two
+            assert label in lines or any(f"{a} {b}" == label for a in lines for b in lines), (label, drawn)
+    assert overlaps(app) == [] and cut_off(app) == []

@@ -31,7 +31,7 @@ from game.session import GameOver, LeverRejected
 from game.ui.app import App
 from game.ui.canvas import Canvas
 from game.ui.fonts import font
-from game.ui.layout import columns, fit_text, fitting, inset, rows, without_gloss
+from game.ui.layout import columns, fit_text, fitting, inset, rows, without_gloss, wrap
 from game.ui.palette import CARD, INK, MUTED
 from game.ui.scene import GameScene, Scene
 from game.ui.widgets.gauge import arrow, paint_gauge, sparkline, trend_colour
@@ -289,7 +289,13 @@ class DashboardScene(GameScene):
         px = self.px
         c = self.compact
         per_class = px(26) if c else px(31)
-        top_h = min(max(px(120 if c else 168), len(self.panels) * per_class), int(rect.h * (0.42 if c else 0.45)))
+        top_h = max(px(120 if c else 168), len(self.panels) * per_class)
+        if self.panels:  # cards tall enough for their stocks' labels whole, where the window has the room
+            classes_w = rect.w - min(px(200), int(rect.w * 0.36)) - px(8)
+            card_w = (classes_w - px(6) * (len(self.panels) - 1)) // len(self.panels) - 2 * px(5)
+            if card_w >= px(150) - 2 * px(5):
+                top_h = max(top_h, max(self.card_height(p, card_w, px) for p in self.panels) + 2 * px(5))
+        top_h = min(top_h, int(rect.h * (0.42 if c else 0.45)))
         top, rest = rows(rect, [top_h, 1.0], px(6 if c else 8))
         gauge_rect, classes_rect = columns(top, [min(px(200), int(top.w * 0.36)), 1.0], px(8))
         self.gauge = self.canvas("gauge", gauge_rect, self.paint_gauge)
@@ -655,8 +661,28 @@ class DashboardScene(GameScene):
             vr = canvas.text(surface, value, (inner.right, cy), size=12, bold=True, anchor="midright")
             canvas.text(surface, fit_text(label, font(px(12)), max(0, vr.left - x - px(6))), (x, cy), size=12, anchor="midleft")
 
+    def stock_lines(self, panel: ClassPanel, name: str, width: int, px: Callable[[float], int]) -> tuple[list[str], str]:
+        """A stock's label in lines for a card ``width`` wide (two where one would cut it, the
+        value beside the last), and its value."""
+        label, value = self.stock_texts(panel, name, width, px)
+        small_f, bold = font(px(12)), font(px(12), bold=True)
+        if small_f.size(label)[0] + px(6) + bold.size(value)[0] <= width:
+            return [label], value
+        for fuller in short_quantities(self.rs, name, self.session.value(name)):  # the fullest unit that two lines allow
+            lines = wrap(label, small_f, max(0, width - bold.size(fuller)[0] - px(6)))
+            if len(lines) <= 2 and all(small_f.size(line)[0] <= width for line in lines):
+                return lines, fuller
+        return [label], value
+
+    def card_height(self, panel: ClassPanel, width: int, px: Callable[[float], int]) -> int:
+        """The height a class's card needs at ``width``, its stocks' labels whole."""
+        lines = sum(len(self.stock_lines(panel, name, width, px)[0]) for name in panel.stocks)
+        return (font(px(13), bold=True).get_linesize() + px(2) + font(px(20), bold=True).get_linesize() + px(2)
+                + px(22) + px(4) + lines * font(px(12)).get_linesize())
+
     def paint_card(self, canvas: Canvas, surface: pygame.Surface, panel: ClassPanel, inner: pygame.Rect) -> None:
-        """One class as a card: name, lead number with its change, a sparkline, its stocks."""
+        """One class as a card: name, lead number with its change, a sparkline, its stocks (a
+        label over two lines where one would cut it and the card has the room)."""
         px = canvas.px
         small_f = font(px(12))
         r = canvas.text(surface, class_name(panel.title, font(px(13), bold=True), inner.w), (inner.x, inner.y), size=13, bold=True)
@@ -670,9 +696,14 @@ class DashboardScene(GameScene):
         for name in panel.stocks:
             if y + line_h > inner.bottom:
                 break
-            label, value = self.stock_texts(panel, name, inner.w, px)
+            lines, value = self.stock_lines(panel, name, inner.w, px)
+            if y + len(lines) * line_h > inner.bottom:
+                lines = [" ".join(lines)]  # no room for two lines: one, shortened
+            for line in lines[:-1]:
+                canvas.text(surface, line, (inner.x, y), size=12)
+                y += line_h
             vr = canvas.text(surface, value, (inner.right, y), size=12, bold=True, anchor="topright")
-            canvas.text(surface, fit_text(label, small_f, max(0, vr.left - inner.x - px(6))), (inner.x, y), size=12)
+            canvas.text(surface, fit_text(lines[-1], small_f, max(0, vr.left - inner.x - px(6))), (inner.x, y), size=12)
             y += line_h
 
     def paint_table(self, canvas: Canvas, surface: pygame.Surface) -> None:
