@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from game.present.index import cite, label_of
 from game.present.numbers import number
+from game.present.seasons import season_label
 from game.rules.models import Citation
 from game.rules.ruleset import Ruleset
 
@@ -214,6 +215,7 @@ def _number(value: float) -> str:
 def article(rs: Ruleset, key: str, values: Mapping[str, float] | None = None, season: str = "") -> Article:
     """The article of entry ``key``; ``values`` (this game's, at ``season``) add the current value
     to indicators and levers. Raises KeyError for an entry the rule set does not have."""
+    season = season_label(season) if season else ""  # 'winter 1925', never the season's id
     if not exists(rs, key):
         raise KeyError(key)
     kind, _, ident = key.partition(":")

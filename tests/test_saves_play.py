@@ -85,7 +85,7 @@ def test_text_mode_save_refuses_a_file_that_is_not_a_save_and_asks_before_replac
     assert f"Not saved: {tmp_path} is not a Smychka save (is a folder, expected a save file)" in text
     # A save: written when new; replaced only after a yes.
     assert text.count(f"Saved to {target}.") == 2
-    question = f"{target} already holds a save ({scenario.title}, {scenario.season_at(0)}, played by Vera). Replace it? (y/n)"
+    question = f"{target} already holds a save ({scenario.title}, {season_label(scenario.season_at(0))}, played by Vera). Replace it? (y/n)"
     assert text.count(question) == 2
     assert "Not saved: the old save is kept." in text
     assert load_save(target, RULES).turn == 1  # the yes replaced the start with the season played

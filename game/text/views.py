@@ -41,7 +41,7 @@ def heading(term: Terminal, text: str) -> None:
 
 def index_note(session: Session) -> str:
     """What the bare numbers of the table are measured against, from the indicators' units:
-    'Indexes: Private grain price ...: 1913 = 100; Livestock ...: 1926 = 100.' ('' if none)."""
+    'Indexes: Prices ...: 1913 = 100; Livestock ...: 1926 = 100.' ('' if none)."""
     rs = session.scenario.ruleset
     bases: dict[str, list[str]] = {}
     for ind in indicators(rs):

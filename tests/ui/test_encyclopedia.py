@@ -7,6 +7,7 @@ import pygame
 import pygame_gui
 import pytest
 
+from game.present.seasons import season_label
 from game.rules.scenario import load_scenario
 from game.session import Session
 from game.ui.inspect import cut_off, find, overlaps, visible_texts
@@ -127,7 +128,7 @@ def test_during_a_game_an_indicator_shows_this_game_s_value(make_app) -> None:
     app.session.end_season()
     scene = open_encyclopedia(app, "indicator:alliance")
     value = number(scenario.ruleset, "alliance", app.session.value("alliance"))
-    assert f"In your game ({app.session.state.season}): {value}" in find(app, "article").html_text
+    assert f"In your game ({season_label(app.session.state.season)}): {value}" in find(app, "article").html_text
     assert scene.rs is scenario.ruleset
 
 

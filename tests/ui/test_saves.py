@@ -10,6 +10,7 @@ from pathlib import Path
 import pygame
 import pytest
 
+from game.present.seasons import season_label
 from game.rules.scenario import load_scenario
 from game.saves import AUTOSAVE_FOLDER, default_save_path, list_saves, load_save, save_game
 from game.session import Session
@@ -78,7 +79,7 @@ def test_load_dialog_lists_saves_with_scenario_season_date_and_player(make_app, 
     assert [e.path.name for e in scene.entries][:2] == [e.path.name for e in list_saves(folder)][:2]
     texts = visible_texts(app)
     entry = scene.entries[0]
-    assert entry.scenario_title in texts and entry.season in texts and "Anna Petrovna" in texts
+    assert entry.scenario_title in texts and season_label(entry.season) in texts and "Anna Petrovna" in texts
     assert entry.saved_at is not None and entry.saved_at.astimezone().strftime("%Y-%m-%d %H:%M") in texts
     assert "autosave" in texts and "my game" in texts and "broken.json — cannot be opened" in texts
     assert overlaps(app) == [] and cut_off(app) == []
