@@ -7,6 +7,7 @@ import pytest
 
 from game.present.index import label_of
 from game.present.numbers import signed
+from game.present.seasons import season_label
 from game.rules.scenario import load_scenario
 from game.session import Session
 from game.ui.inspect import cut_off, find, overlaps, visible_texts
@@ -60,7 +61,7 @@ def test_why_view_ranks_the_inputs_as_explain_does(make_app, size, scale, scenar
     for name, contribution in shown_rows(scene):
         assert contribution in texts
         assert label_of(rs, name)[:8] in texts
-    assert session.state.season in texts
+    assert season_label(session.state.season) in texts  # the season in words
     e = session.explain(variable)
     from game.present.numbers import number
 
@@ -128,7 +129,7 @@ def test_seasons_step_back_and_forth_within_the_history(make_app) -> None:
     settle(app)
     assert scene.turn == session.turn - 1
     assert shown_rows(scene) == expected_rows(session, "grain_procured", session.turn - 1)
-    assert session.history[session.turn - 1].season in visible_texts(app)
+    assert season_label(session.history[session.turn - 1].season) in visible_texts(app)
     for _ in range(5):
         app.frame(key(pygame.K_LEFTBRACKET))
     assert scene.turn == 1  # not before the first season played

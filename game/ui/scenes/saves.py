@@ -72,7 +72,7 @@ def describe(entry: SaveEntry, small: int = 12) -> str:
                 "Choose it and press Load to see every problem. Nothing will be changed.")
     kind = "autosave, made after a season" if entry.is_autosave else "save"
     parts = [f"<b>{escape(entry.scenario_title)}</b>", "",
-             f"<b>{'Ended in' if entry.ending else 'Next season'}</b> {escape(entry.season)}",
+             f"<b>{'Ended in' if entry.ending else 'Next season'}</b> {escape(season_label(entry.season))}",
              f"<b>Seasons played</b> {entry.turn}",
              f"<b>Saved</b> {_when(entry.saved_at)} ({kind})",
              f"<b>Player</b> {escape(entry.player) if entry.player else '(no name)'}"]
