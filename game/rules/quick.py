@@ -73,28 +73,13 @@ def _as_type(value: Any) -> _Type:
     raise TypeError(f"not a type this module knows: {value!r}")
 
 
-def _none(value: Any) -> Any:
-    if value is None:
-        return None
-    raise _UNSURE
-
-
-def _str(value: Any) -> Any:
-    if type(value) is str:
-        return value
-    raise _UNSURE
-
-
-def _int(value: Any) -> Any:
-    if type(value) is int:
-        return value
-    raise _UNSURE
-
-
-def _bool(value: Any) -> Any:
-    if type(value) is bool:
-        return value
-    raise _UNSURE
+def _exactly(kind: type | None) -> Any:
+    """A check that passes a value of exactly this type (``None`` for None) and is unsure of any other."""
+    def check(value: Any) -> Any:
+        if type(value) is kind or (kind is None and value is None):
+            return value
+        raise _UNSURE
+    return check
 
 
 def _finite(value: Any) -> float:
@@ -119,10 +104,10 @@ def _bound(value: Any) -> float:
     return _finite(value)
 
 
-_NONE = _Type(_none, "none")
-STR = _Type(_str, "str")
-INT = _Type(_int, "int")
-BOOL = _Type(_bool, "bool")
+_NONE = _Type(_exactly(None), "none")
+STR = _Type(_exactly(str), "str")
+INT = _Type(_exactly(int), "int")
+BOOL = _Type(_exactly(bool), "bool")
 FLOAT = _Type(_finite, "number")  # plain float: pydantic takes inf and nan too, this module neither
 NUMBER = _Type(_finite, "number")
 BOUND = _Type(_bound, "number")
