@@ -15,9 +15,12 @@ cache folder (``~/.cache/smychka/parsed`` on Linux, from platformdirs):
   model's class -- only one of the classes the file's model is made of can be named. A file
   whose model is kept is read without decoding what it parsed to (:func:`parsed_later`).
 
-Everything after that -- the cross-references, every formula parsed and checked against the
-whitelist, the compiled rules -- runs on every load, so a formula from the cache is checked as
-strictly as one from the file.
+Everything after that -- the cross-references, the formulas checked against the whitelist, the
+compiled rules -- runs on every load, so a formula from the cache is checked as strictly as one
+from the file. During ``check`` one exception applies: a formula text found valid before is
+checked by the names it reads (:mod:`game.rules.valid_formulas`), and its tree is parsed, with the
+whole whitelist, only when something needs the tree; a tree that reads other names than were kept
+is refused.
 
 The cache is never trusted over the files and never a user's problem:
 
