@@ -128,6 +128,10 @@ def _parse(source: str) -> Formula:
     # Python reads "\r\n" and a lone "\r" as line breaks too; count lines the way it does.
     text = source.replace("\r\n", "\n").replace("\r", "\n")
     _check_bracket_depth(text)
+    if not text[:1].isspace() and not _NOT_PLAIN.search(text):
+        plain = _parse_plain(source, text.rstrip().replace("\n", "\\\n"))
+        if plain is not None:
+            return plain
     # Brackets are balanced (checked above), so wrapping the text in one more pair changes nothing
     # but lets a formula span lines and start with spaces, as TOML multi-line strings do.
     wrapped = "(" + text + "\n)"
@@ -164,13 +168,49 @@ def _parse(source: str) -> Formula:
         # The wrapping brackets themselves, with nothing between them but comments or a '\\'.
         raise FormulaError("formula is empty (it holds only comments)")
     _relocate_and_check_depth(tree.body, wrapped)
+    return _validated(source, tree.body)
+
+
+def _validated(source: str, tree: ast.expr, room: int = MAX_DEPTH) -> Formula:
+    """The formula ``source`` whose parsed ``tree`` passes the whitelist (``room``: see
+    :func:`_validate`); raises :class:`FormulaError` where it does not."""
     names: list[str] = []
     prev_names: list[str] = []
     exponent_names: list[str] = []
-    _validate(tree.body, names, prev_names, exponent_names)
+    _validate(tree, names, prev_names, exponent_names, room)
     formula = Formula(source, tuple(names), tuple(prev_names), tuple(exponent_names))
-    formula.__dict__["tree"] = tree.body  # (as the cached property keeps it)
+    formula.__dict__["tree"] = tree  # (as the cached property keeps it)
     return formula
+
+
+class _TooDeep(Exception):
+    """A tree that may be nested deeper than :data:`MAX_DEPTH` (:func:`_parse_plain` then
+    leaves it to the full way, which finds where)."""
+
+
+# A node :func:`_validate` visits is at most two levels above the deepest below it (a call's
+# function name, then that name's context); the root is level 1.
+_PLAIN_ROOM = MAX_DEPTH - 3
+
+
+def _parse_plain(source: str, text: str) -> Formula | None:
+    """The formula ``source`` found the short way, from ``text``: the formula with its line
+    breaks made Python's line continuations (``\\`` at the end of a line) and nothing after
+    its last line; None when it is not valid or may be nested too deep -- :func:`_parse` then
+    parses it the full way, which says what is wrong and where. For a formula of printable
+    ASCII (most) that starts with no space and has nothing Python reads differently on
+    joined lines or could warn about (see :data:`_NOT_PLAIN`).
+
+    The full way parses ``(formula\n)`` and moves every position on line 1 back by the
+    wrapping bracket; joined, a text Python reads as an expression gives the same tree (a
+    bracketed expression is the expression) with those positions already (a joined line keeps
+    its line number and columns). What the positions' pass also checked, the depth,
+    :func:`_validate` checks here as it goes (``room``): a tree it accepts has no level past
+    :data:`MAX_DEPTH`, contexts and operators counted."""
+    try:
+        return _validated(source, ast.parse(text, mode="eval").body, _PLAIN_ROOM)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, _TooDeep):  # (a FormulaError is a ValueError)
+        return None
 
 
 def remember(known: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]) -> None:
@@ -193,6 +233,10 @@ def valid_formulas() -> dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[
 
 
 _MAY_WARN = re.compile(r"\\|[0-9]\.?[A-Za-z_]")
+# What the short way (:func:`_parse_plain`) leaves to the full way: other than printable ASCII
+# and line breaks (a tab, a form feed), a comment or a string (a line continuation would not
+# join them the same), and whatever _MAY_WARN finds.
+_NOT_PLAIN = re.compile(r"[^\x20-\x7e\n]|[#'\"\\]|[0-9]\.?[A-Za-z_]")
 
 
 def _check_bracket_depth(source: str) -> None:
@@ -286,7 +330,13 @@ def _where(node: ast.AST) -> tuple[int, int]:
     return getattr(node, "lineno", 1), getattr(node, "col_offset", 0)
 
 
-def _validate(node: ast.AST, names: list[str], prev: list[str], exps: list[str]) -> None:
+def _validate(node: ast.AST, names: list[str], prev: list[str], exps: list[str], room: int = MAX_DEPTH) -> None:
+    # ``room``: the levels the short way (_parse_plain) still allows from this node down; below
+    # zero, the tree may be too deep. (The full way checked the depth before: no level is past
+    # MAX_DEPTH, so from MAX_DEPTH at the root, room never runs out.)
+    if room < 0:
+        raise _TooDeep
+    room -= 1
     if isinstance(node, ast.Constant):
         _check_constant(node)
     elif isinstance(node, ast.Name):
@@ -296,30 +346,30 @@ def _validate(node: ast.AST, names: list[str], prev: list[str], exps: list[str])
     elif isinstance(node, ast.BinOp):
         if type(node.op) not in _BINARY:
             raise FormulaError(f"operator '{_op_text(node.op)}' is not allowed in a formula", *_where(node))
-        _validate(node.left, names, prev, exps)
+        _validate(node.left, names, prev, exps, room)
         if isinstance(node.op, ast.Pow):
             _check_exponent(node.right, exps)
-        _validate(node.right, names, prev, exps)
+        _validate(node.right, names, prev, exps, room)
     elif isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, _UNARY):
             raise FormulaError(f"operator '{_op_text(node.op)}' is not allowed in a formula", *_where(node))
-        _validate(node.operand, names, prev, exps)
+        _validate(node.operand, names, prev, exps, room)
     elif isinstance(node, ast.BoolOp):
         for value in node.values:
-            _validate(value, names, prev, exps)
+            _validate(value, names, prev, exps, room)
     elif isinstance(node, ast.Compare):
         for op in node.ops:
             if not isinstance(op, _COMPARE):
                 raise FormulaError(f"comparison '{_op_text(op)}' is not allowed in a formula", *_where(node))
-        _validate(node.left, names, prev, exps)
+        _validate(node.left, names, prev, exps, room)
         for comparator in node.comparators:
-            _validate(comparator, names, prev, exps)
+            _validate(comparator, names, prev, exps, room)
     elif isinstance(node, ast.IfExp):  # in the order of the text: BODY if TEST else ORELSE
-        _validate(node.body, names, prev, exps)
-        _validate(node.test, names, prev, exps)
-        _validate(node.orelse, names, prev, exps)
+        _validate(node.body, names, prev, exps, room)
+        _validate(node.test, names, prev, exps, room)
+        _validate(node.orelse, names, prev, exps, room)
     elif isinstance(node, ast.Call):
-        _validate_call(node, names, prev, exps)
+        _validate_call(node, names, prev, exps, room)
     else:
         what = _FORBIDDEN.get(type(node), type(node).__name__)
         raise FormulaError(f"{what} not allowed in a formula", *_where(node))
@@ -334,7 +384,7 @@ def _check_name(node: ast.Name) -> None:
         raise FormulaError(f"'{node.id}' is a function: call it as {node.id}(...)", *_where(node))
 
 
-def _validate_call(node: ast.Call, names: list[str], prev: list[str], exps: list[str]) -> None:
+def _validate_call(node: ast.Call, names: list[str], prev: list[str], exps: list[str], room: int) -> None:
     if not isinstance(node.func, ast.Name):
         raise FormulaError("only the built-in functions can be called (e.g. min, max, clamp)", *_where(node))
     fname = node.func.id
@@ -361,7 +411,7 @@ def _validate_call(node: ast.Call, names: list[str], prev: list[str], exps: list
     if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
         raise FormulaError(f"{fname}() takes {spec.arity_text}, found {count}", *_where(node))
     for arg in node.args:
-        _validate(arg, names, prev, exps)
+        _validate(arg, names, prev, exps, room)
 
 
 def _check_constant(node: ast.Constant) -> None:

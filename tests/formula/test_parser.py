@@ -537,3 +537,87 @@ def _check_accepted(formula: Formula) -> None:
     values = {n: 1.0 for n in formula.names}
     result = _outcome(lambda: run(values, {n: 1.0 for n in formula.prev_names}))
     assert isinstance(result, float) or result in _ARITHMETIC
+
+
+# --- the short way (most formulas: one line, ASCII) gives what the full way gives -------------------
+
+
+def _both_ways(source: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    """What parsing ``source`` gives (a formula's source, names and tree with every position; or
+    the error's message and place), the short way allowed and the full way alone."""
+    from game.formula import parser
+
+    def outcome() -> Any:
+        try:
+            formula = parser._parse(source)
+        except FormulaError as err:
+            return ("error", err.message, err.line, err.col)
+        return (formula.source, formula.names, formula.prev_names, formula.exponent_names,
+                ast.dump(formula.tree, include_attributes=True))
+
+    short = outcome()
+    with monkeypatch.context() as patch:
+        patch.setattr(parser, "_parse_plain", lambda source, text: None)
+        full = outcome()
+    return short, full
+
+
+def _shipped_formulas() -> list[str]:
+    from pathlib import Path
+
+    from game.formula import parser
+    from game.rules.scenario import available_scenarios, load_scenario
+
+    rules = Path(__file__).resolve().parents[2] / "rules"
+    parser._PARSED.clear()
+    for ident in available_scenarios(rules):
+        load_scenario(ident, rules)
+    return sorted(parser._PARSED)
+
+
+_EDGES = [
+    "()", "(a, b)", "a, b", "a,", "(a)", "((a))", "x for x in y", "(x for x in y)", "a := 1", "(a := 1)", "*a", "yield a",
+    "1 # a comment", "# only a comment", "a + \\", "lambda: 1", "a.b", "a[1]", "f'{a}'", "'text'", "a if b else c",
+    "prev(a) + b ** 2", "min(a, b, c)", "clamp(x, 0, 1)", "not a", "a and b or c", "1 < a <= 2", "a is b", "a in b",
+    " a", "\ta", "a\t+ b", "\x0ca", "a\x00", "1if a else 2", "0x1f", "1e400", "10 ** 400", "-" * 59 + "1",
+    *("-" * n + "1" for n in range(55, 66)), *("abs(" * n + "x" + ")" * n for n in range(58, 66)),
+    *("+".join(["a"] * n) for n in range(58, 68)), *("not " * n + "a" for n in range(58, 66)),
+    "a +\n b", "a\n", "a\n\n", "a +\n\n b", "a +\n  \n b", "(a\n)", "a\n+ b\n", "min(a,\n b)\n", "a # c\n+ b",
+    "a +\n# c\n b", "a\nb", "a\n, b", "a,\n", "x\nfor x in y", "a +\n  b  \n  ", "prev(a\n)", "a\n if b\n else c",
+    "a +\\\n b", "a\r\n+ b", "a\r+ b", "\n a", "a\n\tb", "a;b", "a +\n" * 40 + "a",
+]
+
+
+@pytest.mark.parametrize("source", _EDGES)
+def test_the_short_way_gives_what_the_full_way_gives(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    short, full = _both_ways(source, monkeypatch)
+    assert short == full
+
+
+def test_every_shipped_formula_the_short_way_gives_what_the_full_way_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    from game.formula import parser
+
+    formulas = _shipped_formulas()
+    assert len(formulas) > 200
+    taken = 0
+    for source in formulas:
+        short, full = _both_ways(source, monkeypatch)
+        assert short == full, source
+        taken += parser._parse_plain(source, source.rstrip().replace("\n", "\\\n")) is not None
+    assert taken > len(formulas) * 9 // 10  # (nearly all take the short way)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_FORMULA_CHARACTERS)
+def test_formula_like_text_the_short_way_gives_what_the_full_way_gives(source: str) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        short, full = _both_ways(source, monkeypatch)
+    assert short == full
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tree=_EXPRESSIONS)
+def test_generated_expressions_the_short_way_gives_what_the_full_way_gives(tree: tuple[Any, ...]) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        short, full = _both_ways(render(tree)[0], monkeypatch)
+    assert short == full
