@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from game.engine import GameState, Model, RuleError, rng, step
-from game.lazydata import dataclass
+from game.lazydata import dataclass, made
 from game.session import Session
 
 # Salt for the forecast's seeds, so its random streams are not the game's own.
@@ -258,16 +258,24 @@ def _ranges(names: Sequence[str], current: Sequence[float], samples: list[list[f
 
 def _table_ranges(names: Sequence[str], current: Sequence[float], table: Any) -> dict[str, Range]:
     """:func:`_ranges` of a table (a row per variable, a column per run), the same numbers:
-    numpy's stable sort orders equal values as Python's ``sorted`` does, the quantiles are the
-    same arithmetic, and the mean is ``math.fsum`` over the runs (for a value every run shares,
-    ``runs * value``, which is what ``fsum`` gives), divided by the runs."""
+    the rows sorted as Python's ``sorted`` sorts them, the quantiles the same arithmetic, and the
+    mean ``math.fsum`` over the runs (for a value every run shares, ``runs * value``, which is
+    what ``fsum`` gives), divided by the runs.
+
+    numpy's default sort is not stable, but among finite numbers only a zero and a negative
+    zero are equal without being the same: a row holding both is sorted again, stably (numpy's
+    stable sort orders equal values as ``sorted`` does)."""
     import numpy as np
 
     runs = table.shape[1]
     if runs == 0:
         return _ranges(names, current, [[] for _ in names])
     varied = np.flatnonzero((table != table[:, :1]).any(axis=1))  # rows where the runs differ: sorted
-    ordered = np.sort(table[varied], axis=1, kind="stable")
+    rows = table[varied]
+    ordered = np.sort(rows, axis=1)
+    zeros = np.flatnonzero((ordered == 0.0).any(axis=1))
+    if zeros.size:
+        ordered[zeros] = np.sort(rows[zeros], axis=1, kind="stable")
 
     def at(q: float) -> Any:
         where = (runs - 1) * q
@@ -276,18 +284,37 @@ def _table_ranges(names: Sequence[str], current: Sequence[float], table: Any) ->
         return ordered[:, lo] + (ordered[:, hi] - ordered[:, lo]) * (where - lo)
 
     spread = dict(zip(varied.tolist(), zip(at(0.1).tolist(), at(0.5).tolist(), at(0.9).tolist(), ordered[:, 0].tolist(),
-                                          ordered[:, -1].tolist(), (math.fsum(row) for row in ordered.tolist()))))
+                                          ordered[:, -1].tolist(),
+                                          (math.fsum(memoryview(row)) for row in ordered))))
     same = table[:, 0].tolist()
+    made(Range)  # a dataclass before its first instance is made below
+    new = object.__new__
     out = {}
     for index, name in enumerate(names):
         found = spread.get(index)
         if found is None:  # every run gave the same value: each quantile is that value, fsum is runs * value
             value = same[index]
             q = value + 0.0  # what quantile() computes: value + (value - value) * fraction
-            out[name] = Range(name, current[index], q, q, q, value, value, float(runs) * value / runs, runs)
+            low = median = high = q
+            first = last = value
+            mean = float(runs) * value / runs
         else:
             low, median, high, first, last, total = found
-            out[name] = Range(name, current[index], low, median, high, first, last, total / runs, runs)
+            mean = total / runs
+        # Range(name, current, low, median, high, first, last, mean, runs), without the frozen
+        # dataclass's field-by-field __init__ (one for every variable and season ahead): each
+        # field set in the instance's own dictionary, in the order of the fields (the cheapest).
+        r = out[name] = new(Range)
+        d = r.__dict__
+        d["name"] = name
+        d["current"] = current[index]
+        d["low"] = low
+        d["median"] = median
+        d["high"] = high
+        d["min"] = first
+        d["max"] = last
+        d["mean"] = mean
+        d["runs"] = runs
     return out
 
 

@@ -24,10 +24,10 @@ import copy
 import dataclasses
 import functools
 import math
-import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from game.engine.state import LogEntry
 from game.formula import Formula, expression_function, make_function, to_python
 from game.formula.compiler import FunctionSpec, as_float, item, load, make_functions, names_in, to_fast_python
 from game.lazydata import dataclass
@@ -101,6 +101,10 @@ class TurnPlan:
     last: bool
     draws: tuple[tuple[str, Draw, float | None, bool], ...]
     events: tuple[tuple[int, CompiledEvent], ...]
+    # When no draw of the season is to be drawn: every draw's value, and the log's entries of
+    # the scripted ones (the same for every game, so made once); else None and ().
+    fixed_draws: tuple[float, ...] | None = None
+    fixed_log: tuple[LogEntry, ...] = ()
 
 
 def resting_value(d: Draw) -> float:
@@ -259,8 +263,12 @@ class Model:
                 fn_names[part] = _function_name(".".join(key))
                 specs.append((fn_names[part], ENV, [*self._prologue(formula, at), _numbered(ast.Return(fast(formula)), at)]))
             events.append((ident, event, fn_names))
+        read = ast.Tuple([as_float(ast.Subscript(load("levers"), ast.Constant(name), ast.Load())) for name in self.levers], ast.Load())
+        specs.append(("levers_tuple", ["levers"], [_numbered(ast.Return(read), next(line))]))
         fns = make_functions(specs, self.filename, {"_isfinite": math.isfinite, "_sum": sum}, {"season": (None, False)}, fresh=True)
         self.season_fn: Callable[..., Any] = fns["season"]
+        # Every lever's value, as a float, in the order of self.levers: (_float(levers["price"]), ...).
+        self.levers_tuple: Callable[[Mapping[str, float]], tuple[float, ...]] = fns["levers_tuple"]
         self.compiled_endings = tuple(
             CompiledEnding(ident, ending, fns[_function_name(f"endings.{ident}")]) for ident, ending in endings
         )
@@ -444,7 +452,12 @@ class Model:
         events = tuple(
             (slot, ev) for slot, ev in enumerate(self.compiled_events) if ev.season_turn is None or ev.season_turn == turn
         )
-        return TurnPlan(season, str(season), self.facts(season, turn), turn == self.scenario.seasons - 1, tuple(draws), events)
+        fixed: tuple[float, ...] | None = None
+        log: tuple[LogEntry, ...] = ()
+        if all(value is not None for _name, _spec, value, _scripted in draws):
+            fixed = tuple(value for _name, _spec, value, _scripted in draws if value is not None)
+            log = tuple(LogEntry.made("draw", name, value, scripted=True) for name, _spec, value, scripted in draws if scripted and value is not None)
+        return TurnPlan(season, str(season), self.facts(season, turn), turn == self.scenario.seasons - 1, tuple(draws), events, fixed, log)
 
     def without_scripted_draws(self) -> Model:
         """This model with none of its scenario's draws scripted (this model is not changed)."""
@@ -464,15 +477,6 @@ class Model:
     def facts(self, season: Season, turn: int) -> tuple[float, ...]:
         q = season.quarter
         return (float(season.year), float(q), float(q == 0), float(q == 1), float(q == 2), float(q == 3), float(turn))
-
-    def levers_tuple(self, levers: Mapping[str, float]) -> tuple[float, ...]:
-        if len(self.levers) < 2:
-            return tuple([float(levers[name]) for name in self.levers])
-        return tuple(map(float, self._lever_values(levers)))
-
-    @functools.cached_property
-    def _lever_values(self) -> Callable[[Mapping[str, float]], tuple[float, ...]]:
-        return operator.itemgetter(*self.levers)
 
 
 def _arithmetic(op: ast.operator, a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:

@@ -92,17 +92,22 @@ def step(model: Model, state: GameState, levers: Mapping[str, float]) -> GameSta
     log: list[LogEntry] = []
 
     # Draws.
-    draws: list[float] = []
-    for name, spec, fixed, scripted in plan.draws:
-        if fixed is None:
-            value, counter = _draw(spec, seed, counter)
-            draws.append(value)
-            log.append(LogEntry.made("draw", name, value))
-        else:
-            draws.append(fixed)
-            if scripted:
-                log.append(LogEntry.made("draw", name, fixed, scripted=True))
-    D = tuple(draws)
+    D = plan.fixed_draws
+    if D is not None:  # nothing to draw: the values and the scripted ones' log entries are the plan's
+        if plan.fixed_log:
+            log.extend(plan.fixed_log)
+    else:
+        draws: list[float] = []
+        for name, spec, fixed, scripted in plan.draws:
+            if fixed is None:
+                value, counter = _draw(spec, seed, counter)
+                draws.append(value)
+                log.append(LogEntry.made("draw", name, value))
+            else:
+                draws.append(fixed)
+                if scripted:
+                    log.append(LogEntry.made("draw", name, fixed, scripted=True))
+        D = tuple(draws)
 
     # Events: conditions and effects see last season's values.
     O = state.values
