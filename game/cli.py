@@ -481,6 +481,7 @@ def cmd_play(args: argparse.Namespace, inp: TextIO, out: TextIO) -> int:
     """Play in the window when there is one, else in the text mode: parse, then dispatch to the
     game controller (:mod:`game.controller`) and the text front end."""
     from game.controller import Game, StartRefused, open_scenario, read_saved_game
+    from game.present.index import rule_words
     from game.rules.scenario import SCENARIO_FOLDER
     from game.session import LeverRejected
     from game.text.play import ask_how_to_open, play_text
@@ -500,7 +501,7 @@ def cmd_play(args: argparse.Namespace, inp: TextIO, out: TextIO) -> int:
                 out.write(f"{why_not} Starting the text mode.\n")
             how: OpenWay = "resume"
             if loaded.change is not None:
-                out.write(f"Note: {loaded.change.describe()}.\n")
+                out.write(f"Note: {loaded.change.describe(rule_words(loaded.scenario.ruleset))}.\n")
                 chosen: OpenWay | None = getattr(args, "on_changed", None) or ask_how_to_open(inp, out)
                 if chosen is None:
                     out.write("Not loaded: no choice was made.\n")

@@ -21,6 +21,7 @@ class Row:
     history: float
     tolerance: float | None
     direction_ok: bool | None  # does the model move the same way as history since the year before?
+    variable: str = ""  # the model's variable the series sets beside history ('' when unknown)
 
     @property
     def deviation(self) -> float | None:
@@ -68,7 +69,7 @@ def compare(all_series: Sequence[Series], seasons: Sequence[tuple[str, Mapping[s
             direction = None
             if previous is not None and value is not None and previous[0] is not None:
                 direction = _same_way(previous[0], value, previous[1], history)
-            rows.append(Row(series.label, year, value, history, series.tolerance, direction))
+            rows.append(Row(series.label, year, value, history, series.tolerance, direction, series.variable))
             previous = (value, history)
     return rows
 

@@ -140,3 +140,15 @@ def test_a_cause_too_small_for_its_owner_s_format_is_never_a_zero_row() -> None:
     assert change.part(0.23) == 0 and change.part(2.4) == 2  # a part rounds as the change does
     assert signed(rs, trust, 0.23) == "+0.23" and signed(rs, trust, -2.4) == "−2"
     assert signed(rs, trust, 4.15e-05) == "+0.000042" and "e" not in signed(rs, trust, 4.15e-05)
+
+
+def test_a_year_beside_history_is_written_with_its_units_and_a_true_minus() -> None:
+    from game.present.debrief import record_figures
+
+    rs = NEP.ruleset
+    share = Row("Poor peasants (share of households)", "1926-27", 0.296, 0.29, None, None, "poor_share")
+    assert record_figures(rs, share) == ("30%", "29%", "+2%")
+    grain = Row("Grain procurement (Mt)", "1927-28", 9.0, 10.59, None, None, "grain_procured")
+    assert record_figures(rs, grain) == ("9.00 Mt", "10.59 Mt", "−15%")  # (as the indicator writes it)
+    unreached = Row("Grain procurement (Mt)", "1929-30", None, 16.1, None, None, "grain_procured")
+    assert record_figures(rs, unreached) == ("—", "16.10 Mt", "")

@@ -191,3 +191,25 @@ def test_report_writes_only_to_files_devices_it_may_and_standard_output(klass: P
     assert run_main("report", str(klass), "--html", str(link))[0] == 1
     assert "symbolic link" in capsys.readouterr().err and "someone else's page" in target.read_text()
     assert run_main("report", str(klass), "--html", "/dev/null")[0] == 0
+
+
+def test_a_save_without_a_name_is_headed_as_such_and_a_change_of_rules_is_told_in_words(tmp_path: Path) -> None:
+    from game.saves import save_game
+    from game.session import Session
+    from tests.conftest import build_scenario, lever, variable
+
+    def rules(factor: int, keep: float) -> Session:
+        parameters = {"keep": {"value": keep, "min": 0, "max": 1, "description": "Share of the grain kept for seed. A guess."}}
+        scn = build_scenario(tmp_path, {"grain": variable(f"prev(grain) * keep + {factor} * sown", initial=0, label="Grain in store")},
+                             levers={"sown": lever(default=5)}, parameters=parameters, scenario={"seasons": 4})
+        return Session(scn, 7)
+
+    session = rules(1, 0.5)
+    session.end_season()
+    path = save_game(session, tmp_path / "game-3.json")
+    rules(2, 0.6)
+    page = game_html(open_for_report(load_save(path, tmp_path)))
+    assert "<h1>No player&#x27;s name given (save game-3.json)</h1>" in page
+    assert ("The rule set changed since this game was saved; parameters changed: “Share of the grain kept for seed” 0.5 → 0.6; "
+            "formulas changed: Grain in store; this report reads") in page
+    assert "variables.grain" not in page and "keep 0.5" not in page

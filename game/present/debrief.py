@@ -13,7 +13,7 @@ from game.history import Row, compare
 from game.present.conditions import environment, evaluate, fill, holds
 from game.present.index import cite, indicators
 from game.present.levers import lever_text
-from game.present.numbers import unit_for
+from game.present.numbers import MINUS, figure, plain_number, quantity, unit_for
 from game.present.story import ChangeStory, change_story
 from game.rules.models import Ending, ScoreAxis
 from game.rules.ruleset import Ruleset
@@ -119,6 +119,21 @@ def history_rows(session: Session) -> list[Row]:
     """This game's years beside the scenario's historical series (empty if it has none)."""
     seasons = [(session.history[turn].season, session.values(turn)) for turn in range(1, session.turn + 1)]
     return compare(session.scenario.series, seasons)
+
+
+def record_figures(ruleset: Ruleset, row: Row) -> tuple[str, str, str]:
+    """A year of the game beside history as written everywhere: the game's figure and history's,
+    each with its unit ('31%', '10.6 Mt'; '—' for a year the game did not reach), and how far
+    apart they are as a signed percentage ('+4%', '−12%', '±0%'; '' when it cannot be said)."""
+    def shown(value: float) -> str:
+        return quantity(ruleset, row.variable, value) if row.variable in ruleset.variables else figure(value)
+
+    model = "—" if row.model is None else shown(row.model)
+    if row.deviation is None:
+        return model, shown(row.history), ""
+    points = round(row.deviation * 100)
+    sign = "+" if points > 0 else MINUS if points < 0 else "±"
+    return model, shown(row.history), f"{sign}{plain_number(abs(points), 0)}%"
 
 
 def historical_ending(session: Session) -> tuple[str | None, str] | None:

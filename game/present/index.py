@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 
 from game.lazydata import dataclass
 from game.present.cache import once_per
@@ -230,3 +231,44 @@ def formula_in_words(ruleset: Ruleset, name: str) -> str:
     for sign, written in _SIGNS:
         text = text.replace(sign, written)
     return text
+
+
+def rule_words(ruleset: Ruleset) -> Callable[[str, str], str]:
+    """Names a rule in words for a notice of what changed in the rules (see
+    ``RulesChange.describe``): a variable or lever by its label, a parameter by what its
+    description says it is, a formula or a bound by the label of the rule it belongs to."""
+
+    def named(table: str, ident: str) -> str:
+        entry = getattr(ruleset, table, {}).get(ident) if table in ("events", "endings") else None
+        if entry is not None:
+            return f"“{entry.title}”"
+        if table == "parameters":
+            return parameter_words(ruleset, ident)
+        return label_of(ruleset, ident)
+
+    def words(kind: str, key: str) -> str:
+        if kind == "gone":
+            return ident_words(key)
+        if kind == "parameter":
+            return parameter_words(ruleset, key)
+        if kind in ("formula", "bound"):
+            table, _, rest = key.partition(".")
+            return named(table, rest.split(".")[0]) if rest else ident_words(key)
+        return label_of(ruleset, key)
+
+    return words
+
+
+def parameter_words(ruleset: Ruleset, ident: str) -> str:
+    """A parameter in words: the first clause of its description, in quotes (its id in words if
+    the rules have no such parameter)."""
+    parameter = ruleset.parameters.get(ident)
+    if parameter is None:
+        return ident_words(ident)
+    first = re.split(r"(?<=[\w)])[.:;](?:\s|$)", parameter.description.strip(), maxsplit=1)[0]
+    return f"“{first}”"
+
+
+def ident_words(ident: str) -> str:
+    """An id in words: ``water_level`` -> ``water level``."""
+    return ident.replace("_", " ")

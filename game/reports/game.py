@@ -13,10 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from game.present.debrief import Debrief, debrief, historical_path
-from game.present.index import indicators, label_of, rule_info, with_note
+from game.present.debrief import Debrief, debrief, historical_path, record_figures
+from game.present.index import indicators, label_of, rule_info, rule_words, with_note
 from game.present.levers import lever_text, unlocked
-from game.present.numbers import display, figure, plain_number
+from game.present.numbers import display, figure
 from game.present.seasons import season_label, season_title
 from game.present.series import presets, series
 from game.reports.page import Sources, document, esc, section, table
@@ -43,13 +43,13 @@ def open_for_report(loaded: LoadedSave) -> Opened:
     rules as they are now (with a note saying so). Raises SaveRefused, RuleError."""
     if loaded.change is None:
         return Opened(loaded, loaded.resume(), "")
-    return Opened(loaded, loaded.as_saved(),
-                  f"{loaded.change.describe()}; this report reads the saved seasons under the rules as they are now.")
+    what = loaded.change.describe(rule_words(loaded.scenario.ruleset))
+    return Opened(loaded, loaded.as_saved(), f"{what[:1].upper()}{what[1:]}; this report reads the saved seasons under the rules as they are now.")
 
 
 def who(loaded: LoadedSave) -> str:
-    """The player's name, else the save's file name."""
-    return loaded.save.metadata.player.strip() or loaded.path.stem
+    """The player's name, else that the save gives none, and its file's name."""
+    return loaded.save.metadata.player.strip() or f"No player's name given (save {loaded.path.name})"
 
 
 def stamp(moment: datetime) -> str:
@@ -178,10 +178,8 @@ def record_part(session: Session, d: Debrief) -> str:
         return ""
     rows = []
     for r in d.history_rows:
-        model = "—" if r.model is None else figure(r.model)
-        dev = "" if r.deviation is None else plain_number(r.deviation * 100, 0) + "%"
-        dev = "+" + dev if dev[:1].isdigit() and dev != "0%" else dev
-        rows.append([esc(r.label), esc(r.year), model, figure(r.history), dev])
+        model, history, apart = record_figures(session.scenario.ruleset, r)
+        rows.append([esc(r.label), esc(r.year), esc(model), esc(history), esc(apart)])
     return ("<p>Your game's years beside the historical record (a year the game covers only in part is left out).</p>"
             + table(["series", "year", "your game", "history", "difference"], rows, (False, False, True, True, True)))
 

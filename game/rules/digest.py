@@ -9,13 +9,17 @@ not only that something did.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from game.lazydata import dataclass, field
 
 if TYPE_CHECKING:
     from game.rules.scenario import Scenario
+
+# Names a rule of a kind ("variable", "lever", "parameter", "formula", "bound", "gone") in words,
+# from its id ("water", "need") or key ("variables.water.formula").
+Words = Callable[[str, str], str]
 
 
 @dataclass(frozen=True)
@@ -50,13 +54,21 @@ class DigestChanges:
     def __bool__(self) -> bool:
         return bool(self.parameters or self.formulas or self.bounds)
 
-    def parts(self, limit: int = 8) -> list[str]:
-        """Phrases for a notice: one per kind of change that happened."""
+    def parts(self, limit: int = 8, words: Words | None = None) -> list[str]:
+        """Phrases for a notice: one per kind of change that happened. With ``words`` (kind, id
+        -> text), each parameter, formula and bound is named in words rather than by its id."""
         out = []
-        for label, items in (("parameters changed", self.parameters), ("formulas changed", self.formulas), ("bounds changed", self.bounds)):
+        for label, kind, items in (("parameters changed", "parameter", self.parameters), ("formulas changed", "formula", self.formulas),
+                                   ("bounds changed", "bound", self.bounds)):
             if items:
-                out.append(f"{label}: {short_list(items, limit)}")
+                out.append(f"{label}: {short_list(items if words is None else [_worded(words, kind, item) for item in items], limit)}")
         return out
+
+
+def _worded(words: Words, kind: str, item: str) -> str:
+    """``"need 40 -> 45"`` with its id in words: ``"Water needed 40 → 45"``."""
+    key, _, rest = item.partition(" ")
+    return f"{words(kind, key)} {rest.replace('->', '→')}".strip()
 
 
 def changes(old: Digest, new: Digest) -> DigestChanges:

@@ -27,7 +27,7 @@ from game.engine import GameState, LogEntry, Model, RuleError
 from game.files import FileProblem, NotUtf8, decode_utf8, read_file, write_file
 from game.formula import did_you_mean
 from game.limits import MAX_PLAYER
-from game.rules.digest import Digest, DigestChanges, digest
+from game.rules.digest import Digest, DigestChanges, Words, digest
 from game.rules.digest import changes as digest_changes
 from game.rules.locate import Locations
 from game.rules.locate import Path as KeyPath
@@ -361,16 +361,19 @@ class RulesChange:
     details: DigestChanges = DigestChanges()  # parameters, formulas and bounds (saves of format 3 on)
     layers: tuple[str, ...] = ()  # the mods added, gone or changed ("example-mod 1.0.0 -> 1.1.0")
 
-    def describe(self) -> str:
+    def describe(self, words: Words | None = None) -> str:
+        """What changed, in one line. With ``words`` (kind, id -> text), each variable, lever,
+        parameter, formula and bound is named in words rather than by its id."""
         what = " and ".join(w for w, changed in (("the rule set", self.ruleset_changed), ("the scenario", self.scenario_changed)) if changed)
         parts = [f"{what} changed since this game was saved"]
         if self.layers:
             parts.append(f"mods: {_short_list(self.layers)}")
-        for label, names in (("variables no longer in the rules", self.missing_variables), ("new variables", self.new_variables),
-                             ("levers no longer in the rules", self.missing_levers), ("new levers", self.new_levers)):
+        for label, kind, names in (("variables no longer in the rules", "gone", self.missing_variables),
+                                   ("new variables", "variable", self.new_variables),
+                                   ("levers no longer in the rules", "gone", self.missing_levers), ("new levers", "lever", self.new_levers)):
             if names:
-                parts.append(f"{label}: {_short_list(names)}")
-        parts += self.details.parts()
+                parts.append(f"{label}: {_short_list(names if words is None else [words(kind, n) for n in names])}")
+        parts += self.details.parts(words=words)
         return "; ".join(parts)
 
 

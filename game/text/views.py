@@ -10,6 +10,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from game.present.debrief import record_figures
 from game.present.index import formula_in_words, indicators, label_of, rule_info
 from game.present.levers import lever_text, lever_unit, shown_locked, unlocked
 from game.present.numbers import quantity, shown_change
@@ -251,8 +252,8 @@ def debrief(term: Terminal, d: Debrief, session: Session) -> None:
         term.line("Your game beside history's record, year by year:")
         rows = []
         for r in reached:
-            dev = "" if r.deviation is None else f" ({f'{r.deviation:+.0%}'.replace('-', '−').replace('−0%', '+0%')})"
-            rows.append((f"{r.label}, {r.year}", f"{r.model:,.3g}", f"history {r.history:,.3g}{dev}"))
+            model, history, apart = record_figures(session.scenario.ruleset, r)
+            rows.append((f"{r.label}, {r.year}", model, f"history {history}{f' ({apart})' if apart else ''}"))
         table(term, rows)
     if d.historical is not None:
         title, season = d.historical

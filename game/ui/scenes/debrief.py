@@ -13,7 +13,7 @@ import pygame
 import pygame_gui
 
 from game.history import Row
-from game.present.debrief import Debrief, debrief, historical_path
+from game.present.debrief import Debrief, debrief, historical_path, record_figures
 from game.present.index import indicators, label_of
 from game.present.seasons import season_label
 from game.ui.app import App
@@ -105,13 +105,13 @@ class DebriefScene(GameScene):
 
     def row_html(self, row: Row) -> str:
         """One year of the comparison: year, model, history, deviation (coloured by tolerance)."""
-        model = f"{row.model:,.4g}" if row.model is not None else "—"
-        deviation = f"{row.deviation:+.1%}" if row.deviation is not None else "—"
+        model, history, deviation = record_figures(self.rs, row)
+        deviation = deviation or "—"
         colour = {True: self.hex(self.app.palette.good), False: self.hex(self.app.palette.bad)}.get(row.within)
         if colour:
             deviation = f"<font color='{colour}'>{deviation}</font>"
         direction = {True: " · same direction", False: " · <b>wrong direction</b>", None: ""}[row.direction_ok]
-        return f"• {escape(row.year)}: model <b>{model}</b> · history <b>{row.history:,.4g}</b> · deviation {deviation}{direction}"
+        return f"• {escape(row.year)}: model <b>{escape(model)}</b> · history <b>{escape(history)}</b> · deviation {deviation}{direction}"
 
     @staticmethod
     def hex(colour: pygame.Color | tuple[int, ...]) -> str:

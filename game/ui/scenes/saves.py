@@ -17,6 +17,7 @@ from typing import Literal
 import pygame
 import pygame_gui
 
+from game.present.index import rule_words
 from game.present.seasons import season_label
 from game.saves import AUTOSAVE_FOLDER, LoadedSave, SaveEntry, default_save_path, list_saves
 from game.session import Session
@@ -257,7 +258,7 @@ class SavesScene(Scene):
         self.ui.set_focus_set(None)  # the name entry is gone: keys go to the question's buttons
         if self.changed is not None:
             change = self.changed.change
-            what = change.describe() if change is not None else ""
+            what = change.describe(rule_words(self.changed.scenario.ruleset)) if change is not None else ""
             html = (f"<b>The rules changed since '{escape(self.changed.path.name)}' was saved.</b><br><br>{escape(what[:1].upper() + what[1:])}.<br><br>"
                     "<b>Replay</b> (R): play the saved levers again, season by season, under the rules as they are now — "
                     "the numbers may come out differently.<br>"
