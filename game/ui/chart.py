@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 
 import pygame
 
+from game.present.numbers import figure, plain_number
 from game.ui.canvas import Canvas
 from game.ui.fonts import font
 from game.ui.layout import fit_text
@@ -145,19 +146,19 @@ def nice_ticks(low: float, high: float, most: int = 6) -> list[float]:
 def tick_format(ticks: Sequence[float]) -> Formatter:
     """A formatter with as many decimals as the tick step needs (thousands separated)."""
     if len(ticks) < 2:
-        return lambda v: f"{v:,.3g}"
+        return figure
     step = abs(ticks[1] - ticks[0])
     decimals = max(0, -math.floor(math.log10(step) + 1e-9)) if step > 0 else 0
     if step > 0 and abs(round(step * 10 ** decimals) - step * 10 ** decimals) > 1e-6:
         decimals += 1  # 2.5, 0.25 ...
-    return lambda v: f"{v:,.{decimals}f}"
+    return lambda v: plain_number(v, decimals, group=True)
 
 
 def percent_format(ticks: Sequence[float]) -> Formatter:
     """A formatter for shares (0.25 -> 25%) with as many decimals as the ticks need."""
     step = abs(ticks[1] - ticks[0]) * 100 if len(ticks) > 1 else 1.0
     decimals = 0 if step >= 1 or step == 0 else max(0, -math.floor(math.log10(step)))
-    return lambda v: f"{v * 100:.{decimals}f}%"
+    return lambda v: plain_number(v * 100, decimals) + "%"
 
 
 def _value_range(series: Sequence[ChartSeries], bands: Sequence[ChartBand], axis: int) -> tuple[float, float] | None:
@@ -413,7 +414,7 @@ def column_lines(layout: ChartLayout, index: int) -> list[tuple[int, str]]:
         value = s.values[index] if index < len(s.values) else None
         extra = s.extra[index] if index < len(s.extra) else ""
         if s.legend and value is not None and math.isfinite(value):
-            out.append((number, f"{s.label}: {s.format(value) if s.format else f'{value:,.3g}'}{extra}"))
+            out.append((number, f"{s.label}: {s.format(value) if s.format else figure(value)}{extra}"))
         elif s.legend and extra:
             out.append((number, f"{s.label}: –{extra}"))
     return out

@@ -12,7 +12,7 @@ from game.present.numbers import number
 from game.rules.scenario import load_scenario
 from game.session import Session
 from game.ui.canvas import Canvas
-from game.ui.chart import ChartBand, ChartSeries, nearest_index, nice_ticks, paint_line_chart, tick_format
+from game.ui.chart import ChartBand, ChartSeries, nearest_index, nice_ticks, paint_line_chart, percent_format, tick_format
 from game.ui.inspect import cut_off, find, overlaps, visible_texts
 from game.ui.scenes.charts import ChartsScene, presets
 from tests.conftest import RULES
@@ -206,6 +206,8 @@ def test_the_okabe_ito_palette_colours_the_lines(make_app) -> None:
 def test_the_chart_painter_ticks_bands_gaps_and_readouts(make_app) -> None:
     assert nice_ticks(0, 97) == [0, 20, 40, 60, 80, 100]
     assert tick_format([0, 0.25, 0.5])(0.25) == "0.25"
+    assert tick_format([-2, 0, 2])(-2) == "−2" and tick_format([-2000, 0, 2000])(-2000) == "−2,000"  # a true minus, as everywhere
+    assert percent_format([-0.1, 0, 0.1])(-0.1) == "−10%" and tick_format([1.87])(-1.87) == "−1.87"
     app = make_app()
     from game.ui.palette import palette
 

@@ -19,7 +19,7 @@ import pygame
 
 from game.forecast import Forecast, Range, forecast
 from game.present.index import indicators, rule_info, with_note
-from game.present.numbers import number
+from game.present.numbers import figure, number
 from game.present.story import coming_reading, yearly_reading
 from game.rules.models import Indicator
 from game.rules.season import Season
@@ -114,7 +114,7 @@ class ForecastScene(GameScene):
         for chance in drivers:
             info = rule_info(rs, chance.name)
             if chance.kind == "draw":
-                spread = f"{chance.low:.3g} to {chance.high:.3g} in 8 runs of 10"
+                spread = f"{figure(chance.low)} to {figure(chance.high)} in 8 runs of 10"
                 parts.append(f"• <b>{escape(info.label.capitalize())}</b> ({spread}): {escape(chance.description)}"
                              + (f" <i>{escape(info.source)}</i>" if info.source else ""))
             else:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import pygame
 
+from game.present.numbers import figure
 from game.ui.canvas import Canvas
 from game.ui.fonts import font
 from game.ui.layout import fitting, without_gloss
@@ -97,8 +98,8 @@ def paint_gauge(canvas: Canvas, surface: pygame.Surface, value: float, previous:
     tip = (centre[0] + (radius - px(2)) * math.cos(a), centre[1] - (radius - px(2)) * math.sin(a))
     pygame.draw.line(surface, INK, centre, tip, max(2, px(3)))
     pygame.draw.circle(surface, INK, centre, max(3, px(5)))
-    canvas.text(surface, f"{low:g}", (centre[0] - radius, centre[1] + px(2)), size=11, colour=MUTED, anchor="topleft")
-    canvas.text(surface, f"{high:g}", (centre[0] + radius, centre[1] + px(2)), size=11, colour=MUTED, anchor="topright")
+    canvas.text(surface, figure(low), (centre[0] - radius, centre[1] + px(2)), size=11, colour=MUTED, anchor="topleft")
+    canvas.text(surface, figure(high), (centre[0] + radius, centre[1] + px(2)), size=11, colour=MUTED, anchor="topright")
     value_rect = canvas.text(surface, shown, (w // 2, centre[1] + px(2)), size=20, bold=True, anchor="midtop")
     wordings = [change_text] if isinstance(change_text, str) else list(change_text)
     canvas.text(surface, fitting(wordings, font(px(12)), w - px(6), 0), (w // 2, value_rect.bottom), size=12, colour=change_colour, anchor="midtop")
