@@ -124,10 +124,11 @@ def test_a_yearly_harvest_is_never_read_as_zero_outside_its_season(ident: str, p
                 assert reading is None
             else:
                 assert reading is not None and (math.isnan(reading.value) or reading.value > 0)
-                assert "brought in in" in reading.text or "not yet brought in" in reading.text
+                assert "brought in during" in reading.text or "not yet brought in" in reading.text
+                assert " in in " not in reading.text, reading.text
                 if not math.isnan(reading.value):  # the season it came in, with its year: never read as the coming one
                     came = next(t for t in range(turn, -1, -1) if Season.parse(session.history[t].season).name == told.once_a_year)
-                    assert f"(brought in in {told.once_a_year} {Season.parse(session.history[came].season).year})" in reading.text
+                    assert f"(brought in during {told.once_a_year} {Season.parse(session.history[came].season).year})" in reading.text
     # The text mode's status and reports never write the harvest as '0.0'.
     out = io.StringIO()
     term = Terminal(out, 80)

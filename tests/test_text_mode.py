@@ -180,7 +180,7 @@ def test_the_forecast_never_reads_the_harvest_as_zero_between_times() -> None:
     for part in forecasts:
         table = part.split("===")[1]
         assert "0.0 Mt" not in table
-        assert re.search(r"This year's harvest +[1-9][\d.]* Mt +brought in in summer", table), table
+        assert re.search(r"This year's harvest +[1-9][\d.]* Mt +brought in during summer", table), table
 
 
 def test_several_levers_on_one_line_end_and_history_s_key() -> None:

@@ -73,7 +73,7 @@ class ChangeStory:
 
 @dataclass(frozen=True)
 class Reading:
-    """A once-a-year quantity between times: 'This year's crop: 77.8 t (brought in in summer).'"""
+    """A once-a-year quantity between times: 'This year's crop: 77.8 t (brought in during summer).'"""
 
     name: str
     label: str
@@ -122,11 +122,11 @@ def yearly_reading(session: Session, name: str, turn: int | None = None) -> Read
     back = next((t for t in range(turn, max(-1, turn - 4), -1) if Season.parse(session.history[t].season).name == told.once_a_year), None)
     label = told.between or label_of(rs, name)
     if back is None:
-        return Reading(name, label, float("nan"), f"{label[:1].upper()}{label[1:]}: not yet brought in (it comes in in {told.once_a_year}).")
+        return Reading(name, label, float("nan"), f"{label[:1].upper()}{label[1:]}: not yet brought in (it comes in each {told.once_a_year}).")
     value = session.value(name, back)
     # The year said, so that between times "this year's crop" is not taken for the coming one.
     came = season_label(session.history[back].season)
-    text = f"{label[:1].upper()}{label[1:]}: {quantity(rs, name, value)} (brought in in {came})."
+    text = f"{label[:1].upper()}{label[1:]}: {quantity(rs, name, value)} (brought in during {came})."
     return Reading(name, label, value, text)
 
 
@@ -142,7 +142,7 @@ def coming_reading(session: Session, name: str, season: str) -> Reading | None:
         label = told.between or label_of(rs, name)
         value = session.value(name)
         return Reading(name, label, value, f"{label[:1].upper()}{label[1:]}: {quantity(rs, name, value)} "
-                                           f"(brought in in {season_label(session.state.season)}).")
+                                           f"(brought in during {season_label(session.state.season)}).")
     return yearly_reading(session, name)
 
 

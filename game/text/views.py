@@ -364,7 +364,7 @@ def forecast(term: Terminal, session: Session, f: Forecast, threats: Sequence[Th
         if carried is not None:
             value = "—" if math.isnan(carried.value) else quantity(rs, ind.variable, carried.value)
             told = rs.story.quantities[ind.variable]
-            rows.append((carried.label[:1].upper() + carried.label[1:], value, f"brought in in {told.once_a_year}"))
+            rows.append((carried.label[:1].upper() + carried.label[1:], value, f"brought in during {told.once_a_year}"))
         elif r.certain:
             rows.append((ind.label, quantity(rs, ind.variable, r.median), "whatever the weather"))
         else:
