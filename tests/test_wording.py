@@ -215,3 +215,21 @@ def test_a_cause_in_money_units_says_what_a_money_unit_is_and_no_plant_jargon() 
                 if "money units" in row.phrase:
                     assert "1913 prices" in row.description, (row.phrase, row.description)
                 assert "Plant in use" not in row.phrase  # 'plant' is not a student's word for factories
+
+
+def test_the_time_of_year_and_an_older_price_are_causes_with_a_reason() -> None:
+    """A cause a student cannot guess the reason of is said with one: what the time of year does
+    (here, spring for the poor peasants), and why the grain price half a year back pushes the
+    grain procured the other way from the price now."""
+    session = history_game()
+    out = io.StringIO()
+    term = Terminal(out, 200)
+    for turn in range(1, session.turn + 1):
+        views.report(term, season_report(session, turn))
+    text = out.getvalue()
+    spring = [line for line in text.splitlines() if "the time of year (as every spring)" in line]
+    assert spring and all("poor peasants must buy back, dearer, the grain they sold cheap after the harvest" in line
+                          for line in spring), spring
+    older = [line for line in text.splitlines() if "Private grain price two seasons ago (" in line]
+    assert older and all("hold grain back in hope of a further rise" in line for line in older), older
+    assert not re.search(r"the time of year \([^)]*\)\s*$", text, re.M), "the time of year without its reason"

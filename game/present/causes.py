@@ -6,7 +6,7 @@ the parts shown add up exactly to the change shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from game.engine.explain import Cause, Explanation, Flow
 from game.present.index import indicators, label_back, label_of, rule_info, with_note
@@ -58,6 +58,7 @@ class _Root:
     share: float
     cause: Cause
     channel: Cause
+    readers: dict[str, float] = field(default_factory=dict)  # for the time of year: the variables whose formulas read it, and its share through each
 
 
 def root_causes(ruleset: Ruleset, explanation: Explanation, look_through: frozenset[str] = frozenset()) -> list[_Root]:
@@ -68,7 +69,7 @@ def root_causes(ruleset: Ruleset, explanation: Explanation, look_through: frozen
     owner = explanation.variable
     roots: dict[str, _Root] = {}
 
-    def walk(cause: Cause, weight: float, channel: Cause) -> None:
+    def walk(cause: Cause, weight: float, channel: Cause, reader: str) -> None:
         share = cause.contribution * weight
         change = cause.after - cause.before
         if cause.kind != "variable" or cause.name in visible or not cause.causes or change == 0:
@@ -82,17 +83,19 @@ def root_causes(ruleset: Ruleset, explanation: Explanation, look_through: frozen
                 key = cause.name  # a quantity now and as it stood last season are one cause to a reader
             entry = roots.get(key)
             if entry is None:
-                roots[key] = _Root(share, cause, channel)
+                entry = roots[key] = _Root(share, cause, channel)
             else:
                 entry.share += share
                 if entry.cause.kind in ("prev", "prev_lever") and cause.kind not in ("prev", "prev_lever"):
                     entry.cause = cause
+            if cause.kind == "fact":
+                entry.readers[reader] = entry.readers.get(reader, 0.0) + share
             return
         for child in cause.causes:
-            walk(child, share / change, channel)
+            walk(child, share / change, channel, cause.name)
 
     for cause in explanation.causes:
-        walk(cause, 1.0, cause)
+        walk(cause, 1.0, cause, owner)
     return sorted(roots.values(), key=lambda r: -abs(r.share))
 
 
@@ -152,7 +155,10 @@ def phrase_of(ruleset: Ruleset, root: _Root, season: str, owner: str, when: str 
 
     label = label_of(ruleset, c.name)
     if c.kind == "fact":
-        return f"the time of year ({calendar_phrase(season)})", "", "calendar"
+        quantities = ruleset.story.quantities
+        told = [(abs(share), quantities[r].in_season) for r, share in root.readers.items() if r in quantities and quantities[r].in_season]
+        why = max(told)[1] if told else ""  # the reason of the variable it acted through most
+        return f"the time of year ({calendar_phrase(season)})", why, "calendar"
     if c.kind == "prev" and c.name == owner:
         way = "rise" if c.after > c.before else "fall"
         return f"most of last season's {way} carries over {moved(c.name, c.before, c.after)}", "", "carry"

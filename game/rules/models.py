@@ -383,6 +383,9 @@ class Quantity(Strict):
     """What its rise means to a reader, said beside it as a cause."""
     falling: str = ""
     """What its fall means to a reader, said beside it as a cause."""
+    in_season: str = ""
+    """Why the time of year moves it, in plain words: said beside "the time of year" when the season
+    of the year moves a number through this variable's formula."""
 
 
 class Meter(Strict):
