@@ -7,6 +7,7 @@ each cause (:class:`~game.present.causes.CauseRow`) for a front end to show on d
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from game.lazydata import dataclass
@@ -128,6 +129,30 @@ def yearly_reading(session: Session, name: str, turn: int | None = None) -> Read
     came = season_label(session.history[back].season)
     text = f"{label[:1].upper()}{label[1:]}: {quantity(rs, name, value)} (brought in during {came})."
     return Reading(name, label, value, text)
+
+
+def indicator_rows(session: Session) -> list[tuple[str, str, str]]:
+    """The indicators as they stand now: (label, value with its unit, its change as shown: on
+    last season, or on a year earlier for one compared with the same season); a once-a-year
+    quantity between times is read as its last value, with no change."""
+    rs = session.scenario.ruleset
+    rows = []
+    for ind in indicators(rs):
+        reading = yearly_reading(session, ind.variable)
+        if reading is not None:
+            value = "—" if math.isnan(reading.value) else quantity(rs, ind.variable, reading.value)
+            rows.append((reading.label[:1].upper() + reading.label[1:], value, ""))
+            continue
+        base = compared_turn(session, ind, session.turn)
+        now = session.value(ind.variable)
+        change = ""
+        if base is not None:
+            shown = shown_change(rs, ind.variable, session.value(ind.variable, base), now, extend=False)
+            change = shown.delta_text if shown.visible else ""
+            if change and base != session.turn - 1:
+                change += " on a year earlier"
+        rows.append((ind.label, quantity(rs, ind.variable, now), change))
+    return rows
 
 
 def coming_reading(session: Session, name: str, season: str) -> Reading | None:

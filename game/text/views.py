@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from game.present.debrief import record_figures
 from game.present.index import formula_in_words, indicators, label_of, rule_info
 from game.present.levers import lever_text, lever_unit, shown_locked, unlocked
-from game.present.numbers import quantity, shown_change
+from game.present.numbers import quantity
 from game.present.seasons import position, season_label, season_title
-from game.present.story import ChangeStory, SeasonReport, coming_reading, compared_turn, yearly_reading
+from game.present.story import ChangeStory, SeasonReport, coming_reading, indicator_rows
 from game.present.warnings import Meter, Threat
 from game.session import Session
 from game.text.terminal import Terminal, to_ascii
@@ -63,26 +63,9 @@ def status(term: Terminal, session: Session, threats: Sequence[Threat] = (), leg
     """The season about to be played, the warnings, the indicators and their change, the levers
     (with ``legend``, what the indexes among them are measured against)."""
     s = session
-    rs = s.scenario.ruleset
     heading(term, f"{season_title(s.next_season)}: {position(s.turn + 1, s.scenario.seasons)}")
     warn(term, threats, danger_meters(session))
-    rows = []
-    for ind in indicators(rs):
-        reading = yearly_reading(s, ind.variable)
-        if reading is not None:
-            value = "—" if math.isnan(reading.value) else quantity(rs, ind.variable, reading.value)
-            rows.append((reading.label[:1].upper() + reading.label[1:], value, ""))
-            continue
-        base = compared_turn(s, ind, s.turn)
-        now = s.value(ind.variable)
-        change = ""
-        if base is not None:
-            shown = shown_change(rs, ind.variable, s.value(ind.variable, base), now, extend=False)
-            change = shown.delta_text if shown.visible else ""
-            if change and base != s.turn - 1:
-                change += " on a year earlier"
-        rows.append((ind.label, quantity(rs, ind.variable, now), change))
-    table(term, rows)
+    table(term, indicator_rows(s))
     note = index_note(session) if legend else ""
     if note:
         term.para(note, "  ", "    ")
@@ -228,6 +211,9 @@ def debrief(term: Terminal, d: Debrief, session: Session) -> None:
     if d.mechanisms or d.source:
         term.line()
         term.para(f"Mechanisms: {'; '.join(title for _, title in d.mechanisms)}. Source: {d.source}.", "", "  ")
+    term.line()  # the numbers as the game ended, with the last season's change: the figures below agree with them
+    term.line(f"Where your game ended, after {season_label(session.state.season)}:")
+    table(term, indicator_rows(session))
     if d.scorecard:
         term.line()
         term.line("Your game beside history's policy (same seasons, same weather):" if any(s.history_text for s in d.scorecard)
@@ -250,11 +236,13 @@ def debrief(term: Terminal, d: Debrief, session: Session) -> None:
     if reached:
         term.line()
         term.line("Your game beside history's record, year by year:")
-        rows = []
-        for r in reached:
-            model, history, apart = record_figures(session.scenario.ruleset, r)
-            rows.append((f"{r.label}, {r.year}", model, f"history {history}{f' ({apart})' if apart else ''}"))
-        table(term, rows)
+        for label in dict.fromkeys(r.label for r in reached):  # each series under its own name, then its years
+            term.para(label, "  ", "    ")
+            rows = []
+            for r in (r for r in reached if r.label == label):
+                model, history, apart = record_figures(session.scenario.ruleset, r)
+                rows.append((r.year, model, f"history {history}{f' ({apart})' if apart else ''}"))
+            table(term, rows, "    ")
     if d.historical is not None:
         title, season = d.historical
         term.line()

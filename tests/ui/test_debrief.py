@@ -11,8 +11,9 @@ import pygame_gui
 import pytest
 
 from game.history import Row
-from game.present.debrief import historical_ending, historical_path, history_rows, scorecard, turning_points
+from game.present.debrief import historical_ending, historical_path, history_rows, record_figures, scorecard, turning_points
 from game.present.seasons import season_label
+from game.present.story import indicator_rows
 from game.rules.scenario import load_scenario
 from game.session import Session
 from game.ui.inspect import cut_off, find, overlaps, visible_texts
@@ -82,9 +83,17 @@ def test_the_nep_under_history_sets_the_game_beside_history(make_app, size, scal
     debrief = find(app, "debrief").html_text
     rows: list[Row] = history_rows(session)
     assert rows and "Your game beside history" in debrief
-    for row in rows[:6]:
-        assert f"{row.year}: model <b>{row.model:,.4g}</b> · history <b>{row.history:,.4g}</b>" in debrief
-        assert f"{row.deviation:+.1%}" in debrief
+    for row in rows[:6]:  # each figure with its unit, the difference with a true minus (as in the text mode and the report)
+        model, history, apart = record_figures(session.scenario.ruleset, row)
+        assert f"{row.year}: model <b>{model}</b> · history <b>{history}</b>" in debrief
+        assert apart and f"{apart}</font>" in debrief
+        assert "-" not in apart
+    # The end figures agree with what the player last saw: the indicators as the game ended, with
+    # the last season's change, before the scorecard ('Industrial output: 108 (−15)').
+    ended = debrief.index("Where your game ended, after summer 1930")
+    assert debrief.index("Mechanisms") < ended < debrief.index("Your game beside history")
+    for label, value, change in indicator_rows(session):
+        assert f"• {escape(label)}: <b>{escape(value)}</b>{f' ({escape(change)})' if change else ''}" in debrief
     ident, season = historical_ending(session)
     assert "Under the state's actual policy" in debrief and season_label(season) in debrief
     legend = "\n".join(t for t, _ in find(app, "chart").texts)

@@ -16,6 +16,7 @@ from game.history import Row
 from game.present.debrief import Debrief, debrief, historical_path, record_figures
 from game.present.index import indicators, label_of
 from game.present.seasons import season_label
+from game.present.story import indicator_rows
 from game.ui.app import App
 from game.ui.canvas import Canvas
 from game.ui.chart import ChartLayout, ChartSeries, paint_line_chart
@@ -62,6 +63,10 @@ class DebriefScene(GameScene):
                 parts.append(f"<b>Source:</b> {escape(d.source)}")
         else:
             parts.append(f"The game ran its {s.scenario.seasons} seasons and no ending's condition was met.")
+        # The numbers as the game ended, with the last season's change: the figures below agree with them.
+        parts += ["", f"<font pixel_size={big}><b>Where your game ended, after {escape(season_label(s.state.season))}</b></font>"]
+        for label, value, change in indicator_rows(s):
+            parts.append(f"• {escape(label)}: <b>{escape(value)}</b>{f' ({escape(change)})' if change else ''}")
         if d.scorecard:
             beside = any(score.history_text for score in d.scorecard)
             title = "Your game beside history's policy" if beside else "Your game in numbers"
