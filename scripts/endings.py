@@ -180,14 +180,17 @@ _OPS = {ast.GtE: ">=", ast.Gt: ">", ast.LtE: "<=", ast.Lt: "<"}
 _FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">"}
 
 
-def thresholds(condition: str) -> list[Threshold]:
+def thresholds(condition: str, parameters: Mapping[str, float] | None = None) -> list[Threshold]:
     """The simple thresholds an ending's condition requires all at once: each comparison of a
-    variable with a number joined by ``and`` (a test under ``or`` or ``not``, or comparing two
-    variables, is left out)."""
+    variable with a number, or with a parameter (its value in ``parameters``), joined by ``and``
+    (a test under ``or`` or ``not``, or comparing two variables, is left out)."""
+    known = parameters or {}
 
     def number(node: ast.expr) -> float | None:
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
             return float(node.value)
+        if isinstance(node, ast.Name) and node.id in known:
+            return float(known[node.id])
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             inner = number(node.operand)
             return None if inner is None else -inner
@@ -201,9 +204,9 @@ def thresholds(condition: str) -> list[Threshold]:
                 walk(value)
         elif isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _OPS:
             op, left, right = _OPS[type(node.ops[0])], node.left, node.comparators[0]
-            if isinstance(left, ast.Name) and number(right) is not None:
+            if isinstance(left, ast.Name) and left.id not in known and number(right) is not None:
                 out.append(Threshold(left.id, op, number(right)))  # type: ignore[arg-type]
-            elif isinstance(right, ast.Name) and number(left) is not None:
+            elif isinstance(right, ast.Name) and right.id not in known and number(left) is not None:
                 out.append(Threshold(right.id, _FLIP[op], number(left)))  # type: ignore[arg-type]
 
     walk(parse_formula(condition).tree)
@@ -270,7 +273,7 @@ def margin_of(model: Model, seeds: Sequence[int], base: np.ndarray, steps: Seque
         if e.ending.outcome != "good" or e.ending.when != "end":
             continue
         worst: tuple[float, Margin] | None = None
-        for t in thresholds(str(e.ending.condition)):
+        for t in thresholds(str(e.ending.condition), dict(zip(model.parameters, model.P, strict=True))):
             k = model.index[t.variable]
             margins = t.margin(base[:, k])
             at = int(np.argmin(margins))

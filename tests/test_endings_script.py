@@ -124,6 +124,9 @@ def test_thresholds_are_the_simple_tests_an_ending_requires() -> None:
     assert found == [Threshold("alliance", ">=", 60), Threshold("worker_trust", ">", 45), Threshold("x", "<=", -2)]
     assert thresholds("a >= 1 or b < 2") == []
     assert thresholds("1") == []
+    # A threshold named as a parameter counts at its value (the base rules name every one).
+    assert thresholds("alliance >= holds_at and 0.5 > goods_famine", {"holds_at": 45.0}) == [
+        Threshold("alliance", ">=", 45), Threshold("goods_famine", "<", 0.5)]
     assert float(Threshold("alliance", ">=", 45).margin(np.array(45.43))) == pytest.approx(0.43)
     assert float(Threshold("goods_famine", "<", 0.25).margin(np.array(0.3))) == pytest.approx(-0.05)
 
@@ -209,7 +212,7 @@ def test_the_margin_is_the_deciding_value_against_its_threshold(scenario_id: str
     assert m is not None and m.ending == ending, report([result])
     assert result.holding == 1 or result.count(SHORT) == 1
     scenario = load_scenario(scenario_id, RULES)
-    thresholds_of = thresholds(str(scenario.endings[ending].condition))
+    thresholds_of = thresholds(str(scenario.endings[ending].condition), scenario.parameters)
     assert m.threshold in thresholds_of
     table = _table(scenario_id, policy)
     session = _replay(scenario_id, seed, table)

@@ -19,18 +19,6 @@ RULE_SETS = sorted(p for p in RULES.iterdir() if p.is_dir() and (p / MANIFEST_FI
 # Formulas of the base rules still holding game numbers, to be named one by one (this list only
 # shrinks: a formula named here that no longer holds one must leave it, and no other may gain one).
 PENDING: frozenset[str] = frozenset({
-    "base:endings.alliance-collapse.condition",
-    "base:endings.bread-crisis.condition",
-    "base:endings.cooperative-road.condition",
-    "base:endings.great-turn.condition",
-    "base:endings.kulak-ascendancy.condition",
-    "base:endings.nep-without-industry.condition",
-    "base:events.peasant_unrest.chance",
-    "base:events.peasant_unrest.condition",
-    "base:events.peasant_unrest.effects.bureaucracy",
-    "base:events.peasant_unrest.effects.party_presence",
-    "base:variables.alliance_low_seasons.formula",
-    "base:variables.bread_crisis_seasons.formula",
     "base:variables.bureaucracy.formula",
     "base:variables.coop_appeal.formula",
     "base:variables.coop_quality.formula",
