@@ -19,16 +19,9 @@ RULE_SETS = sorted(p for p in RULES.iterdir() if p.is_dir() and (p / MANIFEST_FI
 # Formulas of the base rules still holding game numbers, to be named one by one (this list only
 # shrinks: a formula named here that no longer holds one must leave it, and no other may gain one).
 PENDING: frozenset[str] = frozenset({
-    "base:variables.bureaucracy.formula",
-    "base:variables.coop_appeal.formula",
-    "base:variables.coop_quality.formula",
-    "base:variables.coop_voluntary.formula",
     "base:variables.kulak_leverage.formula",
     "base:variables.kulak_share.formula",
-    "base:variables.livestock.formula",
-    "base:variables.party_presence.formula",
     "base:variables.poor_share.formula",
-    "base:variables.self_organization.formula",
     "hammurabi:variables.immigrants.formula",
 })
 
