@@ -8,6 +8,7 @@ hold numbers that are not game numbers but part of how a formula is written. The
 - 0 and 1: identities (``1 - share``, ``max(0, x)``, ``x - 1`` for a change against a level);
 - 100: the base of an index (1926 = 100) and of a lever set in per cent (``tax / 100``);
 - 2 as an exponent (``x ** 2``): a square, the shape of a curve that starts flat;
+- 0.5 added inside ``floor(x + 0.5)``: rounding to the nearest whole number;
 - a value a lever of choices can take, compared with the lever or dividing it
   (``emergency_measures >= 2``, ``x * private_trade_policy / 2``): the choice itself.
 
@@ -36,6 +37,7 @@ MODEL_FORMULAS: tuple[tuple[str, str], ...] = (
 
 STRUCTURAL = frozenset({0.0, 1.0, 100.0})
 SQUARE = 2.0
+HALF = 0.5
 
 
 def is_model_formula(key: tuple[str, ...]) -> bool:
@@ -54,6 +56,10 @@ def bare_numbers(formula: Formula, choices: Mapping[str, Iterable[float]]) -> li
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             if any(_value(node.right) in set(choices.get(_lever(factor) or "", ())) for factor in _factors(node.left)):
                 allowed.add(id(node.right))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "floor" and node.args:
+            inner = node.args[0]  # floor(x + 0.5): x rounded to the nearest whole number
+            if isinstance(inner, ast.BinOp) and isinstance(inner.op, ast.Add) and _value(inner.right) == HALF:
+                allowed.add(id(inner.right))
         elif isinstance(node, ast.Compare):
             sides = [node.left, *node.comparators]
             for here, there in zip(sides, sides[1:]):
