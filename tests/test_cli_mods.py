@@ -141,7 +141,9 @@ def test_check_by_id_of_two_mods_as_near_checks_both_and_says_why(tmp_path: Path
         other = root / "mods" / ("deep-well.zip" if place == folder else "deep-well")
         assert f"ruleset.id: not usable by its id: another mod called 'deep-well' is at {display_name(other)}, as near, " \
             "so --mod deep-well cannot choose: rename or remove one (a mod's id is its folder's name)" in out
-    assert out.splitlines()[-1] == "check ok: 2 item(s), 0 error(s), 2 warning(s)"
+    # Each copy also warns of the seepage rate written into its formula (a warning: both load).
+    assert out.count("variables.seepage.formula: the number 0.05 is written into the formula") == 2, out
+    assert out.splitlines()[-1] == "check ok: 2 item(s), 0 error(s), 4 warning(s)"
 
 
 def test_simulate_and_play_take_a_mod_and_the_save_remembers_it(tmp_path: Path, user_mods_folder: Path) -> None:

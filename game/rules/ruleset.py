@@ -22,6 +22,7 @@ from typing import Any
 
 from game.formula import FUNCTIONS, MAX_EXPONENT, PREV, Formula, FormulaError, did_you_mean, expression_function, parse, to_python
 from game.lazydata import dataclass, field
+from game.rules.bare_numbers import bare_numbers, is_model_formula, lever_choices
 from game.rules.layers import MANIFEST_MARK, Change, Layer, Merged, Origin, apply_layer, attribute, read_layer
 from game.rules.locate import Path
 from game.rules.models import (
@@ -283,11 +284,36 @@ def ruleset_warnings(ruleset: Ruleset) -> list[Problem]:
             )
     problems += unreachable_endings(ruleset.endings, ruleset.formulas, lambda ident: ruleset.origins[("endings", ident)])
     problems += shared_citations(ruleset)
+    problems += bare_number_warnings(ruleset)
     if ruleset.parent is not None:
         known = set(ruleset_warnings(ruleset.parent))
         files = frozenset(f for info in ruleset.parent.stack for f in info.files)
         problems = attribute([p for p in problems if p not in known], list(ruleset.changes), files, ruleset.manifest_origin)
     return problems
+
+
+def bare_number_warnings(ruleset: Ruleset) -> list[Problem]:
+    """For a mod: a warning at each game number written into a model formula it adds or
+    overrides (see :mod:`game.rules.bare_numbers`), not an error: the mod still loads. A shipped
+    rule set is held to it by a test instead."""
+    if ruleset.parent is None:
+        return []
+    choices = lever_choices(ruleset.levers)
+    out: list[Problem] = []
+    for change in ruleset.changes:
+        if change.kind == "removes":
+            continue
+        for key, formula in ruleset.formulas.items():
+            if key[:2] != (change.table, change.ident) or not is_model_formula(key):
+                continue
+            if change.kind == "overrides" and key[2] not in change.fields:
+                continue
+            for value, line, col in bare_numbers(formula, choices):
+                why = (f"the number {value:g} is written into the formula: make it a parameter (with a description, "
+                       "bounds and a source) so that players see what it means and scenarios can change it")
+                found = change.origin.formula_problem(key[2:], FormulaError(why, line, col))
+                out.append(dataclasses.replace(found, severity="warning"))
+    return out
 
 
 # More variables than this citing one line range for different mechanisms is a warning: a passage
