@@ -347,6 +347,7 @@ def _not_a_schema(path: Path) -> str | None:
 
 
 def cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
+    from game.controller import StartRefused
     from game.engine import RuleError
     from game.rules.problems import LoadError
     from game.rules.scenario import load_scenario
@@ -362,7 +363,11 @@ def cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
     if refused:
         say_error(refused)
         return 1
-    seed = _seed(args.seed, scenario)
+    try:
+        seed = _seed(args.seed, scenario)
+    except StartRefused as err:  # a class scenario's fixed seed
+        say_error(f"error: {err}: {err.problems[0]}; nothing was written")
+        return 1
     session = Session(scenario, seed)
     session.record.made_in("simulated")
     try:

@@ -64,6 +64,14 @@ def test_the_seed_is_fixed_and_branching_refused() -> None:
     assert status == 1 and "this class scenario fixes the seed 214" in out
 
 
+def test_simulate_with_another_seed_says_why_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "game.json"
+    status, out = run_main("simulate", "--scenario", CLASS, "--seed", "7", "--out", str(target))
+    err = capsys.readouterr().err
+    assert status == 1 and "this class scenario fixes the seed 214: leave --seed out; nothing was written" in err
+    assert "internal error" not in err + out and not target.exists()
+
+
 def play_text(tmp_path: Path, lines: list[str]) -> tuple[int, str]:
     return run_main("play", "--text", "--scenario", CLASS, "--saves", str(tmp_path), stdin="\n".join(lines) + "\n")
 
