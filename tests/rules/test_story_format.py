@@ -19,7 +19,7 @@ def test_a_broken_story_is_refused_with_located_messages(tmp_path: Path) -> None
     root = copy_rules(tmp_path)
     story = root / "base" / "story.toml"
     text = story.read_text()
-    text = text.replace('when = "alliance < 25"', 'when = "aliance < 25"', 1)
+    text = text.replace('when = "alliance < alliance_low_line"', 'when = "aliance < alliance_low_line"', 1)
     text = text.replace("(trust {worker_trust}).", "(trust {worker_trst}).", 1)
     text = text.replace('ending = "great-turn"', 'ending = "great-trn"', 1)
     text = text.replace("[quantities.livestock]", "[quantities.livestok]", 1)
