@@ -912,6 +912,7 @@ _ARRAY_HELPERS: dict[str, Any] = {
     "_div": _div, "_min2": _min2, "_max2": _max2, "_clamp": _clamp, "_zero": _zero,
     "_power": _power, "_exp_": _exp_, "_log_": _log_, "_sqrt_": np.sqrt, "_floor_": _floor_, "_ceil_": _ceil_,
     "_remainder": np.remainder, "_minimum": np.minimum, "_maximum": np.maximum,
+    "_add": np.add, "_subtract": np.subtract, "_multiply": np.multiply, "_divide": np.divide,
 }
 _FLAGGED = {"exp": "_exp", "log": "_log", "sqrt": "_sqrt", "floor": "_floor", "ceil": "_ceil"}
 
@@ -1038,7 +1039,9 @@ class _ArrayWriter:
         return found
 
     def local(self, name: str) -> ast.expr:
-        _kind, env, slot = self.model._slots[name]
+        kind, env, slot = self.model._slots[name]
+        if kind == "parameter":  # a number for the whole scenario: written into the code, as the season engine does
+            return ast.Constant(self.model.P[slot])
         return load(f"{_PREFIX[ENV[env]]}{slot}")
 
     def local_prev(self, name: str) -> ast.expr:
@@ -1300,14 +1303,44 @@ def _season_spec(model: Model, temp: Callable[[str], str], name: str, careful: b
     for index in model.order:
         writer = _ArrayWriter(model, temp, careful)
         v = writer.expr(model.formulas[model.variables[index]].tree)
-        row = ast.Subscript(load("V"), ast.Constant(index), ast.Store())
-        group = [*writer.out, ast.Assign([row], v.ref),
-                 ast.Assign([load(f"v{index}", ast.Store())], ast.Subscript(load("V"), ast.Constant(index), ast.Load()))]
+        into = _into_row(writer.out[-1] if writer.out else None, v)
+        if into is not None:
+            # The last operation writes into V's row itself: 'v3 = _multiply(_a7, l2, out=V[3])'.
+            ufunc, args = into
+            row_out = ast.keyword("out", ast.Subscript(load("V"), ast.Constant(index), ast.Load()))
+            group = [*writer.out[:-1], ast.Assign([load(f"v{index}", ast.Store())], ast.Call(load(ufunc), args, [row_out]))]
+        else:
+            row = ast.Subscript(load("V"), ast.Constant(index), ast.Store())
+            group = [*writer.out, ast.Assign([row], v.ref),
+                     ast.Assign([load(f"v{index}", ast.Store())], ast.Subscript(load("V"), ast.Constant(index), ast.Load()))]
         if v.flag is not None:
             group.append(ast.Assign([load("flagged", ast.Store())], ast.BinOp(load("flagged"), ast.BitOr(), v.flag)))
         body.extend(_free(group))
     body.append(ast.Return(load("flagged")))
     return (name, ["L", "P", "D", "E", "O", "OL", "F", "n", "V"], body)
+
+
+# The array operations whose result can be written into a row of V (numpy's 'out='), by the
+# operator or helper the generated code writes them with.
+_UFUNCS: dict[type, str] = {ast.Add: "_add", ast.Sub: "_subtract", ast.Mult: "_multiply", ast.Div: "_divide"}
+
+
+def _into_row(stmt: ast.stmt | None, v: _Val) -> tuple[str, list[ast.expr]] | None:
+    """When ``stmt``, the last statement computing a variable's value ``v``, is an arithmetic
+    operation or a minimum or maximum over arrays giving ``v`` (``_a9 = _a7 * l2``): the numpy
+    function and its operands, to write the result straight into the variable's row of ``V``
+    (the same operation on the same operands: the same numbers, without copying them into the
+    row and taking the row again, about 4,000 instructions a variable)."""
+    if not (v.array and isinstance(v.ref, ast.Name) and v.ref.id.startswith("_a") and isinstance(stmt, ast.Assign)):
+        return None
+    target, value = stmt.targets[0], stmt.value
+    if not (len(stmt.targets) == 1 and isinstance(target, ast.Name) and target.id == v.ref.id):
+        return None
+    if isinstance(value, ast.BinOp) and type(value.op) in _UFUNCS:
+        return _UFUNCS[type(value.op)], [value.left, value.right]
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("_minimum", "_maximum") and not value.keywords:
+        return value.func.id, list(value.args)
+    return None
 
 
 def _make(specs: list[FunctionSpec], filename: str) -> dict[str, Callable[..., Any]]:
@@ -1328,7 +1361,7 @@ def _functions(specs: list[FunctionSpec], filename: str) -> dict[str, Callable[.
 
 
 # The calls of numpy functions on arrays that the generated code makes.
-_ARRAY_CALLS = frozenset({"_minimum", "_maximum", "_where"})
+_ARRAY_CALLS = frozenset({"_minimum", "_maximum", "_where", *_UFUNCS.values()})
 
 
 class _Numbers(ast.NodeTransformer):
@@ -1356,13 +1389,13 @@ class _Numbers(ast.NodeTransformer):
 
     def visit_Assign(self, node: ast.Assign) -> ast.Assign:
         target, value = node.targets[0], node.value
-        if isinstance(target, ast.Name) and target.id.startswith("_a"):
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in _ARRAY_CALLS:
+            value.args = [self.number(a) for a in value.args]  # (written into a row of V, or an '_a' temporary)
+        elif isinstance(target, ast.Name) and target.id.startswith("_a"):
             if isinstance(value, ast.BinOp):
                 value.left, value.right = self.number(value.left), self.number(value.right)
             elif isinstance(value, ast.Compare):
                 value.left, value.comparators = self.number(value.left), [self.number(c) for c in value.comparators]
-            elif isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in _ARRAY_CALLS:
-                value.args = [self.number(a) for a in value.args]
         return node
 
 
