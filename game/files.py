@@ -241,7 +241,7 @@ def decode_utf8(raw: bytes) -> str:
 MayReplace = Callable[[Path], "str | None"]
 
 
-def write_file(path: str | os.PathLike[str], text: str, may_replace: MayReplace | None = None) -> str:
+def write_file(path: str | os.PathLike[str], text: str, may_replace: MayReplace | None = None, durable: bool = True) -> str:
     """Write ``text`` (UTF-8) to ``path``; returns how: ``"replaced"``, ``"created"`` or
     ``"written straight"`` (a device or a pipe).
 
@@ -249,6 +249,10 @@ def write_file(path: str | os.PathLike[str], text: str, may_replace: MayReplace 
       flushed to disk, renamed over it. A crash or a kill at any moment leaves the old file whole
       or the new one complete. Missing folders on the way are created. ``may_replace`` is asked
       about an existing regular file that is not empty; the reason it returns refuses the write.
+      Not ``durable``: the same, without waiting for the disk (the rules cache's entries: up to a
+      second each on a busy disk). A killed program still leaves the old file or the new one
+      complete, but a crash of the whole system may leave the new one empty or cut short -- only
+      for files whose reader notices that and does without them.
     * ``/dev/null``, ``/dev/zero``, ``/dev/full``, a terminal, or a named pipe that a program is
       reading from, are written straight (also through a symbolic link, as ``/dev/stdout`` is);
       they are never replaced.
@@ -264,7 +268,7 @@ def write_file(path: str | os.PathLike[str], text: str, may_replace: MayReplace 
     if how == "written straight":
         _write_straight(target, text, _stat_following(target))
     else:
-        _write_atomically(target, text)
+        _write_atomically(target, text, durable)
     return how
 
 
@@ -400,7 +404,7 @@ def _harmless(info: os.stat_result) -> bool:
         return False
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_atomically(path: Path, text: str, durable: bool = True) -> None:
     import tempfile  # (imported here: reading, all most commands do, needs none of it)
 
     try:
@@ -422,7 +426,8 @@ def _write_atomically(path: Path, text: str) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException as err:
         try:
@@ -432,7 +437,8 @@ def _write_atomically(path: Path, text: str) -> None:
         if isinstance(err, OSError):
             raise _problem(err, path) from None
         raise
-    _sync_folder(path.parent)
+    if durable:
+        _sync_folder(path.parent)
 
 
 def _mode_for(path: Path) -> int:

@@ -30,8 +30,9 @@ The cache is never trusted over the files and never a user's problem:
   is plain JSON -- no pickle: nothing in it can run code; it carries the digest of its own body,
   so a torn or damaged entry is noticed; a parsed entry may hold only what TOML can give;
   anything else, and the file is read as if there were no cache;
-* writing is atomic (:func:`game.files.write_file`, as every file the game writes) and any
-  failure to read or write is silent.
+* writing is atomic (:func:`game.files.write_file`, as every file the game writes) but does not
+  wait for the disk (an entry lost or torn by a crash of the system is noticed, as above, and
+  only makes the next run slower); any failure to read or write is silent.
 
 Someone who can write your cache folder could make an entry say what a file does not (as they
 could edit the rules themselves); ``SMYCHKA_CACHE=off`` reads and checks the files alone.
@@ -100,7 +101,7 @@ def _write(fmt: str, key: str, body: str) -> None:
         return
     head = json.dumps({"format": fmt, "version": VERSION, "key": key, "body": hashlib.sha256(body.encode()).hexdigest()})
     try:
-        write_file(folder / (key + ENTRY_SUFFIX), head + "\n" + body)
+        write_file(folder / (key + ENTRY_SUFFIX), head + "\n" + body, durable=False)  # (a torn entry is noticed: see _read)
         _prune(folder)
     except (OSError, ValueError):
         pass

@@ -144,6 +144,8 @@ def cached_rulesets() -> Iterator[None]:
             yield
     finally:
         _CACHE = outer
+        if outer is None:
+            _WARNINGS.clear()
 
 
 def load_ruleset(place: FsPath, library: Library | None = None) -> Ruleset:
@@ -269,7 +271,23 @@ def by_priority(endings: Mapping[str, Ending]) -> dict[str, Ending]:
 
 def ruleset_warnings(ruleset: Ruleset) -> list[Problem]:
     """Problems that do not stop a rule set from loading: unused mechanisms, endings that can never
-    fire. For a mod, only those its own changes cause, placed in its files."""
+    fire. For a mod, only those its own changes cause, placed in its files. Within
+    :func:`cached_rulesets`, worked out once for each rule set (a check of every mod asks for the
+    base's again under each)."""
+    if _CACHE is None:
+        return _ruleset_warnings(ruleset)
+    kept = _WARNINGS.get(id(ruleset))
+    if kept is None or kept[0] is not ruleset:
+        kept = _WARNINGS[id(ruleset)] = (ruleset, _ruleset_warnings(ruleset))
+    return list(kept[1])
+
+
+# The warnings of each rule set loaded within cached_rulesets, by id (with the rule set itself:
+# another object may take the id of one that is gone).
+_WARNINGS: dict[int, tuple[Ruleset, list[Problem]]] = {}
+
+
+def _ruleset_warnings(ruleset: Ruleset) -> list[Problem]:
     problems: list[Problem] = list(ruleset.notes)
     used: set[str] = set()
     for table in ("variables", "events", "endings", "levers", "invariants"):

@@ -144,6 +144,27 @@ def test_a_cache_folder_that_cannot_be_used_is_no_problem(tmp_path: Path, monkey
     assert blocked.read_text() == "not a folder"
 
 
+def test_entries_are_written_whole_without_waiting_for_the_disk(folder: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """An entry is written atomically (a temporary file renamed: never half of one in its name) but
+    not flushed to the disk, which can take a second on a busy one: one lost or torn by a crash
+    of the system is noticed (the damaged entries above) and costs a slower run. A save, say,
+    still waits for the disk."""
+    from game.files import write_file
+
+    synced: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real(fd))[1])
+    renamed: list[str] = []
+    real_replace = os.replace
+    monkeypatch.setattr(os, "replace", lambda a, b: (renamed.append(str(b)), real_replace(a, b))[1])
+    assert parse_document("a.toml", TEXT, []) is not None
+    [entry] = entries(folder)
+    assert renamed == [str(entry)] and not synced
+    assert not [p for p in folder.iterdir() if p.suffix == ".tmp"]
+    write_file(tmp_path / "a-save.json", "{}")
+    assert len(synced) == 2  # the file, then its folder
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="the folders are worked out without platformdirs on Linux alone")
 @pytest.mark.parametrize("home", [None, "", "relative/home", "/home/someone", "/home/someone/"])
 @pytest.mark.parametrize("xdg", [None, "", "relative/xdg", "/xdg/folder", "~/xdg"])
