@@ -346,3 +346,24 @@ def test_the_bounds_a_formula_cannot_break(tmp_path: Path) -> None:
     assert bounds("share / x") == (-inf, inf)  # x may be 0
     assert bounds("logistic(a) + abs(a)") == (0.0, inf)
     assert bounds("a > 1 and share < 1") == (0.0, 1.0) and bounds("1 if a > 2 else share - 2") == (-2.0, 1.0)
+
+
+def test_the_season_function_unpacks_exactly_the_slots_it_reads() -> None:
+    """For every shipped scenario, the season function takes into locals (``l0, _, l2 = L``) the
+    levers, draws, events, last season's values and levers, and facts that its formulas read,
+    and no others (a slot it reads but did not unpack would fail; one it unpacks but does not
+    read is a local for nothing)."""
+    import dis
+    import re
+
+    from game.rules.scenario import available_scenarios, load_scenario
+    from tests.conftest import RULES
+
+    slot = re.compile(r"(l|d|e|o|ol|f)[0-9]+")
+    for ident in available_scenarios(RULES):
+        fn = Model(load_scenario(ident, RULES)).season_fn
+        stored, loaded = set(), set()
+        for instruction in dis.get_instructions(fn):
+            if isinstance(instruction.argval, str) and slot.fullmatch(instruction.argval):
+                (stored if instruction.opname == "STORE_FAST" else loaded if instruction.opname == "LOAD_FAST" else set()).add(instruction.argval)
+        assert stored == loaded and loaded, ident

@@ -29,7 +29,7 @@ from typing import Any
 
 from game.engine.state import LogEntry
 from game.formula import Formula, expression_function, make_function, to_python
-from game.formula.compiler import FunctionSpec, as_float, item, load, make_functions, names_in, to_fast_python
+from game.formula.compiler import FunctionSpec, as_float, item, load, make_functions, to_fast_python
 from game.lazydata import dataclass
 from game.rules.models import Draw, Ending, Event, Invariant
 from game.rules.ruleset import SEASON_FACTS
@@ -143,7 +143,6 @@ class Model:
         self.filename = f"<rules:{rs.id}>"
         self.order: tuple[int, ...] = tuple(self.index[v] for v in rs.order)
         self.formulas: dict[str, Formula] = {v: rs.formula("variables", v, "formula") for v in self.variables}
-        self.inputs: dict[str, tuple[Input, ...]] = {v: self.inputs_of(f) for v, f in self.formulas.items()}
         self.bounds: tuple[tuple[int, float, float], ...] = tuple(
             (self.index[name], var.min, var.max)
             for name, var in rs.variables.items()
@@ -220,7 +219,8 @@ class Model:
         specs: list[FunctionSpec] = []
         season: list[ast.stmt] = []
         names: dict[str, str] = {}  # variable -> its function's name
-        variable_specs: list[FunctionSpec] = []
+        variable_specs: list[tuple[str, Formula, int, ast.expr]] = []
+        season_reads: set[str] = set()  # the locals the season function reads
         for index in self.order:
             name = self.variables[index]
             at = next(line)
@@ -231,7 +231,8 @@ class Model:
                 value = expr
             season.append(_numbered(ast.Assign([load(f"v{index}", ast.Store())], value), at))
             names[name] = _function_name(f"variables.{name}")
-            variable_specs.append((names[name], ENV, [*self._prologue(self.formulas[name], at), _numbered(ast.Return(expr), at)]))
+            variable_specs.append((names[name], self.formulas[name], at, expr))  # (its function: compiled when first needed)
+            season_reads.update(local for local, _, _ in self._reads(self.formulas[name]))
         self._variable_specs = (variable_specs, names)
         values = _tuple_of([f"v{i}" for i in range(len(self.variables))])
         season.append(_numbered(ast.Assign([load("V", ast.Store())], values), next(line)))
@@ -244,12 +245,13 @@ class Model:
             at = next(line)
             expr = fast(formula)
             (end_checks if ending.when == "end" else any_checks).extend(_ending_check(expr, formula, code, at, temp()))
+            season_reads.update(local for local, _, _ in self._reads(formula))
             specs.append((_function_name(f"endings.{ident}"), ENV, [*self._prologue(formula, at), _numbered(ast.Return(expr), at)]))
         season.extend(any_checks)
         if end_checks:
             season.append(_numbered(ast.If(load("last"), end_checks, []), next(line)))
         season.append(_numbered(ast.Return(ast.Tuple([load("V"), ast.Constant(-1)], ast.Load())), next(line)))
-        specs.append(("season", ["L", "P", "D", "E", "O", "OL", "F", "last", "start"], [*_unpacked(season, (
+        specs.append(("season", ["L", "P", "D", "E", "O", "OL", "F", "last", "start"], [*_unpacked(season_reads, (
             ("L", len(self.levers)), ("D", len(self.draws)), ("E", len(self.events)),
             ("O", len(self.variables)), ("OL", len(self.levers)), ("F", len(self.fact_names)))), *season]))
         events: list[tuple[str, Event, dict[str, str]]] = []
@@ -282,11 +284,17 @@ class Model:
         )
 
     @functools.cached_property
+    def inputs(self) -> dict[str, tuple[Input, ...]]:
+        """Each variable's inputs (for the explanations and for naming a rule that failed)."""
+        return {v: self.inputs_of(f) for v, f in self.formulas.items()}
+
+    @functools.cached_property
     def variable_fn(self) -> dict[str, Fn]:
         """Each variable's formula as a function ``f(L, P, D, E, V, O, OL, F)`` (for the
         explanations and for naming a rule that failed): compiled on first use, from the trees
         the season function was compiled from."""
-        specs, names = self._variable_specs
+        made, names = self._variable_specs
+        specs: list[FunctionSpec] = [(fn, ENV, [*self._prologue(formula, at), _numbered(ast.Return(expr), at)]) for fn, formula, at, expr in made]
         fns = make_functions(specs, self.filename, fresh=True)
         return {v: fns[names[v]] for v in self.variables}
 
@@ -298,12 +306,20 @@ class Model:
     def _prologue(self, formula: Formula, line: int) -> list[ast.stmt]:
         """``v3 = V[3]`` and so on for the names ``formula`` reads: a one-formula function's
         locals, named as in the season function so that both share the formula's tree."""
+        return [_numbered(ast.Assign([load(local, ast.Store())], item(container, slot)), line) for local, container, slot in self._reads(formula)]
+
+    def _reads(self, formula: Formula) -> list[tuple[str, str, int]]:
+        """The locals the generated code of ``formula`` reads, each with the container and slot it
+        is taken from (``("l3", "L", 3)``): its inputs, in order, but the parameters (written in
+        as numbers)."""
         out = []
-        for inp in self.inputs_of(formula):
-            if inp.kind == "parameter":  # written into the formula as a number
-                continue
-            local = f"{_LOCAL[ENV[inp.env]]}{inp.slot}"
-            out.append(_numbered(ast.Assign([load(local, ast.Store())], item(ENV[inp.env], inp.slot)), line))
+        for name in formula.names:
+            kind, env, slot = self._slots[name]
+            if kind != "parameter":
+                out.append((f"{_LOCAL[ENV[env]]}{slot}", ENV[env], slot))
+        for name in formula.prev_names:
+            out.append((f"o{self.index[name]}", "O", self.index[name]) if name in self.index else
+                       (f"ol{self.lever_index[name]}", "OL", self.lever_index[name]))
         return out
 
     def _checks(self, line: int) -> list[ast.stmt]:
@@ -521,17 +537,16 @@ def _tuple_of(names: Sequence[str]) -> ast.expr:
     return ast.Tuple([*items[:head], *rest], ast.Load())
 
 
-def _unpacked(body: list[ast.stmt], containers: Sequence[tuple[str, int]]) -> list[ast.stmt]:
-    """``l0, l1, _, l3 = L`` and so on: the slots of each container that ``body`` reads, in
-    local names (``_`` for a slot it does not read; a container none of whose slots it reads is
-    not unpacked). Fewer locals: a function of more than 256 of them reads and writes those
-    past the 256th with an extra instruction each, and its frame takes longer to set up and clear."""
-    used = {node.id for stmt in body for node in names_in(stmt)}
+def _unpacked(read: set[str], containers: Sequence[tuple[str, int]]) -> list[ast.stmt]:
+    """``l0, l1, _, l3 = L`` and so on: the slots of each container that are ``read``, in local
+    names (``_`` for a slot not read; a container none of whose slots is read is not unpacked).
+    Fewer locals: a function of more than 256 of them reads and writes those past the 256th with
+    an extra instruction each, and its frame takes longer to set up and clear."""
     out = []
     for container, n in containers:
         names = [f"{_LOCAL[container]}{i}" for i in range(n)]
-        if any(name in used for name in names):
-            targets: list[ast.expr] = [load(name if name in used else "_", ast.Store()) for name in names]
+        if any(name in read for name in names):
+            targets: list[ast.expr] = [load(name if name in read else "_", ast.Store()) for name in names]
             out.append(_numbered(ast.Assign([ast.Tuple(targets, ast.Store())], load(container)), 1))
     return out
 
