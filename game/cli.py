@@ -57,8 +57,8 @@ class _Unused:
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The command line's parser. Given the ``argv`` it will parse, only the commands named in it
     get their options (argparse picks a command by its exact name, so no other is asked for
-    its own): adding every command's, with argparse looking up a translation of each help text,
-    was a tenth of the way to the first prompt."""
+    its own): adding every command's is work, and a look-up of a translation for each help
+    text, that parsing does not need."""
     named = None if argv is None else set(argv)
     parser = _Parser(prog="main.py", description="Smychka: the worker-peasant alliance under the NEP, 1923-1930.")
     parser.add_argument("--rules", type=Path, default=RULES, help=argparse.SUPPRESS)
@@ -254,7 +254,7 @@ def cmd_check(paths: Sequence[Path], rules_root: Path, out: TextIO, policy_scena
         return check(paths, rules_root, out, policy_scenario)
     copy = _Copy(out)
     status = check(paths, rules_root, copy, policy_scenario)
-    if checked.key(paths, rules_root, policy_scenario) == key:  # nothing changed meanwhile
+    if checked.unchanged(key):  # nothing changed meanwhile
         checked.keep(key, copy.text(), status)
     return status
 

@@ -218,3 +218,35 @@ def test_a_check_run_inside_another_program_neither_keeps_nor_reads_answers(tmp_
     monkeypatch.setenv("SMYCHKA_CACHE", str(tmp_path))
     assert main(["check"], stdout=io.StringIO()) == 0
     assert answers(tmp_path) == []
+
+
+@pytest.mark.parametrize("edit", ["appended", "same length", "removed", "added", "none"])
+def test_an_answer_is_kept_only_when_no_file_changed_during_the_check(tmp_path: Path, small_broken_rules: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch, edit: str) -> None:
+    """A rule file written to, removed or added while the check runs (after the key was found by
+    the files' bytes) leaves the answer unkept: it may be of the files before or after."""
+    import io
+
+    import game.check
+    from game.cli import cmd_check
+
+    monkeypatch.setenv("SMYCHKA_CACHE", str(tmp_path / "cache"))
+    target = small_broken_rules / "mods" / "broken" / "syntax.toml"
+    real = game.check.check
+
+    def checking(*args, **kwargs):  # type: ignore[no-untyped-def]
+        status = real(*args, **kwargs)
+        text = target.read_text()
+        if edit == "appended":
+            target.write_text(text + "# later\n")
+        elif edit == "same length":
+            target.write_text(text.replace("value = = 1", "value = = 2"))
+        elif edit == "removed":
+            target.unlink()
+        elif edit == "added":
+            (target.parent / "more.toml").write_text("# more\n")
+        return status
+
+    monkeypatch.setattr(game.check, "check", checking)
+    assert cmd_check([], small_broken_rules, io.StringIO(), None, remember=True) == 1
+    assert len(answers(tmp_path / "cache")) == (1 if edit == "none" else 0)

@@ -23,7 +23,9 @@ An edited, added or removed file is another key: an answer for other files is ne
 Nothing is kept or read when one of those folders holds a link, something other than files and
 folders, something that cannot be read, or more than :data:`MAX_FILES` files or
 :data:`MAX_BYTES` bytes: the check then runs in full. An answer is kept only when the files and
-the code were the same after the check as before it.
+the code were the same after the check as before it (:func:`unchanged`: every file's size, times
+of last change and inode, as the code's, taken before its bytes were read for the key -- a file
+written to after that has another time of change).
 
 An entry is read as :mod:`game.rules.cache` reads its own (a regular file of bounded size whose
 body matches the digest in its head, found only by its key) and must then be an exit status of 0
@@ -76,17 +78,33 @@ class _Budget:
             raise _Unusable
 
 
-def _tree(digest: hashlib._Hash, folder: Path, budget: _Budget, skip: frozenset[str] = frozenset(), by_stat: bool = False) -> None:
+class _NoDigest:
+    """Takes what a digest would, and keeps nothing."""
+
+    def update(self, data: bytes) -> None:
+        pass
+
+
+_NO_DIGEST = _NoDigest()
+
+
+def _tree(digest: hashlib._Hash, folder: Path, budget: _Budget, skip: frozenset[str] = frozenset(), by_stat: bool = False,
+          stamps: hashlib._Hash | None = None) -> None:
     """Feed ``digest`` every name under ``folder`` (in name order, folders within folders) and
-    each file's bytes (``by_stat``: each file's size and time of last change instead)."""
+    each file's bytes (``by_stat``: each file's size, times of last change and inode instead).
+    ``stamps``, if given, is fed what ``by_stat`` would feed ``digest``, each file's taken before
+    its bytes are read."""
+    stamp = stamps if stamps is not None else _NO_DIGEST
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except FileNotFoundError:
         digest.update(b"missing\0")
+        stamp.update(b"missing\0")
         return
     except (OSError, ValueError) as err:
         raise _Unusable from err
     digest.update(f"folder\0{len(entries)}\0".encode())
+    stamp.update(f"folder\0{len(entries)}\0".encode())
     for entry in entries:
         if entry.name in skip:
             continue
@@ -98,13 +116,18 @@ def _tree(digest: hashlib._Hash, folder: Path, budget: _Budget, skip: frozenset[
         if stat.S_ISDIR(info.st_mode):
             budget.spend(0)
             digest.update(b"d\0" + name + b"\0")
-            _tree(digest, Path(entry.path), budget, skip, by_stat)
+            stamp.update(b"d\0" + name + b"\0")
+            _tree(digest, Path(entry.path), budget, skip, by_stat, stamps)
             digest.update(b"\0end\0")
-        elif stat.S_ISREG(info.st_mode) and by_stat:
-            budget.spend(0)
-            digest.update(b"s\0" + name + f"\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\0".encode())
+            stamp.update(b"\0end\0")
         elif stat.S_ISREG(info.st_mode):
+            stamped = b"s\0" + name + f"\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\0".encode()
+            if by_stat:
+                budget.spend(0)
+                digest.update(stamped)
+                continue
             budget.spend(info.st_size)
+            stamp.update(stamped)
             try:
                 with open(entry.path, "rb") as handle:
                     content = handle.read(info.st_size + 1)
@@ -180,18 +203,52 @@ def key(paths: Sequence[Path], rules_root: Path, policy_scenario: str | None) ->
         digest = hashlib.sha256(code)
         place = f"{os.getcwd()}\0{rules_root}\0" + "\0".join(f"{os.path.abspath(f)}\0{os.path.realpath(f)}" for f in folders)
         digest.update(f"{place}\0named\0{len(paths)}\0{named}".encode("utf-8", "surrogateescape"))
+        where = _place(paths, folders)
         budget = _Budget()
-        seen: dict[str, bytes] = {}  # (the rules folder is often the game's own: read once)
+        seen: dict[str, tuple[bytes, bytes]] = {}  # (the rules folder is often the game's own: read once)
         for folder in folders:
             real = os.path.realpath(folder)
             if real not in seen:
-                part = hashlib.sha256()
-                _tree(part, folder, budget)
-                seen[real] = part.digest()
-            digest.update(b"\0root\0" + seen[real])
+                part, stamps = hashlib.sha256(), hashlib.sha256()
+                _tree(part, folder, budget, stamps=stamps)
+                seen[real] = (part.digest(), stamps.digest())
+            digest.update(b"\0root\0" + seen[real][0])
     except (_Unusable, OSError, ValueError, RecursionError):
         return None
-    return digest.hexdigest()
+    found = digest.hexdigest()
+    _STAMPS[found] = (paths, folders, where + code + b"".join(seen[os.path.realpath(f)][1] for f in folders))
+    return found
+
+
+# For each key this process found: the paths named, the folders looked in, and what unchanged
+# compares: where they were (_place), the code's stamp and each folder's files' (_stamp).
+_STAMPS: dict[str, tuple[Sequence[Path], list[Path], bytes]] = {}
+
+
+def _place(paths: Sequence[Path], folders: Sequence[Path]) -> bytes:
+    """The paths named (as given, where, whether there), the current folder, where the folders lead."""
+    return (f"{_named(paths, folders)}\0{os.getcwd()}\0" + "\0".join(os.path.realpath(f) for f in folders) + "\0").encode("utf-8", "surrogateescape")
+
+
+def _stamp(folder: Path) -> bytes:
+    """Every file under ``folder`` by its name, size, times of last change and inode."""
+    digest = hashlib.sha256()
+    _tree(digest, folder, _Budget(), by_stat=True)
+    return digest.digest()
+
+
+def unchanged(found_key: str) -> bool:
+    """Whether the code and the files under the folders of ``found_key`` (a key this process
+    found) are as they were when it was found: each file's size, times of last change and inode,
+    taken then before its bytes were read, the same (without reading the files again)."""
+    kept = _STAMPS.get(found_key)
+    if kept is None:
+        return False
+    paths, folders, then = kept
+    try:
+        return _place(paths, folders) + _code_stamp() + b"".join(_stamp(f) for f in folders) == then
+    except (_Unusable, OSError, ValueError, RecursionError):
+        return False
 
 
 def recall(found_key: str) -> tuple[str, int] | None:
