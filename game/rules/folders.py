@@ -32,7 +32,7 @@ def user_folder(kind: str) -> Path:
     """The game's folder of ``kind`` ("data" or "cache") for this user, as platformdirs'
     ``user_data_path`` and ``user_cache_path`` give it. On Linux it is worked out here as
     platformdirs (the version pinned) does, for importing platformdirs there imports tempfile,
-    shutil, bz2, lzma and random: a fiftieth of start-up. Raises RuntimeError, as platformdirs
+    shutil, bz2, lzma and random (about 1 % of start-up). Raises RuntimeError, as platformdirs
     does, when the home folder cannot be found."""
     if sys.platform != "linux" or hasattr(sys, "getandroidapilevel") or (
             os.environ.get("ANDROID_DATA") == "/data" and os.environ.get("ANDROID_ROOT") == "/system"):
