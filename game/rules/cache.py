@@ -4,7 +4,7 @@ neither parsed nor validated again.
 Reading the TOML syntax (Python's ``tomllib`` is written in Python) and building pydantic's
 validators were most of loading the tutorial's rules and a third of ``main.py check``. Both are
 plain functions of the file's text and of the code, so two kinds of entry are kept in the user
-cache folder (``~/.cache/smychka/parsed`` on Linux: :func:`game.rules.folders.user_folder`):
+cache folder (``~/.cache/smychka/parsed`` on Linux, from platformdirs):
 
 * what parsing a text gave (its tables), named by the SHA-256 of the text with this cache's
   format and the Python version (whose ``tomllib`` parsed it);
@@ -52,7 +52,6 @@ from pathlib import Path
 from typing import Any
 
 from game.files import read_file, write_file
-from game.rules.folders import user_folder
 
 ENV_VAR = "SMYCHKA_CACHE"
 OFF = frozenset({"off", "0", "no", "false", "none"})
@@ -70,7 +69,9 @@ def cache_folder() -> Path | None:
     if value is not None:
         return None if value.strip().lower() in OFF or not value.strip() else Path(value)
     try:
-        return user_folder("cache") / "parsed"
+        import platformdirs
+
+        return platformdirs.user_cache_path("smychka", appauthor=False) / "parsed"
     except Exception:  # no home folder to put it in: no cache
         return None
 

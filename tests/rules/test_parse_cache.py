@@ -7,7 +7,6 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import tomllib
 from pathlib import Path
 
@@ -163,31 +162,6 @@ def test_entries_are_written_whole_without_waiting_for_the_disk(folder: Path, mo
     assert not [p for p in folder.iterdir() if p.suffix == ".tmp"]
     write_file(tmp_path / "a-save.json", "{}")
     assert len(synced) == 2  # the file, then its folder
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="the folders are worked out without platformdirs on Linux alone")
-@pytest.mark.parametrize("home", [None, "", "relative/home", "/home/someone", "/home/someone/"])
-@pytest.mark.parametrize("xdg", [None, "", "relative/xdg", "/xdg/folder", "~/xdg"])
-def test_the_user_folders_are_those_platformdirs_gives(monkeypatch: pytest.MonkeyPatch, home: str | None, xdg: str | None) -> None:
-    """The game's data and cache folders, worked out without importing platformdirs, are what
-    platformdirs gives (or both refuse: no home folder to be found)."""
-    import platformdirs
-
-    from game.rules.folders import user_folder
-
-    for kind, variable in (("data", "XDG_DATA_HOME"), ("cache", "XDG_CACHE_HOME")):
-        for name, value in (("HOME", home), (variable, xdg)):
-            if value is None:
-                monkeypatch.delenv(name, raising=False)
-            else:
-                monkeypatch.setenv(name, value)
-        outcomes = []
-        for find in (lambda kind=kind: user_folder(kind), lambda kind=kind: getattr(platformdirs, f"user_{kind}_path")("smychka", appauthor=False)):
-            try:
-                outcomes.append(find())
-            except RuntimeError:
-                outcomes.append("refused")
-        assert outcomes[0] == outcomes[1], (kind, home, xdg)
 
 
 def test_off_means_nothing_is_read_or_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_parsing: list[str]) -> None:
