@@ -233,3 +233,29 @@ def test_the_time_of_year_and_an_older_price_are_causes_with_a_reason() -> None:
     older = [line for line in text.splitlines() if "Private grain price two seasons ago (" in line]
     assert older and all("hold grain back in hope of a further rise" in line for line in older), older
     assert not re.search(r"the time of year \([^)]*\)\s*$", text, re.M), "the time of year without its reason"
+
+
+def test_no_description_or_label_in_the_shipped_rules_names_a_rule_by_its_id() -> None:
+    """The encyclopedia, tooltips and the why view show descriptions and labels as they are
+    written: a rule is named there in words, never by its id (`town_goods_need`, money_wage)."""
+    import tomllib
+
+    ident = re.compile(r"`|\b[a-z]+_[a-z0-9_]+\b")
+    found = []
+
+    def walk(node: object, where: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("description", "label") and isinstance(value, str):
+                    found.extend(f"{where}.{key}: {hit}" for hit in ident.findall(value))
+                else:
+                    walk(value, f"{where}.{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{where}[{i}]")
+
+    files = sorted(RULES.rglob("*.toml"))
+    assert len(files) > 20
+    for path in files:
+        walk(tomllib.loads(path.read_text(encoding="utf-8")), str(path.relative_to(RULES)))
+    assert not found, found
