@@ -279,3 +279,14 @@ def test_the_rescue_count_is_the_seeds_one_step_saves() -> None:
         assert session.ending is not None and session.ending.id in good, (r.policy, seed, name)
         checked += 1
     assert checked, "no game of procurement-crisis-1927 is one step from holding any more: pick another"
+
+
+@pytest.mark.parametrize("scenario_id", ["nep-1923-1930", "procurement-crisis-1927"])
+def test_the_history_policy_ends_in_the_great_turn_over_many_seeds(scenario_id: str) -> None:
+    """The state's actual policy runs on to the great turn of 1930 (collectivization's peak and the
+    spring retreat, issue 11) in nearly every weather, not only under the seed it was calibrated
+    with: a change that leaves the history run a fraction of a point above the collapse threshold
+    passes with one seed and fails here (the towns' demand by the wage bill, `6c148a9`, ended the
+    crisis history in the alliance's collapse in 136 of 200 seeds)."""
+    [history] = [r for r in measure(scenario_id, range(1, 201), knife_edge=False) if r.policy == "history"]
+    assert history.endings["great-turn"] >= 180, history.endings  # at least 90 % of 200 seeds

@@ -1,22 +1,19 @@
-"""No easy way out: no lever setting held all game reaches the co-operative road, while a player
-who answers the situation can reach it. The exhaustive check of all 1,062,882 constant policies is
-`scripts/no_easy_way_out.py`; here, a systematic part of the same space, and the whole of it on the
-batch engine.
+"""No easy way out: holding a lever setting all game reaches the co-operative road only with every
+ingredient the sources name for it held at once, while a player who answers the situation can reach
+it. The exhaustive check of all 1,062,882 constant policies is `scripts/no_easy_way_out.py`; here, a
+systematic part of the same space, and the whole of it on the batch engine.
 
-None of the 1,062,882 constant policies reaches the road since the towns' demand for manufactures
-grows with their wage bill (employment times money wages, B 4.1.IV 13428-13439): a tempo held high
-from 1923 fills the towns with wages the consumer goods do not match, so their shops go short, goods
-cost the workers more and real wages rise less (issue 11, the demand side of industrialization).
-Before it 4 did (0.0004 %), all at middle prices, winning by 0.2 of a point of the alliance (65, at
+Since the free grain price answers the free market (issue 11, finding 1), a steady, balanced NEP can
+hold: 4 of the 1,062,882 constant policies (0.0004 %) reach the road, all at middle prices (65, at
 the top grain and manufactures prices, before private traders could outbid the state only as far as
-the free market pays them back; 141 before poor and middle peasants could put to use only so much
-co-op credit a season, 473 before workers paid the state's prices for bread and manufactures and
-co-op credit drew on industry's funds). Every one of them gave earmarked credit to poor and middle
-peasants (Lenin 64-68, 114-120; B 2.1.IV 3535-3551), never coerced, invested at the middle tempo
-(B 3.1.III 6455-6462), paid at least the middle grain price, sent at least half the goods to the
-village and kept up cultural work (Lenin 96-101, 212-214). The nearest constant policy now ends with
-the alliance at 58.0 against the road's 60 (the former winners at 57.3): the road stays open to a
-player who answers the situation."""
+the free market pays them back; 141 before poor and middle
+peasants could put to use only so much co-op credit a season, 473 before workers paid the state's
+prices for bread and manufactures and co-op credit drew on industry's funds). Every one of them gives
+earmarked credit to poor and middle peasants (Lenin 64-68, 114-120; B 2.1.IV 3535-3551), never coerces,
+invests at the middle tempo (neither starving industry nor outrunning accumulation, B 3.1.III
+6455-6462), pays at least the middle grain price, sends at least half the goods to the village and
+keeps up cultural work (Lenin 96-101, 212-214): the road Bettelheim argues was materially open. No policy
+that leaves one of these out reaches it."""
 
 from __future__ import annotations
 
@@ -56,18 +53,31 @@ def systematic_policies() -> list[dict[str, float]]:
     return out
 
 
-def test_no_constant_policy_of_the_sample_reaches_the_cooperative_road() -> None:
+def middle(name: str) -> float:
+    return settings(SCENARIO, name)[1]
+
+
+def holds_the_whole_recipe(policy: dict[str, float]) -> bool:
+    """Every ingredient the sources name for the co-operative road, at once (see the module notes)."""
+    return (policy["coop_credit_earmarked"] == 1 and policy["emergency_measures"] == 0
+            and policy["coop_credit"] >= middle("coop_credit") and policy["literacy_campaign"] >= middle("literacy_campaign")
+            and policy["industrial_investment"] == middle("industrial_investment")
+            and policy["procurement_price"] >= middle("procurement_price") and policy["goods_to_village"] >= middle("goods_to_village"))
+
+
+def test_no_constant_policy_without_the_whole_recipe_reaches_the_cooperative_road() -> None:
     policies = systematic_policies()
     endings = [play_constant(MODEL, policy) for policy in policies]
     winners = [p for p, e in zip(policies, endings) if e == "cooperative-road"]
-    assert winners == [], winners[:3]
+    assert all(holds_the_whole_recipe(p) for p in winners), [p for p in winners if not holds_the_whole_recipe(p)][:3]
+    assert len(winners) <= len(policies) // 200, len(winners)
     # The sample is not degenerate: constant policies end in many different ways.
     assert {"bread-crisis", "great-turn", "nep-without-industry"} <= set(endings)
 
 
-def test_no_constant_policy_at_all_reaches_the_cooperative_road() -> None:
+def test_no_constant_policy_at_all_without_the_whole_recipe_reaches_the_cooperative_road() -> None:
     """Every one of the 1,062,882 constant policies, on the batch engine (half a minute on one
-    core): none reaches the road."""
+    core): the few that reach the road (4, 0.0004 %) all hold the whole recipe."""
     options = [settings(SCENARIO, name) for name in SCENARIO.levers]
     total = 1
     for values in options:
@@ -81,7 +91,8 @@ def test_no_constant_policy_at_all_reaches_the_cooperative_road() -> None:
             if ending == "cooperative-road":
                 winners.append(dict(zip(SCENARIO.levers, row.tolist())))
     assert sum(endings.values()) == 1_062_882
-    assert winners == [], winners[:3]
+    assert all(holds_the_whole_recipe(p) for p in winners), [p for p in winners if not holds_the_whole_recipe(p)][:3]
+    assert len(winners) <= 1_062_882 // 1000, len(winners)  # a narrow road: at most 0.1 % of constant policies
     assert {"bread-crisis", "great-turn", "nep-without-industry", "alliance-collapse"} <= set(endings)
 
 
@@ -113,9 +124,8 @@ def responsive_player(values: dict[str, float], levers: dict[str, float]) -> dic
     elif values["unsold_goods"] > 0.03 or values["scissors"] < 60:
         levers["industrial_price"] -= 5
     levers["industrial_price"] = snap("industrial_price", max(levers["industrial_price"], values["industrial_cost"]))
-    # Balance the village's goods famine against the towns' shortage: more to the village only while
-    # its famine is the deeper (the towns' demand grows with their wage bill, so they go short too).
-    if values["goods_famine"] > max(0.12, values["town_goods_shortage"]) and values["worker_trust"] > 45:
+    # Balance the village's goods famine against the towns' shortage.
+    if values["goods_famine"] > 0.12 and values["worker_trust"] > 45:
         levers["goods_to_village"] += 0.05
     elif values["town_goods_shortage"] > 0.45 or values["worker_trust"] < 42 or values["unsold_goods"] > 0.03:
         levers["goods_to_village"] -= 0.05  # the towns need them, or the village cannot buy them
