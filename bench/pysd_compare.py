@@ -174,7 +174,9 @@ def same_work(model):  # type: ignore[no-untyped-def]
     for turn in range(model.scenario.seasons):
         plan = model.turn_plan(turn)
         draws = tuple((name, spec, _resting(spec), False) for name, spec, _fixed, _scripted in plan.draws)
-        twin._plans[turn] = dataclasses.replace(plan, draws=draws, events=())
+        # Every draw now rests and none is scripted: the values a season with nothing to draw
+        # takes from its plan must say so too (else the plan's scripted weather comes back).
+        twin._plans[turn] = dataclasses.replace(plan, draws=draws, events=(), fixed_draws=tuple(d[2] for d in draws), fixed_log=())
     return twin
 
 
