@@ -47,28 +47,12 @@ class _Parser(argparse.ArgumentParser):
         super()._print_message(escape_controls(message, keep_lines=True), file)
 
 
-class _Unused:
-    """Stands for the parser of a command that is not run: its options are not added."""
-
-    def add_argument(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-
-def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The command line's parser. Given the ``argv`` it will parse, only the commands named in it
-    get their options (argparse picks a command by its exact name, so no other is asked for
-    its own): adding every command's is work, and a look-up of a translation for each help
-    text, that parsing does not need."""
-    named = None if argv is None else set(argv)
+def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="main.py", description="Smychka: the worker-peasant alliance under the NEP, 1923-1930.")
     parser.add_argument("--rules", type=Path, default=RULES, help=argparse.SUPPRESS)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, **options: Any) -> Any:
-        made = commands.add_parser(name, **options)
-        return made if named is None or name in named else _Unused()
-
-    play = command("play", help="play a scenario (the window when there is a display, else text mode)")
+    play = sub.add_parser("play", help="play a scenario (the window when there is a display, else text mode)")
     play.add_argument("--scenario", metavar="ID|PATH", help="scenario id or file (default: the tutorial)")
     play.add_argument("--seed", type=int, metavar="N", help="random seed (default: the scenario's, or a fresh one)")
     play.add_argument("--text", action="store_true", help="play in the terminal even when a display is available")
@@ -80,14 +64,14 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     play.add_argument("--saves", type=Path, metavar="DIR", help="where saves and autosaves go (default: saves/)")
     play.add_argument("--mod", metavar="ID|PATH", help="play under a mod (see `main.py mods`) that builds on the scenario's rule set")
 
-    check = command("check", help="validate rule sets, mods, scenarios, policies and saves; FILE:LINE:COL: error: MESSAGE")
+    check = sub.add_parser("check", help="validate rule sets, mods, scenarios, policies and saves; FILE:LINE:COL: error: MESSAGE")
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
         help="rule set or mod folders (or ids), mod .zip files, .toml files, saves (.json), or folders holding any of them "
              "(default: everything under rules/)")
     check.add_argument("--scenario", metavar="ID|PATH", help="the scenario to check policy files against (default: any scenario they fit)")
     check.add_argument("--watch", action="store_true", help="check again every time a rule file is saved (Ctrl-C to stop)")
 
-    sim = command("simulate", help="run a game headless and write every season as JSON")
+    sim = sub.add_parser("simulate", help="run a game headless and write every season as JSON")
     sim.add_argument("--scenario", required=True, metavar="ID|PATH")
     sim.add_argument("--policy", metavar="history|PATH", help="lever values: 'history' (the scenario's own) or a policy TOML file")
     sim.add_argument("--seed", type=int, metavar="N")
@@ -100,9 +84,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     sim.add_argument("--mod", metavar="ID|PATH", help="play under a mod that builds on the scenario's rule set")
     sim.add_argument("--watch", action="store_true", help="run again every time a rule file is saved (Ctrl-C to stop)")
 
-    command("mods", help="list the mods installed (rules/mods and your mod folder) and whether each passes check")
+    sub.add_parser("mods", help="list the mods installed (rules/mods and your mod folder) and whether each passes check")
 
-    compare = command("compare", help="play two rule sets (or mods) over the same seeds and policies and report what changes")
+    compare = sub.add_parser("compare", help="play two rule sets (or mods) over the same seeds and policies and report what changes")
     compare.add_argument("--rules", dest="sides", action="append", required=True, metavar="ID|PATH",
         help="a rule set or mod (id, folder or .zip); give two (the first is the one compared against)")
     compare.add_argument("--scenario", metavar="ID|PATH",
@@ -113,11 +97,11 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     compare.add_argument("--json", action="store_true", help="print the report as JSON instead of text")
     compare.add_argument("--out", type=Path, metavar="FILE", help="also write the report as JSON to FILE")
 
-    upgrade = command("upgrade", help="rewrite rule sets, mods or scenarios written in an older rule format in the current one "
+    upgrade = sub.add_parser("upgrade", help="rewrite rule sets, mods or scenarios written in an older rule format in the current one "
                                                 "(comments kept; nothing is written unless every file reads back the same)")
     upgrade.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a rule set or mod folder (or id), or a scenario file")
 
-    readings = command("readings", help="rival readings side by side: which reproduces the scenario's history best, "
+    readings = sub.add_parser("readings", help="rival readings side by side: which reproduces the scenario's history best, "
                                                   "and how one policy fares under each")
     readings.add_argument("--rules", dest="sides", action="append", metavar="ID|PATH",
         help="a rule set or mod to set beside the others; repeat (default: base and every installed mod called reading-...)")
@@ -128,20 +112,20 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     readings.add_argument("--years", default="1926-1929", metavar="FIRST-LAST", help="the years to judge the fit by (default 1926-1929)")
     readings.add_argument("--json", action="store_true", help="print the report as JSON instead of text")
 
-    replay = command("replay", help="re-run a save's lever history from its scenario and seed; exit 0 only if every saved state is reproduced exactly")
+    replay = sub.add_parser("replay", help="re-run a save's lever history from its scenario and seed; exit 0 only if every saved state is reproduced exactly")
     replay.add_argument("save", type=Path, metavar="SAVE")
 
-    rep = command("report", help="an HTML page (and CSV) of one student's game, or of a whole class's saves in a folder")
+    rep = sub.add_parser("report", help="an HTML page (and CSV) of one student's game, or of a whole class's saves in a folder")
     rep.add_argument("save", type=Path, metavar="SAVE|FOLDER", help="a save, or a folder of saves (its .json files)")
     rep.add_argument("--html", type=Path, metavar="FILE", help="write the HTML report here ('-': standard output)")
     rep.add_argument("--csv", type=Path, metavar="FILE", help="write one row per game as CSV here ('-': standard output)")
 
-    ver = command("verify", help="check students' saves: a real, finished game of the class scenario? one verdict per save; exit 1 if any fails")
+    ver = sub.add_parser("verify", help="check students' saves: a real, finished game of the class scenario? one verdict per save; exit 1 if any fails")
     ver.add_argument("saves", nargs="+", type=Path, metavar="SAVE|FOLDER", help="saves, or folders of saves (their .json files)")
     ver.add_argument("--scenario", metavar="ID|PATH", help="the class scenario the saves must be games of (default: each save's own)")
     ver.add_argument("--csv", type=Path, metavar="FILE", help="also write one row per save as CSV ('-': standard output)")
 
-    schema = command("schema", help="write the JSON Schemas of rule, scenario and policy files (for editors)")
+    schema = sub.add_parser("schema", help="write the JSON Schemas of rule, scenario and policy files (for editors)")
     schema.add_argument("--out", type=Path, default=ROOT / "docs" / "schema", metavar="DIR")
     return parser
 
@@ -151,7 +135,7 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout:
     (``main.py``), so a check may answer with what a check of the same files by the same code
     printed before (:mod:`game.rules.checked`); a program that calls this in a process of its own
     may have replaced a part of the code."""
-    args = build_parser(sys.argv[1:] if argv is None else argv).parse_args(argv)
+    args = build_parser().parse_args(argv)
     if args.command != "play":
         started()
     # Everything printed passes through escape_controls: text from files never drives the terminal.

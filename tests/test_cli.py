@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 import tomli_w
@@ -181,33 +180,3 @@ def test_the_collector_is_on_again_once_the_game_has_started() -> None:
         gc.enable()
     started()
     assert gc.isenabled() and gc.get_freeze_count() == 0
-
-
-_COMMAND_LINES = [
-    [], ["--help"], ["-h", "play"], ["play"], ["play", "--text"], ["play", "--help"], ["play", "--seed", "x"], ["play", "--bogus"],
-    ["check"], ["check", "--help"], ["check", "play"], ["--rules", "r", "check", "a", "b", "--watch"], ["simulate"],
-    ["simulate", "--scenario", "check", "--seed", "3"], ["mods"], ["mods", "--help"], ["compare", "--rules", "a", "--rules", "b"],
-    ["upgrade"], ["readings", "--json"], ["replay", "s.json"], ["report", "x", "--csv", "-"], ["verify", "a", "b"],
-    ["schema", "--out", "d"], ["bogus"], ["pla"], ["--rules"], ["play", "--on-changed", "never"],
-]
-
-
-@pytest.mark.parametrize("argv", _COMMAND_LINES, ids=" ".join)
-def test_the_parser_of_the_commands_named_parses_as_the_whole_parser(argv: list[str]) -> None:
-    """The command line's parser built for the arguments given (only the commands they name get
-    their options) parses them, helps and refuses exactly as the parser of every command."""
-    import contextlib
-    import io
-
-    from game.cli import build_parser
-
-    def outcome(parser: Any) -> tuple[Any, ...]:
-        out, err = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                result: Any = vars(parser.parse_args(argv))
-            except SystemExit as exit_:
-                result = ("exit", exit_.code)
-        return result, out.getvalue(), err.getvalue()
-
-    assert outcome(build_parser(argv)) == outcome(build_parser())
